@@ -1,0 +1,128 @@
+//! The command line: every flag a user can type, and nothing else. Parsing only; the work is
+//! done by `commands::*`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "voicemock",
+    version,
+    about = "A private, offline voice mock interviewer: it asks each question aloud, times your \
+             spoken answer and records it. Nothing leaves your machine."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a spoken, timed mock interview and record every answer.
+    Run(RunArgs),
+    /// Check microphone, speaker and speech before an interview.
+    Check(CheckArgs),
+    /// List the audio devices voicemock can use, the defaults marked.
+    Devices,
+    /// List the built-in question packs and those under content/.
+    Packs,
+    /// List the questions of a pack.
+    Questions(QuestionsArgs),
+    /// Measure speaking time, pauses, response latency and pace of a recording or a session.
+    Analyze(AnalyzeArgs),
+}
+
+/// Device choice shared by the commands that use the microphone or speaker.
+#[derive(Debug, Clone, Default, Args)]
+pub struct DeviceArgs {
+    /// Microphone to record from: a device name, or part of one (see `voicemock devices`).
+    #[arg(long, value_name = "NAME")]
+    pub input: Option<String>,
+    /// Speaker to play through: a device name, or part of one.
+    #[arg(long, value_name = "NAME")]
+    pub output: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// How long to record, in seconds.
+    #[arg(long, default_value_t = 5.0, value_name = "N")]
+    pub seconds: f64,
+    /// Where to save the test recording (default: a new file under recordings/).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Do not say the test sentence.
+    #[arg(long)]
+    pub no_speak: bool,
+    /// Do not play the recording back.
+    #[arg(long)]
+    pub no_playback: bool,
+    #[command(flatten)]
+    pub devices: DeviceArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct QuestionsArgs {
+    /// A built-in pack name, or the path of a pack file.
+    #[arg(long, value_name = "P")]
+    pub pack: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// A built-in pack name, or the path of a pack file (default: the Netflix PM pack).
+    #[arg(long, value_name = "P")]
+    pub pack: Option<String>,
+    /// Only questions of this category (may be repeated).
+    #[arg(long = "category", value_name = "C")]
+    pub categories: Vec<String>,
+    /// Only this question, by id (may be repeated; asked in the order given).
+    #[arg(long = "question", value_name = "ID")]
+    pub questions: Vec<String>,
+    /// Ask at most N questions.
+    #[arg(long, value_name = "N")]
+    pub count: Option<usize>,
+    /// Ask the questions in a random order.
+    #[arg(long)]
+    pub shuffle: bool,
+    /// Seed for --shuffle, to repeat an order.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Think time before each answer, in seconds (0 skips it); overrides the pack.
+    #[arg(long, value_name = "SECS")]
+    pub think: Option<f64>,
+    /// Answer limit, in seconds; overrides the pack.
+    #[arg(long, value_name = "SECS")]
+    pub answer: Option<f64>,
+    /// Grace after the limit to finish a sentence, in seconds (shown as +MM:SS).
+    #[arg(long, value_name = "SECS", default_value_t = 0.0)]
+    pub overtime: f64,
+    /// Folder the session folder is created in.
+    #[arg(long, value_name = "DIR", default_value = "recordings")]
+    pub recordings: PathBuf,
+    #[command(flatten)]
+    pub devices: DeviceArgs,
+    /// Print the questions instead of speaking them.
+    #[arg(long)]
+    pub no_speak: bool,
+    /// The system voice to speak with (part of its name).
+    #[arg(long, value_name = "NAME")]
+    pub voice: Option<String>,
+    /// Speech rate, from 0.5 (slow) to 2.0 (fast); 1.0 is the voice's normal rate.
+    #[arg(long, value_name = "R")]
+    pub speech_rate: Option<f32>,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// A WAV file, or a session folder (every take in it is analysed).
+    #[arg(value_name = "FILE.wav|SESSION")]
+    pub target: PathBuf,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Shortest silence counted as a pause, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 0.25)]
+    pub pause_min: f64,
+}

@@ -1,0 +1,18 @@
+//! One module per subcommand: each turns parsed arguments into calls on the library and
+//! prints the result. Devices are opened here, never deeper in the core.
+
+pub mod analyze;
+pub mod packs;
+
+use crate::cli::{Cli, Command};
+
+pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Analyze(args) => analyze::run(&args),
+        Command::Packs => packs::list_packs(),
+        Command::Questions(args) => packs::list_questions(&args),
+        Command::Run(_) | Command::Check(_) | Command::Devices => {
+            anyhow::bail!("this command is being built")
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! voicemock: a private, offline voice mock interviewer.
+//!
+//! `main.rs` only calls [`main_entry`]; everything else lives in this library so that the
+//! integration tests and benchmarks can reach it. See ARCHITECTURE.md for the map.
+
+pub mod analysis;
+pub mod audio;
+pub mod cli;
+pub mod commands;
+pub mod pack;
+pub mod report;
+pub mod session;
+pub mod speech;
+pub mod ui;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// An error that ends the program with a specific exit code (an interrupted session exits 130
+/// for SIGINT and 143 for SIGTERM, as shells expect).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ExitWith {
+    pub code: u8,
+    pub message: String,
+}
+
+/// Parse the command line, run the command, and choose the exit code in this one place.
+pub fn main_entry() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::dispatch(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            let code = exit_code_for(&err);
+            if code != 130 && code != 143 || !err.to_string().is_empty() {
+                eprintln!("error: {}", render_chain(&err));
+            }
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn exit_code_for(err: &anyhow::Error) -> u8 {
+    err.chain()
+        .find_map(|cause| cause.downcast_ref::<ExitWith>())
+        .map_or(1, |e| e.code)
+}
+
+fn render_chain(err: &anyhow::Error) -> String {
+    let mut out = err.to_string();
+    for cause in err.chain().skip(1) {
+        out.push_str("\n  caused by: ");
+        out.push_str(&cause.to_string());
+    }
+    out
+}
