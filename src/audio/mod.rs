@@ -1,1 +1,65 @@
-//! (being built)
+//! Audio: the microphone, the speaker, WAV files and levels.
+//!
+//! Only `device` names cpal. The rest is plain Rust over `f32` samples so that it can be
+//! unit-tested without hardware, and the session core sees audio only through the
+//! [`Microphone`], [`ActiveRecording`] and [`Player`] traits.
+
+pub mod convert;
+pub mod device;
+pub mod level;
+pub mod writer;
+
+use std::path::{Path, PathBuf};
+
+pub use device::{CpalMicrophone, CpalPlayer, DeviceError};
+pub use level::{LevelStats, Verdict};
+
+/// What a finished recording was, as written to disk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TakeStats {
+    pub path: PathBuf,
+    pub sample_rate: u32,
+    /// Mono frames written to the WAV.
+    pub frames: u64,
+    pub peak: f32,
+    pub rms: f32,
+    /// Device buffers that arrived while the ring buffer was full, and were lost.
+    pub overruns: u64,
+    /// Errors the audio stream reported while recording.
+    pub stream_errors: u64,
+}
+
+impl TakeStats {
+    pub fn duration_s(&self) -> f64 {
+        if self.sample_rate == 0 {
+            0.0
+        } else {
+            self.frames as f64 / f64::from(self.sample_rate)
+        }
+    }
+}
+
+/// A microphone that can record into a new WAV file.
+pub trait Microphone {
+    /// Starts recording into `path`, which must not exist yet.
+    fn start(&mut self, path: &Path) -> Result<Box<dyn ActiveRecording>, DeviceError>;
+    /// A human-readable name of the device, for logs.
+    fn name(&self) -> String;
+}
+
+/// A recording in progress.
+pub trait ActiveRecording {
+    /// Peak and RMS of roughly the last tenth of a second, for a live meter.
+    fn recent_level(&self) -> (f32, f32);
+    /// Seconds of audio written so far.
+    fn recorded_s(&self) -> f64;
+    /// True once the device has failed in a way that ends the recording.
+    fn device_failed(&self) -> bool;
+    /// Stops, writes what was captured and finalizes the WAV.
+    fn stop(self: Box<Self>) -> Result<TakeStats, DeviceError>;
+}
+
+/// Plays a WAV file to the end.
+pub trait Player {
+    fn play_file(&mut self, path: &Path) -> Result<(), DeviceError>;
+}

@@ -2,6 +2,8 @@
 //! prints the result. Devices are opened here, never deeper in the core.
 
 pub mod analyze;
+pub mod check;
+pub mod devices;
 pub mod packs;
 
 use crate::cli::{Cli, Command};
@@ -11,7 +13,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Analyze(args) => analyze::run(&args),
         Command::Packs => packs::list_packs(),
         Command::Questions(args) => packs::list_questions(&args),
-        Command::Run(_) | Command::Check(_) | Command::Devices => {
+        Command::Check(args) => check::run(&args),
+        Command::Devices => devices::run(),
+        Command::Run(_) => {
             anyhow::bail!("this command is being built")
         }
     }

@@ -1,0 +1,678 @@
+//! The one module that names cpal: device listing and choice, the capture stream, playback.
+//!
+//! The capture callback only converts samples to `f32` and pushes whole frames into a
+//! lock-free ring buffer; when the buffer is full it counts an overrun and drops that buffer.
+//! It never locks, allocates, blocks or panics.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+use cpal::{FromSample, SampleFormat, SizedSample, StreamConfig};
+
+use super::writer::{Shared, StreamShape, Writer};
+use super::{ActiveRecording, Microphone, Player, TakeStats};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Input,
+    Output,
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Direction::Input => "input",
+            Direction::Output => "output",
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DeviceError {
+    #[error(
+        "no {direction} device matches \"{wanted}\"; {direction}s available: {}; \
+         pick one with --{direction} NAME (see `voicemock devices`)",
+        list_or_none(.available)
+    )]
+    NotFound {
+        direction: Direction,
+        wanted: String,
+        available: Vec<String>,
+    },
+    #[error(
+        "no {direction} device found (no {}); {direction}s available: {}; check that one is \
+         connected and enabled, then pick it with --{direction} NAME",
+        if *.direction == Direction::Input { "microphone" } else { "speaker" },
+        list_or_none(.available)
+    )]
+    NoDefault {
+        direction: Direction,
+        available: Vec<String>,
+    },
+    #[error("cannot use {direction} device \"{name}\": {reason}")]
+    Unusable {
+        direction: Direction,
+        name: String,
+        reason: String,
+    },
+    #[error("cannot write {path}: {reason}")]
+    File { path: String, reason: String },
+    #[error("cannot read {path}: {reason}")]
+    ReadWav { path: String, reason: String },
+}
+
+fn list_or_none(names: &[String]) -> String {
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// One device as `voicemock devices` shows it.
+#[derive(Debug, Clone)]
+pub struct DeviceInfo {
+    pub id: String,
+    pub description: String,
+    pub is_default: bool,
+    pub sample_rate: u32,
+    pub channels: u16,
+    pub sample_format: String,
+}
+
+impl DeviceInfo {
+    /// How the device is named in lists and error messages.
+    pub fn label(&self) -> String {
+        if self.description.is_empty() || self.description == self.id {
+            self.id.clone()
+        } else {
+            format!("{} ({})", self.id, self.description)
+        }
+    }
+}
+
+/// Every usable input and output device, defaults first-marked.
+pub fn list_devices() -> (Vec<DeviceInfo>, Vec<DeviceInfo>) {
+    let _quiet = QuietAlsa::new();
+    let host = cpal::default_host();
+    let default_in = host.default_input_device().and_then(|d| device_id(&d));
+    let default_out = host.default_output_device().and_then(|d| device_id(&d));
+    let mut inputs = Vec::new();
+    let mut outputs = Vec::new();
+    if let Ok(devices) = host.devices() {
+        for device in devices {
+            let Some(id) = device_id(&device) else {
+                continue;
+            };
+            let description = device
+                .description()
+                .map(|d| d.name().to_string())
+                .unwrap_or_default();
+            let info = |config: cpal::SupportedStreamConfig, is_default| DeviceInfo {
+                id: id.clone(),
+                description: description.clone(),
+                is_default,
+                sample_rate: config.sample_rate(),
+                channels: config.channels(),
+                sample_format: config.sample_format().to_string(),
+            };
+            if let Ok(config) = device.default_input_config() {
+                inputs.push(info(config, default_in.as_deref() == Some(id.as_str())));
+            }
+            if let Ok(config) = device.default_output_config() {
+                outputs.push(info(config, default_out.as_deref() == Some(id.as_str())));
+            }
+        }
+    }
+    (inputs, outputs)
+}
+
+fn device_id(device: &cpal::Device) -> Option<String> {
+    device.id().ok().map(|id| id.id().to_string())
+}
+
+/// Finds a device by exact id, else by a case-insensitive substring of its id or
+/// description; `None` asks for the system default.
+fn find_device(direction: Direction, wanted: Option<&str>) -> Result<cpal::Device, DeviceError> {
+    let _quiet = QuietAlsa::new();
+    let host = cpal::default_host();
+    let available = || {
+        let (inputs, outputs) = list_devices();
+        let list = if direction == Direction::Input {
+            inputs
+        } else {
+            outputs
+        };
+        list.iter().map(DeviceInfo::label).collect::<Vec<_>>()
+    };
+    let usable = |d: &cpal::Device| match direction {
+        Direction::Input => d.default_input_config().is_ok(),
+        Direction::Output => d.default_output_config().is_ok(),
+    };
+    let Some(wanted) = wanted else {
+        let device = match direction {
+            Direction::Input => host.default_input_device(),
+            Direction::Output => host.default_output_device(),
+        };
+        return match device {
+            Some(d) if usable(&d) => Ok(d),
+            _ => Err(DeviceError::NoDefault {
+                direction,
+                available: available(),
+            }),
+        };
+    };
+    let candidates: Vec<(String, String, cpal::Device)> = host
+        .devices()
+        .map(|it| {
+            it.filter(|d| usable(d))
+                .filter_map(|d| {
+                    let id = device_id(&d)?;
+                    let desc = d
+                        .description()
+                        .map(|x| x.name().to_string())
+                        .unwrap_or_default();
+                    Some((id, desc, d))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let needle = wanted.to_lowercase();
+    let exact = candidates.iter().position(|(id, _, _)| id == wanted);
+    let partial = || {
+        candidates.iter().position(|(id, desc, _)| {
+            id.to_lowercase().contains(&needle) || desc.to_lowercase().contains(&needle)
+        })
+    };
+    match exact.or_else(partial) {
+        Some(i) => Ok(candidates
+            .into_iter()
+            .nth(i)
+            .expect("index from position")
+            .2),
+        None => Err(DeviceError::NotFound {
+            direction,
+            wanted: wanted.to_string(),
+            available: available(),
+        }),
+    }
+}
+
+/// Silences the chatter that ALSA and its plugins print on stderr while devices are probed
+/// (on machines without JACK, the jack plugin prints a screen of errors for every probe, and
+/// libjack writes straight to the file descriptor, past ALSA's error handler). Only held
+/// while listing and opening devices; stderr is restored when it is dropped.
+struct QuietAlsa {
+    #[cfg(target_os = "linux")]
+    _handler: Option<std::rc::Rc<std::cell::RefCell<alsa::Output>>>,
+    #[cfg(unix)]
+    saved_stderr: Option<libc::c_int>,
+}
+
+impl QuietAlsa {
+    fn new() -> Self {
+        #[cfg(unix)]
+        let saved_stderr = {
+            // SAFETY: plain descriptor calls on descriptors this function owns; on any failure
+            // stderr is left as it was.
+            unsafe {
+                let saved = libc::dup(2);
+                let null = libc::open(c"/dev/null".as_ptr(), libc::O_WRONLY);
+                if saved >= 0 && null >= 0 && libc::dup2(null, 2) >= 0 {
+                    libc::close(null);
+                    Some(saved)
+                } else {
+                    if null >= 0 {
+                        libc::close(null);
+                    }
+                    if saved >= 0 {
+                        libc::close(saved);
+                    }
+                    None
+                }
+            }
+        };
+        QuietAlsa {
+            #[cfg(target_os = "linux")]
+            _handler: alsa::Output::local_error_handler().ok(),
+            #[cfg(unix)]
+            saved_stderr,
+        }
+    }
+}
+
+impl Drop for QuietAlsa {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if let Some(saved) = self.saved_stderr.take() {
+            // SAFETY: `saved` is the duplicate of stderr made in `new`.
+            unsafe {
+                libc::dup2(saved, 2);
+                libc::close(saved);
+            }
+        }
+    }
+}
+
+/// A cpal input device, opened at its default configuration.
+pub struct CpalMicrophone {
+    device: cpal::Device,
+    config: cpal::SupportedStreamConfig,
+    name: String,
+}
+
+impl CpalMicrophone {
+    /// Opens the named input (or the default one) and checks that it has a usable format.
+    pub fn open(wanted: Option<&str>) -> Result<Self, DeviceError> {
+        let device = find_device(Direction::Input, wanted)?;
+        let name = device_id(&device).unwrap_or_else(|| "input".into());
+        let config = device
+            .default_input_config()
+            .map_err(|e| DeviceError::Unusable {
+                direction: Direction::Input,
+                name: name.clone(),
+                reason: e.to_string(),
+            })?;
+        Ok(CpalMicrophone {
+            device,
+            config,
+            name,
+        })
+    }
+
+    pub fn sample_rate(&self) -> u32 {
+        self.config.sample_rate()
+    }
+
+    /// Records a fixed length: exactly `seconds` of audio at the device's rate.
+    pub fn start_fixed(
+        &mut self,
+        path: &Path,
+        seconds: f64,
+    ) -> Result<Box<dyn ActiveRecording>, DeviceError> {
+        let frames = (seconds * f64::from(self.sample_rate())).round() as u64;
+        self.start_with_limit(path, Some(frames))
+    }
+
+    fn start_with_limit(
+        &mut self,
+        path: &Path,
+        max_frames: Option<u64>,
+    ) -> Result<Box<dyn ActiveRecording>, DeviceError> {
+        let unusable = |reason: String| DeviceError::Unusable {
+            direction: Direction::Input,
+            name: self.name.clone(),
+            reason,
+        };
+        let stream_config: StreamConfig = self.config.config();
+        let channels = usize::from(stream_config.channels.max(1));
+        // Two seconds of headroom: the writer thread drains every few milliseconds.
+        let capacity = (stream_config.sample_rate as usize * channels * 2).max(channels * 1024);
+        let capacity = capacity - capacity % channels;
+        let (producer, consumer) = rtrb::RingBuffer::new(capacity);
+        let shared = Arc::new(Shared::default());
+        let shape = StreamShape {
+            channels: stream_config.channels,
+            sample_rate: stream_config.sample_rate,
+            max_frames,
+        };
+        let writer = Writer::spawn(path, shape, consumer, Arc::clone(&shared)).map_err(|e| {
+            DeviceError::File {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            }
+        })?;
+        let stream = match build_input(
+            &self.device,
+            stream_config,
+            self.config.sample_format(),
+            producer,
+            Arc::clone(&shared),
+        ) {
+            Ok(stream) => stream,
+            Err(e) => {
+                // Leave no half-made file behind.
+                let _ = writer.finish();
+                let _ = std::fs::remove_file(path);
+                return Err(unusable(e));
+            }
+        };
+        if let Err(e) = stream.play() {
+            drop(stream);
+            let _ = writer.finish();
+            let _ = std::fs::remove_file(path);
+            return Err(unusable(e.to_string()));
+        }
+        Ok(Box::new(CpalRecording {
+            stream: Some(stream),
+            writer,
+            shared,
+            sample_rate: stream_config.sample_rate,
+        }))
+    }
+}
+
+impl Microphone for CpalMicrophone {
+    fn start(&mut self, path: &Path) -> Result<Box<dyn ActiveRecording>, DeviceError> {
+        self.start_with_limit(path, None)
+    }
+
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+}
+
+fn build_input(
+    device: &cpal::Device,
+    config: StreamConfig,
+    format: SampleFormat,
+    producer: rtrb::Producer<f32>,
+    shared: Arc<Shared>,
+) -> Result<cpal::Stream, String> {
+    macro_rules! build {
+        ($t:ty) => {
+            build_input_typed::<$t>(device, config, producer, shared)
+        };
+    }
+    let stream = match format {
+        SampleFormat::I8 => build!(i8),
+        SampleFormat::I16 => build!(i16),
+        SampleFormat::I32 => build!(i32),
+        SampleFormat::I64 => build!(i64),
+        SampleFormat::U8 => build!(u8),
+        SampleFormat::U16 => build!(u16),
+        SampleFormat::U32 => build!(u32),
+        SampleFormat::U64 => build!(u64),
+        SampleFormat::F32 => build!(f32),
+        SampleFormat::F64 => build!(f64),
+        other => return Err(format!("sample format {other} is not supported")),
+    };
+    stream.map_err(|e| e.to_string())
+}
+
+fn build_input_typed<T>(
+    device: &cpal::Device,
+    config: StreamConfig,
+    mut producer: rtrb::Producer<f32>,
+    shared: Arc<Shared>,
+) -> Result<cpal::Stream, cpal::Error>
+where
+    T: SizedSample,
+    f32: FromSample<T>,
+{
+    let channels = usize::from(config.channels.max(1));
+    let on_error_shared = Arc::clone(&shared);
+    device.build_input_stream::<T, _, _>(
+        config,
+        move |data: &[T], _: &cpal::InputCallbackInfo| {
+            let room = producer.slots();
+            let fit = (room - room % channels).min(data.len() - data.len() % channels);
+            if fit < data.len() {
+                shared
+                    .overruns
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            if fit == 0 {
+                return;
+            }
+            if let Ok(chunk) = producer.write_chunk_uninit(fit) {
+                chunk.fill_from_iter(data[..fit].iter().map(|s| s.to_sample::<f32>()));
+            }
+        },
+        move |err: cpal::Error| {
+            on_error_shared
+                .stream_errors
+                .fetch_add(1, Ordering::Relaxed);
+            if matches!(
+                err.kind(),
+                cpal::ErrorKind::DeviceNotAvailable | cpal::ErrorKind::StreamInvalidated
+            ) {
+                on_error_shared.device_failed.store(true, Ordering::Relaxed);
+            }
+        },
+        None,
+    )
+}
+
+struct CpalRecording {
+    stream: Option<cpal::Stream>,
+    writer: Writer,
+    shared: Arc<Shared>,
+    sample_rate: u32,
+}
+
+impl ActiveRecording for CpalRecording {
+    fn recent_level(&self) -> (f32, f32) {
+        self.shared.recent_level()
+    }
+
+    fn recorded_s(&self) -> f64 {
+        self.shared.frames_written.load(Ordering::Relaxed) as f64 / f64::from(self.sample_rate)
+    }
+
+    fn device_failed(&self) -> bool {
+        self.shared.device_failed.load(Ordering::Relaxed)
+    }
+
+    fn stop(mut self: Box<Self>) -> Result<TakeStats, DeviceError> {
+        // Stop the device first, so the writer's final drain sees the last buffer.
+        drop(self.stream.take());
+        let path = self.writer_path();
+        self.writer.finish().map_err(|e| DeviceError::File {
+            path,
+            reason: e.to_string(),
+        })
+    }
+}
+
+impl CpalRecording {
+    fn writer_path(&self) -> String {
+        self.writer.path().display().to_string()
+    }
+}
+
+/// A cpal output device.
+pub struct CpalPlayer {
+    device: cpal::Device,
+    name: String,
+}
+
+impl CpalPlayer {
+    pub fn open(wanted: Option<&str>) -> Result<Self, DeviceError> {
+        let device = find_device(Direction::Output, wanted)?;
+        let name = device_id(&device).unwrap_or_else(|| "output".into());
+        Ok(CpalPlayer { device, name })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Picks an output format at the file's rate if the device takes it, so no resampling is
+    /// needed; otherwise the device default, and the samples are resampled to it.
+    fn choose_config(&self, rate: u32) -> Result<cpal::SupportedStreamConfig, String> {
+        let preferred = self
+            .device
+            .supported_output_configs()
+            .ok()
+            .and_then(|configs| {
+                configs
+                    .filter(|c| matches!(c.sample_format(), SampleFormat::F32 | SampleFormat::I16))
+                    .find_map(|c| c.try_with_sample_rate(rate))
+            });
+        match preferred {
+            Some(c) => Ok(c),
+            None => self
+                .device
+                .default_output_config()
+                .map_err(|e| e.to_string()),
+        }
+    }
+}
+
+impl Player for CpalPlayer {
+    fn play_file(&mut self, path: &Path) -> Result<(), DeviceError> {
+        let (mono, rate) = read_wav_mono(path)?;
+        let unusable = |reason: String| DeviceError::Unusable {
+            direction: Direction::Output,
+            name: self.name.clone(),
+            reason,
+        };
+        let supported = self.choose_config(rate).map_err(unusable)?;
+        let config = supported.config();
+        let samples = if config.sample_rate == rate {
+            mono
+        } else {
+            resample_linear(&mono, rate, config.sample_rate)
+        };
+        let total = samples.len();
+        let position = Arc::new(AtomicUsize::new(0));
+        let done = Arc::new(AtomicBool::new(false));
+        let stream = match supported.sample_format() {
+            SampleFormat::I16 => build_output_typed::<i16>(
+                &self.device,
+                config,
+                samples,
+                Arc::clone(&position),
+                Arc::clone(&done),
+            ),
+            SampleFormat::F32 => build_output_typed::<f32>(
+                &self.device,
+                config,
+                samples,
+                Arc::clone(&position),
+                Arc::clone(&done),
+            ),
+            other => return Err(unusable(format!("sample format {other} is not supported"))),
+        }
+        .map_err(|e| unusable(e.to_string()))?;
+        stream.play().map_err(|e| unusable(e.to_string()))?;
+        let expected = Duration::from_secs_f64(total as f64 / f64::from(config.sample_rate));
+        let deadline = Instant::now() + expected + Duration::from_secs(5);
+        while !done.load(Ordering::Acquire) {
+            if Instant::now() > deadline {
+                return Err(unusable(format!(
+                    "playback stalled after {:.1} s of {:.1} s",
+                    position.load(Ordering::Relaxed) as f64 / f64::from(config.sample_rate),
+                    expected.as_secs_f64()
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        // The last buffer handed to the device still has to come out of the speaker.
+        std::thread::sleep(Duration::from_millis(250));
+        drop(stream);
+        Ok(())
+    }
+}
+
+fn build_output_typed<T>(
+    device: &cpal::Device,
+    config: StreamConfig,
+    samples: Vec<f32>,
+    position: Arc<AtomicUsize>,
+    done: Arc<AtomicBool>,
+) -> Result<cpal::Stream, cpal::Error>
+where
+    T: SizedSample + FromSample<f32>,
+{
+    let channels = usize::from(config.channels.max(1));
+    let mut next = 0usize;
+    device.build_output_stream::<T, _, _>(
+        config,
+        move |out: &mut [T], _: &cpal::OutputCallbackInfo| {
+            for frame in out.chunks_mut(channels) {
+                let value = samples.get(next).copied().unwrap_or(0.0);
+                next = next.saturating_add(1);
+                for s in frame.iter_mut() {
+                    *s = T::from_sample(value);
+                }
+            }
+            position.store(next.min(samples.len()), Ordering::Relaxed);
+            if next >= samples.len() {
+                done.store(true, Ordering::Release);
+            }
+        },
+        |_err: cpal::Error| {},
+        None,
+    )
+}
+
+/// Reads a whole WAV file as mono `f32`; used for short playback, not for long analysis.
+pub fn read_wav_mono(path: &Path) -> Result<(Vec<f32>, u32), DeviceError> {
+    let err = |reason: String| DeviceError::ReadWav {
+        path: path.display().to_string(),
+        reason,
+    };
+    let reader = hound::WavReader::open(path).map_err(|e| err(e.to_string()))?;
+    let spec = reader.spec();
+    let interleaved: Vec<f32> = match spec.sample_format {
+        hound::SampleFormat::Float => reader
+            .into_samples::<f32>()
+            .collect::<Result<_, _>>()
+            .map_err(|e| err(e.to_string()))?,
+        hound::SampleFormat::Int => {
+            let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
+            reader
+                .into_samples::<i32>()
+                .map(|s| s.map(|v| v as f32 * scale))
+                .collect::<Result<_, _>>()
+                .map_err(|e| err(e.to_string()))?
+        }
+    };
+    let mut mono = Vec::with_capacity(interleaved.len() / usize::from(spec.channels.max(1)));
+    super::convert::downmix_into(&interleaved, usize::from(spec.channels), &mut mono);
+    Ok((mono, spec.sample_rate))
+}
+
+/// Linear-interpolation resampling; good enough to listen back to one's own voice.
+pub fn resample_linear(input: &[f32], from: u32, to: u32) -> Vec<f32> {
+    if input.is_empty() || from == to || from == 0 || to == 0 {
+        return input.to_vec();
+    }
+    let out_len = (input.len() as u64 * u64::from(to) / u64::from(from)) as usize;
+    let step = f64::from(from) / f64::from(to);
+    (0..out_len)
+        .map(|i| {
+            let x = i as f64 * step;
+            let j = x.floor() as usize;
+            let frac = (x - j as f64) as f32;
+            let a = input[j.min(input.len() - 1)];
+            let b = input[(j + 1).min(input.len() - 1)];
+            a + (b - a) * frac
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resampling_keeps_duration_and_shape() {
+        let input: Vec<f32> = (0..1600).map(|i| (i as f32 / 1600.0)).collect();
+        let out = resample_linear(&input, 16_000, 48_000);
+        assert_eq!(out.len(), 4800);
+        assert!((out[2400] - input[800]).abs() < 1e-3);
+        assert_eq!(resample_linear(&input, 8000, 8000), input);
+    }
+
+    #[test]
+    fn not_found_lists_devices() {
+        let e = DeviceError::NotFound {
+            direction: Direction::Input,
+            wanted: "usb".into(),
+            available: vec!["default".into(), "pulse".into()],
+        };
+        let msg = e.to_string();
+        assert!(
+            msg.contains("\"usb\"") && msg.contains("default, pulse"),
+            "{msg}"
+        );
+        assert!(msg.contains("--input NAME"), "{msg}");
+    }
+}

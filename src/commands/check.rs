@@ -1,0 +1,159 @@
+//! `voicemock check`: speak a sentence, record a few seconds with a live meter, play it back,
+//! and say whether the level is right.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+use crate::audio::level::{dbfs, LevelStats};
+use crate::audio::{CpalMicrophone, CpalPlayer, Microphone, Player};
+use crate::cli::CheckArgs;
+use crate::speech::{self, Speaker, SpeechEnd, SpeechOptions, SystemSpeaker};
+use crate::ui::{level_meter, PhaseBar};
+
+const TEST_SENTENCE: &str =
+    "This is the voicemock sound check. When the recording starts, say a sentence or two \
+     at the volume you will use in your interview.";
+
+pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
+    if !(args.seconds > 0.0 && args.seconds <= 600.0) {
+        anyhow::bail!(
+            "--seconds must be more than 0 and at most 600 (got {})",
+            args.seconds
+        );
+    }
+    // Open the devices first: a missing device is reported before anything is said or written.
+    let mut mic = CpalMicrophone::open(args.devices.input.as_deref())?;
+    let mut player = if args.no_playback {
+        None
+    } else {
+        Some(CpalPlayer::open(args.devices.output.as_deref())?)
+    };
+    let out = match &args.out {
+        Some(path) => path.clone(),
+        None => default_check_path()?,
+    };
+    if out.exists() {
+        anyhow::bail!(
+            "{} already exists; voicemock never overwrites a recording: choose another --out",
+            out.display()
+        );
+    }
+
+    println!("Microphone: {}", mic.name());
+    if let Some(p) = &player {
+        println!("Speaker:    {}", p.name());
+    }
+
+    if !args.no_speak {
+        say_test_sentence();
+    }
+
+    println!(
+        "Recording {:.1} s from the microphone: speak now.",
+        args.seconds
+    );
+    let recording = mic
+        .start_fixed(&out, args.seconds)
+        .with_context(|| format!("recording to {}", out.display()))?;
+    let bar = PhaseBar::new(args.seconds, "recording");
+    let started = Instant::now();
+    // The writer stops by itself after exactly `seconds`; the wall-clock bound is only there in
+    // case the device stops delivering.
+    let bound = Duration::from_secs_f64(args.seconds + 5.0);
+    while recording.recorded_s() < args.seconds - 1e-9 && started.elapsed() < bound {
+        let (peak, _) = recording.recent_level();
+        bar.update(
+            recording.recorded_s(),
+            format!("{} {:>6.1} dBFS", level_meter(peak, 20), dbfs(peak)),
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    bar.finish();
+    let stalled = recording.recorded_s() < args.seconds - 1e-9;
+    let stats = recording
+        .stop()
+        .with_context(|| format!("finishing {}", out.display()))?;
+    println!(
+        "Saved {} ({:.2} s at {} Hz).",
+        out.display(),
+        stats.duration_s(),
+        stats.sample_rate
+    );
+    if stalled {
+        eprintln!(
+            "warning: the microphone stopped delivering sound after {:.1} s",
+            stats.duration_s()
+        );
+    }
+
+    if let Some(player) = player.as_mut() {
+        println!("Playing it back...");
+        player
+            .play_file(&out)
+            .with_context(|| format!("playing {}", out.display()))?;
+    }
+
+    let mut level = LevelStats::default();
+    let (samples, _) = crate::audio::device::read_wav_mono(&out)?;
+    level.add(&samples);
+    let verdict = level.verdict();
+    println!(
+        "Level: peak {:.1} dBFS, RMS {:.1} dBFS: {}. {}.",
+        dbfs(level.peak),
+        dbfs(level.rms()),
+        verdict.label(),
+        capitalize(verdict.advice())
+    );
+    if stats.overruns > 0 || stats.stream_errors > 0 {
+        eprintln!(
+            "warning: {} buffer overruns and {} stream errors while recording: some audio was lost",
+            stats.overruns, stats.stream_errors
+        );
+    }
+    Ok(())
+}
+
+fn say_test_sentence() {
+    let mut speaker = match SystemSpeaker::new(&SpeechOptions::default()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("warning: {e}; going on without speech");
+            return;
+        }
+    };
+    println!("Saying a test sentence through text-to-speech...");
+    if let Err(e) = speaker.start(TEST_SENTENCE) {
+        eprintln!("warning: {e}; going on without speech");
+        return;
+    }
+    if speech::wait_until_silent(&speaker, speech::speech_timeout(TEST_SENTENCE))
+        == SpeechEnd::TimedOut
+    {
+        eprintln!("warning: the speech did not report its end in time; going on");
+        speaker.stop();
+    }
+}
+
+fn default_check_path() -> anyhow::Result<PathBuf> {
+    let dir = PathBuf::from("recordings");
+    crate::session::store::create_private_dir_all(&dir)
+        .with_context(|| format!("creating {}", dir.display()))?;
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let mut path = dir.join(format!("check-{stamp}.wav"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("check-{stamp}-{n}.wav"));
+        n += 1;
+    }
+    Ok(path)
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
