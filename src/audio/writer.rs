@@ -229,7 +229,7 @@ mod tests {
         // 1000 stereo frames, pushed in small pieces so the buffer wraps many times.
         let mut pushed = 0;
         while pushed < 1000 {
-            if producer.slots() >= 2 {
+            if producer.slots() >= 4 {
                 let v = (pushed % 100) as f32 / 200.0;
                 producer.push(v).unwrap();
                 producer.push(-v).unwrap();
@@ -250,9 +250,10 @@ mod tests {
         assert_eq!(reader.spec().bits_per_sample, 16);
         let samples: Vec<i16> = reader.into_samples().map(Result::unwrap).collect();
         assert_eq!(samples.len(), 1000);
-        // Frames alternate (v, -v) -> 0 and (v, v) -> v.
+        // Pair k holds frames (v, -v) -> 0 and (v, v) -> v, with v = (2k mod 100) / 200.
         assert_eq!(samples[0], 0);
-        assert_eq!(samples[3], f32_to_i16(1.0 / 200.0));
+        assert_eq!(samples[3], f32_to_i16(2.0 / 200.0));
+        assert_eq!(samples[999], f32_to_i16(98.0 / 200.0));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
