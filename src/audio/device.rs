@@ -654,7 +654,7 @@ mod tests {
 
     #[test]
     fn resampling_keeps_duration_and_shape() {
-        let input: Vec<f32> = (0..1600).map(|i| (i as f32 / 1600.0)).collect();
+        let input: Vec<f32> = (0..1600).map(|i| i as f32 / 1600.0).collect();
         let out = resample_linear(&input, 16_000, 48_000);
         assert_eq!(out.len(), 4800);
         assert!((out[2400] - input[800]).abs() < 1e-3);

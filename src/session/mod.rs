@@ -1,4 +1,5 @@
 //! The interview session: a pure state machine (`machine`), the runner that drives it with
 //! real devices (`runner`), and the session folder and its log (`store`, `log`).
 
+pub mod machine;
 pub mod store;
