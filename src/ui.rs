@@ -55,6 +55,11 @@ impl PhaseBar {
         self.bar.set_message(message);
     }
 
+    /// Prints a line above the bar (or plainly, when the bar is hidden).
+    pub fn println(&self, line: &str) {
+        self.bar.suspend(|| println!("{line}"));
+    }
+
     pub fn finish(self) {
         self.bar.finish_and_clear();
     }

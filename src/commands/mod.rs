@@ -5,6 +5,7 @@ pub mod analyze;
 pub mod check;
 pub mod devices;
 pub mod packs;
+pub mod run;
 
 use crate::cli::{Cli, Command};
 
@@ -15,8 +16,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Questions(args) => packs::list_questions(&args),
         Command::Check(args) => check::run(&args),
         Command::Devices => devices::run(),
-        Command::Run(_) => {
-            anyhow::bail!("this command is being built")
-        }
+        Command::Run(args) => run::run(&args),
     }
 }

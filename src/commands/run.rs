@@ -1,0 +1,220 @@
+//! `voicemock run`: a spoken, timed mock interview that records every answer.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::audio::{CpalMicrophone, Microphone};
+use crate::cli::RunArgs;
+use crate::pack::{self, Question, Selection};
+use crate::session::log::{self, Outcome, PackRef, QuestionLog, SessionLog, Settings, LOG_VERSION};
+use crate::session::machine::{Machine, Status, Step};
+use crate::session::runner::{self, Devices, MonotonicClock, Plan};
+use crate::session::{input, signals, store};
+use crate::speech::{Speaker, SpeechError, SpeechOptions, SystemSpeaker};
+use crate::ui::mmss;
+use crate::ExitWith;
+
+pub fn run(args: &RunArgs) -> anyhow::Result<()> {
+    check_numbers(args)?;
+    // Everything that can be wrong with the input is found before a folder is made.
+    let pack = pack::load(args.pack.as_deref())?;
+    let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
+    let selection = Selection {
+        categories: args.categories.clone(),
+        ids: args.questions.clone(),
+        count: args.count,
+        shuffle: args.shuffle,
+        seed,
+    };
+    let questions = pack.select(&selection)?;
+    let mut mic = CpalMicrophone::open(args.devices.input.as_deref())?;
+
+    let mut speaker = if args.no_speak {
+        None
+    } else {
+        let options = SpeechOptions {
+            voice: args.voice.clone(),
+            rate: args.speech_rate,
+        };
+        match SystemSpeaker::new(&options) {
+            Ok(s) => Some(s),
+            Err(e @ SpeechError::NoSuchVoice { .. }) => return Err(e.into()),
+            Err(e) => {
+                eprintln!("warning: {e}; the questions will only be printed");
+                None
+            }
+        }
+    };
+    let speech = match (&speaker, args.no_speak) {
+        (Some(_), _) => "system text-to-speech".to_string(),
+        (None, true) => "off (--no-speak)".to_string(),
+        (None, false) => "unavailable".to_string(),
+    };
+
+    let dir = store::create_unique_dir(&args.recordings, &runner::session_stem(&pack.name))
+        .with_context(|| format!("creating a session folder in {}", args.recordings.display()))?;
+    let id = runner::session_dir_name(&dir);
+    let steps: Vec<Step> = questions.iter().map(|q| step_for(q, args)).collect();
+    let log = SessionLog {
+        version: LOG_VERSION,
+        id: id.clone(),
+        status: Status::InProgress,
+        started_at: runner::timestamp(),
+        ended_at: None,
+        pack: PackRef {
+            name: pack.name.clone(),
+            title: pack.title.clone(),
+            origin: pack.origin.clone(),
+        },
+        settings: Settings {
+            think_s: args.think,
+            answer_s: args.answer,
+            overtime_s: args.overtime,
+            categories: args.categories.clone(),
+            question_ids: args.questions.clone(),
+            count: args.count,
+            shuffle: args.shuffle,
+            seed: args.shuffle.then_some(seed),
+            voice: args.voice.clone(),
+            speech_rate: args.speech_rate,
+        },
+        input_device: mic.name(),
+        speech,
+        questions: questions
+            .iter()
+            .zip(&steps)
+            .map(|(q, s)| QuestionLog {
+                id: q.id.clone(),
+                category: q.category.clone(),
+                text: q.text.clone(),
+                limit_s: s.limit_s,
+                min_s: s.min_s,
+                think_s: s.think_s,
+                think_used_s: 0.0,
+                spoken: false,
+                outcome: Outcome::NotReached,
+                takes: Vec::new(),
+            })
+            .collect(),
+    };
+
+    print_header(&pack.title, &steps, args, &dir);
+    let plan = Plan {
+        usual_wpm: log::usual_wpm(&args.recordings, &id),
+        dir: dir.clone(),
+        log,
+        machine: Machine::new(steps, args.overtime),
+        notes: questions.iter().map(|q| q.notes.clone()).collect(),
+        checklist: pack.checklist.clone(),
+    };
+    let signals = signals::Signals::install().context("installing the Ctrl-C handler")?;
+    let (controls, terminal) = input::spawn_controls();
+    let devices = Devices {
+        mic: &mut mic,
+        speaker: speaker.as_mut().map(|s| s as &mut dyn Speaker),
+    };
+    let ending = runner::run(
+        plan,
+        devices,
+        &controls,
+        &|| signals.received(),
+        &MonotonicClock::start(),
+    );
+    drop(terminal);
+    let ending = ending?;
+
+    let log = SessionLog::load(&dir)?;
+    println!();
+    print!("{}", crate::report::summary_table(&log));
+    println!();
+    println!("Session log:  {}", dir.join(log::LOG_FILE).display());
+    println!("Review sheet: {}", dir.join(log::REVIEW_FILE).display());
+    match ending.status {
+        Status::Completed | Status::Quit | Status::InProgress => Ok(()),
+        Status::Interrupted => {
+            let signal = ending
+                .signal
+                .unwrap_or(crate::session::machine::Signal::Interrupt);
+            Err(ExitWith {
+                code: signals::exit_code(signal),
+                message: "session interrupted; everything recorded so far is kept".into(),
+            }
+            .into())
+        }
+        Status::DeviceError => anyhow::bail!(
+            "the microphone failed during an answer; what was recorded until then is kept in {}",
+            dir.display()
+        ),
+    }
+}
+
+fn check_numbers(args: &RunArgs) -> anyhow::Result<()> {
+    let bad = |flag: &str, what: &str| anyhow::anyhow!("{flag} must be {what}");
+    if args.think.is_some_and(|t| !(t.is_finite() && t >= 0.0)) {
+        return Err(bad("--think", "0 or more seconds"));
+    }
+    if args.answer.is_some_and(|t| !(t.is_finite() && t > 0.0)) {
+        return Err(bad("--answer", "more than 0 seconds"));
+    }
+    if !(args.overtime.is_finite() && args.overtime >= 0.0) {
+        return Err(bad("--overtime", "0 or more seconds"));
+    }
+    if args
+        .speech_rate
+        .is_some_and(|r| !(r.is_finite() && (0.5..=2.0).contains(&r)))
+    {
+        return Err(bad("--speech-rate", "between 0.5 and 2.0"));
+    }
+    if args.count == Some(0) {
+        return Err(bad("--count", "at least 1"));
+    }
+    Ok(())
+}
+
+/// The timing of one question: the pack's, with --think and --answer applied. A new answer
+/// limit scales the green and yellow lights with it.
+fn step_for(q: &Question, args: &RunArgs) -> Step {
+    let t = q.timing;
+    let limit_s = args.answer.unwrap_or(t.answer_s);
+    let scale = limit_s / t.answer_s;
+    Step {
+        text: q.text.clone(),
+        think_s: args.think.unwrap_or(t.think_s),
+        limit_s,
+        min_s: t.min_s * scale,
+        warn_s: t.warn_s * scale,
+    }
+}
+
+fn print_header(title: &str, steps: &[Step], args: &RunArgs, dir: &Path) {
+    let think = match args.think {
+        Some(t) => mmss(t),
+        None => "as the pack says".into(),
+    };
+    let limit = match args.answer {
+        Some(a) => mmss(a),
+        None => {
+            let min = steps.iter().map(|s| s.limit_s).fold(f64::INFINITY, f64::min);
+            let max = steps.iter().map(|s| s.limit_s).fold(0.0, f64::max);
+            if (max - min).abs() < 0.5 {
+                mmss(max)
+            } else {
+                format!("{} to {}", mmss(min), mmss(max))
+            }
+        }
+    };
+    println!("voicemock: {title}");
+    println!(
+        "  {} question{}; think time {think}; answers up to {limit}{}",
+        steps.len(),
+        if steps.len() == 1 { "" } else { "s" },
+        if args.overtime > 0.0 {
+            format!(" (+{} grace)", mmss(args.overtime))
+        } else {
+            String::new()
+        }
+    );
+    println!("  Recordings go to {} (only you can read them)", dir.display());
+    println!("  Keys: Enter = start/finish an answer, s = skip, r = repeat the question, q = quit");
+}

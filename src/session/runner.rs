@@ -1,0 +1,448 @@
+//! The runner: drives the state machine with real time, real devices and the user's keys,
+//! and keeps the session folder up to date. All decisions are the machine's; the runner only
+//! carries them out and reports what happened.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::Receiver;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+use super::log::{Outcome, SessionLog, TakeLog, REVIEW_FILE};
+use super::machine::{Action, Control, EndedBy, Event, Light, Machine, Signal, Status, View};
+use crate::audio::level::{dbfs, Verdict};
+use crate::audio::{ActiveRecording, Microphone};
+use crate::report;
+use crate::speech::{speech_timeout, Speaker};
+use crate::ui::{level_meter, mmss, PhaseBar};
+
+/// Seconds since the session started.
+pub trait Clock {
+    fn now_s(&self) -> f64;
+}
+
+pub struct MonotonicClock(Instant);
+
+impl MonotonicClock {
+    pub fn start() -> Self {
+        MonotonicClock(Instant::now())
+    }
+}
+
+impl Clock for MonotonicClock {
+    fn now_s(&self) -> f64 {
+        self.0.elapsed().as_secs_f64()
+    }
+}
+
+/// Everything the session needs that is not a device.
+pub struct Plan {
+    pub dir: PathBuf,
+    pub log: SessionLog,
+    pub machine: Machine,
+    /// The pack's notes on a strong answer, per question, for the review sheet.
+    pub notes: Vec<Vec<String>>,
+    pub checklist: Vec<String>,
+    pub usual_wpm: Option<f64>,
+}
+
+pub struct Devices<'a> {
+    pub mic: &'a mut dyn Microphone,
+    pub speaker: Option<&'a mut dyn Speaker>,
+}
+
+/// How the session ended, for the exit code.
+pub struct Ending {
+    pub status: Status,
+    pub signal: Option<Signal>,
+}
+
+struct Take {
+    recording: Box<dyn ActiveRecording>,
+    q: usize,
+    index_in_log: usize,
+}
+
+struct Runner<'a> {
+    plan: Plan,
+    devices: Devices<'a>,
+    take: Option<Take>,
+    bar: Option<PhaseBar>,
+    speech_deadline: Option<f64>,
+    last_light: Light,
+    signal: Option<Signal>,
+}
+
+const POLL: Duration = Duration::from_millis(10);
+
+/// Runs the whole session. Returns when the machine says it is over; the log and review
+/// sheet are written after every change and once more at the end.
+pub fn run(
+    plan: Plan,
+    devices: Devices<'_>,
+    controls: &Receiver<Control>,
+    signals: &dyn Fn() -> Option<Signal>,
+    clock: &dyn Clock,
+) -> anyhow::Result<Ending> {
+    let mut r = Runner {
+        plan,
+        devices,
+        take: None,
+        bar: None,
+        speech_deadline: None,
+        last_light: Light::Off,
+        signal: None,
+    };
+    r.save()?;
+    let status = loop {
+        let now = clock.now_s();
+        let mut events = Vec::with_capacity(4);
+        if let Some(sig) = signals() {
+            r.signal = Some(sig);
+            events.push(Event::Signal(sig));
+        }
+        while let Ok(c) = controls.try_recv() {
+            events.push(Event::Control(c));
+        }
+        if r.plan.machine.is_asking() && r.speech_finished(now) {
+            events.push(Event::SpeechEnded);
+        }
+        if r.take.as_ref().is_some_and(|t| t.recording.device_failed()) {
+            events.push(Event::DeviceFailed);
+        }
+        events.push(Event::Tick);
+        let mut finished = None;
+        for event in events {
+            for action in r.plan.machine.step(now, event) {
+                if let Some(status) = r.execute(action, now)? {
+                    finished = Some(status);
+                }
+            }
+            if finished.is_some() {
+                break;
+            }
+        }
+        if let Some(status) = finished {
+            break status;
+        }
+        r.render(now);
+        std::thread::sleep(POLL);
+    };
+    if let Some(bar) = r.bar.take() {
+        bar.finish();
+    }
+    Ok(Ending {
+        status,
+        signal: r.signal,
+    })
+}
+
+impl Runner<'_> {
+    fn speech_finished(&mut self, now: f64) -> bool {
+        let Some(speaker) = self.devices.speaker.as_deref() else {
+            return true;
+        };
+        if !speaker.is_speaking() {
+            return true;
+        }
+        if self.speech_deadline.is_some_and(|d| now >= d) {
+            self.say("  (the speech did not report its end in time; going on)");
+            if let Some(s) = self.devices.speaker.as_deref_mut() {
+                s.stop();
+            }
+            return true;
+        }
+        false
+    }
+
+    fn say(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => println!("{line}"),
+        }
+    }
+
+    fn end_bar(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish();
+        }
+    }
+
+    fn save(&self) -> anyhow::Result<()> {
+        self.plan
+            .log
+            .save(&self.plan.dir)
+            .with_context(|| format!("writing the session log in {}", self.plan.dir.display()))?;
+        let md = report::review_markdown(
+            &self.plan.log,
+            &self.plan.notes,
+            &self.plan.checklist,
+            self.plan.usual_wpm,
+        );
+        super::store::write_atomic(&self.plan.dir.join(REVIEW_FILE), md.as_bytes())
+            .with_context(|| format!("writing the review sheet in {}", self.plan.dir.display()))
+    }
+
+    /// Carries out one action; returns the final status when the session is over.
+    fn execute(&mut self, action: Action, now: f64) -> anyhow::Result<Option<Status>> {
+        match action {
+            Action::Ask { q } => self.ask(q, now)?,
+            Action::StopSpeaking => {
+                if let Some(s) = self.devices.speaker.as_deref_mut() {
+                    s.stop();
+                }
+            }
+            Action::Think { q, seconds } => {
+                self.end_bar();
+                let _ = q;
+                println!(
+                    "  Think time: {} (Enter: start answering now, s: skip, r: repeat, q: quit)",
+                    mmss(seconds)
+                );
+                self.bar = Some(PhaseBar::new(seconds, "thinking"));
+            }
+            Action::StartRecording { q, take } => self.start_recording(q, take)?,
+            Action::StopRecording {
+                q,
+                take: _,
+                ended_by,
+                overtime_s,
+            } => self.stop_recording(q, ended_by, overtime_s)?,
+            Action::QuestionDone {
+                q,
+                think_used_s,
+                skipped,
+            } => {
+                let question = &mut self.plan.log.questions[q];
+                question.think_used_s = think_used_s;
+                question.outcome = if skipped {
+                    Outcome::Skipped
+                } else if question.takes.is_empty() {
+                    Outcome::Asked
+                } else {
+                    Outcome::Answered
+                };
+                self.save()?;
+            }
+            Action::Finish { status } => {
+                self.end_bar();
+                if let Some(s) = self.devices.speaker.as_deref_mut() {
+                    if status != Status::Completed {
+                        s.stop();
+                    }
+                }
+                self.plan.log.status = status;
+                self.plan.log.ended_at = Some(timestamp());
+                self.save()?;
+                return Ok(Some(status));
+            }
+        }
+        Ok(None)
+    }
+
+    fn ask(&mut self, q: usize, now: f64) -> anyhow::Result<()> {
+        self.end_bar();
+        let total = self.plan.log.questions.len();
+        let question = &self.plan.log.questions[q];
+        let text = question.text.clone();
+        println!();
+        println!("Question {}/{} [{}]", q + 1, total, question.category);
+        println!("  {text}");
+        let mut spoken = false;
+        if let Some(speaker) = self.devices.speaker.as_deref_mut() {
+            match speaker.start(&text) {
+                Ok(()) => spoken = true,
+                Err(e) => {
+                    eprintln!("warning: {e}; the questions will only be printed");
+                    self.devices.speaker = None;
+                    self.plan.log.speech = format!("unavailable: {e}");
+                }
+            }
+        }
+        self.speech_deadline = Some(now + speech_timeout(&text).as_secs_f64());
+        let question = &mut self.plan.log.questions[q];
+        question.spoken |= spoken;
+        if question.outcome == Outcome::NotReached {
+            question.outcome = Outcome::Asked;
+        }
+        self.save()
+    }
+
+    fn start_recording(&mut self, q: usize, take: u32) -> anyhow::Result<()> {
+        self.end_bar();
+        let question = &self.plan.log.questions[q];
+        let file = format!("q{:02}-{}-take{}.wav", q + 1, sanitize(&question.id), take);
+        let path = self.plan.dir.join(&file);
+        let limit_s = question.limit_s;
+        let recording = match self.devices.mic.start(&path) {
+            Ok(r) => r,
+            Err(e) => {
+                self.plan.log.status = Status::DeviceError;
+                self.plan.log.ended_at = Some(timestamp());
+                self.save()?;
+                return Err(e).context(format!("starting to record answer {}", q + 1));
+            }
+        };
+        let entry = TakeLog {
+            take,
+            file: file.clone(),
+            started_at: timestamp(),
+            duration_s: 0.0,
+            ended_by: None,
+            overtime_s: 0.0,
+            sample_rate: 0,
+            peak_dbfs: -120.0,
+            rms_dbfs: -120.0,
+            level: String::new(),
+            overruns: 0,
+            stream_errors: 0,
+            analysis: None,
+        };
+        let question = &mut self.plan.log.questions[q];
+        question.takes.push(entry);
+        let index_in_log = question.takes.len() - 1;
+        self.take = Some(Take {
+            recording,
+            q,
+            index_in_log,
+        });
+        // Announced on stdout before anything else, so a script can tell the take has begun.
+        println!(
+            "  Recording answer (limit {}): Enter: done, s: skip, r: repeat, q: quit",
+            mmss(limit_s)
+        );
+        self.last_light = Light::Off;
+        self.bar = Some(PhaseBar::new(limit_s, "answering"));
+        self.save()
+    }
+
+    fn stop_recording(&mut self, q: usize, ended_by: EndedBy, overtime_s: f64) -> anyhow::Result<()> {
+        self.end_bar();
+        let Some(take) = self.take.take() else {
+            return Ok(());
+        };
+        debug_assert_eq!(take.q, q);
+        let stats = take.recording.stop();
+        let entry = &mut self.plan.log.questions[q].takes[take.index_in_log];
+        entry.ended_by = Some(ended_by);
+        entry.overtime_s = overtime_s;
+        match stats {
+            Ok(stats) => {
+                entry.duration_s = stats.duration_s();
+                entry.sample_rate = stats.sample_rate;
+                entry.peak_dbfs = f64::from(dbfs(stats.peak));
+                entry.rms_dbfs = f64::from(dbfs(stats.rms));
+                entry.overruns = stats.overruns;
+                entry.stream_errors = stats.stream_errors;
+                let path = self.plan.dir.join(&entry.file);
+                let analysis = crate::commands::analyze::analyze_file(
+                    &path,
+                    crate::analysis::Params::default(),
+                );
+                let clipped = analysis.as_ref().map_or(0.0, |m| m.clipped_fraction);
+                entry.level = Verdict::judge(stats.peak, stats.rms, clipped).label().to_string();
+                match analysis {
+                    Ok(m) => entry.analysis = Some(m),
+                    Err(e) => eprintln!("warning: could not analyse {}: {e}", path.display()),
+                }
+            }
+            Err(e) => {
+                entry.level = "unknown".into();
+                eprintln!("warning: finishing the recording: {e}");
+            }
+        }
+        let question = &self.plan.log.questions[q];
+        let entry = &question.takes[take.index_in_log];
+        println!(
+            "{}",
+            report::take_line(q + 1, question, entry, self.plan.usual_wpm)
+        );
+        self.save()
+    }
+
+    fn render(&mut self, now: f64) {
+        let view = self.plan.machine.view(now);
+        let Some(bar) = &self.bar else { return };
+        match view {
+            View::Thinking {
+                elapsed_s,
+                remaining_s,
+                ..
+            } => bar.update(elapsed_s, format!("{} to think", mmss(remaining_s))),
+            View::Answering {
+                elapsed_s,
+                remaining_s,
+                light,
+                ..
+            } => {
+                let (peak, _) = self
+                    .take
+                    .as_ref()
+                    .map_or((0.0, 0.0), |t| t.recording.recent_level());
+                let clock = if remaining_s >= 0.0 {
+                    format!("{} left", mmss(remaining_s))
+                } else {
+                    format!("+{} over", mmss(-remaining_s))
+                };
+                bar.update(
+                    elapsed_s,
+                    format!("{clock} {} {}", light_label(light), level_meter(peak, 12)),
+                );
+                if light != self.last_light {
+                    self.last_light = light;
+                    let what = match light {
+                        Light::Off => None,
+                        Light::Green => Some("green: the answer has reached a useful length"),
+                        Light::Yellow => Some("yellow: time to wrap up"),
+                        Light::Red => Some("red: time is up"),
+                    };
+                    if let Some(what) = what {
+                        self.say(&format!("  [{}] {what}", mmss(elapsed_s)));
+                    }
+                }
+            }
+            View::Asking { .. } | View::Done => {}
+        }
+    }
+}
+
+fn light_label(light: Light) -> &'static str {
+    match light {
+        Light::Off => "\x1b[90m●\x1b[0m",
+        Light::Green => "\x1b[32m● green\x1b[0m",
+        Light::Yellow => "\x1b[33m● yellow\x1b[0m",
+        Light::Red => "\x1b[31m● red\x1b[0m",
+    }
+}
+
+pub fn timestamp() -> String {
+    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
+}
+
+/// A question id made safe for a file name.
+fn sanitize(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The session folder's name: when it started, and which pack.
+pub fn session_stem(pack: &str) -> String {
+    format!(
+        "{}-{}",
+        chrono::Local::now().format("%Y-%m-%d_%H%M%S"),
+        sanitize(pack)
+    )
+}
+
+pub fn session_dir_name(dir: &Path) -> String {
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
