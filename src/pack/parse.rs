@@ -1,0 +1,596 @@
+//! From pack text to a checked [`Pack`]. Three passes, each with exact positions:
+//! the TOML syntax (toml's own spans), the `format` version (checked before anything else, so a
+//! newer pack is not blamed for keys it is allowed to have), then the shape (serde with
+//! `deny_unknown_fields`, so typos are caught) and the values (via `Spanned` fields).
+
+use std::ops::Range;
+
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny};
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use super::{file_stem, Pack, PackError, Question, Timing, DEFAULT_TIMING, FORMAT_VERSION};
+
+/// Longest think time or answer limit a pack may set: a typo guard, not a policy.
+const MAX_SECONDS: f64 = 3600.0;
+
+/// Parse and check a pack; `origin` (a file path, usually) names it in messages, and its file
+/// stem becomes the pack's name.
+pub fn parse(text: &str, origin: &str) -> Result<Pack, PackError> {
+    parse_as(text, origin, origin, &file_stem(origin))
+}
+
+/// [`parse`] with the name, the file shown in errors and `Pack::origin` chosen separately,
+/// for built-in packs.
+pub(super) fn parse_as(
+    text: &str,
+    file: &str,
+    origin: &str,
+    name: &str,
+) -> Result<Pack, PackError> {
+    // Editors hide a byte-order mark; so do we, or every column on line 1 would be off.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let src = Source { text, file };
+    let root = DeTable::parse(text).map_err(|err| src.toml_error(&err, None))?;
+    check_format(&src, root.get_ref())?;
+    let raw = RawPack::deserialize(toml::Deserializer::from(root.clone()))
+        .map_err(|err| src.toml_error(&err, Some(root.get_ref())))?;
+    Checker { src: &src }.pack(raw, name, origin)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The file as written. Every value that is checked beyond its type carries its span.
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPack {
+    /// Already checked by [`check_format`].
+    #[allow(dead_code)]
+    format: IgnoredAny,
+    title: Spanned<String>,
+    #[serde(default)]
+    description: Option<Spanned<String>>,
+    #[serde(default)]
+    defaults: Option<RawTiming>,
+    #[serde(default)]
+    checklist: Vec<Spanned<String>>,
+    questions: Spanned<Vec<RawQuestion>>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a table of think_s, answer_s, min_s, warn_s"
+)]
+struct RawTiming {
+    think_s: Option<Spanned<Seconds>>,
+    answer_s: Option<Spanned<Seconds>>,
+    min_s: Option<Spanned<Seconds>>,
+    warn_s: Option<Spanned<Seconds>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a question table")]
+struct RawQuestion {
+    id: Spanned<String>,
+    category: Spanned<String>,
+    text: Spanned<String>,
+    #[serde(default)]
+    notes: Vec<Spanned<String>>,
+    think_s: Option<Spanned<Seconds>>,
+    answer_s: Option<Spanned<Seconds>>,
+    min_s: Option<Spanned<Seconds>>,
+    warn_s: Option<Spanned<Seconds>>,
+}
+
+/// A time in seconds, written as an integer or a float. Its own type so a wrong value reads
+/// "expected a number of seconds" rather than "expected f64".
+#[derive(Debug, Clone, Copy)]
+struct Seconds(f64);
+
+impl<'de> Deserialize<'de> for Seconds {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl de::Visitor<'_> for Visitor {
+            type Value = Seconds;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number of seconds")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Seconds, E> {
+                Ok(Seconds(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Seconds, E> {
+                Ok(Seconds(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Seconds, E> {
+                Ok(Seconds(v))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Positions and field paths.
+
+struct Source<'a> {
+    text: &'a str,
+    file: &'a str,
+}
+
+impl Source<'_> {
+    fn error(&self, span: &Range<usize>, field: &str, message: impl Into<String>) -> PackError {
+        let (line, column) = line_column(self.text, span.start);
+        PackError::Invalid {
+            file: self.file.to_string(),
+            line,
+            column,
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+
+    /// A syntax error (no `root`) or a shape error from serde, whose span is looked up in the
+    /// parsed document to name the field.
+    fn toml_error(&self, err: &toml::de::Error, root: Option<&DeTable>) -> PackError {
+        let span = err.span().unwrap_or(0..0);
+        let Some(root) = root else {
+            return self.error(&span, "", format!("TOML syntax: {}", err.message()));
+        };
+        // An empty span is serde's "somewhere in this document": the root table.
+        let mut path = if span.is_empty() {
+            Vec::new()
+        } else {
+            path_at(root, span.start).unwrap_or_default()
+        };
+        let message = err.message();
+        let message = if let Some(missing) = between(message, "missing field `", "`") {
+            path.push(Segment::Key(missing.to_string()));
+            "is missing; it is required here".to_string()
+        } else if let Some(unknown) = between(message, "unknown field `", "`") {
+            unknown_key_message(unknown, message)
+        } else if let Some((found, expected)) = message
+            .strip_prefix("invalid type: ")
+            .and_then(|rest| rest.split_once(", expected "))
+        {
+            format!("expected {}, found {found}", plain_expected(expected))
+        } else {
+            message.to_string()
+        };
+        self.error(&span, &render_path(&path), message)
+    }
+}
+
+/// 1-based line and column (in characters, as editors count) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// `questions[3].answer_s`; keys that are not bare TOML keys are quoted.
+fn render_path(path: &[Segment]) -> String {
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            Segment::Index(i) => out.push_str(&format!("[{i}]")),
+            Segment::Key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                let bare = !key.is_empty()
+                    && key
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                if bare {
+                    out.push_str(key);
+                } else {
+                    out.push_str(&format!("{key:?}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The deepest key or array element whose key or value holds `offset`. An array of tables
+/// spans only its first `[[header]]`, so children are searched before spans are trusted.
+fn path_at(table: &DeTable, offset: usize) -> Option<Vec<Segment>> {
+    for (key, value) in table {
+        if let Some(rest) = path_in_value(value, offset) {
+            let mut path = vec![Segment::Key(key.get_ref().to_string())];
+            path.extend(rest);
+            return Some(path);
+        }
+        if holds(&key.span(), offset) {
+            return Some(vec![Segment::Key(key.get_ref().to_string())]);
+        }
+    }
+    None
+}
+
+fn path_in_value(value: &Spanned<DeValue>, offset: usize) -> Option<Vec<Segment>> {
+    match value.get_ref() {
+        DeValue::Table(table) => {
+            if let Some(path) = path_at(table, offset) {
+                return Some(path);
+            }
+        }
+        DeValue::Array(array) => {
+            for (i, element) in array.iter().enumerate() {
+                if let Some(rest) = path_in_value(element, offset) {
+                    let mut path = vec![Segment::Index(i)];
+                    path.extend(rest);
+                    return Some(path);
+                }
+            }
+        }
+        _ => {}
+    }
+    holds(&value.span(), offset).then(Vec::new)
+}
+
+fn holds(span: &Range<usize>, offset: usize) -> bool {
+    span.contains(&offset)
+}
+
+/// The text between `prefix` (at the start of `message`) and the next `end`.
+fn between<'m>(message: &'m str, prefix: &str, end: &str) -> Option<&'m str> {
+    let rest = message.strip_prefix(prefix)?;
+    rest.split_once(end).map(|(inside, _)| inside)
+}
+
+/// serde's "unknown field `x`, expected one of `a`, `b`" as advice, with the nearest key.
+fn unknown_key_message(unknown: &str, message: &str) -> String {
+    let allowed: Vec<&str> = message
+        .split_once(", expected")
+        .map(|(_, list)| list.split('`').skip(1).step_by(2).collect())
+        .unwrap_or_default();
+    let nearest = allowed
+        .iter()
+        .map(|key| (edit_distance(unknown, key), *key))
+        .filter(|(distance, key)| *distance <= 2.max(key.len() / 3))
+        .min();
+    let mut out = String::from("unknown key");
+    if let Some((_, key)) = nearest {
+        out.push_str(&format!("; did you mean `{key}`?"));
+    }
+    if !allowed.is_empty() {
+        let list: Vec<String> = allowed.iter().map(|k| format!("`{k}`")).collect();
+        out.push_str(&format!(" (allowed here: {})", list.join(", ")));
+    }
+    out
+}
+
+fn plain_expected(expected: &str) -> &str {
+    match expected {
+        "a sequence" => "an array",
+        "a map" => "a table",
+        other => other,
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
+// ---------------------------------------------------------------------------------------------
+// The format version, checked on the bare document before the shape is.
+
+fn check_format(src: &Source, root: &DeTable) -> Result<(), PackError> {
+    let Some((_, value)) = root.iter().find(|(key, _)| key.get_ref() == "format") else {
+        return Err(src.error(
+            &(0..0),
+            "format",
+            format!("is missing; start the pack with `format = {FORMAT_VERSION}`"),
+        ));
+    };
+    let version = value
+        .get_ref()
+        .as_integer()
+        .and_then(|int| i64::from_str_radix(&int.as_str().replace('_', ""), int.radix()).ok());
+    match version {
+        Some(v) if v == i64::from(FORMAT_VERSION) => Ok(()),
+        Some(v) => Err(src.error(
+            &value.span(),
+            "format",
+            format!(
+                "unsupported format version {v}; this voicemock reads format {FORMAT_VERSION} \
+                 (see content/README.md)"
+            ),
+        )),
+        None => Err(src.error(
+            &value.span(),
+            "format",
+            format!(
+                "must be the whole number {FORMAT_VERSION}, found {}",
+                value.get_ref().type_str()
+            ),
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values: the checks serde cannot make.
+
+struct Checker<'a> {
+    src: &'a Source<'a>,
+}
+
+/// One of the four times in force, and where the file set it (None: the built-in default).
+/// Kept so a clash between two of them can be reported at the value the author wrote.
+#[derive(Clone)]
+struct Setting {
+    value: f64,
+    set_at: Option<(Range<usize>, String)>,
+}
+
+impl Setting {
+    fn built_in(value: f64) -> Self {
+        Setting {
+            value,
+            set_at: None,
+        }
+    }
+
+    /// `questions[3].answer_s = 45 s`, or `answer_s = 120 s, the built-in default`.
+    fn describe(&self, key: &str) -> String {
+        match &self.set_at {
+            Some((_, field)) => format!("{field} = {} s", self.value),
+            None => format!("{key} = {} s, the built-in default", self.value),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Layer {
+    think: Setting,
+    answer: Setting,
+    min: Setting,
+    warn: Setting,
+}
+
+impl Layer {
+    fn timing(&self) -> Timing {
+        Timing {
+            think_s: self.think.value,
+            answer_s: self.answer.value,
+            min_s: self.min.value,
+            warn_s: self.warn.value,
+        }
+    }
+}
+
+impl Checker<'_> {
+    fn pack(&self, raw: RawPack, name: &str, origin: &str) -> Result<Pack, PackError> {
+        let title = self.text(&raw.title, "title")?;
+        let description = raw
+            .description
+            .map(|d| d.into_inner().trim().to_string())
+            .unwrap_or_default();
+        let checklist = self.texts(&raw.checklist, "checklist")?;
+
+        let program = Layer {
+            think: Setting::built_in(DEFAULT_TIMING.think_s),
+            answer: Setting::built_in(DEFAULT_TIMING.answer_s),
+            min: Setting::built_in(DEFAULT_TIMING.min_s),
+            warn: Setting::built_in(DEFAULT_TIMING.warn_s),
+        };
+        let defaults = match &raw.defaults {
+            Some(t) => self.layer(
+                &program,
+                "defaults.",
+                [&t.think_s, &t.answer_s, &t.min_s, &t.warn_s],
+            )?,
+            None => program,
+        };
+
+        let questions_span = raw.questions.span();
+        let raw_questions = raw.questions.into_inner();
+        if raw_questions.is_empty() {
+            return Err(self.src.error(
+                &questions_span,
+                "questions",
+                "is empty; a pack needs at least one [[questions]] table",
+            ));
+        }
+        let mut questions: Vec<Question> = Vec::with_capacity(raw_questions.len());
+        let mut id_spans: Vec<Range<usize>> = Vec::with_capacity(raw_questions.len());
+        for (i, q) in raw_questions.iter().enumerate() {
+            let at = |field: &str| format!("questions[{i}].{field}");
+            let id = self.id(&q.id, &at("id"))?;
+            if let Some(first) = questions.iter().position(|earlier| earlier.id == id) {
+                let (line, _) = line_column(self.src.text, id_spans[first].start);
+                return Err(self.src.error(
+                    &q.id.span(),
+                    &at("id"),
+                    format!(
+                        "duplicate id `{id}`; questions[{first}] on line {line} already uses it"
+                    ),
+                ));
+            }
+            id_spans.push(q.id.span());
+            let layer = self.layer(
+                &defaults,
+                &format!("questions[{i}]."),
+                [&q.think_s, &q.answer_s, &q.min_s, &q.warn_s],
+            )?;
+            questions.push(Question {
+                id,
+                category: self.text(&q.category, &at("category"))?,
+                text: self.text(&q.text, &at("text"))?,
+                timing: layer.timing(),
+                notes: self.texts(&q.notes, &at("notes"))?,
+            });
+        }
+
+        Ok(Pack {
+            name: name.to_string(),
+            title,
+            description,
+            origin: origin.to_string(),
+            defaults: defaults.timing(),
+            checklist,
+            questions,
+        })
+    }
+
+    fn text(&self, value: &Spanned<String>, field: &str) -> Result<String, PackError> {
+        let text = value.get_ref().trim();
+        if text.is_empty() {
+            return Err(self.src.error(&value.span(), field, "must not be empty"));
+        }
+        Ok(text.to_string())
+    }
+
+    fn texts(&self, values: &[Spanned<String>], field: &str) -> Result<Vec<String>, PackError> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, value)| self.text(value, &format!("{field}[{i}]")))
+            .collect()
+    }
+
+    /// Ids name recording files and are typed after `--question`, so they stay plain.
+    fn id(&self, value: &Spanned<String>, field: &str) -> Result<String, PackError> {
+        let id = value.get_ref();
+        let plain = id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if id.is_empty() {
+            return Err(self.src.error(&value.span(), field, "must not be empty"));
+        }
+        if !plain || !id.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            return Err(self.src.error(
+                &value.span(),
+                field,
+                format!(
+                    "`{id}` is not a usable id: use lowercase letters, digits, `-` and `_`, \
+                     starting with a letter or digit (it names files and is typed after --question)"
+                ),
+            ));
+        }
+        Ok(id.clone())
+    }
+
+    /// Apply the times one table sets over `base`, checking each, then the pairs they affect.
+    fn layer(
+        &self,
+        base: &Layer,
+        prefix: &str,
+        [think, answer, min, warn]: [&Option<Spanned<Seconds>>; 4],
+    ) -> Result<Layer, PackError> {
+        let mut layer = base.clone();
+        let slots = [
+            (think, "think_s", &mut layer.think, true),
+            (answer, "answer_s", &mut layer.answer, false),
+            (min, "min_s", &mut layer.min, false),
+            (warn, "warn_s", &mut layer.warn, false),
+        ];
+        for (given, key, slot, zero_ok) in slots {
+            if let Some(given) = given {
+                let field = format!("{prefix}{key}");
+                let value = given.get_ref().0;
+                self.seconds(value, &given.span(), &field, zero_ok)?;
+                *slot = Setting {
+                    value,
+                    set_at: Some((given.span(), field)),
+                };
+            }
+        }
+        self.shorter_than_limit(
+            &layer.min,
+            "min_s",
+            "the minimum length",
+            &layer.answer,
+            prefix,
+        )?;
+        self.shorter_than_limit(
+            &layer.warn,
+            "warn_s",
+            "the warning time",
+            &layer.answer,
+            prefix,
+        )?;
+        Ok(layer)
+    }
+
+    fn seconds(
+        &self,
+        value: f64,
+        span: &Range<usize>,
+        field: &str,
+        zero_ok: bool,
+    ) -> Result<(), PackError> {
+        let problem = if !value.is_finite() {
+            "must be a finite number of seconds".to_string()
+        } else if zero_ok && value < 0.0 {
+            "must be zero or a positive number of seconds".to_string()
+        } else if !zero_ok && value <= 0.0 {
+            "must be a positive number of seconds".to_string()
+        } else if value > MAX_SECONDS {
+            format!("must be at most {MAX_SECONDS} seconds (one hour)")
+        } else {
+            return Ok(());
+        };
+        Err(self.src.error(span, field, problem))
+    }
+
+    /// `min_s` and `warn_s` must be below `answer_s`. The layer below was already checked, so
+    /// a clash involves a value this table (`prefix`) set; it is reported there, at the answer
+    /// limit if this table set that.
+    fn shorter_than_limit(
+        &self,
+        part: &Setting,
+        key: &str,
+        what: &str,
+        limit: &Setting,
+        prefix: &str,
+    ) -> Result<(), PackError> {
+        if part.value < limit.value {
+            return Ok(());
+        }
+        let message = format!(
+            "{what} ({}) must be shorter than the answer limit ({})",
+            part.describe(key),
+            limit.describe("answer_s"),
+        );
+        let here = [limit, part]
+            .into_iter()
+            .filter_map(|setting| setting.set_at.as_ref())
+            .find(|(_, field)| field.starts_with(prefix));
+        let (span, field) = match here {
+            Some((span, field)) => (span.clone(), field.clone()),
+            // Unreachable while the layer below is checked first; stay useful regardless.
+            None => (0..0, format!("{prefix}{key}")),
+        };
+        Err(self.src.error(&span, &field, message))
+    }
+}
+
+#[cfg(test)]
+mod tests;
