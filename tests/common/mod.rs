@@ -1,0 +1,380 @@
+//! Shared pieces of the end-to-end tests: the virtual audio stack, making and feeding
+//! speech, recording the speaker, and comparing what was fed with what was recorded.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// The virtual microphone is one device: end-to-end tests take turns.
+static DEVICES: Mutex<()> = Mutex::new(());
+
+/// A handle that proves the virtual audio stack is up, held for the whole test.
+pub struct Stack {
+    _turn: MutexGuard<'static, ()>,
+}
+
+/// Returns the stack if it runs. With VOICEMOCK_E2E=1 (as `scripts/test` and CI set it) a
+/// missing stack fails the test; otherwise the test is skipped with a note saying why.
+pub fn stack() -> Option<Stack> {
+    let turn = DEVICES.lock().unwrap_or_else(|e| e.into_inner());
+    let up = std::env::var_os("PULSE_SERVER").is_some()
+        && Command::new("pactl")
+            .arg("info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+    if up {
+        return Some(Stack { _turn: turn });
+    }
+    if std::env::var("VOICEMOCK_E2E").as_deref() == Ok("1") {
+        panic!(
+            "VOICEMOCK_E2E=1 but the virtual audio stack is not reachable (PULSE_SERVER={:?}); \
+             start it with scripts/virtual-audio start, or run scripts/test",
+            std::env::var("PULSE_SERVER").ok()
+        );
+    }
+    eprintln!("skipping: no virtual audio stack (run scripts/test to include this test)");
+    None
+}
+
+pub fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_voicemock"));
+    cmd.env_remove("VOICEMOCK_E2E");
+    cmd
+}
+
+/// A fresh, empty folder for one test.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "voicemock-test-{name}-{}-{}",
+        std::process::id(),
+        Instant::now().elapsed().as_nanos()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run_ok(cmd: &mut Command) {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Speaks `text` with espeak-ng into a mono 48 kHz WAV (the virtual microphone's rate, so
+/// the sound server plays it without resampling).
+pub fn speech_wav(dir: &Path, name: &str, text: &str, voice: &str) -> PathBuf {
+    let raw = dir.join(format!("{name}-22k.wav"));
+    let out = dir.join(format!("{name}.wav"));
+    run_ok(Command::new("espeak-ng").args(["-v", voice, "-w"]).arg(&raw).arg(text));
+    run_ok(
+        Command::new("sox")
+            .arg(&raw)
+            .args(["-r", "48000", "-b", "16", "-c", "1"])
+            .arg(&out)
+            .args(["vol", "0.8"]),
+    );
+    out
+}
+
+/// Joins WAVs (same format) with `gap_s` of silence between them.
+pub fn join_with_gap(dir: &Path, name: &str, a: &Path, b: &Path, gap_s: f64) -> PathBuf {
+    let gap = dir.join(format!("{name}-gap.wav"));
+    let out = dir.join(format!("{name}.wav"));
+    run_ok(
+        Command::new("sox")
+            .args(["-n", "-r", "48000", "-b", "16", "-c", "1"])
+            .arg(&gap)
+            .args(["trim", "0"])
+            .arg(format!("{gap_s}")),
+    );
+    run_ok(Command::new("sox").arg(a).arg(&gap).arg(b).arg(&out));
+    out
+}
+
+/// Plays a WAV into the virtual microphone and waits until it has been played.
+pub fn feed_mic(wav: &Path) {
+    run_ok(Command::new("paplay").arg("--device=micfeed").arg(wav));
+}
+
+/// Records what the virtual speaker plays until stopped.
+pub struct SpeakerTap {
+    child: Child,
+    pub path: PathBuf,
+    pub started: Instant,
+}
+
+impl SpeakerTap {
+    pub fn start(dir: &Path) -> SpeakerTap {
+        let path = dir.join("speaker-monitor.wav");
+        let child = Command::new("parecord")
+            .args([
+                "-d",
+                "speaker.monitor",
+                "--file-format=wav",
+                "--channels=1",
+                "--rate=48000",
+                "--format=s16le",
+                "--latency-msec=20",
+            ])
+            .arg(&path)
+            .spawn()
+            .expect("parecord");
+        let started = Instant::now();
+        // parecord writes the header once the stream is up.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while std::fs::metadata(&path).map_or(0, |m| m.len()) == 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        SpeakerTap {
+            child,
+            path,
+            started,
+        }
+    }
+
+    /// Stops recording and returns the samples and their rate.
+    pub fn stop(mut self) -> (Vec<f32>, u32) {
+        // SIGINT lets parecord finish the WAV header.
+        unsafe_kill(self.child.id(), "INT");
+        let _ = self.child.wait();
+        read_wav(&self.path)
+    }
+}
+
+pub fn unsafe_kill(pid: u32, signal: &str) {
+    let _ = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(pid.to_string())
+        .status();
+}
+
+/// Reads a WAV as mono f32 (first channel), with its rate.
+pub fn read_wav(path: &Path) -> (Vec<f32>, u32) {
+    let mut reader =
+        hound::WavReader::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let spec = reader.spec();
+    let ch = spec.channels as usize;
+    let samples: Vec<f32> = match spec.sample_format {
+        hound::SampleFormat::Int => reader
+            .samples::<i32>()
+            .step_by(ch)
+            .map(|s| s.unwrap() as f32 / (1u32 << (spec.bits_per_sample - 1)) as f32)
+            .collect(),
+        hound::SampleFormat::Float => reader.samples::<f32>().step_by(ch).map(|s| s.unwrap()).collect(),
+    };
+    (samples, spec.sample_rate)
+}
+
+/// The best alignment of `reference` inside `recording`: (lag in samples, normalized
+/// cross-correlation at that lag).
+pub fn best_alignment(reference: &[f32], recording: &[f32]) -> (usize, f64) {
+    use rustfft::{num_complex::Complex, FftPlanner};
+    assert!(recording.len() >= reference.len(), "recording shorter than the reference");
+    let n = (recording.len() + reference.len()).next_power_of_two();
+    let mut planner = FftPlanner::<f64>::new();
+    let fft = planner.plan_fft_forward(n);
+    let ifft = planner.plan_fft_inverse(n);
+    let mut a: Vec<Complex<f64>> = recording
+        .iter()
+        .map(|&x| Complex::new(f64::from(x), 0.0))
+        .chain(std::iter::repeat(Complex::new(0.0, 0.0)))
+        .take(n)
+        .collect();
+    let mut b: Vec<Complex<f64>> = reference
+        .iter()
+        .map(|&x| Complex::new(f64::from(x), 0.0))
+        .chain(std::iter::repeat(Complex::new(0.0, 0.0)))
+        .take(n)
+        .collect();
+    fft.process(&mut a);
+    fft.process(&mut b);
+    for (x, y) in a.iter_mut().zip(&b) {
+        *x *= y.conj();
+    }
+    ifft.process(&mut a);
+    // Energy of each recording window, by prefix sums.
+    let mut prefix = Vec::with_capacity(recording.len() + 1);
+    prefix.push(0.0f64);
+    for &x in recording {
+        prefix.push(prefix.last().unwrap() + f64::from(x) * f64::from(x));
+    }
+    let ref_energy: f64 = reference.iter().map(|&x| f64::from(x) * f64::from(x)).sum();
+    let m = reference.len();
+    let mut best = (0, f64::MIN);
+    for lag in 0..=(recording.len() - m) {
+        let window = prefix[lag + m] - prefix[lag];
+        if window <= 0.0 {
+            continue;
+        }
+        let ncc = a[lag].re / n as f64 / (ref_energy * window).sqrt();
+        if ncc > best.1 {
+            best = (lag, ncc);
+        }
+    }
+    best
+}
+
+/// Checks that every voiced 100 ms chunk of `reference` sits at the same lag in
+/// `recording` as the whole: a dropped or repeated buffer would shift the chunks after it.
+/// Returns the chunk lags that differ.
+pub fn chunk_lags_off(reference: &[f32], recording: &[f32], rate: u32, lag: usize) -> Vec<(usize, i64)> {
+    let chunk = rate as usize / 10;
+    let search = rate as i64 / 50; // ±20 ms
+    let rms = |s: &[f32]| (s.iter().map(|x| x * x).sum::<f32>() / s.len() as f32).sqrt();
+    let loudest = reference
+        .chunks_exact(chunk)
+        .map(rms)
+        .fold(0.0f32, f32::max);
+    let mut off = Vec::new();
+    for (i, piece) in reference.chunks_exact(chunk).enumerate() {
+        if rms(piece) < loudest * 0.1 {
+            continue;
+        }
+        let start = (lag + i * chunk) as i64;
+        let mut best = (0i64, f64::MIN);
+        for d in -search..=search {
+            let s = start + d;
+            if s < 0 || (s as usize + chunk) > recording.len() {
+                continue;
+            }
+            let w = &recording[s as usize..s as usize + chunk];
+            let dot: f64 = piece.iter().zip(w).map(|(x, y)| f64::from(x * y)).sum();
+            let e: f64 = w.iter().map(|y| f64::from(y * y)).sum::<f64>()
+                * piece.iter().map(|x| f64::from(x * x)).sum::<f64>();
+            let ncc = if e > 0.0 { dot / e.sqrt() } else { 0.0 };
+            if ncc > best.1 {
+                best = (d, ncc);
+            }
+        }
+        if best.0 != 0 {
+            off.push((i, best.0));
+        }
+    }
+    off
+}
+
+/// Seconds of sound (50 ms frames above -45 dBFS RMS) in `samples[from_s..to_s]`.
+pub fn sound_seconds(samples: &[f32], rate: u32, from_s: f64, to_s: f64) -> f64 {
+    let frame = rate as usize / 20;
+    let from = ((from_s.max(0.0) * rate as f64) as usize).min(samples.len());
+    let to = ((to_s.max(0.0) * rate as f64) as usize).min(samples.len());
+    if to <= from {
+        return 0.0;
+    }
+    let threshold = 10f32.powf(-45.0 / 20.0);
+    samples[from..to]
+        .chunks(frame)
+        .filter(|c| (c.iter().map(|x| x * x).sum::<f32>() / c.len() as f32).sqrt() > threshold)
+        .count() as f64
+        * 0.05
+}
+
+/// A voicemock process whose stdout lines are read as they come, with their arrival times.
+pub struct Running {
+    pub child: Child,
+    pub stdin: Option<ChildStdin>,
+    lines: Receiver<(Instant, String)>,
+    pub seen: Vec<(Instant, String)>,
+    stderr: std::thread::JoinHandle<String>,
+}
+
+impl Running {
+    pub fn spawn(cmd: &mut Command) -> Running {
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starting voicemock");
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send((Instant::now(), line)).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = std::io::Read::read_to_string(&mut BufReader::new(stderr), &mut s);
+            s
+        });
+        Running {
+            stdin: child.stdin.take(),
+            child,
+            lines: rx,
+            seen: Vec::new(),
+            stderr,
+        }
+    }
+
+    /// Waits for a stdout line containing `needle`; returns when it arrived.
+    pub fn wait_for(&mut self, needle: &str, timeout: Duration) -> Instant {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok((t, line)) => {
+                    let hit = line.contains(needle);
+                    self.seen.push((t, line));
+                    if hit {
+                        return t;
+                    }
+                }
+                Err(_) => panic!(
+                    "no line with {needle:?} within {timeout:?}; stdout so far:\n{}",
+                    self.transcript()
+                ),
+            }
+        }
+    }
+
+    pub fn send_line(&mut self, line: &str) -> Instant {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+        Instant::now()
+    }
+
+    pub fn transcript(&self) -> String {
+        self.seen
+            .iter()
+            .map(|(_, l)| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Waits for the process to end; returns (exit code, stdout, stderr).
+    pub fn finish(mut self, timeout: Duration) -> (Option<i32>, String, String) {
+        let deadline = Instant::now() + timeout;
+        drop(self.stdin.take());
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("voicemock did not finish in {timeout:?}; stdout:\n{}", self.transcript());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        while let Ok((t, line)) = self.lines.recv_timeout(Duration::from_millis(200)) {
+            self.seen.push((t, line));
+        }
+        let stderr = self.stderr.join().unwrap_or_default();
+        (status.code(), self.transcript(), stderr)
+    }
+}

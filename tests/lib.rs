@@ -1,0 +1,9 @@
+//! One integration-test binary: the end-to-end tests on the real (virtual) devices and the
+//! command-line tests that need no devices.
+
+mod common;
+
+mod analyze;
+mod check;
+mod cli;
+mod run;

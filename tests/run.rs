@@ -1,0 +1,214 @@
+//! `voicemock run` on the virtual devices: questions spoken before each recording, answers
+//! in their WAVs, limits enforced, Ctrl-C handled, bad packs refused.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::common::{self, Running, SpeakerTap};
+
+fn session_dirs(recordings: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(recordings)
+        .map(|it| it.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
+}
+
+fn only_session(recordings: &Path) -> (PathBuf, Value) {
+    let dirs = session_dirs(recordings);
+    assert_eq!(dirs.len(), 1, "expected one session folder: {dirs:?}");
+    let log: Value =
+        serde_json::from_str(&std::fs::read_to_string(dirs[0].join("session.json")).unwrap())
+            .unwrap();
+    (dirs[0].clone(), log)
+}
+
+fn wav_duration(path: &Path) -> f64 {
+    let r = hound::WavReader::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    r.duration() as f64 / f64::from(r.spec().sample_rate)
+}
+
+#[test]
+fn two_spoken_questions_each_answer_in_its_own_wav() {
+    let Some(_stack) = common::stack() else { return };
+    let dir = common::temp_dir("run-two");
+    let recordings = dir.join("recordings");
+    let answers = [
+        common::speech_wav(&dir, "a1", "I want to work on products that millions of people enjoy every evening.", "en-us"),
+        common::speech_wav(&dir, "a2", "I read the industry newsletters and talk with people who build streaming apps.", "en-gb"),
+    ];
+    let tap = SpeakerTap::start(&dir);
+    let mut run = Running::spawn(
+        common::bin()
+            .args(["run", "--think", "0", "--answer", "12"])
+            .args(["--question", "why-netflix", "--question", "stay-current"])
+            .arg("--recordings")
+            .arg(&recordings),
+    );
+    let mut asked_at = Vec::new();
+    let mut recording_at = Vec::new();
+    for answer in &answers {
+        asked_at.push(run.wait_for("Question ", Duration::from_secs(30)));
+        recording_at.push(run.wait_for("Recording answer", Duration::from_secs(30)));
+        std::thread::sleep(Duration::from_millis(300));
+        common::feed_mic(answer);
+        std::thread::sleep(Duration::from_millis(400));
+        run.send_line("");
+    }
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(30));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    std::thread::sleep(Duration::from_millis(200));
+    let tap_started = tap.started;
+    let (monitor, rate) = tap.stop();
+
+    // The speaker said each question before its recording began, and was quiet during it.
+    for (i, (&asked, &rec)) in asked_at.iter().zip(&recording_at).enumerate() {
+        let a = asked.duration_since(tap_started).as_secs_f64();
+        let r = rec.duration_since(tap_started).as_secs_f64();
+        let spoken = common::sound_seconds(&monitor, rate, a, r);
+        assert!(spoken >= 1.0, "question {}: only {spoken:.2} s of speech before recording", i + 1);
+        let during = common::sound_seconds(&monitor, rate, r + 0.2, r + 2.0);
+        assert!(during <= 0.1, "question {}: {during:.2} s of speech while recording", i + 1);
+    }
+
+    let (session, log) = only_session(&recordings);
+    assert_eq!(log["version"], 1);
+    assert_eq!(log["status"], "completed");
+    let questions = log["questions"].as_array().unwrap();
+    assert_eq!(questions.len(), 2);
+    for (i, (q, answer)) in questions.iter().zip(&answers).enumerate() {
+        for field in ["id", "text", "category", "limit_s", "spoken", "think_used_s", "takes"] {
+            assert!(!q[field].is_null(), "question {} lacks {field}: {q}", i + 1);
+        }
+        assert_eq!(q["spoken"], true);
+        let takes = q["takes"].as_array().unwrap();
+        assert_eq!(takes.len(), 1);
+        let take = &takes[0];
+        for field in [
+            "file", "started_at", "duration_s", "ended_by", "overtime_s", "sample_rate",
+            "peak_dbfs", "rms_dbfs", "overruns",
+        ] {
+            assert!(!take[field].is_null(), "take of question {} lacks {field}: {take}", i + 1);
+        }
+        assert_eq!(take["ended_by"], "enter");
+        assert_eq!(take["overruns"], 0);
+        let wav = session.join(take["file"].as_str().unwrap());
+        let (recorded, _) = common::read_wav(&wav);
+        let (fed, _) = common::read_wav(answer);
+        let (_, ncc) = common::best_alignment(&fed, &recorded);
+        assert!(ncc >= 0.9, "answer {} matches what was said only at {ncc:.3}", i + 1);
+        assert!(take["analysis"]["first_speech_s"].as_f64().is_some(), "{take}");
+    }
+    assert_eq!(questions[0]["id"], "why-netflix");
+    assert_eq!(questions[1]["id"], "stay-current");
+    let review = std::fs::read_to_string(session.join("review.md")).unwrap();
+    assert!(review.contains("Why do you want to work at Netflix?"), "{review}");
+    assert!(review.contains("- [ ] "), "the review sheet has a checklist");
+    assert!(review.contains(questions[0]["takes"][0]["file"].as_str().unwrap()));
+}
+
+#[test]
+fn an_answer_stops_at_its_limit_and_enter_stops_it_at_once() {
+    let Some(_stack) = common::stack() else { return };
+    let dir = common::temp_dir("run-limit");
+
+    // Left alone, the answer stops at the 3 s limit.
+    let recordings = dir.join("limit");
+    let mut run = Running::spawn(
+        common::bin()
+            .args(["run", "--no-speak", "--think", "0", "--answer", "3", "--count", "1"])
+            .arg("--recordings")
+            .arg(&recordings),
+    );
+    run.wait_for("Recording answer", Duration::from_secs(20));
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (session, log) = only_session(&recordings);
+    let take = &log["questions"][0]["takes"][0];
+    assert_eq!(take["ended_by"], "limit");
+    let d = wav_duration(&session.join(take["file"].as_str().unwrap()));
+    assert!((d - 3.0).abs() <= 0.15, "limit 3 s, WAV {d:.3} s");
+
+    // An empty line ends it within a quarter of a second.
+    let recordings = dir.join("enter");
+    let mut run = Running::spawn(
+        common::bin()
+            .args(["run", "--no-speak", "--think", "0", "--answer", "30", "--count", "1"])
+            .arg("--recordings")
+            .arg(&recordings),
+    );
+    let started = run.wait_for("Recording answer", Duration::from_secs(20));
+    std::thread::sleep(Duration::from_millis(1500));
+    let pressed = run.send_line("");
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (session, log) = only_session(&recordings);
+    let take = &log["questions"][0]["takes"][0];
+    assert_eq!(take["ended_by"], "enter");
+    let d = wav_duration(&session.join(take["file"].as_str().unwrap()));
+    let expected = pressed.duration_since(started).as_secs_f64();
+    assert!(
+        (d - expected).abs() <= 0.25,
+        "Enter after {expected:.3} s, WAV {d:.3} s"
+    );
+}
+
+#[test]
+fn ctrl_c_during_an_answer_keeps_it() {
+    let Some(_stack) = common::stack() else { return };
+    let dir = common::temp_dir("run-sigint");
+    let recordings = dir.join("recordings");
+    let phrase = common::speech_wav(&dir, "phrase", "Let me tell you about the launch in Brazil.", "en-us");
+    let mut run = Running::spawn(
+        common::bin()
+            .args(["run", "--no-speak", "--think", "0", "--answer", "30", "--count", "2"])
+            .arg("--recordings")
+            .arg(&recordings),
+    );
+    run.wait_for("Recording answer", Duration::from_secs(20));
+    std::thread::sleep(Duration::from_millis(300));
+    common::feed_mic(&phrase);
+    std::thread::sleep(Duration::from_millis(300));
+    let signalled = Instant::now();
+    common::unsafe_kill(run.child.id(), "INT");
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(10));
+    assert!(signalled.elapsed() < Duration::from_secs(5), "slow to stop");
+    assert_eq!(code, Some(130), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (session, log) = only_session(&recordings);
+    assert_eq!(log["status"], "interrupted");
+    let take = &log["questions"][0]["takes"][0];
+    assert_eq!(take["ended_by"], "interrupt");
+    assert_eq!(log["questions"][1]["outcome"], "not_reached");
+    let (recorded, _) = common::read_wav(&session.join(take["file"].as_str().unwrap()));
+    let (fed, _) = common::read_wav(&phrase);
+    let (_, ncc) = common::best_alignment(&fed, &recorded);
+    assert!(ncc >= 0.9, "the interrupted answer holds the phrase only at {ncc:.3}");
+}
+
+#[test]
+fn a_malformed_pack_names_line_and_field_and_makes_no_session() {
+    let Some(_stack) = common::stack() else { return };
+    let dir = common::temp_dir("run-badpack");
+    let recordings = dir.join("recordings");
+    let pack = dir.join("broken.toml");
+    std::fs::write(
+        &pack,
+        "format = 1\ntitle = \"Broken\"\n\n[defaults]\nthink_s = 10\nanswer_s = 60\n\n\
+         [[questions]]\nid = \"q1\"\ncategory = \"x\"\ntext = \"Hello?\"\nanswer_s = -5\n",
+    )
+    .unwrap();
+    let out = common::bin()
+        .args(["run", "--no-speak", "--pack"])
+        .arg(&pack)
+        .arg("--recordings")
+        .arg(&recordings)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("broken.toml:12:"), "no file:line in: {stderr}");
+    assert!(stderr.contains("answer_s"), "no field in: {stderr}");
+    assert!(session_dirs(&recordings).is_empty(), "a session folder was made");
+}
