@@ -320,7 +320,7 @@ fn check_format(src: &Source, root: &DeTable) -> Result<(), PackError> {
             "format",
             format!(
                 "unsupported format version {v}; this voicemock reads format {FORMAT_VERSION} \
-                 (see content/README.md)"
+                 (a newer voicemock may read it)"
             ),
         )),
         None => Err(src.error(
