@@ -85,7 +85,8 @@ pub struct PackListing {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PackError {
-    #[error("cannot read pack {}: {source}", path.display())]
+    /// Displays without its cause, which follows in the error chain.
+    #[error("cannot read pack {}", path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -100,11 +101,7 @@ pub enum PackError {
         field: String,
         message: String,
     },
-    #[error(
-        "no pack named `{name}`: it is not a built-in pack, not a file, and there is no \
-         {CONTENT_DIR}/{name}.toml here; available packs: {} (see `voicemock packs`)",
-        available.join(", ")
-    )]
+    #[error("{}", render_not_found(name, available))]
     NotFound {
         name: String,
         available: Vec<String>,
@@ -120,6 +117,22 @@ fn render_invalid(file: &str, line: usize, column: usize, field: &str, message: 
     } else {
         format!("{file}:{line}:{column}: field `{field}`: {message}")
     }
+}
+
+fn render_not_found(name: &str, available: &[String]) -> String {
+    let looks_like_path = name.contains(['/', '\\']) || name.ends_with(".toml");
+    let what = if looks_like_path {
+        format!("no pack file `{name}`: there is no such file")
+    } else {
+        format!(
+            "no pack named `{name}`: it is not a built-in pack, not a file, and there is no \
+             {CONTENT_DIR}/{name}.toml here"
+        )
+    };
+    format!(
+        "{what}; available packs: {} (see `voicemock packs`)",
+        available.join(", ")
+    )
 }
 
 /// Which questions to ask, and in what order. The caller resolves the seed (and logs it).
@@ -145,7 +158,8 @@ pub fn load_from(spec: Option<&str>, content_dir: &Path) -> Result<Pack, PackErr
         return pack;
     }
     let as_path = Path::new(name);
-    if as_path.is_file() {
+    // A folder of that name is read too, so the error says it is a folder.
+    if as_path.exists() {
         return load_file(as_path);
     }
     let in_content = content_dir.join(format!("{name}.toml"));
@@ -201,7 +215,11 @@ pub fn available_in(content_dir: &Path) -> Vec<PackListing> {
     let mut files: Vec<PathBuf> = match std::fs::read_dir(content_dir) {
         Ok(entries) => entries
             .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|path| path.extension().is_some_and(|ext| ext == "toml") && path.is_file())
+            .filter(|path| {
+                path.extension()
+                    .is_some_and(|ext| ext.eq_ignore_ascii_case("toml"))
+                    && path.is_file()
+            })
             .collect(),
         // No content folder is the usual case outside the source tree.
         Err(_) => Vec::new(),

@@ -1,7 +1,8 @@
-//! From pack text to a checked [`Pack`]. Three passes, each with exact positions:
-//! the TOML syntax (toml's own spans), the `format` version (checked before anything else, so a
-//! newer pack is not blamed for keys it is allowed to have), then the shape (serde with
-//! `deny_unknown_fields`, so typos are caught) and the values (via `Spanned` fields).
+//! From pack text to a checked [`Pack`], in four steps that each report an exact position:
+//! the TOML syntax (toml's own spans); the `format` version, before anything else, so a newer
+//! pack is not blamed for keys its version allows; the shape (serde with `deny_unknown_fields`,
+//! so typos are caught, the span mapped back to a field path); and the values (`Spanned`
+//! fields).
 
 use std::ops::Range;
 
@@ -49,7 +50,7 @@ struct RawPack {
     format: IgnoredAny,
     title: Spanned<String>,
     #[serde(default)]
-    description: Option<Spanned<String>>,
+    description: String,
     #[serde(default)]
     defaults: Option<RawTiming>,
     #[serde(default)]
@@ -57,7 +58,7 @@ struct RawPack {
     questions: Spanned<Vec<RawQuestion>>,
 }
 
-#[derive(serde::Deserialize, Default)]
+#[derive(serde::Deserialize)]
 #[serde(
     deny_unknown_fields,
     expecting = "a table of think_s, answer_s, min_s, warn_s"
@@ -320,7 +321,7 @@ fn check_format(src: &Source, root: &DeTable) -> Result<(), PackError> {
             "format",
             format!(
                 "unsupported format version {v}; this voicemock reads format {FORMAT_VERSION} \
-                 (see content/README.md)"
+                 (a newer voicemock may read it)"
             ),
         )),
         None => Err(src.error(
@@ -388,10 +389,7 @@ impl Layer {
 impl Checker<'_> {
     fn pack(&self, raw: RawPack, name: &str, origin: &str) -> Result<Pack, PackError> {
         let title = self.text(&raw.title, "title")?;
-        let description = raw
-            .description
-            .map(|d| d.into_inner().trim().to_string())
-            .unwrap_or_default();
+        let description = raw.description.trim().to_string();
         let checklist = self.texts(&raw.checklist, "checklist")?;
 
         let program = Layer {

@@ -371,3 +371,22 @@ fn a_shuffle_happens_before_the_cut() {
     assert_eq!(chosen.len(), 3);
     assert_ne!(ids(&chosen), &pack.ids()[..3]);
 }
+
+// --- The format's documentation -----------------------------------------------------------------
+
+#[test]
+fn the_example_in_the_format_readme_is_a_valid_pack() {
+    let readme = include_str!("../../content/README.md");
+    let example = readme
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("content/README.md has a ```toml example");
+    let pack = parse(example, "content/acme.toml").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(pack.ids(), ["conflict", "design-feed"]);
+    let design = pack.question("design-feed").unwrap().timing;
+    assert_eq!(
+        (design.think_s, design.answer_s, design.min_s, design.warn_s),
+        (60.0, 300.0, 150.0, 30.0)
+    );
+}

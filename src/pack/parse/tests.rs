@@ -100,7 +100,7 @@ notes = ["first", "  second  "]
 fn a_byte_order_mark_is_ignored() {
     let text = format!("\u{feff}{VALID}");
     assert!(parse(&text, "p.toml").is_ok());
-    let (line, column, field, _) = refusal(&format!("\u{feff}format = 2\n"));
+    let (line, column, field, _) = refusal("\u{feff}format = 2\n");
     assert_eq!((line, column, field.as_str()), (1, 10, "format"));
 }
 
