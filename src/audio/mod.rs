@@ -7,6 +7,7 @@
 pub mod convert;
 pub mod device;
 pub mod level;
+pub mod wav_reader;
 pub mod writer;
 
 use std::path::{Path, PathBuf};

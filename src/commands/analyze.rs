@@ -1,6 +1,262 @@
-//! `voicemock analyze`: reads WAV files and prints `analysis` measures.
+//! `voicemock analyze`: reads one WAV file, or every take (`*.wav`, by name) of a session
+//! folder, and prints the `analysis` measures as a table or as JSON.
+//!
+//! JSON shape: for a file, one object `{"file": PATH, "analysis": MEASURES, "remarks": [..]}`;
+//! for a folder, an array of such objects in name order. A take that cannot be read appears as
+//! `{"file": PATH, "error": MESSAGE}` and makes the command fail after printing the rest.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+
+use crate::analysis::{Measures, Params, LONG_PAUSE_S, SYLLABLES_PER_WORD};
+use crate::audio::wav_reader::analyze_file;
 use crate::cli::AnalyzeArgs;
 
-pub fn run(_args: &AnalyzeArgs) -> anyhow::Result<()> {
-    anyhow::bail!("analyze is being built")
+#[derive(serde::Serialize)]
+struct Entry {
+    file: PathBuf,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    analysis: Option<Measures>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    remarks: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
+    if !(args.pause_min.is_finite() && args.pause_min > 0.0 && args.pause_min <= 60.0) {
+        bail!(
+            "--pause-min must be between 0 and 60 seconds, not {}",
+            args.pause_min
+        );
+    }
+    let params = Params {
+        pause_min_s: args.pause_min,
+    };
+    let target = &args.target;
+    let is_session = target.is_dir();
+    let files = if is_session {
+        takes_in(target)?
+    } else {
+        vec![target.clone()]
+    };
+
+    let mut entries = Vec::with_capacity(files.len());
+    let mut earlier_wpm = Vec::new();
+    for file in files {
+        match analyze_file(&file, params) {
+            Ok(m) => {
+                let remarks = m.remarks(median(&earlier_wpm));
+                if m.est_wpm > 0.0 {
+                    earlier_wpm.push(m.est_wpm);
+                }
+                entries.push(Entry {
+                    file,
+                    analysis: Some(m),
+                    remarks,
+                    error: None,
+                });
+            }
+            Err(e) if !is_session => return Err(e.into()),
+            Err(e) => entries.push(Entry {
+                file,
+                analysis: None,
+                remarks: Vec::new(),
+                error: Some(e.to_string()),
+            }),
+        }
+    }
+
+    let out = if args.json {
+        if is_session {
+            serde_json::to_string_pretty(&entries)?
+        } else {
+            serde_json::to_string_pretty(&entries[0])?
+        }
+    } else if is_session {
+        session_table(&entries)
+    } else {
+        file_table(&entries[0])
+    };
+    println!("{out}");
+
+    let failed = entries.iter().filter(|e| e.error.is_some()).count();
+    if failed > 0 {
+        bail!(
+            "{failed} of {} takes in {} could not be analysed",
+            entries.len(),
+            target.display()
+        );
+    }
+    Ok(())
+}
+
+/// The `*.wav` files of a session folder, sorted by name.
+fn takes_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.is_file()
+                && p.extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| e.eq_ignore_ascii_case("wav"))
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        bail!("{}: no takes (*.wav files) in this folder", dir.display());
+    }
+    Ok(files)
+}
+
+fn median(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    Some(if v.len() % 2 == 0 {
+        (v[mid - 1] + v[mid]) / 2.0
+    } else {
+        v[mid]
+    })
+}
+
+fn opt_s(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), |s| format!("{s:.2} s"))
+}
+
+fn file_table(e: &Entry) -> String {
+    let Some(m) = &e.analysis else {
+        return String::new();
+    };
+    let mut s = String::new();
+    let rows: Vec<(&str, String)> = vec![
+        ("duration", format!("{:.2} s", m.duration_s)),
+        ("first speech", opt_s(m.first_speech_s)),
+        ("last speech", opt_s(m.last_speech_s)),
+        ("speaking time", format!("{:.2} s", m.speech_s)),
+        (
+            "pauses",
+            format!(
+                "{} ({} of {LONG_PAUSE_S:.0} s or more)",
+                m.pause_count, m.long_pause_count
+            ),
+        ),
+        ("longest pause", format!("{:.2} s", m.longest_pause_s)),
+        ("syllables (est.)", m.syllables.to_string()),
+        (
+            "speech rate",
+            format!("{:.2} syllables/s", m.speech_rate_sps),
+        ),
+        (
+            "articulation rate",
+            format!("{:.2} syllables/s", m.articulation_rate_sps),
+        ),
+        ("pace (est.)", format!("{:.0} words/min", m.est_wpm)),
+        ("peak level", format!("{:.1} dBFS", m.peak_dbfs)),
+        (
+            "speech level",
+            m.rms_dbfs
+                .map_or_else(|| "—".into(), |r| format!("{r:.1} dBFS")),
+        ),
+        ("clipped", format!("{:.3} %", m.clipped_fraction * 100.0)),
+    ];
+    let _ = writeln!(s, "{}", e.file.display());
+    for (k, v) in rows {
+        let _ = writeln!(s, "  {k:<18} {v}");
+    }
+    if !m.pauses.is_empty() {
+        let _ = writeln!(s, "  pauses at:");
+        for p in &m.pauses {
+            let _ = writeln!(
+                s,
+                "    {:>8.2} – {:>8.2} s  ({:.2} s)",
+                p.start_s,
+                p.end_s,
+                p.duration_s()
+            );
+        }
+    }
+    for r in &e.remarks {
+        let _ = writeln!(s, "  • {r}");
+    }
+    let _ = write!(
+        s,
+        "  (pace assumes {SYLLABLES_PER_WORD} syllables per word)"
+    );
+    s
+}
+
+fn session_table(entries: &[Entry]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{:<28} {:>8} {:>7} {:>8} {:>6} {:>7} {:>5} {:>5} {:>7} {:>7}",
+        "take",
+        "length",
+        "first",
+        "speaking",
+        "pauses",
+        "longest",
+        "syl",
+        "wpm",
+        "level",
+        "clipped"
+    );
+    for e in entries {
+        let name = e.file.file_name().map_or_else(
+            || e.file.display().to_string(),
+            |n| n.to_string_lossy().into(),
+        );
+        match &e.analysis {
+            Some(m) => {
+                let _ = writeln!(
+                    s,
+                    "{:<28} {:>7.1}s {:>7} {:>7.1}s {:>3}/{:<2} {:>6.1}s {:>5} {:>5.0} {:>7} {:>6.2}%",
+                    name,
+                    m.duration_s,
+                    m.first_speech_s.map_or_else(|| "—".into(), |f| format!("{f:.1}s")),
+                    m.speech_s,
+                    m.pause_count,
+                    m.long_pause_count,
+                    m.longest_pause_s,
+                    m.syllables,
+                    m.est_wpm,
+                    m.rms_dbfs.map_or_else(|| "—".into(), |r| format!("{r:.0}dB")),
+                    m.clipped_fraction * 100.0
+                );
+            }
+            None => {
+                let _ = writeln!(s, "{name:<28} error: {}", e.error.as_deref().unwrap_or(""));
+            }
+        }
+    }
+    for e in entries.iter().filter(|e| !e.remarks.is_empty()) {
+        let _ = writeln!(s, "\n{}:", e.file.display());
+        for r in &e.remarks {
+            let _ = writeln!(s, "  • {r}");
+        }
+    }
+    let _ = write!(
+        s,
+        "\npauses: all/of {LONG_PAUSE_S:.0} s or more; wpm assumes {SYLLABLES_PER_WORD} syllables per word"
+    );
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn median_of_earlier_takes() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[150.0, 100.0, 120.0]), Some(120.0));
+        assert_eq!(median(&[100.0, 120.0]), Some(110.0));
+    }
 }

@@ -1,0 +1,260 @@
+//! Whole-analysis tests on constructed signals whose answers are known exactly.
+
+use super::*;
+
+const RATE: u32 = 16_000;
+
+/// A voiced-like sound: 140 Hz with five harmonics, peak amplitude about `amp`.
+fn voice(t: f64, amp: f64) -> f32 {
+    let f0 = 140.0;
+    let s: f64 = (1..=5)
+        .map(|k| (2.0 * std::f64::consts::PI * f0 * k as f64 * t).sin() / k as f64)
+        .sum();
+    (amp * s / 1.8) as f32
+}
+
+/// A signal of `secs` seconds that is `voice` (steady amplitude) inside the given intervals.
+fn bursts(secs: f64, rate: u32, on: &[(f64, f64)], amp: f64) -> Vec<f32> {
+    (0..(secs * rate as f64) as usize)
+        .map(|i| {
+            let t = i as f64 / rate as f64;
+            if on.iter().any(|&(a, b)| t >= a && t < b) {
+                voice(t, amp)
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
+/// "Syllables": `n` energy bumps of `syl_s` each, back to back from `start`, on a voiced carrier;
+/// between bumps the amplitude falls to a fifth (−14 dB) but the sound never stops.
+fn syllables(out: &mut [f32], rate: u32, start: f64, n: usize, syl_s: f64, amp: f64) {
+    let first = (start * rate as f64) as usize;
+    let len = (n as f64 * syl_s * rate as f64) as usize;
+    for (i, o) in out[first..first + len].iter_mut().enumerate() {
+        let t = i as f64 / rate as f64;
+        let bump = (std::f64::consts::PI * t / syl_s).sin().powi(2);
+        *o = voice(start + t, amp * (0.2 + 0.8 * bump));
+    }
+}
+
+fn params(pause_min_s: f64) -> Params {
+    Params { pause_min_s }
+}
+
+#[test]
+fn silence_has_no_speech_and_no_nan() {
+    for signal in [vec![0.0f32; RATE as usize * 3], vec![], vec![0.25f32; 1000]] {
+        let m = analyze(&signal, RATE, Params::default());
+        assert_eq!(m.first_speech_s, None);
+        assert_eq!(m.last_speech_s, None);
+        assert_eq!((m.speech_s, m.syllables, m.pause_count), (0.0, 0, 0));
+        assert_eq!(
+            (m.speech_rate_sps, m.articulation_rate_sps, m.est_wpm),
+            (0.0, 0.0, 0.0)
+        );
+        assert_eq!(m.rms_dbfs, None);
+        let json = serde_json::to_string(&m).unwrap();
+        assert!(!json.contains("NaN"), "{json}");
+        assert!(json.contains("\"first_speech_s\":null"), "{json}");
+    }
+    let m = analyze(&vec![0.0f32; RATE as usize], RATE, Params::default());
+    assert_eq!(m.duration_s, 1.0);
+    assert_eq!(m.peak_dbfs, MIN_DBFS);
+}
+
+#[test]
+fn steady_noise_is_not_speech() {
+    let mut rng = fastrand::Rng::with_seed(1);
+    let noise: Vec<f32> = (0..RATE * 5).map(|_| (rng.f32() - 0.5) * 0.02).collect();
+    let m = analyze(&noise, RATE, Params::default());
+    assert_eq!(m.first_speech_s, None, "{m:?}");
+}
+
+#[test]
+fn bursts_give_speech_edges_and_pauses_on_the_10ms_grid() {
+    struct Case {
+        on: &'static [(f64, f64)],
+        pause_min: f64,
+        first: f64,
+        last: f64,
+        pauses: &'static [(f64, f64)],
+    }
+    let table = [
+        Case {
+            on: &[(1.0, 2.0)],
+            pause_min: 0.25,
+            first: 1.0,
+            last: 2.0,
+            pauses: &[],
+        },
+        Case {
+            on: &[(1.5, 2.0), (2.3, 3.0), (4.2, 5.0)],
+            pause_min: 0.25,
+            first: 1.5,
+            last: 5.0,
+            pauses: &[(2.0, 2.3), (3.0, 4.2)],
+        },
+        // The 0.3 s gap is shorter than a 0.5 s pause: it is speech.
+        Case {
+            on: &[(1.5, 2.0), (2.3, 3.0), (4.2, 5.0)],
+            pause_min: 0.5,
+            first: 1.5,
+            last: 5.0,
+            pauses: &[(3.0, 4.2)],
+        },
+        // A 50 ms click before the answer is not its start.
+        Case {
+            on: &[(0.5, 0.55), (2.0, 3.0)],
+            pause_min: 0.25,
+            first: 2.0,
+            last: 3.0,
+            pauses: &[],
+        },
+        // Speech from the very first sample.
+        Case {
+            on: &[(0.0, 1.0), (2.0, 2.5)],
+            pause_min: 0.25,
+            first: 0.0,
+            last: 2.5,
+            pauses: &[(1.0, 2.0)],
+        },
+    ];
+    for (i, c) in table.iter().enumerate() {
+        let m = analyze(&bursts(6.0, RATE, c.on, 0.5), RATE, params(c.pause_min));
+        let pauses: Vec<(f64, f64)> = m.pauses.iter().map(|p| (p.start_s, p.end_s)).collect();
+        assert_eq!(m.first_speech_s, Some(c.first), "case {i}");
+        assert_eq!(m.last_speech_s, Some(c.last), "case {i}");
+        assert_eq!(pauses, c.pauses, "case {i}");
+        assert_eq!(m.pause_count, c.pauses.len(), "case {i}");
+        let pause_total: f64 = c.pauses.iter().map(|p| p.1 - p.0).sum();
+        assert!(
+            (m.speech_s - (c.last - c.first - pause_total)).abs() < 1e-9,
+            "case {i}: {m:?}"
+        );
+    }
+}
+
+#[test]
+fn long_pauses_are_counted_separately() {
+    let on = [(0.5, 1.0), (1.4, 2.0), (3.0, 3.5), (5.5, 6.0)];
+    let m = analyze(&bursts(7.0, RATE, &on, 0.5), RATE, Params::default());
+    assert_eq!(m.pause_count, 3);
+    assert_eq!(m.long_pause_count, 2);
+    assert_eq!(m.longest_pause_s, 2.0);
+}
+
+#[test]
+fn energy_bumps_on_a_voiced_carrier_count_as_syllables() {
+    // (bumps in the first phrase, bumps in the second, syllable length)
+    let table = [
+        (1, 0, 0.2),
+        (5, 0, 0.2),
+        (7, 5, 0.2),
+        (12, 8, 0.15),
+        (6, 6, 0.3),
+    ];
+    for rate in [16_000u32, 48_000] {
+        for &(a, b, syl) in &table {
+            let mut s = vec![0.0f32; rate as usize * 10];
+            syllables(&mut s, rate, 0.7, a, syl, 0.5);
+            syllables(&mut s, rate, 0.7 + a as f64 * syl + 0.6, b, syl, 0.5);
+            let m = analyze(&s, rate, Params::default());
+            assert_eq!(
+                m.syllables,
+                a + b,
+                "{a}+{b} bumps of {syl} s at {rate} Hz: {m:?}"
+            );
+            assert_eq!(m.pause_count, usize::from(b > 0), "{a}+{b} at {rate} Hz");
+        }
+    }
+}
+
+#[test]
+fn unvoiced_bumps_are_not_syllables() {
+    let mut rng = fastrand::Rng::with_seed(3);
+    let mut s = vec![0.0f32; RATE as usize * 4];
+    let start = RATE as usize / 2;
+    for (i, x) in s[start..start + RATE as usize * 2].iter_mut().enumerate() {
+        let bump = (std::f64::consts::PI * i as f64 / (0.2 * RATE as f64))
+            .sin()
+            .powi(2);
+        *x = (rng.f32() - 0.5) * (0.2 + 0.8 * bump as f32);
+    }
+    let m = analyze(&s, RATE, Params::default());
+    assert!(m.first_speech_s.is_some(), "noise bursts are sound");
+    assert_eq!(m.syllables, 0);
+}
+
+#[test]
+fn loud_and_quiet_speakers_measure_alike() {
+    let mut s = bursts(6.0, RATE, &[(0.8, 1.6), (2.4, 4.0)], 1.0);
+    syllables(&mut s, RATE, 4.5, 6, 0.2, 1.0);
+    let reference = analyze(&s, RATE, Params::default());
+    assert_eq!(reference.syllables, 8, "{reference:?}");
+    for gain in [0.9f32, 0.1, 0.003] {
+        let scaled: Vec<f32> = s.iter().map(|x| x * gain).collect();
+        let m = analyze(&scaled, RATE, Params::default());
+        let db = 20.0 * (gain as f64).log10();
+        assert_eq!(m.first_speech_s, reference.first_speech_s, "gain {gain}");
+        assert_eq!(m.pauses, reference.pauses, "gain {gain}");
+        assert_eq!(m.syllables, reference.syllables, "gain {gain}");
+        assert_eq!(m.speech_s, reference.speech_s, "gain {gain}");
+        assert!(
+            (m.peak_dbfs - (reference.peak_dbfs + db)).abs() < 0.02,
+            "gain {gain}"
+        );
+        assert!((m.rms_dbfs.unwrap() - (reference.rms_dbfs.unwrap() + db)).abs() < 0.02);
+    }
+}
+
+#[test]
+fn clipped_fraction_counts_full_scale_samples() {
+    // 1 s of a tone driven 2x into the rails, then clamped, as an ADC would.
+    let table = [(0.5f64, 0.0f64), (2.0, 0.5)];
+    for (drive, want) in table {
+        let s: Vec<f32> = (0..RATE)
+            .map(|i| {
+                let phase = (i % 160) as f64 / 160.0; // a 100 Hz triangle: |x| spends equal time at every level
+                let tri = 1.0 - 4.0 * (phase - 0.5).abs();
+                (tri * drive).clamp(-1.0, 1.0) as f32
+            })
+            .collect();
+        let m = analyze(&s, RATE, Params::default());
+        assert!(
+            (m.clipped_fraction - want).abs() < 0.02,
+            "drive {drive}: {}",
+            m.clipped_fraction
+        );
+    }
+}
+
+#[test]
+fn any_block_size_gives_the_same_measures() {
+    let mut s = bursts(8.0, RATE, &[(0.6, 1.1), (1.5, 2.5), (5.0, 5.3)], 0.4);
+    syllables(&mut s, RATE, 2.7, 9, 0.18, 0.6);
+    let mut rng = fastrand::Rng::with_seed(9);
+    s.iter_mut().for_each(|x| *x += (rng.f32() - 0.5) * 0.002);
+    let whole = analyze(&s, RATE, Params::default());
+    assert!(whole.syllables > 0);
+    for block in [1usize, 7, 160, 161, 1000, 4096, 100_000] {
+        let mut a = Analyzer::new(RATE, Params::default());
+        s.chunks(block).for_each(|c| a.push(c));
+        assert_eq!(a.finish(), whole, "block size {block}");
+    }
+}
+
+#[test]
+fn rates_and_wpm_follow_from_syllables() {
+    let mut s = vec![0.0f32; RATE as usize * 6];
+    syllables(&mut s, RATE, 1.0, 10, 0.2, 0.5); // 1.0 – 3.0 s
+    syllables(&mut s, RATE, 3.5, 5, 0.2, 0.5); // 3.5 – 4.5 s
+    let m = analyze(&s, RATE, Params::default());
+    assert_eq!(m.syllables, 15);
+    let span = m.last_speech_s.unwrap() - m.first_speech_s.unwrap();
+    assert!((span - 3.5).abs() <= 0.05, "{m:?}");
+    assert!((m.speech_rate_sps - 15.0 / span).abs() < 0.006);
+    assert!((m.articulation_rate_sps - 15.0 / m.speech_s).abs() < 0.006);
+    assert!((m.est_wpm - m.speech_rate_sps * 40.0).abs() < 0.3);
+}
