@@ -8,16 +8,32 @@ use crate::common::{self, Running};
 
 #[test]
 fn analyze_finds_the_pause_left_in_a_recorded_answer() {
-    let Some(_stack) = common::stack() else { return };
+    let Some(_stack) = common::stack() else {
+        return;
+    };
     let dir = common::temp_dir("analyze-pause");
     let recordings = dir.join("recordings");
-    let first = common::speech_wav(&dir, "first", "I started by looking at the numbers.", "en-us");
+    let first = common::speech_wav(
+        &dir,
+        "first",
+        "I started by looking at the numbers.",
+        "en-us",
+    );
     let second = common::speech_wav(&dir, "second", "Then I talked to the customers.", "en-us");
     let answer = common::join_with_gap(&dir, "answer", &first, &second, 1.5);
 
     let mut run = Running::spawn(
         common::bin()
-            .args(["run", "--no-speak", "--think", "0", "--answer", "20", "--count", "1"])
+            .args([
+                "run",
+                "--no-speak",
+                "--think",
+                "0",
+                "--answer",
+                "20",
+                "--count",
+                "1",
+            ])
             .arg("--recordings")
             .arg(&recordings),
     );
@@ -28,14 +44,23 @@ fn analyze_finds_the_pause_left_in_a_recorded_answer() {
     run.send_line("");
     let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
-    let session = std::fs::read_dir(&recordings).unwrap().next().unwrap().unwrap().path();
+    let session = std::fs::read_dir(&recordings)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
 
     let out = common::bin()
         .args(["analyze", "--json"])
         .arg(&session)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     let text = json.to_string();
     let pauses: Vec<(f64, f64)> = find_pauses(&json);
@@ -43,7 +68,11 @@ fn analyze_finds_the_pause_left_in_a_recorded_answer() {
         .iter()
         .filter(|(s, e)| (e - s - 1.5).abs() <= 0.15)
         .collect();
-    assert_eq!(long.len(), 1, "expected one ~1.5 s pause, got {pauses:?} in {text}");
+    assert_eq!(
+        long.len(),
+        1,
+        "expected one ~1.5 s pause, got {pauses:?} in {text}"
+    );
     // The pause sits after the first phrase, which started about 0.5 s into the answer.
     let (first_fed, rate) = common::read_wav(&first);
     let first_len = first_fed.len() as f64 / f64::from(rate);

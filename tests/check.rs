@@ -8,7 +8,9 @@ const PHRASE: &str = "The quick brown fox jumps over the lazy dog, twice.";
 
 #[test]
 fn check_records_exactly_what_was_said() {
-    let Some(_stack) = common::stack() else { return };
+    let Some(_stack) = common::stack() else {
+        return;
+    };
     let dir = common::temp_dir("check-records");
     let reference = common::speech_wav(&dir, "phrase", PHRASE, "en-us");
     let out = dir.join("check.wav");
@@ -35,15 +37,23 @@ fn check_records_exactly_what_was_said() {
     let (fed, fed_rate) = common::read_wav(&reference);
     assert_eq!(rate, fed_rate, "the virtual microphone runs at 48 kHz");
     let (lag, ncc) = common::best_alignment(&fed, &recorded);
-    assert!(ncc >= 0.9, "normalized cross-correlation {ncc:.3} at lag {lag}");
+    assert!(
+        ncc >= 0.9,
+        "normalized cross-correlation {ncc:.3} at lag {lag}"
+    );
     let off = common::chunk_lags_off(&fed, &recorded, rate, lag);
-    assert!(off.is_empty(), "chunks not at lag {lag} (dropped samples?): {off:?}");
+    assert!(
+        off.is_empty(),
+        "chunks not at lag {lag} (dropped samples?): {off:?}"
+    );
     assert!(stdout.contains("Level: peak"), "{stdout}");
 }
 
 #[test]
 fn check_speaks_before_recording_and_plays_back_after() {
-    let Some(_stack) = common::stack() else { return };
+    let Some(_stack) = common::stack() else {
+        return;
+    };
     let dir = common::temp_dir("check-speaks");
     let reference = common::speech_wav(&dir, "phrase", PHRASE, "en-us");
     let out = dir.join("check.wav");
@@ -65,29 +75,46 @@ fn check_speaks_before_recording_and_plays_back_after() {
 
     let rec_start = recording_at.duration_since(tap_started).as_secs_f64();
     let before = common::sound_seconds(&samples, rate, 0.0, rec_start);
-    assert!(before >= 1.0, "only {before:.2} s of speech before the recording started");
+    assert!(
+        before >= 1.0,
+        "only {before:.2} s of speech before the recording started"
+    );
     // Nothing is said while the answer is being recorded.
     let during = common::sound_seconds(&samples, rate, rec_start + 0.3, rec_start + 3.7);
-    assert!(during <= 0.1, "{during:.2} s of sound on the speaker during the recording");
+    assert!(
+        during <= 0.1,
+        "{during:.2} s of sound on the speaker during the recording"
+    );
     // The playback afterwards holds what was fed into the microphone.
     let after_at = ((rec_start + 3.9) * f64::from(rate)) as usize;
     let after = &samples[after_at.min(samples.len())..];
     let (fed, _) = common::read_wav(&reference);
-    assert!(after.len() > fed.len(), "the speaker recording ends before the playback");
+    assert!(
+        after.len() > fed.len(),
+        "the speaker recording ends before the playback"
+    );
     let (_, ncc) = common::best_alignment(&fed, after);
-    assert!(ncc >= 0.9, "playback on the speaker matches the phrase only at {ncc:.3}");
+    assert!(
+        ncc >= 0.9,
+        "playback on the speaker matches the phrase only at {ncc:.3}"
+    );
 }
 
 #[test]
 fn check_with_a_missing_microphone_lists_the_real_ones() {
-    let Some(_stack) = common::stack() else { return };
+    let Some(_stack) = common::stack() else {
+        return;
+    };
     let out = common::bin()
         .args(["check", "--input", "no-such-device", "--no-speak"])
         .output()
         .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("no input device matches \"no-such-device\""), "{stderr}");
+    assert!(
+        stderr.contains("no input device matches \"no-such-device\""),
+        "{stderr}"
+    );
     // The inputs that exist on the virtual stack are named.
     for name in ["default", "pulse"] {
         assert!(stderr.contains(name), "{name} missing from: {stderr}");

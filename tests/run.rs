@@ -32,12 +32,24 @@ fn wav_duration(path: &Path) -> f64 {
 
 #[test]
 fn two_spoken_questions_each_answer_in_its_own_wav() {
-    let Some(_stack) = common::stack() else { return };
+    let Some(_stack) = common::stack() else {
+        return;
+    };
     let dir = common::temp_dir("run-two");
     let recordings = dir.join("recordings");
     let answers = [
-        common::speech_wav(&dir, "a1", "I want to work on products that millions of people enjoy every evening.", "en-us"),
-        common::speech_wav(&dir, "a2", "I read the industry newsletters and talk with people who build streaming apps.", "en-gb"),
+        common::speech_wav(
+            &dir,
+            "a1",
+            "I want to work on products that millions of people enjoy every evening.",
+            "en-us",
+        ),
+        common::speech_wav(
+            &dir,
+            "a2",
+            "I read the industry newsletters and talk with people who build streaming apps.",
+            "en-gb",
+        ),
     ];
     let tap = SpeakerTap::start(&dir);
     let mut run = Running::spawn(
@@ -68,9 +80,17 @@ fn two_spoken_questions_each_answer_in_its_own_wav() {
         let a = asked.duration_since(tap_started).as_secs_f64();
         let r = rec.duration_since(tap_started).as_secs_f64();
         let spoken = common::sound_seconds(&monitor, rate, a, r);
-        assert!(spoken >= 1.0, "question {}: only {spoken:.2} s of speech before recording", i + 1);
+        assert!(
+            spoken >= 1.0,
+            "question {}: only {spoken:.2} s of speech before recording",
+            i + 1
+        );
         let during = common::sound_seconds(&monitor, rate, r + 0.2, r + 2.0);
-        assert!(during <= 0.1, "question {}: {during:.2} s of speech while recording", i + 1);
+        assert!(
+            during <= 0.1,
+            "question {}: {during:.2} s of speech while recording",
+            i + 1
+        );
     }
 
     let (session, log) = only_session(&recordings);
@@ -79,7 +99,15 @@ fn two_spoken_questions_each_answer_in_its_own_wav() {
     let questions = log["questions"].as_array().unwrap();
     assert_eq!(questions.len(), 2);
     for (i, (q, answer)) in questions.iter().zip(&answers).enumerate() {
-        for field in ["id", "text", "category", "limit_s", "spoken", "think_used_s", "takes"] {
+        for field in [
+            "id",
+            "text",
+            "category",
+            "limit_s",
+            "spoken",
+            "think_used_s",
+            "takes",
+        ] {
             assert!(!q[field].is_null(), "question {} lacks {field}: {q}", i + 1);
         }
         assert_eq!(q["spoken"], true);
@@ -87,10 +115,21 @@ fn two_spoken_questions_each_answer_in_its_own_wav() {
         assert_eq!(takes.len(), 1);
         let take = &takes[0];
         for field in [
-            "file", "started_at", "duration_s", "ended_by", "overtime_s", "sample_rate",
-            "peak_dbfs", "rms_dbfs", "overruns",
+            "file",
+            "started_at",
+            "duration_s",
+            "ended_by",
+            "overtime_s",
+            "sample_rate",
+            "peak_dbfs",
+            "rms_dbfs",
+            "overruns",
         ] {
-            assert!(!take[field].is_null(), "take of question {} lacks {field}: {take}", i + 1);
+            assert!(
+                !take[field].is_null(),
+                "take of question {} lacks {field}: {take}",
+                i + 1
+            );
         }
         assert_eq!(take["ended_by"], "enter");
         assert_eq!(take["overruns"], 0);
@@ -98,27 +137,51 @@ fn two_spoken_questions_each_answer_in_its_own_wav() {
         let (recorded, _) = common::read_wav(&wav);
         let (fed, _) = common::read_wav(answer);
         let (_, ncc) = common::best_alignment(&fed, &recorded);
-        assert!(ncc >= 0.9, "answer {} matches what was said only at {ncc:.3}", i + 1);
-        assert!(take["analysis"]["first_speech_s"].as_f64().is_some(), "{take}");
+        assert!(
+            ncc >= 0.9,
+            "answer {} matches what was said only at {ncc:.3}",
+            i + 1
+        );
+        assert!(
+            take["analysis"]["first_speech_s"].as_f64().is_some(),
+            "{take}"
+        );
     }
     assert_eq!(questions[0]["id"], "why-netflix");
     assert_eq!(questions[1]["id"], "stay-current");
     let review = std::fs::read_to_string(session.join("review.md")).unwrap();
-    assert!(review.contains("Why do you want to work at Netflix?"), "{review}");
-    assert!(review.contains("- [ ] "), "the review sheet has a checklist");
+    assert!(
+        review.contains("Why do you want to work at Netflix?"),
+        "{review}"
+    );
+    assert!(
+        review.contains("- [ ] "),
+        "the review sheet has a checklist"
+    );
     assert!(review.contains(questions[0]["takes"][0]["file"].as_str().unwrap()));
 }
 
 #[test]
 fn an_answer_stops_at_its_limit_and_enter_stops_it_at_once() {
-    let Some(_stack) = common::stack() else { return };
+    let Some(_stack) = common::stack() else {
+        return;
+    };
     let dir = common::temp_dir("run-limit");
 
     // Left alone, the answer stops at the 3 s limit.
     let recordings = dir.join("limit");
     let mut run = Running::spawn(
         common::bin()
-            .args(["run", "--no-speak", "--think", "0", "--answer", "3", "--count", "1"])
+            .args([
+                "run",
+                "--no-speak",
+                "--think",
+                "0",
+                "--answer",
+                "3",
+                "--count",
+                "1",
+            ])
             .arg("--recordings")
             .arg(&recordings),
     );
@@ -135,7 +198,16 @@ fn an_answer_stops_at_its_limit_and_enter_stops_it_at_once() {
     let recordings = dir.join("enter");
     let mut run = Running::spawn(
         common::bin()
-            .args(["run", "--no-speak", "--think", "0", "--answer", "30", "--count", "1"])
+            .args([
+                "run",
+                "--no-speak",
+                "--think",
+                "0",
+                "--answer",
+                "30",
+                "--count",
+                "1",
+            ])
             .arg("--recordings")
             .arg(&recordings),
     );
@@ -157,13 +229,29 @@ fn an_answer_stops_at_its_limit_and_enter_stops_it_at_once() {
 
 #[test]
 fn ctrl_c_during_an_answer_keeps_it() {
-    let Some(_stack) = common::stack() else { return };
+    let Some(_stack) = common::stack() else {
+        return;
+    };
     let dir = common::temp_dir("run-sigint");
     let recordings = dir.join("recordings");
-    let phrase = common::speech_wav(&dir, "phrase", "Let me tell you about the launch in Brazil.", "en-us");
+    let phrase = common::speech_wav(
+        &dir,
+        "phrase",
+        "Let me tell you about the launch in Brazil.",
+        "en-us",
+    );
     let mut run = Running::spawn(
         common::bin()
-            .args(["run", "--no-speak", "--think", "0", "--answer", "30", "--count", "2"])
+            .args([
+                "run",
+                "--no-speak",
+                "--think",
+                "0",
+                "--answer",
+                "30",
+                "--count",
+                "2",
+            ])
             .arg("--recordings")
             .arg(&recordings),
     );
@@ -184,18 +272,23 @@ fn ctrl_c_during_an_answer_keeps_it() {
     let (recorded, _) = common::read_wav(&session.join(take["file"].as_str().unwrap()));
     let (fed, _) = common::read_wav(&phrase);
     let (_, ncc) = common::best_alignment(&fed, &recorded);
-    assert!(ncc >= 0.9, "the interrupted answer holds the phrase only at {ncc:.3}");
+    assert!(
+        ncc >= 0.9,
+        "the interrupted answer holds the phrase only at {ncc:.3}"
+    );
 }
 
 #[test]
 fn a_malformed_pack_names_line_and_field_and_makes_no_session() {
-    let Some(_stack) = common::stack() else { return };
+    let Some(_stack) = common::stack() else {
+        return;
+    };
     let dir = common::temp_dir("run-badpack");
     let recordings = dir.join("recordings");
     let pack = dir.join("broken.toml");
     std::fs::write(
         &pack,
-        "format = 1\ntitle = \"Broken\"\n\n[defaults]\nthink_s = 10\nanswer_s = 60\n\n\
+        "format = 1\ntitle = \"Broken\"\n\n[defaults]\nthink_s = 10\nanswer_s = 90\n\n\
          [[questions]]\nid = \"q1\"\ncategory = \"x\"\ntext = \"Hello?\"\nanswer_s = -5\n",
     )
     .unwrap();
@@ -208,7 +301,13 @@ fn a_malformed_pack_names_line_and_field_and_makes_no_session() {
         .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("broken.toml:12:"), "no file:line in: {stderr}");
+    assert!(
+        stderr.contains("broken.toml:12:"),
+        "no file:line in: {stderr}"
+    );
     assert!(stderr.contains("answer_s"), "no field in: {stderr}");
-    assert!(session_dirs(&recordings).is_empty(), "a session folder was made");
+    assert!(
+        session_dirs(&recordings).is_empty(),
+        "a session folder was made"
+    );
 }

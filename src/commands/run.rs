@@ -195,7 +195,10 @@ fn print_header(title: &str, steps: &[Step], args: &RunArgs, dir: &Path) {
     let limit = match args.answer {
         Some(a) => mmss(a),
         None => {
-            let min = steps.iter().map(|s| s.limit_s).fold(f64::INFINITY, f64::min);
+            let min = steps
+                .iter()
+                .map(|s| s.limit_s)
+                .fold(f64::INFINITY, f64::min);
             let max = steps.iter().map(|s| s.limit_s).fold(0.0, f64::max);
             if (max - min).abs() < 0.5 {
                 mmss(max)
@@ -215,6 +218,9 @@ fn print_header(title: &str, steps: &[Step], args: &RunArgs, dir: &Path) {
             String::new()
         }
     );
-    println!("  Recordings go to {} (only you can read them)", dir.display());
+    println!(
+        "  Recordings go to {} (only you can read them)",
+        dir.display()
+    );
     println!("  Keys: Enter = start/finish an answer, s = skip, r = repeat the question, q = quit");
 }

@@ -107,8 +107,9 @@ impl SessionLog {
         let path = dir.join(LOG_FILE);
         let text = std::fs::read_to_string(&path)
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-        let log: SessionLog = serde_json::from_str(&text)
-            .map_err(|e| anyhow::anyhow!("{} is not a voicemock session log: {e}", path.display()))?;
+        let log: SessionLog = serde_json::from_str(&text).map_err(|e| {
+            anyhow::anyhow!("{} is not a voicemock session log: {e}", path.display())
+        })?;
         if log.version != LOG_VERSION {
             anyhow::bail!(
                 "{} has format version {}, this voicemock reads version {LOG_VERSION}",

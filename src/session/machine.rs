@@ -124,8 +124,14 @@ pub fn light_at(step: &Step, elapsed_s: f64) -> Light {
 /// What a display should show now.
 #[derive(Debug, Clone, PartialEq)]
 pub enum View {
-    Asking { q: usize },
-    Thinking { q: usize, elapsed_s: f64, remaining_s: f64 },
+    Asking {
+        q: usize,
+    },
+    Thinking {
+        q: usize,
+        elapsed_s: f64,
+        remaining_s: f64,
+    },
     Answering {
         q: usize,
         take: u32,
@@ -142,8 +148,13 @@ enum Phase {
     /// Before the first question has been asked.
     Start,
     Asking,
-    Thinking { since: f64 },
-    Answering { since: f64, take: u32 },
+    Thinking {
+        since: f64,
+    },
+    Answering {
+        since: f64,
+        take: u32,
+    },
     Done,
 }
 
@@ -447,7 +458,10 @@ mod tests {
             actions,
             vec![
                 Ask { q: 0 },
-                Think { q: 0, seconds: 10.0 },
+                Think {
+                    q: 0,
+                    seconds: 10.0
+                },
                 StartRecording { q: 0, take: 1 },
                 stop(0, 1, EndedBy::Limit, 0.0),
                 done(0, 10.0, false),
@@ -596,7 +610,11 @@ mod tests {
         let mut m = Machine::new(vec![step(0.0, 60.0), step(0.0, 60.0)], 0.0);
         let actions = drive(
             &mut m,
-            &[(0.0, Tick), (1.0, SpeechEnded), (9.0, Event::Control(Control::Quit))],
+            &[
+                (0.0, Tick),
+                (1.0, SpeechEnded),
+                (9.0, Event::Control(Control::Quit)),
+            ],
         );
         assert_eq!(
             actions[2..],
@@ -612,7 +630,11 @@ mod tests {
         let mut m = Machine::new(vec![step(5.0, 60.0)], 0.0);
         let actions = drive(
             &mut m,
-            &[(0.0, Tick), (1.0, SpeechEnded), (2.0, Event::Control(Control::Quit))],
+            &[
+                (0.0, Tick),
+                (1.0, SpeechEnded),
+                (2.0, Event::Control(Control::Quit)),
+            ],
         );
         assert_eq!(
             actions.last(),
@@ -620,30 +642,46 @@ mod tests {
                 status: Status::Quit
             })
         );
-        assert!(!actions
-            .iter()
-            .any(|a| matches!(a, StopRecording { .. })));
+        assert!(!actions.iter().any(|a| matches!(a, StopRecording { .. })));
     }
 
     #[test]
     fn interrupt_and_device_failure_end_the_take() {
         for (event, ended_by, status) in [
-            (Event::Signal(super::Signal::Interrupt), EndedBy::Interrupt, Status::Interrupted),
-            (Event::Signal(super::Signal::Terminate), EndedBy::Interrupt, Status::Interrupted),
+            (
+                Event::Signal(super::Signal::Interrupt),
+                EndedBy::Interrupt,
+                Status::Interrupted,
+            ),
+            (
+                Event::Signal(super::Signal::Terminate),
+                EndedBy::Interrupt,
+                Status::Interrupted,
+            ),
             (DeviceFailed, EndedBy::DeviceError, Status::DeviceError),
         ] {
             let mut m = Machine::new(vec![step(0.0, 60.0), step(0.0, 60.0)], 0.0);
             let actions = drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded), (30.5, event)]);
             assert_eq!(
                 actions[2..],
-                [stop(0, 1, ended_by, 0.0), done(0, 0.0, false), Finish { status }]
+                [
+                    stop(0, 1, ended_by, 0.0),
+                    done(0, 0.0, false),
+                    Finish { status }
+                ]
             );
             assert!(m.is_done());
-            assert!(m.step(40.0, Tick).is_empty(), "nothing happens after the end");
+            assert!(
+                m.step(40.0, Tick).is_empty(),
+                "nothing happens after the end"
+            );
         }
         // Interrupted while the question is said: speech stops, nothing is recorded.
         let mut m = Machine::new(vec![step(0.0, 60.0)], 0.0);
-        let actions = drive(&mut m, &[(0.0, Tick), (0.5, Event::Signal(super::Signal::Interrupt))]);
+        let actions = drive(
+            &mut m,
+            &[(0.0, Tick), (0.5, Event::Signal(super::Signal::Interrupt))],
+        );
         assert_eq!(
             actions,
             vec![

@@ -316,7 +316,12 @@ impl Runner<'_> {
         self.save()
     }
 
-    fn stop_recording(&mut self, q: usize, ended_by: EndedBy, overtime_s: f64) -> anyhow::Result<()> {
+    fn stop_recording(
+        &mut self,
+        q: usize,
+        ended_by: EndedBy,
+        overtime_s: f64,
+    ) -> anyhow::Result<()> {
         self.end_bar();
         let Some(take) = self.take.take() else {
             return Ok(());
@@ -335,12 +340,14 @@ impl Runner<'_> {
                 entry.overruns = stats.overruns;
                 entry.stream_errors = stats.stream_errors;
                 let path = self.plan.dir.join(&entry.file);
-                let analysis = crate::commands::analyze::analyze_file(
+                let analysis = crate::audio::wav_reader::analyze_file(
                     &path,
                     crate::analysis::Params::default(),
                 );
                 let clipped = analysis.as_ref().map_or(0.0, |m| m.clipped_fraction);
-                entry.level = Verdict::judge(stats.peak, stats.rms, clipped).label().to_string();
+                entry.level = Verdict::judge(stats.peak, stats.rms, clipped)
+                    .label()
+                    .to_string();
                 match analysis {
                     Ok(m) => entry.analysis = Some(m),
                     Err(e) => eprintln!("warning: could not analyse {}: {e}", path.display()),

@@ -71,17 +71,27 @@ fn run_ok(cmd: &mut Command) {
 }
 
 /// Speaks `text` with espeak-ng into a mono 48 kHz WAV (the virtual microphone's rate, so
-/// the sound server plays it without resampling).
+/// the sound server plays it without resampling), with the silence espeak-ng leaves at
+/// either end trimmed, so a gap put between two phrases is the whole pause.
 pub fn speech_wav(dir: &Path, name: &str, text: &str, voice: &str) -> PathBuf {
     let raw = dir.join(format!("{name}-22k.wav"));
     let out = dir.join(format!("{name}.wav"));
-    run_ok(Command::new("espeak-ng").args(["-v", voice, "-w"]).arg(&raw).arg(text));
+    run_ok(
+        Command::new("espeak-ng")
+            .args(["-v", voice, "-w"])
+            .arg(&raw)
+            .arg(text),
+    );
     run_ok(
         Command::new("sox")
             .arg(&raw)
             .args(["-r", "48000", "-b", "16", "-c", "1"])
             .arg(&out)
-            .args(["vol", "0.8"]),
+            .args(["vol", "0.8"])
+            .args([
+                "silence", "1", "0.005", "0.2%", "reverse", "silence", "1", "0.005", "0.2%",
+                "reverse",
+            ]),
     );
     out
 }
@@ -170,7 +180,11 @@ pub fn read_wav(path: &Path) -> (Vec<f32>, u32) {
             .step_by(ch)
             .map(|s| s.unwrap() as f32 / (1u32 << (spec.bits_per_sample - 1)) as f32)
             .collect(),
-        hound::SampleFormat::Float => reader.samples::<f32>().step_by(ch).map(|s| s.unwrap()).collect(),
+        hound::SampleFormat::Float => reader
+            .samples::<f32>()
+            .step_by(ch)
+            .map(|s| s.unwrap())
+            .collect(),
     };
     (samples, spec.sample_rate)
 }
@@ -179,7 +193,10 @@ pub fn read_wav(path: &Path) -> (Vec<f32>, u32) {
 /// cross-correlation at that lag).
 pub fn best_alignment(reference: &[f32], recording: &[f32]) -> (usize, f64) {
     use rustfft::{num_complex::Complex, FftPlanner};
-    assert!(recording.len() >= reference.len(), "recording shorter than the reference");
+    assert!(
+        recording.len() >= reference.len(),
+        "recording shorter than the reference"
+    );
     let n = (recording.len() + reference.len()).next_power_of_two();
     let mut planner = FftPlanner::<f64>::new();
     let fft = planner.plan_fft_forward(n);
@@ -227,7 +244,12 @@ pub fn best_alignment(reference: &[f32], recording: &[f32]) -> (usize, f64) {
 /// Checks that every voiced 100 ms chunk of `reference` sits at the same lag in
 /// `recording` as the whole: a dropped or repeated buffer would shift the chunks after it.
 /// Returns the chunk lags that differ.
-pub fn chunk_lags_off(reference: &[f32], recording: &[f32], rate: u32, lag: usize) -> Vec<(usize, i64)> {
+pub fn chunk_lags_off(
+    reference: &[f32],
+    recording: &[f32],
+    rate: u32,
+    lag: usize,
+) -> Vec<(usize, i64)> {
     let chunk = rate as usize / 10;
     let search = rate as i64 / 50; // ±20 ms
     let rms = |s: &[f32]| (s.iter().map(|x| x * x).sum::<f32>() / s.len() as f32).sqrt();
@@ -367,14 +389,18 @@ impl Running {
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!("voicemock did not finish in {timeout:?}; stdout:\n{}", self.transcript());
+                panic!(
+                    "voicemock did not finish in {timeout:?}; stdout:\n{}",
+                    self.transcript()
+                );
             }
             std::thread::sleep(Duration::from_millis(20));
         };
         while let Ok((t, line)) = self.lines.recv_timeout(Duration::from_millis(200)) {
             self.seen.push((t, line));
         }
+        let transcript = self.transcript();
         let stderr = self.stderr.join().unwrap_or_default();
-        (status.code(), self.transcript(), stderr)
+        (status.code(), transcript, stderr)
     }
 }
