@@ -16,9 +16,11 @@ use crate::report;
 use crate::speech::{speech_timeout, Speaker};
 use crate::ui::{level_meter, mmss, PhaseBar};
 
-/// Seconds since the session started.
+/// Time as the runner sees it: seconds since the session started, and a way to wait. A test
+/// clock jumps instead of sleeping.
 pub trait Clock {
     fn now_s(&self) -> f64;
+    fn pause(&self, d: Duration);
 }
 
 pub struct MonotonicClock(Instant);
@@ -32,6 +34,10 @@ impl MonotonicClock {
 impl Clock for MonotonicClock {
     fn now_s(&self) -> f64 {
         self.0.elapsed().as_secs_f64()
+    }
+
+    fn pause(&self, d: Duration) {
+        std::thread::sleep(d);
     }
 }
 
@@ -126,7 +132,7 @@ pub fn run(
             break status;
         }
         r.render(now);
-        std::thread::sleep(POLL);
+        clock.pause(POLL);
     };
     if let Some(bar) = r.bar.take() {
         bar.finish();
@@ -452,4 +458,340 @@ pub fn session_dir_name(dir: &Path) -> String {
     dir.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    //! The runner with fake devices and a clock that jumps: checks what lands on disk.
+
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+    use std::sync::mpsc;
+
+    use super::*;
+    use crate::audio::{DeviceError, TakeStats};
+    use crate::session::log::{PackRef, QuestionLog, Settings, LOG_VERSION};
+    use crate::session::machine::Step;
+    use crate::speech::SpeechError;
+
+    type Now = Rc<Cell<f64>>;
+
+    struct FakeClock(Now);
+
+    impl Clock for FakeClock {
+        fn now_s(&self) -> f64 {
+            self.0.get()
+        }
+        fn pause(&self, d: Duration) {
+            self.0.set(self.0.get() + d.as_secs_f64());
+        }
+    }
+
+    /// Says each sentence for `seconds` of clock time, or refuses to speak at all.
+    struct FakeSpeaker {
+        now: Now,
+        seconds: f64,
+        /// Shared with the fake microphone, which checks it.
+        until: Rc<Cell<f64>>,
+        said: Rc<RefCell<Vec<String>>>,
+        broken: bool,
+    }
+
+    impl Speaker for FakeSpeaker {
+        fn start(&mut self, text: &str) -> Result<(), SpeechError> {
+            if self.broken {
+                return Err(SpeechError::Unavailable("no speech engine".into()));
+            }
+            self.said.borrow_mut().push(text.to_string());
+            self.until.set(self.now.get() + self.seconds);
+            Ok(())
+        }
+        fn is_speaking(&self) -> bool {
+            self.now.get() < self.until.get()
+        }
+        fn stop(&mut self) {
+            self.until.set(0.0);
+        }
+    }
+
+    /// Writes a WAV of a 200 Hz tone as long as the recording ran on the clock. Checks that
+    /// no recording starts while the speaker is still speaking.
+    struct FakeMic {
+        now: Now,
+        speaking_until: Rc<Cell<f64>>,
+        fail: bool,
+    }
+
+    struct FakeRecording {
+        now: Now,
+        started: f64,
+        path: PathBuf,
+    }
+
+    impl Microphone for FakeMic {
+        fn start(&mut self, path: &Path) -> Result<Box<dyn ActiveRecording>, DeviceError> {
+            if self.fail {
+                return Err(DeviceError::NoDefault {
+                    direction: crate::audio::device::Direction::Input,
+                    available: vec![],
+                });
+            }
+            assert!(
+                self.now.get() >= self.speaking_until.get(),
+                "recording started while the question was being said"
+            );
+            Ok(Box::new(FakeRecording {
+                now: Rc::clone(&self.now),
+                started: self.now.get(),
+                path: path.to_path_buf(),
+            }))
+        }
+        fn name(&self) -> String {
+            "fake".into()
+        }
+    }
+
+    impl ActiveRecording for FakeRecording {
+        fn recent_level(&self) -> (f32, f32) {
+            (0.5, 0.3)
+        }
+        fn recorded_s(&self) -> f64 {
+            self.now.get() - self.started
+        }
+        fn device_failed(&self) -> bool {
+            false
+        }
+        fn stop(self: Box<Self>) -> Result<TakeStats, DeviceError> {
+            let rate = 8000;
+            let frames = ((self.now.get() - self.started) * f64::from(rate)).round() as u64;
+            let spec = hound::WavSpec {
+                channels: 1,
+                sample_rate: rate,
+                bits_per_sample: 16,
+                sample_format: hound::SampleFormat::Int,
+            };
+            let mut w = hound::WavWriter::create(&self.path, spec).unwrap();
+            for i in 0..frames {
+                let v = (i as f32 * 200.0 * std::f32::consts::TAU / rate as f32).sin() * 0.5;
+                w.write_sample((v * 32767.0) as i16).unwrap();
+            }
+            w.finalize().unwrap();
+            Ok(TakeStats {
+                path: self.path,
+                sample_rate: rate,
+                frames,
+                peak: 0.5,
+                rms: 0.35,
+                overruns: 0,
+                stream_errors: 0,
+            })
+        }
+    }
+
+    struct Setup {
+        dir: PathBuf,
+        now: Now,
+        said: Rc<RefCell<Vec<String>>>,
+        speaker: FakeSpeaker,
+        mic: FakeMic,
+    }
+
+    fn setup(name: &str, broken_speech: bool, broken_mic: bool) -> Setup {
+        let dir =
+            std::env::temp_dir().join(format!("voicemock-runner-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let now: Now = Rc::new(Cell::new(0.0));
+        let said = Rc::new(RefCell::new(Vec::new()));
+        let speaking_until = Rc::new(Cell::new(0.0));
+        let speaker = FakeSpeaker {
+            now: Rc::clone(&now),
+            seconds: 2.0,
+            until: Rc::clone(&speaking_until),
+            said: Rc::clone(&said),
+            broken: broken_speech,
+        };
+        let mic = FakeMic {
+            now: Rc::clone(&now),
+            speaking_until,
+            fail: broken_mic,
+        };
+        Setup {
+            dir,
+            now,
+            said,
+            speaker,
+            mic,
+        }
+    }
+
+    fn plan(dir: &Path, think_s: f64, limit_s: f64, n: usize) -> Plan {
+        let steps: Vec<Step> = (0..n)
+            .map(|i| Step {
+                text: format!("Question number {}?", i + 1),
+                think_s,
+                limit_s,
+                min_s: limit_s / 2.0,
+                warn_s: limit_s / 4.0,
+            })
+            .collect();
+        let log = SessionLog {
+            version: LOG_VERSION,
+            id: "test".into(),
+            status: Status::InProgress,
+            started_at: timestamp(),
+            ended_at: None,
+            pack: PackRef {
+                name: "t".into(),
+                title: "Test".into(),
+                origin: "test".into(),
+            },
+            settings: Settings {
+                think_s: None,
+                answer_s: None,
+                overtime_s: 0.0,
+                categories: vec![],
+                question_ids: vec![],
+                count: None,
+                shuffle: false,
+                seed: None,
+                voice: None,
+                speech_rate: None,
+            },
+            input_device: "fake".into(),
+            speech: "fake".into(),
+            questions: steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| QuestionLog {
+                    id: format!("q{}", i + 1),
+                    category: "c".into(),
+                    text: s.text.clone(),
+                    limit_s: s.limit_s,
+                    min_s: s.min_s,
+                    think_s: s.think_s,
+                    think_used_s: 0.0,
+                    spoken: false,
+                    outcome: Outcome::NotReached,
+                    takes: vec![],
+                })
+                .collect(),
+        };
+        Plan {
+            dir: dir.to_path_buf(),
+            log,
+            machine: Machine::new(steps, 0.0),
+            notes: vec![vec!["A point.".into()]; n],
+            checklist: vec!["Did I?".into()],
+            usual_wpm: None,
+        }
+    }
+
+    #[test]
+    fn a_session_left_to_its_timers_records_every_answer() {
+        let mut s = setup("timers", false, false);
+        let (_tx, rx) = mpsc::channel();
+        let clock = FakeClock(Rc::clone(&s.now));
+        let ending = run(
+            plan(&s.dir, 3.0, 5.0, 2),
+            Devices {
+                mic: &mut s.mic,
+                speaker: Some(&mut s.speaker),
+            },
+            &rx,
+            &|| None,
+            &clock,
+        )
+        .unwrap();
+        assert_eq!(ending.status, Status::Completed);
+        let log = SessionLog::load(&s.dir).unwrap();
+        assert_eq!(log.status, Status::Completed);
+        assert_eq!(s.said.borrow().len(), 2);
+        for q in &log.questions {
+            assert!(q.spoken);
+            assert_eq!(q.outcome, Outcome::Answered);
+            assert!((q.think_used_s - 3.0).abs() < 1e-9);
+            let t = &q.takes[0];
+            assert_eq!(t.ended_by, Some(EndedBy::Limit));
+            assert!((t.duration_s - 5.0).abs() < 0.02, "{}", t.duration_s);
+            assert!(s.dir.join(&t.file).exists());
+            assert!(t.analysis.is_some());
+        }
+        let review = std::fs::read_to_string(s.dir.join(REVIEW_FILE)).unwrap();
+        assert!(review.contains("Question number 2?") && review.contains("- [ ] Did I?"));
+        // Two questions of 2 s speech + 3 s think + 5 s answer.
+        assert!((s.now.get() - 20.0).abs() < 0.1, "took {}", s.now.get());
+    }
+
+    #[test]
+    fn an_interrupt_mid_answer_keeps_the_take_and_marks_the_session() {
+        let mut s = setup("interrupt", false, false);
+        let (_tx, rx) = mpsc::channel();
+        let now = Rc::clone(&s.now);
+        let signals = move || (now.get() >= 4.0).then_some(Signal::Terminate);
+        let ending = run(
+            plan(&s.dir, 0.0, 30.0, 2),
+            Devices {
+                mic: &mut s.mic,
+                speaker: Some(&mut s.speaker),
+            },
+            &rx,
+            &signals,
+            &FakeClock(Rc::clone(&s.now)),
+        )
+        .unwrap();
+        assert_eq!(ending.status, Status::Interrupted);
+        assert_eq!(ending.signal, Some(Signal::Terminate));
+        let log = SessionLog::load(&s.dir).unwrap();
+        assert_eq!(log.status, Status::Interrupted);
+        let take = &log.questions[0].takes[0];
+        assert_eq!(take.ended_by, Some(EndedBy::Interrupt));
+        assert!((take.duration_s - 2.0).abs() < 0.02, "{}", take.duration_s);
+        assert_eq!(log.questions[1].outcome, Outcome::NotReached);
+        assert!(log.ended_at.is_some());
+    }
+
+    #[test]
+    fn broken_speech_prints_the_question_and_goes_on() {
+        let mut s = setup("nospeech", true, false);
+        let (tx, rx) = mpsc::channel();
+        tx.send(Control::Enter).unwrap();
+        let ending = run(
+            plan(&s.dir, 0.0, 2.0, 1),
+            Devices {
+                mic: &mut s.mic,
+                speaker: Some(&mut s.speaker),
+            },
+            &rx,
+            &|| None,
+            &FakeClock(Rc::clone(&s.now)),
+        )
+        .unwrap();
+        assert_eq!(ending.status, Status::Completed);
+        let log = SessionLog::load(&s.dir).unwrap();
+        assert!(!log.questions[0].spoken);
+        assert!(log.speech.starts_with("unavailable"), "{}", log.speech);
+        assert_eq!(log.questions[0].takes.len(), 1);
+        assert!(s.said.borrow().is_empty());
+    }
+
+    #[test]
+    fn a_microphone_that_fails_to_start_ends_the_session_as_a_device_error() {
+        let mut s = setup("nomic", false, true);
+        let (_tx, rx) = mpsc::channel();
+        let result = run(
+            plan(&s.dir, 0.0, 2.0, 1),
+            Devices {
+                mic: &mut s.mic,
+                speaker: None,
+            },
+            &rx,
+            &|| None,
+            &FakeClock(Rc::clone(&s.now)),
+        );
+        assert!(result.is_err());
+        let log = SessionLog::load(&s.dir).unwrap();
+        assert_eq!(log.status, Status::DeviceError);
+        assert!(log.questions[0].takes.is_empty());
+    }
 }
