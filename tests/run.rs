@@ -228,53 +228,88 @@ fn an_answer_stops_at_its_limit_and_enter_stops_it_at_once() {
 }
 
 #[test]
-fn ctrl_c_during_an_answer_keeps_it() {
+fn ctrl_c_or_sigterm_during_an_answer_keeps_it() {
     let Some(_stack) = common::stack() else {
         return;
     };
-    let dir = common::temp_dir("run-sigint");
-    let recordings = dir.join("recordings");
+    let dir = common::temp_dir("run-signal");
     let phrase = common::speech_wav(
         &dir,
         "phrase",
         "Let me tell you about the launch in Brazil.",
         "en-us",
     );
-    let mut run = Running::spawn(
-        common::bin()
-            .args([
-                "run",
-                "--no-speak",
-                "--think",
-                "0",
-                "--answer",
-                "30",
-                "--count",
-                "2",
-            ])
-            .arg("--recordings")
-            .arg(&recordings),
-    );
-    run.wait_for("Recording answer", Duration::from_secs(20));
-    std::thread::sleep(Duration::from_millis(300));
-    common::feed_mic(&phrase);
-    std::thread::sleep(Duration::from_millis(300));
-    let signalled = Instant::now();
-    common::unsafe_kill(run.child.id(), "INT");
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(10));
-    assert!(signalled.elapsed() < Duration::from_secs(5), "slow to stop");
-    assert_eq!(code, Some(130), "stdout:\n{stdout}\nstderr:\n{stderr}");
-    let (session, log) = only_session(&recordings);
-    assert_eq!(log["status"], "interrupted");
-    let take = &log["questions"][0]["takes"][0];
-    assert_eq!(take["ended_by"], "interrupt");
-    assert_eq!(log["questions"][1]["outcome"], "not_reached");
-    let (recorded, _) = common::read_wav(&session.join(take["file"].as_str().unwrap()));
-    let (fed, _) = common::read_wav(&phrase);
-    let (_, ncc) = common::best_alignment(&fed, &recorded);
+    for (signal, code) in [("INT", 130), ("TERM", 143)] {
+        let recordings = dir.join(signal);
+        let mut run = Running::spawn(
+            common::bin()
+                .args([
+                    "run",
+                    "--no-speak",
+                    "--think",
+                    "0",
+                    "--answer",
+                    "30",
+                    "--count",
+                    "2",
+                ])
+                .arg("--recordings")
+                .arg(&recordings),
+        );
+        run.wait_for("Recording answer", Duration::from_secs(20));
+        std::thread::sleep(Duration::from_millis(300));
+        common::feed_mic(&phrase);
+        std::thread::sleep(Duration::from_millis(300));
+        let signalled = Instant::now();
+        common::unsafe_kill(run.child.id(), signal);
+        let (exit, stdout, stderr) = run.finish(Duration::from_secs(10));
+        assert!(
+            signalled.elapsed() < Duration::from_secs(5),
+            "slow to stop after SIG{signal}"
+        );
+        assert_eq!(
+            exit,
+            Some(code),
+            "SIG{signal}\nstdout:\n{stdout}\nstderr:\n{stderr}"
+        );
+        let (session, log) = only_session(&recordings);
+        assert_eq!(log["status"], "interrupted");
+        let take = &log["questions"][0]["takes"][0];
+        assert_eq!(take["ended_by"], "interrupt");
+        assert_eq!(log["questions"][1]["outcome"], "not_reached");
+        let (recorded, _) = common::read_wav(&session.join(take["file"].as_str().unwrap()));
+        let (fed, _) = common::read_wav(&phrase);
+        let (_, ncc) = common::best_alignment(&fed, &recorded);
+        assert!(
+            ncc >= 0.9,
+            "SIG{signal}: the interrupted answer holds the phrase only at {ncc:.3}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_microphone_lists_the_inputs_and_makes_no_session() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("run-nomic");
+    let recordings = dir.join("recordings");
+    let out = common::bin()
+        .args(["run", "--no-speak", "--input", "usb-headset"])
+        .arg("--recordings")
+        .arg(&recordings)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("\"usb-headset\""), "{stderr}");
     assert!(
-        ncc >= 0.9,
-        "the interrupted answer holds the phrase only at {ncc:.3}"
+        stderr.contains("default") && stderr.contains("pulse"),
+        "{stderr}"
+    );
+    assert!(
+        session_dirs(&recordings).is_empty(),
+        "a session folder was made"
     );
 }
 
