@@ -32,11 +32,8 @@ pub fn main_entry() -> ExitCode {
     match commands::dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            let code = exit_code_for(&err);
-            if code != 130 && code != 143 || !err.to_string().is_empty() {
-                eprintln!("error: {}", render_chain(&err));
-            }
-            ExitCode::from(code)
+            eprintln!("error: {}", render_chain(&err));
+            ExitCode::from(exit_code_for(&err))
         }
     }
 }

@@ -352,6 +352,7 @@ impl CpalMicrophone {
             writer,
             shared,
             sample_rate: stream_config.sample_rate,
+            progress: std::cell::Cell::new((0, Instant::now())),
         }))
     }
 }
@@ -443,7 +444,13 @@ struct CpalRecording {
     writer: Writer,
     shared: Arc<Shared>,
     sample_rate: u32,
+    /// Frames written when last seen to grow, and when that was.
+    progress: std::cell::Cell<(u64, Instant)>,
 }
+
+/// A microphone that delivers nothing for this long has failed, whether or not the driver
+/// said so (a sound server that dies can leave the stream silently waiting).
+const STALL: Duration = Duration::from_secs(3);
 
 impl ActiveRecording for CpalRecording {
     fn recent_level(&self) -> (f32, f32) {
@@ -455,7 +462,16 @@ impl ActiveRecording for CpalRecording {
     }
 
     fn device_failed(&self) -> bool {
-        self.shared.device_failed.load(Ordering::Relaxed)
+        if self.shared.device_failed.load(Ordering::Relaxed) {
+            return true;
+        }
+        let frames = self.shared.frames_written.load(Ordering::Relaxed);
+        let (seen, since) = self.progress.get();
+        if frames != seen {
+            self.progress.set((frames, Instant::now()));
+            return false;
+        }
+        since.elapsed() >= STALL
     }
 
     fn stop(mut self: Box<Self>) -> Result<TakeStats, DeviceError> {

@@ -24,6 +24,8 @@ pub struct TakeStats {
     pub frames: u64,
     pub peak: f32,
     pub rms: f32,
+    /// Fraction of samples at full scale.
+    pub clipped_fraction: f64,
     /// Device buffers that arrived while the ring buffer was full, and were lost.
     pub overruns: u64,
     /// Errors the audio stream reported while recording.
@@ -31,6 +33,10 @@ pub struct TakeStats {
 }
 
 impl TakeStats {
+    pub fn verdict(&self) -> Verdict {
+        Verdict::judge(self.peak, self.rms, self.clipped_fraction)
+    }
+
     pub fn duration_s(&self) -> f64 {
         if self.sample_rate == 0 {
             0.0
@@ -54,7 +60,8 @@ pub trait ActiveRecording {
     fn recent_level(&self) -> (f32, f32);
     /// Seconds of audio written so far.
     fn recorded_s(&self) -> f64;
-    /// True once the device has failed in a way that ends the recording.
+    /// True once the device has failed in a way that ends the recording: it reported the
+    /// stream lost, or it has delivered nothing for several seconds.
     fn device_failed(&self) -> bool;
     /// Stops, writes what was captured and finalizes the WAV.
     fn stop(self: Box<Self>) -> Result<TakeStats, DeviceError>;

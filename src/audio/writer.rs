@@ -128,6 +128,7 @@ impl Writer {
             frames: totals.frames,
             peak: totals.level.peak,
             rms: totals.level.rms(),
+            clipped_fraction: totals.level.clipped_fraction(),
             overruns: self.shared.overruns.load(Ordering::Relaxed),
             stream_errors: self.shared.stream_errors.load(Ordering::Relaxed),
         })

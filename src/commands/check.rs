@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use crate::audio::level::{dbfs, LevelStats};
+use crate::audio::level::dbfs;
 use crate::audio::{CpalMicrophone, CpalPlayer, Microphone, Player};
 use crate::cli::CheckArgs;
 use crate::speech::{self, Speaker, SpeechEnd, SpeechOptions, SystemSpeaker};
@@ -95,14 +95,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
             .with_context(|| format!("playing {}", out.display()))?;
     }
 
-    let mut level = LevelStats::default();
-    let (samples, _) = crate::audio::device::read_wav_mono(&out)?;
-    level.add(&samples);
-    let verdict = level.verdict();
+    let verdict = stats.verdict();
     println!(
         "Level: peak {:.1} dBFS, RMS {:.1} dBFS: {}. {}.",
-        dbfs(level.peak),
-        dbfs(level.rms()),
+        dbfs(stats.peak),
+        dbfs(stats.rms),
         verdict.label(),
         capitalize(verdict.advice())
     );

@@ -10,7 +10,7 @@ use anyhow::Context;
 
 use super::log::{Outcome, SessionLog, TakeLog, REVIEW_FILE};
 use super::machine::{Action, Control, EndedBy, Event, Light, Machine, Signal, Status, View};
-use crate::audio::level::{dbfs, Verdict};
+use crate::audio::level::dbfs;
 use crate::audio::{ActiveRecording, Microphone};
 use crate::report;
 use crate::speech::{speech_timeout, Speaker};
@@ -198,9 +198,8 @@ impl Runner<'_> {
                     s.stop();
                 }
             }
-            Action::Think { q, seconds } => {
+            Action::Think { seconds, .. } => {
                 self.end_bar();
-                let _ = q;
                 println!(
                     "  Think time: {} (Enter: start answering now, s: skip, r: repeat, q: quit)",
                     mmss(seconds)
@@ -346,15 +345,11 @@ impl Runner<'_> {
                 entry.overruns = stats.overruns;
                 entry.stream_errors = stats.stream_errors;
                 let path = self.plan.dir.join(&entry.file);
-                let analysis = crate::audio::wav_reader::analyze_file(
+                entry.level = stats.verdict().label().to_string();
+                match crate::audio::wav_reader::analyze_file(
                     &path,
                     crate::analysis::Params::default(),
-                );
-                let clipped = analysis.as_ref().map_or(0.0, |m| m.clipped_fraction);
-                entry.level = Verdict::judge(stats.peak, stats.rms, clipped)
-                    .label()
-                    .to_string();
-                match analysis {
+                ) {
                     Ok(m) => entry.analysis = Some(m),
                     Err(e) => eprintln!("warning: could not analyse {}: {e}", path.display()),
                 }
@@ -520,12 +515,15 @@ mod tests {
         now: Now,
         speaking_until: Rc<Cell<f64>>,
         fail: bool,
+        /// The device gives out this long into a take.
+        fails_after: Option<f64>,
     }
 
     struct FakeRecording {
         now: Now,
         started: f64,
         path: PathBuf,
+        fails_after: Option<f64>,
     }
 
     impl Microphone for FakeMic {
@@ -544,6 +542,7 @@ mod tests {
                 now: Rc::clone(&self.now),
                 started: self.now.get(),
                 path: path.to_path_buf(),
+                fails_after: self.fails_after,
             }))
         }
         fn name(&self) -> String {
@@ -559,7 +558,8 @@ mod tests {
             self.now.get() - self.started
         }
         fn device_failed(&self) -> bool {
-            false
+            self.fails_after
+                .is_some_and(|t| self.now.get() - self.started >= t)
         }
         fn stop(self: Box<Self>) -> Result<TakeStats, DeviceError> {
             let rate = 8000;
@@ -582,6 +582,7 @@ mod tests {
                 frames,
                 peak: 0.5,
                 rms: 0.35,
+                clipped_fraction: 0.0,
                 overruns: 0,
                 stream_errors: 0,
             })
@@ -615,6 +616,7 @@ mod tests {
             now: Rc::clone(&now),
             speaking_until,
             fail: broken_mic,
+            fails_after: None,
         };
         Setup {
             dir,
@@ -793,5 +795,30 @@ mod tests {
         let log = SessionLog::load(&s.dir).unwrap();
         assert_eq!(log.status, Status::DeviceError);
         assert!(log.questions[0].takes.is_empty());
+    }
+
+    #[test]
+    fn a_microphone_that_dies_mid_answer_keeps_the_take() {
+        let mut s = setup("micdies", false, false);
+        s.mic.fails_after = Some(1.5);
+        let (_tx, rx) = mpsc::channel();
+        let ending = run(
+            plan(&s.dir, 0.0, 10.0, 2),
+            Devices {
+                mic: &mut s.mic,
+                speaker: None,
+            },
+            &rx,
+            &|| None,
+            &FakeClock(Rc::clone(&s.now)),
+        )
+        .unwrap();
+        assert_eq!(ending.status, Status::DeviceError);
+        let log = SessionLog::load(&s.dir).unwrap();
+        assert_eq!(log.status, Status::DeviceError);
+        let take = &log.questions[0].takes[0];
+        assert_eq!(take.ended_by, Some(EndedBy::DeviceError));
+        assert!((take.duration_s - 1.5).abs() < 0.05, "{}", take.duration_s);
+        assert!(s.dir.join(&take.file).exists());
     }
 }
