@@ -22,18 +22,16 @@ pub fn ended_by_label(e: Option<EndedBy>) -> &'static str {
 }
 
 /// A few words on pace and pauses, e.g. "first words after 1.2 s, 3 pauses (longest 2.1 s),
-/// ~140 wpm".
-pub fn measures_brief(m: &Measures) -> String {
-    let Some(first) = m.first_speech_s else {
-        return "no speech found".to_string();
-    };
-    format!(
+/// ~140 wpm"; `None` when there was no speech (the remarks say so).
+pub fn measures_brief(m: &Measures) -> Option<String> {
+    let first = m.first_speech_s?;
+    Some(format!(
         "first words after {first:.1} s, {} pause{} (longest {:.1} s), ~{:.0} wpm",
         m.pause_count,
         if m.pause_count == 1 { "" } else { "s" },
         m.longest_pause_s,
         m.est_wpm
-    )
+    ))
 }
 
 /// The line printed after each answer.
@@ -49,7 +47,9 @@ pub fn take_line(q_number: usize, q: &QuestionLog, t: &TakeLog, usual_wpm: Optio
         let _ = write!(line, " (+{} over)", mmss(t.overtime_s));
     }
     if let Some(m) = &t.analysis {
-        let _ = write!(line, "; {}", measures_brief(m));
+        if let Some(brief) = measures_brief(m) {
+            let _ = write!(line, "; {brief}");
+        }
         for remark in m.remarks(usual_wpm) {
             let _ = write!(line, "\n    note: {remark}");
         }
@@ -136,7 +136,10 @@ pub fn review_markdown(
         "Session `{}`, started {}, status **{}**. Listen to each answer once before you \
          read the notes, then tick what your answer did.\n",
         log.id,
-        log.started_at,
+        log.started_at
+            .get(..16)
+            .unwrap_or(&log.started_at)
+            .replace('T', " "),
         serde_json::to_value(log.status)
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
@@ -153,7 +156,7 @@ pub fn review_markdown(
             outcome_label(q.outcome)
         );
         if q.takes.is_empty() {
-            let _ = writeln!(md, "No recording.\n");
+            let _ = writeln!(md, "No recording.");
         }
         for t in &q.takes {
             let _ = write!(
@@ -170,7 +173,9 @@ pub fn review_markdown(
                 let _ = write!(md, ", +{} over", mmss(t.overtime_s));
             }
             if let Some(m) = &t.analysis {
-                let _ = write!(md, "; {}", measures_brief(m));
+                if let Some(brief) = measures_brief(m) {
+                    let _ = write!(md, "; {brief}");
+                }
                 for r in m.remarks(usual_wpm) {
                     let _ = write!(md, "\n  - {r}");
                 }
@@ -195,4 +200,145 @@ pub fn review_markdown(
         let _ = writeln!(md, "\nMy notes:\n\n> \n");
     }
     md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Measures, Pause};
+    use crate::session::log::{PackRef, Settings, LOG_VERSION};
+    use crate::session::machine::Status;
+
+    fn measures() -> Measures {
+        Measures {
+            duration_s: 95.0,
+            speech_s: 80.0,
+            first_speech_s: Some(1.2),
+            last_speech_s: Some(94.0),
+            pauses: vec![Pause {
+                start_s: 30.0,
+                end_s: 32.1,
+            }],
+            pause_count: 1,
+            long_pause_count: 1,
+            longest_pause_s: 2.1,
+            syllables: 330,
+            speech_rate_sps: 3.6,
+            articulation_rate_sps: 4.1,
+            est_wpm: 144.0,
+            peak_dbfs: -3.0,
+            rms_dbfs: Some(-20.0),
+            clipped_fraction: 0.0,
+        }
+    }
+
+    fn take(n: u32, ended_by: EndedBy, overtime_s: f64, analysis: Option<Measures>) -> TakeLog {
+        TakeLog {
+            take: n,
+            file: format!("q01-x-take{n}.wav"),
+            started_at: "2026-11-26T07:00:00.000+00:00".into(),
+            duration_s: 95.0,
+            ended_by: Some(ended_by),
+            overtime_s,
+            sample_rate: 48000,
+            peak_dbfs: -3.0,
+            rms_dbfs: -20.0,
+            level: "good".into(),
+            overruns: 0,
+            stream_errors: 0,
+            analysis,
+        }
+    }
+
+    fn log() -> SessionLog {
+        let q = |id: &str, outcome, takes| QuestionLog {
+            id: id.into(),
+            category: "behavioural".into(),
+            text: format!("Question {id}?"),
+            limit_s: 90.0,
+            min_s: 45.0,
+            think_s: 20.0,
+            think_used_s: 20.0,
+            spoken: true,
+            outcome,
+            takes,
+        };
+        SessionLog {
+            version: LOG_VERSION,
+            id: "s1".into(),
+            status: Status::Completed,
+            started_at: "2026-11-26T07:00:00.000+00:00".into(),
+            ended_at: None,
+            pack: PackRef {
+                name: "p".into(),
+                title: "Pack".into(),
+                origin: "built-in".into(),
+            },
+            settings: Settings {
+                think_s: None,
+                answer_s: None,
+                overtime_s: 10.0,
+                categories: vec![],
+                question_ids: vec![],
+                count: None,
+                shuffle: false,
+                seed: None,
+                voice: None,
+                speech_rate: None,
+            },
+            input_device: "default".into(),
+            speech: "system".into(),
+            questions: vec![
+                q(
+                    "a",
+                    Outcome::Answered,
+                    vec![take(1, EndedBy::Limit, 5.0, Some(measures()))],
+                ),
+                q("b", Outcome::Skipped, vec![]),
+            ],
+        }
+    }
+
+    #[test]
+    fn take_line_says_duration_ending_overtime_and_measures() {
+        let l = log();
+        let line = take_line(1, &l.questions[0], &l.questions[0].takes[0], None);
+        for part in [
+            "Answer 1, take 1: 1:35 of 1:30",
+            "stopped at the limit",
+            "(+0:05 over)",
+            "first words after 1.2 s",
+            "1 pause (longest 2.1 s)",
+            "~144 wpm",
+        ] {
+            assert!(line.contains(part), "{part:?} missing from {line:?}");
+        }
+    }
+
+    #[test]
+    fn review_sheet_has_recordings_notes_and_checklist() {
+        let md = review_markdown(
+            &log(),
+            &[vec!["Say what you did.".into()], vec![]],
+            &["Did I give an example?".into()],
+            None,
+        );
+        assert!(md.contains("started 2026-11-26 07:00"), "{md}");
+        assert!(md.contains("## 1. Question a?"));
+        assert!(md.contains("[q01-x-take1.wav](q01-x-take1.wav)"));
+        assert!(md.contains("- Say what you did."));
+        // The checklist is there to tick for the answered question only.
+        assert_eq!(md.matches("- [ ] Did I give an example?").count(), 1);
+        assert!(md.contains("## 2. Question b?") && md.contains("No recording."));
+    }
+
+    #[test]
+    fn summary_table_has_a_row_per_question() {
+        let t = summary_table(&log());
+        let rows: Vec<&str> = t.lines().collect();
+        assert_eq!(rows.len(), 3, "{t}");
+        assert!(rows[1].contains("answered") && rows[1].contains("1:35/1:30"));
+        assert!(rows[1].contains("1.2s") && rows[1].contains("144"));
+        assert!(rows[2].contains("skipped"));
+    }
 }
