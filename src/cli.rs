@@ -25,6 +25,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List the audio devices voicemock can use, the defaults marked.
     Devices,
+    /// List the voices the system's text-to-speech offers (for --voice).
+    Voices(VoicesArgs),
     /// List the built-in question packs and those under content/.
     Packs,
     /// List the questions of a pack.
@@ -60,6 +62,13 @@ pub struct CheckArgs {
     pub no_playback: bool,
     #[command(flatten)]
     pub devices: DeviceArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VoicesArgs {
+    /// Also list each voice's variants (speech-dispatcher's "Voice+Variant" entries).
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]

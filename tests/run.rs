@@ -346,3 +346,32 @@ fn a_malformed_pack_names_line_and_field_and_makes_no_session() {
         "a session folder was made"
     );
 }
+
+#[test]
+fn voices_are_listed_and_an_unknown_voice_is_refused() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let out = common::bin().arg("voices").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("English"), "{stdout}");
+    let dir = common::temp_dir("run-voice");
+    let out = common::bin()
+        .args(["run", "--voice", "no-such-voice", "--recordings"])
+        .arg(dir.join("rec"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no voice matches \"no-such-voice\""),
+        "{stderr}"
+    );
+    assert!(stderr.contains("English"), "{stderr}");
+    assert!(!dir.join("rec").exists(), "a session folder was made");
+}

@@ -3,7 +3,7 @@
 
 mod system;
 
-pub use system::{SpeechOptions, SystemSpeaker};
+pub use system::{list_voices, SpeechOptions, SystemSpeaker, VoiceInfo};
 
 use std::time::{Duration, Instant};
 

@@ -60,12 +60,7 @@ impl SystemSpeaker {
                 })
                 .ok_or_else(|| SpeechError::NoSuchVoice {
                     wanted: wanted.clone(),
-                    available: voices
-                        .iter()
-                        .take(40)
-                        .map(|v| v.name())
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    available: suggest(&voices.iter().map(info).collect::<Vec<_>>()),
                 })?;
             tts.set_voice(voice)
                 .map_err(|e| SpeechError::Failed(format!("choosing voice: {e}")))?;
@@ -88,6 +83,56 @@ impl SystemSpeaker {
             seen_speaking: std::cell::Cell::new(false),
         })
     }
+}
+
+/// A voice as `voicemock voices` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoiceInfo {
+    pub name: String,
+    pub language: String,
+}
+
+impl VoiceInfo {
+    /// speech-dispatcher lists every espeak-ng voice once more with each of its variants
+    /// ("English+Klatt"): those are shown only on request.
+    pub fn is_variant(&self) -> bool {
+        self.name.contains('+')
+    }
+}
+
+fn info(v: &tts::Voice) -> VoiceInfo {
+    VoiceInfo {
+        name: v.name(),
+        language: v.language().to_string(),
+    }
+}
+
+/// Every voice the system's text-to-speech offers.
+pub fn list_voices() -> Result<Vec<VoiceInfo>, SpeechError> {
+    let tts = tts::Tts::default().map_err(|e| SpeechError::Unavailable(e.to_string()))?;
+    let voices = tts
+        .voices()
+        .map_err(|e| SpeechError::Failed(format!("listing voices: {e}")))?;
+    Ok(voices.iter().map(info).collect())
+}
+
+/// A short list of voices worth trying: English base voices first, then a count of the rest.
+fn suggest(voices: &[VoiceInfo]) -> String {
+    let base: Vec<&VoiceInfo> = voices.iter().filter(|v| !v.is_variant()).collect();
+    let mut shown: Vec<&str> = base
+        .iter()
+        .filter(|v| v.language.starts_with("en"))
+        .map(|v| v.name.as_str())
+        .collect();
+    if shown.is_empty() {
+        shown = base.iter().take(12).map(|v| v.name.as_str()).collect();
+    }
+    let rest = voices.len() - shown.len();
+    let mut s = shown.join(", ");
+    if rest > 0 {
+        s.push_str(&format!(" and {rest} more (see `voicemock voices`)"));
+    }
+    s
 }
 
 impl Speaker for SystemSpeaker {
