@@ -121,3 +121,33 @@ fn check_with_a_missing_microphone_lists_the_real_ones() {
     }
     assert!(stderr.contains("--input NAME"), "{stderr}");
 }
+
+#[test]
+fn a_killed_recording_is_still_a_playable_wav() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("check-killed");
+    let out = dir.join("killed.wav");
+    let mut run = Running::spawn(
+        common::bin()
+            .args([
+                "check",
+                "--seconds",
+                "10",
+                "--no-speak",
+                "--no-playback",
+                "--out",
+            ])
+            .arg(&out),
+    );
+    run.wait_for("Recording 10.0 s", Duration::from_secs(20));
+    std::thread::sleep(Duration::from_millis(2500));
+    common::unsafe_kill(run.child.id(), "KILL");
+    let _ = run.finish(Duration::from_secs(5));
+    // The header was flushed while recording: the file opens and holds most of what was
+    // recorded before the kill.
+    let reader = hound::WavReader::open(&out).expect("a readable WAV after SIGKILL");
+    let seconds = reader.duration() as f64 / f64::from(reader.spec().sample_rate);
+    assert!(seconds >= 1.4, "only {seconds:.2} s survived the kill");
+}
