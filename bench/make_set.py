@@ -191,7 +191,7 @@ def main(out):
         for variant, (kind, snr, peak_db) in VARIANTS.items():
             kind = kind or ("whitenoise" if source.startswith("espeak") else "pinknoise")
             noise = os.path.join(tmp, f"{name}-{variant}-noise.wav")
-            sh("sox", "-D", "-r", str(rate), "-n", "-r", str(rate), "-c", "1", "-b", "32", "-e", "float", noise,
+            sh("sox", "-R", "-D", "-r", str(rate), "-n", "-r", str(rate), "-c", "1", "-b", "32", "-e", "float", noise,
                "synth", f"{len(x)}s", kind, "vol", "0.25")
             n = read_float(noise)[: len(x)]
             noise_gain = speech_rms / np.sqrt(np.mean(n ** 2)) * 10 ** (-snr / 20)
@@ -199,7 +199,7 @@ def main(out):
             gain = 10 ** (peak_db / 20) / np.abs(mixed).max()
             wav = os.path.join(out, f"{name}-{variant}.wav")
             # The mix itself by sox, with the gains computed above.
-            sh("sox", "-G", "-D", "-m", "-v", f"{gain:.9f}", dry, "-v", f"{gain * noise_gain:.9f}", noise,
+            sh("sox", "-R", "-G", "-D", "-m", "-v", f"{gain:.9f}", dry, "-v", f"{gain * noise_gain:.9f}", noise,
                "-b", "16", wav)
             truth[os.path.basename(wav)] = {
                 "source": source if source != "real" else "real (pocketsphinx-testdata)",

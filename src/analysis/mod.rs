@@ -315,8 +315,9 @@ fn measure(
     }
 }
 
+/// Round to the millisecond; `+ 0.0` turns the -0.0 of an empty sum into 0.0.
 fn round_ms(s: f64) -> f64 {
-    (s * 1000.0).round() / 1000.0
+    (s * 1000.0).round() / 1000.0 + 0.0
 }
 
 fn round_centi(v: f64) -> f64 {
