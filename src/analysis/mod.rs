@@ -27,9 +27,11 @@ pub const LONG_PAUSE_S: f64 = 1.0;
 /// Levels reported for digital silence (and the floor of any level) in dB re full scale.
 pub const MIN_DBFS: f64 = -120.0;
 
-/// Level-contour smoothing: a triangular window over five 10 ms frames (~30 ms effective), like
-/// the pitch-synchronous smoothing Praat applies with a 50 Hz minimum pitch.
-const SMOOTHING: [f32; 5] = [1.0, 2.0, 3.0, 2.0, 1.0];
+/// Level-contour smoothing over five 10 ms frames. The weights give a spread (standard deviation)
+/// of about 10 ms, the same as Praat's intensity window for a 50 Hz minimum pitch (a 64 ms
+/// Hanning-equivalent window), which is what de Jong & Wempe's procedure assumes: enough to
+/// smooth away pitch ripple, little enough to keep the dips between syllables.
+const SMOOTHING: [f32; 5] = [1.0, 4.0, 8.0, 4.0, 1.0];
 const HALF: usize = SMOOTHING.len() / 2;
 
 /// What the caller may tune.
@@ -313,8 +315,9 @@ fn measure(
     }
 }
 
+/// Round to the millisecond; `+ 0.0` turns the -0.0 of an empty sum into 0.0.
 fn round_ms(s: f64) -> f64 {
-    (s * 1000.0).round() / 1000.0
+    (s * 1000.0).round() / 1000.0 + 0.0
 }
 
 fn round_centi(v: f64) -> f64 {

@@ -178,7 +178,8 @@ mod tests {
         let t = 0.0;
         let s = 1.0; // sounding
         let q = -1.0; // silent
-        let table: &[(&[f32], Vec<(usize, usize)>)] = &[
+        type Case<'a> = (&'a [f32], Vec<(usize, usize)>);
+        let table: &[Case] = &[
             (&[q, s, s, s, q, q, q, s, s, s, q], vec![(1, 4), (7, 10)]),
             // A 2-frame gap is shorter than the 3-frame minimum: merged.
             (&[q, s, s, s, q, q, s, s, s, q], vec![(1, 9)]),

@@ -56,7 +56,7 @@ fn silence_has_no_speech_and_no_nan() {
         );
         assert_eq!(m.rms_dbfs, None);
         let json = serde_json::to_string(&m).unwrap();
-        assert!(!json.contains("NaN"), "{json}");
+        assert!(!json.contains("NaN") && !json.contains("-0.0"), "{json}");
         assert!(json.contains("\"first_speech_s\":null"), "{json}");
     }
     let m = analyze(&vec![0.0f32; RATE as usize], RATE, Params::default());

@@ -179,7 +179,7 @@ fn read_header(file: &mut File, path: &Path) -> Result<(WavSpec, u64), WavError>
         let len = u32::from_le_bytes([head[4], head[5], head[6], head[7]]) as u64;
         match id {
             b"fmt " => {
-                if len < 16 || len > 1024 {
+                if !(16..=1024).contains(&len) {
                     return Err(malformed("fmt chunk of impossible size"));
                 }
                 let mut fmt = vec![0u8; len as usize];

@@ -6,6 +6,7 @@
 //! `{"file": PATH, "error": MESSAGE}` and makes the command fail after printing the rest.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -80,7 +81,11 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
     } else {
         file_table(&entries[0])
     };
-    println!("{out}");
+    // A reader that stops early (`| head`) is not an error.
+    match writeln!(std::io::stdout().lock(), "{out}") {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+        other => other.context("writing the analysis")?,
+    }
 
     let failed = entries.iter().filter(|e| e.error.is_some()).count();
     if failed > 0 {
