@@ -14,6 +14,7 @@ use anyhow::{bail, Context};
 use crate::analysis::{Measures, Params, LONG_PAUSE_S, SYLLABLES_PER_WORD};
 use crate::audio::wav_reader::analyze_file;
 use crate::cli::AnalyzeArgs;
+use crate::session::log::median;
 
 #[derive(serde::Serialize)]
 struct Entry {
@@ -115,20 +116,6 @@ fn takes_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         bail!("{}: no takes (*.wav files) in this folder", dir.display());
     }
     Ok(files)
-}
-
-fn median(values: &[f64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    let mid = v.len() / 2;
-    Some(if v.len() % 2 == 0 {
-        (v[mid - 1] + v[mid]) / 2.0
-    } else {
-        v[mid]
-    })
 }
 
 fn opt_s(v: Option<f64>) -> String {
@@ -252,16 +239,4 @@ fn session_table(entries: &[Entry]) -> String {
         "\npauses: all/of {LONG_PAUSE_S:.0} s or more; wpm assumes {SYLLABLES_PER_WORD} syllables per word"
     );
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::median;
-
-    #[test]
-    fn median_of_earlier_takes() {
-        assert_eq!(median(&[]), None);
-        assert_eq!(median(&[150.0, 100.0, 120.0]), Some(120.0));
-        assert_eq!(median(&[100.0, 120.0]), Some(110.0));
-    }
 }

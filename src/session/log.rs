@@ -131,7 +131,7 @@ impl SessionLog {
 /// The speaker's usual pace: the median estimated words per minute over the answered takes
 /// of earlier sessions in `recordings`. Needs three takes before it says anything.
 pub fn usual_wpm(recordings: &Path, except_session: &str) -> Option<f64> {
-    let mut rates: Vec<f64> = std::fs::read_dir(recordings)
+    let rates: Vec<f64> = std::fs::read_dir(recordings)
         .ok()?
         .filter_map(Result::ok)
         .filter(|e| e.file_name().to_string_lossy() != except_session)
@@ -146,6 +146,32 @@ pub fn usual_wpm(recordings: &Path, except_session: &str) -> Option<f64> {
     if rates.len() < 3 {
         return None;
     }
-    rates.sort_by(f64::total_cmp);
-    Some(rates[rates.len() / 2])
+    median(&rates)
+}
+
+/// The middle value (the mean of the two middle ones for an even count).
+pub fn median(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut values = values.to_vec();
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    Some(if values.len() % 2 == 0 {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn median_of_earlier_takes() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[150.0, 100.0, 120.0]), Some(120.0));
+        assert_eq!(median(&[100.0, 120.0]), Some(110.0));
+    }
 }
