@@ -22,21 +22,7 @@ fn analyze_finds_the_pause_left_in_a_recorded_answer() {
     let second = common::speech_wav(&dir, "second", "Then I talked to the customers.", "en-us");
     let answer = common::join_with_gap(&dir, "answer", &first, &second, 1.5);
 
-    let mut run = Running::spawn(
-        common::bin()
-            .args([
-                "run",
-                "--no-speak",
-                "--think",
-                "0",
-                "--answer",
-                "20",
-                "--count",
-                "1",
-            ])
-            .arg("--recordings")
-            .arg(&recordings),
-    );
+    let mut run = Running::spawn(&mut common::silent_run(&recordings, 20, &["--count", "1"]));
     run.wait_for("Recording answer", Duration::from_secs(20));
     std::thread::sleep(Duration::from_millis(500));
     common::feed_mic(&answer);

@@ -133,10 +133,7 @@ fn two_spoken_questions_each_answer_in_its_own_wav() {
         }
         assert_eq!(take["ended_by"], "enter");
         assert_eq!(take["overruns"], 0);
-        let wav = session.join(take["file"].as_str().unwrap());
-        let (recorded, _) = common::read_wav(&wav);
-        let (fed, _) = common::read_wav(answer);
-        let (_, ncc) = common::best_alignment(&fed, &recorded);
+        let ncc = common::match_score(answer, &session.join(take["file"].as_str().unwrap()));
         assert!(
             ncc >= 0.9,
             "answer {} matches what was said only at {ncc:.3}",
@@ -170,21 +167,7 @@ fn an_answer_stops_at_its_limit_and_enter_stops_it_at_once() {
 
     // Left alone, the answer stops at the 3 s limit.
     let recordings = dir.join("limit");
-    let mut run = Running::spawn(
-        common::bin()
-            .args([
-                "run",
-                "--no-speak",
-                "--think",
-                "0",
-                "--answer",
-                "3",
-                "--count",
-                "1",
-            ])
-            .arg("--recordings")
-            .arg(&recordings),
-    );
+    let mut run = Running::spawn(&mut common::silent_run(&recordings, 3, &["--count", "1"]));
     run.wait_for("Recording answer", Duration::from_secs(20));
     let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
@@ -196,21 +179,7 @@ fn an_answer_stops_at_its_limit_and_enter_stops_it_at_once() {
 
     // An empty line ends it within a quarter of a second.
     let recordings = dir.join("enter");
-    let mut run = Running::spawn(
-        common::bin()
-            .args([
-                "run",
-                "--no-speak",
-                "--think",
-                "0",
-                "--answer",
-                "30",
-                "--count",
-                "1",
-            ])
-            .arg("--recordings")
-            .arg(&recordings),
-    );
+    let mut run = Running::spawn(&mut common::silent_run(&recordings, 30, &["--count", "1"]));
     let started = run.wait_for("Recording answer", Duration::from_secs(20));
     std::thread::sleep(Duration::from_millis(1500));
     let pressed = run.send_line("");
@@ -241,21 +210,7 @@ fn ctrl_c_or_sigterm_during_an_answer_keeps_it() {
     );
     for (signal, code) in [("INT", 130), ("TERM", 143)] {
         let recordings = dir.join(signal);
-        let mut run = Running::spawn(
-            common::bin()
-                .args([
-                    "run",
-                    "--no-speak",
-                    "--think",
-                    "0",
-                    "--answer",
-                    "30",
-                    "--count",
-                    "2",
-                ])
-                .arg("--recordings")
-                .arg(&recordings),
-        );
+        let mut run = Running::spawn(&mut common::silent_run(&recordings, 30, &["--count", "2"]));
         run.wait_for("Recording answer", Duration::from_secs(20));
         std::thread::sleep(Duration::from_millis(300));
         common::feed_mic(&phrase);
@@ -277,9 +232,7 @@ fn ctrl_c_or_sigterm_during_an_answer_keeps_it() {
         let take = &log["questions"][0]["takes"][0];
         assert_eq!(take["ended_by"], "interrupt");
         assert_eq!(log["questions"][1]["outcome"], "not_reached");
-        let (recorded, _) = common::read_wav(&session.join(take["file"].as_str().unwrap()));
-        let (fed, _) = common::read_wav(&phrase);
-        let (_, ncc) = common::best_alignment(&fed, &recorded);
+        let ncc = common::match_score(&phrase, &session.join(take["file"].as_str().unwrap()));
         assert!(
             ncc >= 0.9,
             "SIG{signal}: the interrupted answer holds the phrase only at {ncc:.3}"

@@ -275,16 +275,8 @@ mod tests {
                 origin: "built-in".into(),
             },
             settings: Settings {
-                think_s: None,
-                answer_s: None,
                 overtime_s: 10.0,
-                categories: vec![],
-                question_ids: vec![],
-                count: None,
-                shuffle: false,
-                seed: None,
-                voice: None,
-                speech_rate: None,
+                ..Settings::default()
             },
             input_device: "default".into(),
             speech: "system".into(),

@@ -37,7 +37,7 @@ pub struct PackRef {
 }
 
 /// The choices the session was started with, so it can be run again the same way.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     pub think_s: Option<f64>,
     pub answer_s: Option<f64>,

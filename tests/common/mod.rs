@@ -49,6 +49,26 @@ pub fn bin() -> Command {
     cmd
 }
 
+/// `voicemock run` without speech or think time: `--answer SECS`, sessions under
+/// `recordings`, then `extra` arguments.
+pub fn silent_run(recordings: &Path, answer_s: u32, extra: &[&str]) -> Command {
+    let mut cmd = bin();
+    cmd.args(["run", "--no-speak", "--think", "0", "--answer"])
+        .arg(answer_s.to_string())
+        .args(extra)
+        .arg("--recordings")
+        .arg(recordings);
+    cmd
+}
+
+/// How well the recording `recorded` holds the speech fed from `fed` (normalized
+/// cross-correlation at the best lag).
+pub fn match_score(fed: &Path, recorded: &Path) -> f64 {
+    let (fed, _) = read_wav(fed);
+    let (recorded, _) = read_wav(recorded);
+    best_alignment(&fed, &recorded).1
+}
+
 /// A fresh, empty folder for one test.
 pub fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
