@@ -143,7 +143,7 @@ fn a_killed_recording_is_still_a_playable_wav() {
     );
     run.wait_for("Recording 10.0 s", Duration::from_secs(20));
     std::thread::sleep(Duration::from_millis(2500));
-    common::unsafe_kill(run.child.id(), "KILL");
+    common::send_signal(run.child.id(), libc::SIGKILL);
     let _ = run.finish(Duration::from_secs(5));
     // The header was flushed while recording: the file opens and holds most of what was
     // recorded before the kill.

@@ -208,24 +208,24 @@ fn ctrl_c_or_sigterm_during_an_answer_keeps_it() {
         "Let me tell you about the launch in Brazil.",
         "en-us",
     );
-    for (signal, code) in [("INT", 130), ("TERM", 143)] {
-        let recordings = dir.join(signal);
+    for (name, signal, code) in [("INT", libc::SIGINT, 130), ("TERM", libc::SIGTERM, 143)] {
+        let recordings = dir.join(name);
         let mut run = Running::spawn(&mut common::silent_run(&recordings, 30, &["--count", "2"]));
         run.wait_for("Recording answer", Duration::from_secs(20));
         std::thread::sleep(Duration::from_millis(300));
         common::feed_mic(&phrase);
         std::thread::sleep(Duration::from_millis(300));
         let signalled = Instant::now();
-        common::unsafe_kill(run.child.id(), signal);
+        common::send_signal(run.child.id(), signal);
         let (exit, stdout, stderr) = run.finish(Duration::from_secs(10));
         assert!(
             signalled.elapsed() < Duration::from_secs(5),
-            "slow to stop after SIG{signal}"
+            "slow to stop after SIG{name}"
         );
         assert_eq!(
             exit,
             Some(code),
-            "SIG{signal}\nstdout:\n{stdout}\nstderr:\n{stderr}"
+            "SIG{name}\nstdout:\n{stdout}\nstderr:\n{stderr}"
         );
         let (session, log) = only_session(&recordings);
         assert_eq!(log["status"], "interrupted");
@@ -235,7 +235,7 @@ fn ctrl_c_or_sigterm_during_an_answer_keeps_it() {
         let ncc = common::match_score(&phrase, &session.join(take["file"].as_str().unwrap()));
         assert!(
             ncc >= 0.9,
-            "SIG{signal}: the interrupted answer holds the phrase only at {ncc:.3}"
+            "SIG{name}: the interrupted answer holds the phrase only at {ncc:.3}"
         );
     }
 }

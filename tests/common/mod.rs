@@ -175,17 +175,17 @@ impl SpeakerTap {
     /// Stops recording and returns the samples and their rate.
     pub fn stop(mut self) -> (Vec<f32>, u32) {
         // SIGINT lets parecord finish the WAV header.
-        unsafe_kill(self.child.id(), "INT");
+        send_signal(self.child.id(), libc::SIGINT);
         let _ = self.child.wait();
         read_wav(&self.path)
     }
 }
 
-pub fn unsafe_kill(pid: u32, signal: &str) {
-    let _ = Command::new("kill")
-        .arg(format!("-{signal}"))
-        .arg(pid.to_string())
-        .status();
+/// Sends `signal` (e.g. `libc::SIGINT`) to process `pid`.
+pub fn send_signal(pid: u32, signal: i32) {
+    // SAFETY: kill(2) with a pid this test spawned; failure is checked.
+    let rc = unsafe { libc::kill(pid as libc::pid_t, signal) };
+    assert_eq!(rc, 0, "kill({pid}, {signal}) failed");
 }
 
 /// Reads a WAV as mono f32 (first channel), with its rate.
