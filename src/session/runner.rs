@@ -100,35 +100,33 @@ pub fn run(
         signal: None,
     };
     r.save()?;
-    let status = loop {
+    let status = 'session: loop {
         let now = clock.now_s();
-        let mut events = Vec::with_capacity(4);
+        // What the user and the system did comes first; what follows from the state (speech
+        // over, device gone, time up) is asked only after, of the state those left behind, so
+        // a repeat pressed as the question ends cannot be mistaken for the end of the repeat.
+        let mut happened = Vec::with_capacity(2);
         if let Some(sig) = signals() {
             r.signal = Some(sig);
-            events.push(Event::Signal(sig));
+            happened.push(Event::Signal(sig));
         }
-        while let Ok(c) = controls.try_recv() {
-            events.push(Event::Control(c));
+        happened.extend(controls.try_iter().map(Event::Control));
+        for event in happened {
+            if let Some(status) = r.feed(now, event)? {
+                break 'session status;
+            }
         }
         if r.plan.machine.is_asking() && r.speech_finished(now) {
-            events.push(Event::SpeechEnded);
+            if let Some(status) = r.feed(now, Event::SpeechEnded)? {
+                break status;
+            }
         }
         if r.take.as_ref().is_some_and(|t| t.recording.device_failed()) {
-            events.push(Event::DeviceFailed);
-        }
-        events.push(Event::Tick);
-        let mut finished = None;
-        for event in events {
-            for action in r.plan.machine.step(now, event) {
-                if let Some(status) = r.execute(action, now)? {
-                    finished = Some(status);
-                }
-            }
-            if finished.is_some() {
-                break;
+            if let Some(status) = r.feed(now, Event::DeviceFailed)? {
+                break status;
             }
         }
-        if let Some(status) = finished {
+        if let Some(status) = r.feed(now, Event::Tick)? {
             break status;
         }
         r.render(now);
@@ -144,6 +142,18 @@ pub fn run(
 }
 
 impl Runner<'_> {
+    /// Feeds one event to the machine and carries out what it says; the final status once the
+    /// session is over.
+    fn feed(&mut self, now: f64, event: Event) -> anyhow::Result<Option<Status>> {
+        let mut finished = None;
+        for action in self.plan.machine.step(now, event) {
+            if let Some(status) = self.execute(action, now)? {
+                finished = Some(status);
+            }
+        }
+        Ok(finished)
+    }
+
     fn speech_finished(&mut self, now: f64) -> bool {
         let Some(speaker) = self.devices.speaker.as_deref() else {
             return true;
@@ -809,5 +819,38 @@ mod tests {
         assert_eq!(take.ended_by, Some(EndedBy::DeviceError));
         assert!((take.duration_s - 1.5).abs() < 0.05, "{}", take.duration_s);
         assert!(s.dir.join(&take.file).exists());
+    }
+
+    #[test]
+    fn a_repeat_pressed_as_the_question_ends_is_not_taken_for_its_end() {
+        let mut s = setup("repeat-race", false, false);
+        let (tx, rx) = mpsc::channel();
+        let (now, until) = (Rc::clone(&s.now), Rc::clone(&s.speaker.until));
+        let pressed = Cell::new(false);
+        // Presses `r` in the very poll in which the first reading of the question ends.
+        let signals = move || {
+            if !pressed.get() && now.get() > 0.5 && now.get() >= until.get() {
+                pressed.set(true);
+                tx.send(Control::Repeat).unwrap();
+            }
+            None
+        };
+        let ending = run(
+            plan(&s.dir, 0.0, 3.0, 1),
+            Devices {
+                mic: &mut s.mic,
+                speaker: Some(&mut s.speaker),
+            },
+            &rx,
+            &signals,
+            &FakeClock(Rc::clone(&s.now)),
+        )
+        .unwrap();
+        // The fake microphone panics if recording starts during speech; here the question is
+        // said twice and only then recorded.
+        assert_eq!(ending.status, Status::Completed);
+        assert_eq!(s.said.borrow().len(), 2);
+        let log = SessionLog::load(&s.dir).unwrap();
+        assert_eq!(log.questions[0].takes.len(), 1);
     }
 }
