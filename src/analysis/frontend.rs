@@ -1,7 +1,8 @@
-//! The sample-rate side of the analysis: cuts the stream into 10 ms frames (mean-removed energy),
-//! tracks peak and clipping, and keeps a short ring of a decimated, band-limited copy of the
-//! signal for the voicing check. It is the only part that touches every sample, so it is written
-//! for speed: no per-sample allocation, lane-wise accumulators the compiler can vectorise.
+//! The sample-rate side of the analysis: cuts the stream into 10 ms frames (mean-removed energy,
+//! and the energy in the vowel band), tracks peak and clipping, and keeps a short ring of a
+//! decimated, band-limited copy of the signal for the voicing check. It is the only part that
+//! touches every sample, so it is written for speed: no per-sample allocation, lane-wise
+//! accumulators the compiler can vectorise (all but the vowel-band filter, which is recursive).
 
 /// Frame hop: every level, boundary and nucleus is placed on this grid.
 pub(crate) const HOP_S: f64 = 0.01;
@@ -14,6 +15,12 @@ const DECIMATED_TARGET_HZ: f64 = 4000.0;
 const RING_LEN: usize = 4096;
 /// A sample at or above this magnitude counts as clipped (16-bit full scale is 0.99997).
 pub(crate) const CLIP_LEVEL: f32 = 0.999;
+/// The vowel band: roughly the first two formants. Syllable nuclei are found in the level of
+/// this band rather than of the whole signal, because the consonants between vowels put their
+/// energy outside it: nasals, liquids and voice bars below 500 Hz (so "m", "n", "l" between two
+/// vowels leave a clear dip here where the full-band level barely moves), fricatives above
+/// 2.5 kHz (so "s" and "sh" make no peaks of their own). Second-order slopes either side.
+const VOWEL_BAND_HZ: (f64, f64) = (500.0, 2500.0);
 
 /// Sums of one frame's samples, kept in lanes so the loop vectorises. A sample's lane is its
 /// position in the frame modulo `LANES`, so the sums do not depend on how the stream was cut
@@ -27,9 +34,21 @@ struct Sums {
     count: usize,
 }
 
+/// What the front end measures of one 10 ms frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Frame {
+    /// Mean-removed mean square of the samples.
+    pub energy: f32,
+    /// Mean square of the samples filtered to [`VOWEL_BAND_HZ`].
+    pub vowel_energy: f32,
+}
+
 pub(crate) struct FrontEnd {
     hop: usize,
     frame: Sums,
+    vowel_hp: Biquad,
+    vowel_lp: Biquad,
+    vowel_sumsq: f64,
     samples: u64,
     peak: f32,
     clipped: u64,
@@ -39,9 +58,16 @@ pub(crate) struct FrontEnd {
 impl FrontEnd {
     pub(crate) fn new(sample_rate: u32) -> Self {
         let hop = ((sample_rate as f64 * HOP_S).round() as usize).max(1);
+        let rate = sample_rate as f64;
+        // At very low sample rates the band is cut to what the rate can hold.
+        let (low, high) = VOWEL_BAND_HZ;
+        let high = high.min(rate * 0.45);
         FrontEnd {
             hop,
             frame: Sums::default(),
+            vowel_hp: Biquad::highpass(low.min(high / 2.0), rate),
+            vowel_lp: Biquad::lowpass(high, rate),
+            vowel_sumsq: 0.0,
             samples: 0,
             peak: 0.0,
             clipped: 0,
@@ -69,33 +95,47 @@ impl FrontEnd {
         &self.dec
     }
 
-    /// Feed samples; `on_frame` receives the mean-removed mean square of each completed frame,
-    /// called only after the decimated ring holds that frame's samples.
-    pub(crate) fn push(&mut self, mut mono: &[f32], mut on_frame: impl FnMut(&Self, f32)) {
+    /// Feed samples; `on_frame` receives each completed frame, called only after the
+    /// decimated ring holds that frame's samples.
+    pub(crate) fn push(&mut self, mut mono: &[f32], mut on_frame: impl FnMut(&Self, Frame)) {
         while !mono.is_empty() {
             let take = (self.hop - self.frame.count).min(mono.len());
             let (chunk, rest) = mono.split_at(take);
             mono = rest;
             self.accumulate(chunk);
+            self.accumulate_vowel_band(chunk);
             self.dec.push(chunk);
             if self.frame.count == self.hop {
-                let energy = self.take_frame_energy();
-                on_frame(self, energy);
+                let frame = self.take_frame();
+                on_frame(self, frame);
             }
         }
     }
 
-    /// The energy of a final partial frame, if any samples are left over.
-    pub(crate) fn flush(&mut self) -> Option<f32> {
-        (self.frame.count > 0).then(|| self.take_frame_energy())
+    /// The final partial frame, if any samples are left over.
+    pub(crate) fn flush(&mut self) -> Option<Frame> {
+        (self.frame.count > 0).then(|| self.take_frame())
     }
 
-    fn take_frame_energy(&mut self) -> f32 {
+    fn take_frame(&mut self) -> Frame {
         let Sums { sum, sumsq, count } = std::mem::take(&mut self.frame);
         let n = count as f64;
         let mean = sum.iter().map(|&v| v as f64).sum::<f64>() / n;
         let meansq = sumsq.iter().map(|&v| v as f64).sum::<f64>() / n;
-        (meansq - mean * mean).max(0.0) as f32
+        let vowel = std::mem::take(&mut self.vowel_sumsq) / n;
+        Frame {
+            energy: (meansq - mean * mean).max(0.0) as f32,
+            vowel_energy: vowel as f32,
+        }
+    }
+
+    /// The vowel-band filter is recursive, so this runs one sample after another (which also
+    /// keeps the sum independent of where blocks were cut).
+    fn accumulate_vowel_band(&mut self, chunk: &[f32]) {
+        for &x in chunk {
+            let y = self.vowel_lp.run(self.vowel_hp.run(x));
+            self.vowel_sumsq += (y * y) as f64;
+        }
     }
 
     fn accumulate(&mut self, chunk: &[f32]) {
@@ -280,12 +320,45 @@ mod tests {
         let square: Vec<f32> = (0..160)
             .map(|i| if i % 2 == 0 { 0.5 } else { -0.5 })
             .collect();
-        fe.push(&dc, |_, e| energies.push(e));
-        fe.push(&square, |_, e| energies.push(e));
+        fe.push(&dc, |_, f| energies.push(f.energy));
+        fe.push(&square, |_, f| energies.push(f.energy));
         assert_eq!(energies.len(), 2);
         assert!(energies[0].abs() < 1e-9, "{}", energies[0]);
         assert!((energies[1] - 0.25).abs() < 1e-6, "{}", energies[1]);
         assert_eq!(fe.flush(), None);
+    }
+
+    #[test]
+    fn vowel_band_energy_keeps_formants_and_drops_murmur_and_hiss() {
+        // (tone Hz, vowel-band energy over full energy, at least / at most)
+        let table = [
+            (1000.0, 0.8, 1.1),
+            (1500.0, 0.8, 1.1),
+            (120.0, 0.0, 0.01),
+            (250.0, 0.0, 0.1),
+            (6000.0, 0.0, 0.1),
+        ];
+        for rate in [8_000u32, 16_000, 48_000] {
+            for (hz, min, max) in table {
+                if hz >= rate as f64 / 2.0 {
+                    continue;
+                }
+                let mut fe = FrontEnd::new(rate);
+                let tone: Vec<f32> = (0..rate / 2)
+                    .map(|i| {
+                        (2.0 * std::f64::consts::PI * hz * i as f64 / rate as f64).sin() as f32
+                    })
+                    .collect();
+                let mut frames = Vec::new();
+                fe.push(&tone, |_, f| frames.push(f));
+                let last = frames.last().unwrap(); // settled filters
+                let ratio = last.vowel_energy / last.energy;
+                assert!(
+                    ratio >= min && ratio <= max,
+                    "{hz} Hz at {rate} Hz: vowel band holds {ratio:.3} of the energy"
+                );
+            }
+        }
     }
 
     #[test]

@@ -4,10 +4,13 @@
 //!
 //! The method follows de Jong & Wempe (2009, and their later version 3): a level (intensity)
 //! contour every 10 ms; a threshold 25 dB below the file's own 99th-percentile level; sounding and
-//! silent stretches at that threshold; syllable nuclei as level peaks with a dip of more than
-//! 2 dB on both sides that are voiced (a normalised-autocorrelation pitch check, made only at
-//! candidate peaks on a ~4 kHz copy of the signal). It streams: memory grows by a few bytes per
-//! 10 ms frame and no samples are kept beyond a ~1 s ring of the decimated copy.
+//! silent stretches at that threshold (with a lower threshold for the soft decay that ends a
+//! phrase); syllable nuclei as level peaks with a dip of more than 2 dB on both sides that are
+//! voiced (a normalised-autocorrelation pitch check, made only at candidate peaks on a ~4 kHz
+//! copy of the signal). Unlike de Jong & Wempe, the peaks and dips are those of the level in the
+//! vowel band (500–2500 Hz), not of the whole signal: voiced consonants between vowels dip
+//! there, so fewer syllables of fluent real speech run together. It streams: memory grows by a
+//! few bytes per 10 ms frame and no samples are kept beyond a ~1 s ring of the decimated copy.
 
 mod frontend;
 mod nuclei;
@@ -100,6 +103,8 @@ pub struct Analyzer {
     front: FrontEnd,
     /// Mean-removed mean square of each 10 ms frame.
     energies: Vec<f32>,
+    /// Mean square of each frame in the vowel band.
+    vowel_energies: Vec<f32>,
     /// Smoothed level of each frame, in dB.
     levels: Vec<f32>,
     histogram: LevelHistogram,
@@ -117,6 +122,7 @@ impl Analyzer {
             params,
             front,
             energies: Vec::new(),
+            vowel_energies: Vec::new(),
             levels: Vec::new(),
             histogram: LevelHistogram::new(),
             tracker,
@@ -128,36 +134,37 @@ impl Analyzer {
         let Analyzer {
             front,
             energies,
+            vowel_energies,
             levels,
             histogram,
             tracker,
             ..
         } = self;
-        front.push(mono, |front, energy| {
-            energies.push(energy);
+        front.push(mono, |front, f| {
+            energies.push(f.energy);
+            vowel_energies.push(f.vowel_energy);
             // The level of a frame needs the frames after it; emit the one now complete.
             if energies.len() > HALF {
                 let frame = energies.len() - 1 - HALF;
-                emit_level(frame, energies, levels, histogram, tracker, front);
+                let level = smoothed_db(energies, frame);
+                levels.push(level);
+                histogram.add(level);
+                tracker.push(frame, smoothed_db(vowel_energies, frame), front.decimated());
             }
         });
     }
 
     pub fn finish(mut self) -> Measures {
-        if let Some(energy) = self.front.flush() {
-            self.energies.push(energy);
+        if let Some(f) = self.front.flush() {
+            self.energies.push(f.energy);
+            self.vowel_energies.push(f.vowel_energy);
         }
-        let first_unemitted = self.levels.len();
-        for frame in first_unemitted..self.energies.len() {
-            let Analyzer {
-                front,
-                energies,
-                levels,
-                histogram,
-                tracker,
-                ..
-            } = &mut self;
-            emit_level(frame, energies, levels, histogram, tracker, front);
+        for frame in self.levels.len()..self.energies.len() {
+            let level = smoothed_db(&self.energies, frame);
+            self.levels.push(level);
+            self.histogram.add(level);
+            let vowel = smoothed_db(&self.vowel_energies, frame);
+            self.tracker.push(frame, vowel, self.front.decimated());
         }
         let peaks = self.tracker.finish(self.front.decimated());
         measure(
@@ -179,14 +186,8 @@ pub fn analyze(mono: &[f32], sample_rate: u32, params: Params) -> Measures {
     a.finish()
 }
 
-fn emit_level(
-    frame: usize,
-    energies: &[f32],
-    levels: &mut Vec<f32>,
-    histogram: &mut LevelHistogram,
-    tracker: &mut NucleusTracker,
-    front: &FrontEnd,
-) {
+/// The level of `frame`, in dB, smoothed over its neighbours (those that exist).
+fn smoothed_db(energies: &[f32], frame: usize) -> f32 {
     let (mut sum, mut weight) = (0f32, 0f32);
     for (k, w) in SMOOTHING.iter().enumerate() {
         if let Some(e) = (frame + k).checked_sub(HALF).and_then(|i| energies.get(i)) {
@@ -194,10 +195,7 @@ fn emit_level(
             weight += w;
         }
     }
-    let db = power_db(sum / weight) as f32;
-    levels.push(db);
-    histogram.add(db);
-    tracker.push(frame, db, front.decimated());
+    power_db(sum / weight) as f32
 }
 
 fn power_db(power: f32) -> f64 {
@@ -222,21 +220,20 @@ fn measure(
     let frame_time = |f: usize| (f as f64 * hop).min(duration_s);
     let frames_for = |s: f64| (s / hop - 1e-9).ceil().max(1.0) as usize;
 
-    let runs = histogram
-        .speech_threshold()
-        .map(|threshold| {
-            let mut runs = segments::speech_runs(
-                levels,
-                threshold,
-                frames_for(params.pause_min_s),
-                frames_for(segments::MIN_SOUNDING_S),
-            );
+    let thresholds = histogram.thresholds();
+    let runs = thresholds
+        .map(|thresholds| {
+            let durations = segments::Durations {
+                min_gap: frames_for(params.pause_min_s),
+                min_run: frames_for(segments::MIN_SOUNDING_S),
+                max_decay: frames_for(segments::MAX_DECAY_S),
+            };
+            let mut runs = segments::speech_runs(levels, thresholds, durations);
             let raw_db = |k: usize| power_db(energies[k]) as f32;
-            segments::refine_edges(&mut runs, raw_db, levels.len(), threshold, HALF);
-            (threshold, runs)
+            segments::refine_edges(&mut runs, raw_db, levels.len(), thresholds, HALF);
+            runs
         })
         .unwrap_or_default();
-    let (threshold, runs) = runs;
 
     let pauses: Vec<Pause> = runs
         .windows(2)
@@ -250,11 +247,12 @@ fn measure(
     let speech_frames: usize = runs.iter().map(|r| r.1 - r.0).sum();
     let speech_s = round_ms(runs.iter().map(|r| frame_time(r.1) - frame_time(r.0)).sum());
 
-    // Nuclei: voiced peaks above the threshold, inside speech.
+    // Nuclei: voiced peaks (of the vowel band) where the whole signal is above the threshold,
+    // inside speech.
     let mut run_iter = runs.iter().peekable();
     let syllables = peaks
         .iter()
-        .filter(|p| p.voiced && p.db >= threshold)
+        .filter(|p| thresholds.is_some_and(|t| p.voiced && levels[p.frame] >= t.onset))
         .filter(|p| {
             while run_iter.peek().is_some_and(|r| r.1 <= p.frame) {
                 run_iter.next();

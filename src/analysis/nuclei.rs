@@ -1,7 +1,7 @@
-//! Syllable nuclei in the manner of de Jong & Wempe: peaks of the level contour that stand out by
-//! a dip on both sides, and that are voiced. This module finds the candidates and decides voicing
-//! while the stream goes by; which of them lie above the file's threshold and inside speech is
-//! decided at the end, when the threshold is known.
+//! Syllable nuclei in the manner of de Jong & Wempe: peaks of a level contour (the vowel-band
+//! level, see `frontend`) that stand out by a dip on both sides, and that are voiced. This module
+//! finds the candidates and decides voicing while the stream goes by; which of them lie in loud
+//! enough frames and inside speech is decided at the end, when the threshold is known.
 
 use super::frontend::Decimator;
 

@@ -21,6 +21,17 @@ pub(crate) const MIN_CONTRAST_DB: f32 = 10.0;
 pub(crate) const ABSOLUTE_FLOOR_DB: f32 = -90.0;
 /// Sounding stretches shorter than this are clicks and bumps, not speech.
 pub(crate) const MIN_SOUNDING_S: f64 = 0.1;
+/// Hysteresis for the end of speech. Speech starts where the level rises above the threshold,
+/// which keeps breaths and noise out of the response latency; but a phrase often ends in a soft
+/// decay (a final nasal, a vowel fading into breathy or creaky voice) 30–45 dB below the loud
+/// frames. Once in speech, the sound lasts while the level stays above this lower level...
+pub(crate) const EXIT_BELOW_P99_DB: f32 = 45.0;
+/// ...which is never closer than this above the noise floor: a little under the onset's
+/// margin, as only a stretch that directly continues speech is judged against it...
+pub(crate) const EXIT_ABOVE_FLOOR_DB: f32 = 3.0;
+/// ...and for at most this long after the level fell below the threshold: a decay, not a
+/// breath or a murmur that happens to follow the phrase.
+pub(crate) const MAX_DECAY_S: f64 = 0.2;
 
 pub(crate) struct LevelHistogram {
     bins: Vec<u32>,
@@ -57,29 +68,77 @@ impl LevelHistogram {
         None
     }
 
-    /// The level that separates speech from silence in this file, or `None` when the file
+    /// The levels that separate speech from silence in this file, or `None` when the file
     /// holds no speech at all (empty, digital silence, or steady sound).
-    pub(crate) fn speech_threshold(&self) -> Option<f32> {
+    pub(crate) fn thresholds(&self) -> Option<Thresholds> {
         let loud = self.percentile(0.99)?;
         let floor = self.percentile(0.05)?;
         if loud < ABSOLUTE_FLOOR_DB || loud - floor < MIN_CONTRAST_DB {
             return None;
         }
-        Some(
-            (loud - BELOW_P99_DB)
-                .max(floor + ABOVE_FLOOR_DB)
-                .max(ABSOLUTE_FLOOR_DB),
-        )
+        let onset = (loud - BELOW_P99_DB)
+            .max(floor + ABOVE_FLOOR_DB)
+            .max(ABSOLUTE_FLOOR_DB);
+        let offset = (loud - EXIT_BELOW_P99_DB)
+            .max(floor + EXIT_ABOVE_FLOOR_DB)
+            .max(ABSOLUTE_FLOOR_DB)
+            .min(onset);
+        Some(Thresholds { onset, offset })
     }
+}
+
+/// Speech starts where the level rises to `onset` and, after it falls below `onset`, goes on
+/// for a short decay while the level stays at or above `offset` (`offset <= onset`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Thresholds {
+    pub onset: f32,
+    pub offset: f32,
+}
+
+/// Minimum durations, in frames, that turn raw sounding stretches into speech runs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Durations {
+    /// Shorter silences are part of speech.
+    pub min_gap: usize,
+    /// Shorter sounding stretches are clicks.
+    pub min_run: usize,
+    /// Longest decay kept after the level falls below the onset threshold.
+    pub max_decay: usize,
 }
 
 /// Half-open frame ranges `[start, end)` of speech.
 pub(crate) fn speech_runs(
     levels: &[f32],
-    threshold: f32,
-    min_gap_frames: usize,
-    min_run_frames: usize,
+    thresholds: Thresholds,
+    durations: Durations,
 ) -> Vec<(usize, usize)> {
+    let Durations {
+        min_gap,
+        min_run,
+        max_decay,
+    } = durations;
+    let mut runs = sounding(levels, thresholds.onset);
+    merge_short_gaps(&mut runs, min_gap);
+    // ...and what is left too short to be speech is a click or a bump. Judged before the
+    // decay is added, so that a click's own ring-out does not make it long enough.
+    runs.retain(|&(s, e)| e - s >= min_run);
+    // The decay after each run, up to the next run.
+    for i in 0..runs.len() {
+        let limit = runs
+            .get(i + 1)
+            .map_or(levels.len(), |r| r.0)
+            .min(runs[i].1 + max_decay);
+        while runs[i].1 < limit && levels[runs[i].1] >= thresholds.offset {
+            runs[i].1 += 1;
+        }
+    }
+    // A decay may leave too little of a silence to be a pause.
+    merge_short_gaps(&mut runs, min_gap);
+    runs
+}
+
+/// Stretches at or above `threshold`.
+fn sounding(levels: &[f32], threshold: f32) -> Vec<(usize, usize)> {
     let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut start = None;
     for (i, &db) in levels.iter().enumerate() {
@@ -95,27 +154,30 @@ pub(crate) fn speech_runs(
     if let Some(s) = start {
         runs.push((s, levels.len()));
     }
-    // Silences shorter than a pause are part of speech (stop closures, word joins)...
+    runs
+}
+
+/// Silences shorter than a pause are part of speech (stop closures, word joins).
+fn merge_short_gaps(runs: &mut Vec<(usize, usize)>, min_gap: usize) {
     let mut merged: Vec<(usize, usize)> = Vec::with_capacity(runs.len());
-    for r in runs {
+    for &r in runs.iter() {
         match merged.last_mut() {
-            Some(last) if r.0 - last.1 < min_gap_frames => last.1 = r.1,
+            Some(last) if r.0 - last.1 < min_gap => last.1 = r.1,
             _ => merged.push(r),
         }
     }
-    // ...and what is left too short to be speech is a click or a bump.
-    merged.retain(|&(s, e)| e - s >= min_run_frames);
-    merged
+    *runs = merged;
 }
 
-/// Move each run's edges to where the unsmoothed level crosses the threshold, looking at most
-/// `reach` frames either way: smoothing spreads a sharp onset over its window, and the
-/// unsmoothed frames put it back on the 10 ms grid. Edges never cross a neighbouring run.
+/// Move each run's edges to where the unsmoothed level crosses the threshold (the onset
+/// threshold for starts, the offset threshold for ends), looking at most `reach` frames either
+/// way: smoothing spreads a sharp onset over its window, and the unsmoothed frames put it back
+/// on the 10 ms grid. Edges never cross a neighbouring run.
 pub(crate) fn refine_edges(
     runs: &mut [(usize, usize)],
     raw_db: impl Fn(usize) -> f32,
     frames: usize,
-    threshold: f32,
+    thresholds: Thresholds,
     reach: usize,
 ) {
     for i in 0..runs.len() {
@@ -124,12 +186,12 @@ pub(crate) fn refine_edges(
         let (s, e) = runs[i];
         let from = s.saturating_sub(reach).max(lower);
         let to = (s + reach + 1).min(e);
-        if let Some(k) = (from..to).find(|&k| raw_db(k) >= threshold) {
+        if let Some(k) = (from..to).find(|&k| raw_db(k) >= thresholds.onset) {
             runs[i].0 = k;
         }
         let from = e.saturating_sub(reach + 1).max(runs[i].0);
         let to = (e + reach).min(upper);
-        if let Some(k) = (from..to).rev().find(|&k| raw_db(k) >= threshold) {
+        if let Some(k) = (from..to).rev().find(|&k| raw_db(k) >= thresholds.offset) {
             runs[i].1 = k + 1;
         }
     }
@@ -157,56 +219,127 @@ mod tests {
         let mut speechlike = LevelHistogram::new();
         for i in 0..1000 {
             speechlike.add(if i % 2 == 0 {
-                -70.0
+                -80.0
             } else {
                 -20.0 + (i % 7) as f32
             });
         }
-        // p99 = -14, floor -70: threshold 25 dB below p99.
-        assert!((speechlike.speech_threshold().unwrap() - -39.0).abs() < 0.05);
+        // p99 = -14, floor -80: onset 25 dB and offset 45 dB below p99.
+        let t = speechlike.thresholds().unwrap();
+        assert!((t.onset - -39.0).abs() < 0.05, "{t:?}");
+        assert!((t.offset - -59.0).abs() < 0.05, "{t:?}");
+
+        // A noise floor at -60: the offset stays 3 dB above it, the onset 6 dB.
+        let mut noisy = LevelHistogram::new();
+        for i in 0..1000 {
+            noisy.add(if i % 2 == 0 { -60.0 } else { -20.0 });
+        }
+        let t = noisy.thresholds().unwrap();
+        assert!((t.onset - -45.0).abs() < 0.05, "{t:?}");
+        assert!((t.offset - -57.0).abs() < 0.05, "{t:?}");
+        // Close to the floor, the offset never rises above the onset.
+        let mut close = LevelHistogram::new();
+        for i in 0..1000 {
+            close.add(if i % 2 == 0 { -40.0 } else { -20.0 });
+        }
+        let t = close.thresholds().unwrap();
+        assert!(t.offset <= t.onset, "{t:?}");
+        assert!((t.onset - -34.0).abs() < 0.05, "{t:?}");
 
         let mut steady = LevelHistogram::new();
         for i in 0..1000 {
             steady.add(-50.0 + (i % 5) as f32);
         }
-        assert_eq!(steady.speech_threshold(), None);
-        assert_eq!(LevelHistogram::new().speech_threshold(), None);
+        assert_eq!(steady.thresholds(), None);
+        assert_eq!(LevelHistogram::new().thresholds(), None);
+    }
+
+    const T: Thresholds = Thresholds {
+        onset: 0.0,
+        offset: -10.0,
+    };
+    const S: f32 = 1.0; // sounding
+    const D: f32 = -5.0; // a soft decay: below the onset, above the offset
+    const Q: f32 = -20.0; // silent
+
+    fn durations(max_decay: usize) -> Durations {
+        Durations {
+            min_gap: 3,
+            min_run: 3,
+            max_decay,
+        }
     }
 
     #[test]
     fn runs_merge_short_gaps_and_drop_short_bursts() {
-        let t = 0.0;
-        let s = 1.0; // sounding
-        let q = -1.0; // silent
-        type Case<'a> = (&'a [f32], Vec<(usize, usize)>);
+        type Case = (&'static [f32], &'static [(usize, usize)]);
         let table: &[Case] = &[
-            (&[q, s, s, s, q, q, q, s, s, s, q], vec![(1, 4), (7, 10)]),
+            (&[Q, S, S, S, Q, Q, Q, S, S, S, Q], &[(1, 4), (7, 10)]),
             // A 2-frame gap is shorter than the 3-frame minimum: merged.
-            (&[q, s, s, s, q, q, s, s, s, q], vec![(1, 9)]),
+            (&[Q, S, S, S, Q, Q, S, S, S, Q], &[(1, 9)]),
             // A 2-frame burst alone is dropped; runs to the end are closed.
-            (&[s, s, q, q, q, q, s, s, s], vec![(6, 9)]),
-            (&[q, q, q], vec![]),
+            (&[S, S, Q, Q, Q, Q, S, S, S], &[(6, 9)]),
+            (&[Q, Q, Q], &[]),
         ];
         for (levels, want) in table {
-            assert_eq!(&speech_runs(levels, t, 3, 3), want, "{levels:?}");
+            assert_eq!(&speech_runs(levels, T, durations(0)), want, "{levels:?}");
+        }
+    }
+
+    #[test]
+    fn a_soft_decay_ends_speech_but_does_not_start_it() {
+        type Case = (&'static [f32], usize, &'static [(usize, usize)]);
+        let table: &[Case] = &[
+            // The decay after a phrase is kept as speech...
+            (&[Q, S, S, S, D, D, Q, Q, Q, Q], 5, &[(1, 6)]),
+            // ...but no longer than the longest decay.
+            (&[Q, S, S, S, D, D, D, D, Q, Q], 2, &[(1, 6)]),
+            // A decay before the sound is not its start, nor is a decay alone speech.
+            (&[Q, D, D, S, S, S, Q, D, D, D, D, Q], 5, &[(3, 6)]),
+            // A click's own ring-out does not make it long enough to be speech.
+            (&[Q, S, S, D, D, D, Q, Q, Q], 5, &[]),
+            // A decay that leaves less than a pause of silence joins the runs...
+            (&[Q, S, S, S, D, D, Q, Q, S, S, S, Q], 5, &[(1, 11)]),
+            // ...and never runs into the next one.
+            (&[Q, S, S, S, D, D, D, S, S, S, Q], 9, &[(1, 10)]),
+        ];
+        for (levels, max_decay, want) in table {
+            assert_eq!(
+                &speech_runs(levels, T, durations(*max_decay)),
+                want,
+                "{levels:?} with decay up to {max_decay}"
+            );
         }
     }
 
     #[test]
     fn edges_move_to_the_unsmoothed_crossing() {
+        let t = Thresholds {
+            onset: -25.0,
+            offset: -35.0,
+        };
         // Raw levels: sound in frames 10..20 only; the smoothed run was found at 8..22.
         let raw = |k: usize| if (10..20).contains(&k) { 0.0 } else { -50.0 };
         let mut runs = vec![(8, 22)];
-        refine_edges(&mut runs, raw, 40, -25.0, 2);
+        refine_edges(&mut runs, raw, 40, t, 2);
         assert_eq!(runs, vec![(10, 20)]);
         // A raw dip at the smoothed edge moves it inwards, but no further than `reach`.
         let raw = |k: usize| if (14..20).contains(&k) { 0.0 } else { -50.0 };
         let mut runs = vec![(10, 20)];
-        refine_edges(&mut runs, raw, 40, -25.0, 2);
+        refine_edges(&mut runs, raw, 40, t, 2);
         assert_eq!(
             runs,
             vec![(10, 20)],
             "nothing above threshold within reach: unchanged"
         );
+        // Starts are placed at the onset threshold, ends at the offset threshold.
+        let raw = |k: usize| match k {
+            10 | 21 => -30.0,
+            11..=20 => 0.0,
+            _ => -50.0,
+        };
+        let mut runs = vec![(10, 21)];
+        refine_edges(&mut runs, raw, 40, t, 2);
+        assert_eq!(runs, vec![(11, 22)]);
     }
 }

@@ -258,3 +258,97 @@ fn rates_and_wpm_follow_from_syllables() {
     assert!((m.articulation_rate_sps - 15.0 / m.speech_s).abs() < 0.006);
     assert!((m.est_wpm - m.speech_rate_sps * 40.0).abs() < 0.3);
 }
+
+/// A phrase that ends in a soft decay: a steady voiced burst over `on`, then the same sound
+/// falling from 25 to 45 dB below the burst over `decay_s`, then nothing.
+fn burst_with_decay(secs: f64, on: (f64, f64), decay_s: f64, amp: f64) -> Vec<f32> {
+    (0..(secs * RATE as f64) as usize)
+        .map(|i| {
+            let t = i as f64 / RATE as f64;
+            if t >= on.0 && t < on.1 {
+                voice(t, amp)
+            } else if t >= on.1 && t < on.1 + decay_s {
+                let down_db = 25.0 + 20.0 * (t - on.1) / decay_s;
+                voice(t, amp * 10f64.powf(-down_db / 20.0))
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn the_soft_decay_that_ends_a_phrase_is_speech() {
+    let mut s = burst_with_decay(5.0, (1.0, 2.0), 0.15, 0.5);
+    s.extend(burst_with_decay(2.0, (0.0, 1.0), 0.15, 0.5));
+    let m = analyze(&s, RATE, Params::default());
+    assert_eq!(m.first_speech_s, Some(1.0), "{m:?}");
+    // The decay reaches 45 dB down at 2.15 s: that, not 2.0 s, is where the pause starts.
+    assert_eq!(m.pauses.len(), 1, "{m:?}");
+    let p = m.pauses[0];
+    assert!((p.start_s - 2.15).abs() <= 0.02, "{m:?}");
+    assert_eq!(p.end_s, 5.0);
+    assert!((m.last_speech_s.unwrap() - 6.15).abs() <= 0.02, "{m:?}");
+}
+
+#[test]
+fn a_decay_under_the_noise_does_not_lengthen_speech() {
+    // The same phrase in noise 30 dB below the burst: only what stands above the noise counts.
+    let mut s = burst_with_decay(5.0, (1.0, 2.0), 0.15, 0.5);
+    s.extend(burst_with_decay(2.0, (0.0, 1.0), 0.15, 0.5));
+    let burst = &s[RATE as usize..2 * RATE as usize];
+    let burst_rms =
+        (burst.iter().map(|&x| (x as f64).powi(2)).sum::<f64>() / burst.len() as f64).sqrt();
+    let noise_rms = burst_rms * 10f64.powf(-30.0 / 20.0);
+    let mut rng = fastrand::Rng::with_seed(11);
+    let uniform_rms = (1.0f64 / 12.0).sqrt();
+    for x in s.iter_mut() {
+        *x += ((rng.f64() - 0.5) * noise_rms / uniform_rms) as f32;
+    }
+    let m = analyze(&s, RATE, Params::default());
+    assert_eq!(m.first_speech_s, Some(1.0), "{m:?}");
+    assert_eq!(m.pauses.len(), 1, "{m:?}");
+    // The decay starts 25 dB down, so it is under the noise (plus margin) almost at once.
+    let p = m.pauses[0];
+    assert!(p.start_s >= 2.0 && p.start_s <= 2.04, "{m:?}");
+    assert_eq!(p.end_s, 5.0);
+}
+
+/// Sound at 140 Hz whose harmonics are shaped like a vowel (560–1120 Hz, in the vowel band)
+/// when `vowelness` is 1, or like a nasal murmur (the fundamental and its octave, below the
+/// band) when it is 0. The two share no harmonic and are mixed at equal power, so the loudness
+/// of the whole signal does not depend on `vowelness`.
+fn vowel_or_nasal(t: f64, vowelness: f64, amp: f64) -> f32 {
+    let tau = 2.0 * std::f64::consts::PI;
+    let h = |k: f64| (tau * 140.0 * k * t).sin();
+    // Each mix has a mean square of 0.5.
+    let vowel = (h(4.0) + h(5.0) + h(6.0) + h(7.0) + h(8.0)) / 5f64.sqrt();
+    let nasal = (h(1.0) + 0.3 * h(2.0)) / 1.09f64.sqrt();
+    (amp * (vowelness.sqrt() * vowel + (1.0 - vowelness).sqrt() * nasal)) as f32
+}
+
+#[test]
+fn nasals_between_vowels_separate_syllables_the_whole_level_runs_together() {
+    // "a-ma-na": vowels joined by nasals at the same loudness, so the level of the whole
+    // signal has no dip at all; the vowel band dips at each nasal.
+    let syllables_s = 0.2;
+    for (vowels, want) in [(1usize, 1usize), (2, 2), (3, 3), (5, 5)] {
+        let start = 0.8;
+        let len = vowels as f64 * syllables_s;
+        let s: Vec<f32> = (0..(3.0 * RATE as f64) as usize)
+            .map(|i| {
+                let t = i as f64 / RATE as f64;
+                if t < start || t >= start + len {
+                    return 0.0;
+                }
+                // Vowel in the middle of each 0.2 s, nasal at the joins, smooth in between.
+                let phase = (t - start) / syllables_s;
+                let vowelness = (std::f64::consts::PI * phase).sin().powi(2);
+                vowel_or_nasal(t, vowelness, 0.5)
+            })
+            .collect();
+        let m = analyze(&s, RATE, Params::default());
+        assert_eq!(m.syllables, want, "{vowels} vowels: {m:?}");
+        assert_eq!(m.pause_count, 0, "{vowels} vowels: {m:?}");
+    }
+}
