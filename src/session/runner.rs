@@ -637,6 +637,26 @@ mod tests {
         }
     }
 
+    /// Runs a session on the fake devices, with or without the fake speaker.
+    fn drive(
+        s: &mut Setup,
+        think_s: f64,
+        limit_s: f64,
+        questions: usize,
+        controls: &Receiver<Control>,
+        signals: &dyn Fn() -> Option<Signal>,
+        speech: bool,
+    ) -> anyhow::Result<Ending> {
+        let clock = FakeClock(Rc::clone(&s.now));
+        let speaker: Option<&mut dyn Speaker> = if speech { Some(&mut s.speaker) } else { None };
+        let devices = Devices {
+            mic: &mut s.mic,
+            speaker,
+        };
+        let plan = plan(&s.dir, think_s, limit_s, questions);
+        run(plan, devices, controls, signals, &clock)
+    }
+
     fn plan(dir: &Path, think_s: f64, limit_s: f64, n: usize) -> Plan {
         let steps: Vec<Step> = (0..n)
             .map(|i| Step {
@@ -692,18 +712,7 @@ mod tests {
     fn a_session_left_to_its_timers_records_every_answer() {
         let mut s = setup("timers", false, false);
         let (_tx, rx) = mpsc::channel();
-        let clock = FakeClock(Rc::clone(&s.now));
-        let ending = run(
-            plan(&s.dir, 3.0, 5.0, 2),
-            Devices {
-                mic: &mut s.mic,
-                speaker: Some(&mut s.speaker),
-            },
-            &rx,
-            &|| None,
-            &clock,
-        )
-        .unwrap();
+        let ending = drive(&mut s, 3.0, 5.0, 2, &rx, &|| None, true).unwrap();
         assert_eq!(ending.status, Status::Completed);
         let log = SessionLog::load(&s.dir).unwrap();
         assert_eq!(log.status, Status::Completed);
@@ -730,17 +739,7 @@ mod tests {
         let (_tx, rx) = mpsc::channel();
         let now = Rc::clone(&s.now);
         let signals = move || (now.get() >= 4.0).then_some(Signal::Terminate);
-        let ending = run(
-            plan(&s.dir, 0.0, 30.0, 2),
-            Devices {
-                mic: &mut s.mic,
-                speaker: Some(&mut s.speaker),
-            },
-            &rx,
-            &signals,
-            &FakeClock(Rc::clone(&s.now)),
-        )
-        .unwrap();
+        let ending = drive(&mut s, 0.0, 30.0, 2, &rx, &signals, true).unwrap();
         assert_eq!(ending.status, Status::Interrupted);
         assert_eq!(ending.signal, Some(Signal::Terminate));
         let log = SessionLog::load(&s.dir).unwrap();
@@ -757,17 +756,7 @@ mod tests {
         let mut s = setup("nospeech", true, false);
         let (tx, rx) = mpsc::channel();
         tx.send(Control::Enter).unwrap();
-        let ending = run(
-            plan(&s.dir, 0.0, 2.0, 1),
-            Devices {
-                mic: &mut s.mic,
-                speaker: Some(&mut s.speaker),
-            },
-            &rx,
-            &|| None,
-            &FakeClock(Rc::clone(&s.now)),
-        )
-        .unwrap();
+        let ending = drive(&mut s, 0.0, 2.0, 1, &rx, &|| None, true).unwrap();
         assert_eq!(ending.status, Status::Completed);
         let log = SessionLog::load(&s.dir).unwrap();
         assert!(!log.questions[0].spoken);
@@ -780,16 +769,7 @@ mod tests {
     fn a_microphone_that_fails_to_start_ends_the_session_as_a_device_error() {
         let mut s = setup("nomic", false, true);
         let (_tx, rx) = mpsc::channel();
-        let result = run(
-            plan(&s.dir, 0.0, 2.0, 1),
-            Devices {
-                mic: &mut s.mic,
-                speaker: None,
-            },
-            &rx,
-            &|| None,
-            &FakeClock(Rc::clone(&s.now)),
-        );
+        let result = drive(&mut s, 0.0, 2.0, 1, &rx, &|| None, false);
         assert!(result.is_err());
         let log = SessionLog::load(&s.dir).unwrap();
         assert_eq!(log.status, Status::DeviceError);
@@ -801,17 +781,7 @@ mod tests {
         let mut s = setup("micdies", false, false);
         s.mic.fails_after = Some(1.5);
         let (_tx, rx) = mpsc::channel();
-        let ending = run(
-            plan(&s.dir, 0.0, 10.0, 2),
-            Devices {
-                mic: &mut s.mic,
-                speaker: None,
-            },
-            &rx,
-            &|| None,
-            &FakeClock(Rc::clone(&s.now)),
-        )
-        .unwrap();
+        let ending = drive(&mut s, 0.0, 10.0, 2, &rx, &|| None, false).unwrap();
         assert_eq!(ending.status, Status::DeviceError);
         let log = SessionLog::load(&s.dir).unwrap();
         assert_eq!(log.status, Status::DeviceError);
@@ -835,17 +805,7 @@ mod tests {
             }
             None
         };
-        let ending = run(
-            plan(&s.dir, 0.0, 3.0, 1),
-            Devices {
-                mic: &mut s.mic,
-                speaker: Some(&mut s.speaker),
-            },
-            &rx,
-            &signals,
-            &FakeClock(Rc::clone(&s.now)),
-        )
-        .unwrap();
+        let ending = drive(&mut s, 0.0, 3.0, 1, &rx, &signals, true).unwrap();
         // The fake microphone panics if recording starts during speech; here the question is
         // said twice and only then recorded.
         assert_eq!(ending.status, Status::Completed);
