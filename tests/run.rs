@@ -240,29 +240,42 @@ fn ctrl_c_or_sigterm_during_an_answer_keeps_it() {
     }
 }
 
+/// Runs `voicemock run ARGS` in a fresh folder, expecting it to be refused before anything is
+/// recorded: returns its stderr after checking that no session folder was made.
+fn refused_run(name: &str, args: &[&std::ffi::OsStr]) -> String {
+    let recordings = common::temp_dir(name).join("recordings");
+    let out = common::bin()
+        .arg("run")
+        .args(args)
+        .arg("--recordings")
+        .arg(&recordings)
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{args:?} was not refused");
+    assert!(
+        !recordings.exists(),
+        "{args:?}: a recordings folder was made"
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 #[test]
 fn a_missing_microphone_lists_the_inputs_and_makes_no_session() {
     let Some(_stack) = common::stack() else {
         return;
     };
-    let dir = common::temp_dir("run-nomic");
-    let recordings = dir.join("recordings");
-    let out = common::bin()
-        .args(["run", "--no-speak", "--input", "usb-headset"])
-        .arg("--recordings")
-        .arg(&recordings)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = refused_run(
+        "run-nomic",
+        &[
+            "--no-speak".as_ref(),
+            "--input".as_ref(),
+            "usb-headset".as_ref(),
+        ],
+    );
     assert!(stderr.contains("\"usb-headset\""), "{stderr}");
     assert!(
         stderr.contains("default") && stderr.contains("pulse"),
         "{stderr}"
-    );
-    assert!(
-        session_dirs(&recordings).is_empty(),
-        "a session folder was made"
     );
 }
 
@@ -271,33 +284,22 @@ fn a_malformed_pack_names_line_and_field_and_makes_no_session() {
     let Some(_stack) = common::stack() else {
         return;
     };
-    let dir = common::temp_dir("run-badpack");
-    let recordings = dir.join("recordings");
-    let pack = dir.join("broken.toml");
+    let pack = common::temp_dir("run-badpack").join("broken.toml");
     std::fs::write(
         &pack,
         "format = 1\ntitle = \"Broken\"\n\n[defaults]\nthink_s = 10\nanswer_s = 90\n\n\
          [[questions]]\nid = \"q1\"\ncategory = \"x\"\ntext = \"Hello?\"\nanswer_s = -5\n",
     )
     .unwrap();
-    let out = common::bin()
-        .args(["run", "--no-speak", "--pack"])
-        .arg(&pack)
-        .arg("--recordings")
-        .arg(&recordings)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = refused_run(
+        "run-badpack",
+        &["--no-speak".as_ref(), "--pack".as_ref(), pack.as_os_str()],
+    );
     assert!(
         stderr.contains("broken.toml:12:"),
         "no file:line in: {stderr}"
     );
     assert!(stderr.contains("answer_s"), "no field in: {stderr}");
-    assert!(
-        session_dirs(&recordings).is_empty(),
-        "a session folder was made"
-    );
 }
 
 #[test]
@@ -313,18 +315,10 @@ fn voices_are_listed_and_an_unknown_voice_is_refused() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("English"), "{stdout}");
-    let dir = common::temp_dir("run-voice");
-    let out = common::bin()
-        .args(["run", "--voice", "no-such-voice", "--recordings"])
-        .arg(dir.join("rec"))
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = refused_run("run-voice", &["--voice".as_ref(), "no-such-voice".as_ref()]);
     assert!(
         stderr.contains("no voice matches \"no-such-voice\""),
         "{stderr}"
     );
     assert!(stderr.contains("English"), "{stderr}");
-    assert!(!dir.join("rec").exists(), "a session folder was made");
 }
