@@ -7,7 +7,7 @@ use anyhow::Context;
 use crate::audio::{CpalMicrophone, Microphone};
 use crate::cli::RunArgs;
 use crate::pack::{self, Question, Selection};
-use crate::session::log::{self, Outcome, PackRef, QuestionLog, SessionLog, Settings, LOG_VERSION};
+use crate::session::log::{self, PackRef, QuestionLog, SessionLog, Settings, LOG_VERSION};
 use crate::session::machine::{Machine, Status, Step};
 use crate::session::runner::{self, Devices, MonotonicClock, Plan};
 use crate::session::{input, signals, store};
@@ -84,18 +84,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         questions: questions
             .iter()
             .zip(&steps)
-            .map(|(q, s)| QuestionLog {
-                id: q.id.clone(),
-                category: q.category.clone(),
-                text: q.text.clone(),
-                limit_s: s.limit_s,
-                min_s: s.min_s,
-                think_s: s.think_s,
-                think_used_s: 0.0,
-                spoken: false,
-                outcome: Outcome::NotReached,
-                takes: Vec::new(),
-            })
+            .map(|(q, s)| QuestionLog::planned(&q.id, &q.category, s))
             .collect(),
     };
 

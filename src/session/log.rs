@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::machine::{EndedBy, Status};
+use super::machine::{EndedBy, Status, Step};
 use super::store::write_atomic;
 use crate::analysis::Measures;
 
@@ -75,6 +75,24 @@ pub struct QuestionLog {
     pub spoken: bool,
     pub outcome: Outcome,
     pub takes: Vec<TakeLog>,
+}
+
+impl QuestionLog {
+    /// A question as planned: not asked yet, nothing recorded.
+    pub fn planned(id: &str, category: &str, step: &Step) -> QuestionLog {
+        QuestionLog {
+            id: id.to_string(),
+            category: category.to_string(),
+            text: step.text.clone(),
+            limit_s: step.limit_s,
+            min_s: step.min_s,
+            think_s: step.think_s,
+            think_used_s: 0.0,
+            spoken: false,
+            outcome: Outcome::NotReached,
+            takes: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -684,18 +684,7 @@ mod tests {
             questions: steps
                 .iter()
                 .enumerate()
-                .map(|(i, s)| QuestionLog {
-                    id: format!("q{}", i + 1),
-                    category: "c".into(),
-                    text: s.text.clone(),
-                    limit_s: s.limit_s,
-                    min_s: s.min_s,
-                    think_s: s.think_s,
-                    think_used_s: 0.0,
-                    spoken: false,
-                    outcome: Outcome::NotReached,
-                    takes: vec![],
-                })
+                .map(|(i, s)| QuestionLog::planned(&format!("q{}", i + 1), "c", s))
                 .collect(),
         };
         Plan {
