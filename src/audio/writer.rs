@@ -81,7 +81,8 @@ struct WriterTotals {
 }
 
 impl Writer {
-    /// Creates the WAV file and starts the thread that fills it from `consumer`.
+    /// Creates the WAV file and starts the thread that fills it from `consumer`, whose capacity
+    /// must be a whole number of frames.
     pub fn spawn(
         path: &Path,
         shape: StreamShape,
@@ -163,15 +164,11 @@ fn drain(
                 .expect("slots() said these samples are there");
             let (a, b) = chunk.as_slices();
             mono.clear();
-            // The ring buffer only ever holds whole frames, but a frame may straddle the
-            // wrap-around point; downmix across the seam correctly.
-            if a.len() % channels == 0 {
-                downmix_into(a, channels, &mut mono);
-                downmix_into(b, channels, &mut mono);
-            } else {
-                let joined: Vec<f32> = a.iter().chain(b.iter()).copied().collect();
-                downmix_into(&joined, channels, &mut mono);
-            }
+            // The ring buffer's capacity is a whole number of frames and only whole frames go
+            // in and out, so the wrap-around point never splits a frame.
+            debug_assert_eq!(a.len() % channels, 0, "a frame straddles the ring's seam");
+            downmix_into(a, channels, &mut mono);
+            downmix_into(b, channels, &mut mono);
             chunk.commit_all();
 
             if let Some(max) = shape.max_frames {
