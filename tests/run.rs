@@ -175,6 +175,7 @@ fn an_answer_stops_at_its_limit_and_enter_stops_it_at_once() {
     let take = &log["questions"][0]["takes"][0];
     assert_eq!(take["ended_by"], "limit");
     let d = wav_duration(&session.join(take["file"].as_str().unwrap()));
+    eprintln!("limit 3 s, WAV {d:.3} s");
     assert!((d - 3.0).abs() <= 0.15, "limit 3 s, WAV {d:.3} s");
 
     // An empty line ends it within a quarter of a second.
@@ -190,6 +191,7 @@ fn an_answer_stops_at_its_limit_and_enter_stops_it_at_once() {
     assert_eq!(take["ended_by"], "enter");
     let d = wav_duration(&session.join(take["file"].as_str().unwrap()));
     let expected = pressed.duration_since(started).as_secs_f64();
+    eprintln!("Enter after {expected:.3} s, WAV {d:.3} s");
     assert!(
         (d - expected).abs() <= 0.25,
         "Enter after {expected:.3} s, WAV {d:.3} s"
