@@ -245,7 +245,8 @@ fn ctrl_c_or_sigterm_during_an_answer_keeps_it() {
 /// Runs `voicemock run ARGS` in a fresh folder, expecting it to be refused before anything is
 /// recorded: returns its stderr after checking that no session folder was made.
 fn refused_run(name: &str, args: &[&std::ffi::OsStr]) -> String {
-    let recordings = common::temp_dir(name).join("recordings");
+    let dir = common::temp_dir(name);
+    let recordings = dir.join("recordings");
     let out = common::bin()
         .arg("run")
         .args(args)
@@ -286,7 +287,8 @@ fn a_malformed_pack_names_line_and_field_and_makes_no_session() {
     let Some(_stack) = common::stack() else {
         return;
     };
-    let pack = common::temp_dir("run-badpack").join("broken.toml");
+    let dir = common::temp_dir("run-badpack-pack");
+    let pack = dir.join("broken.toml");
     std::fs::write(
         &pack,
         "format = 1\ntitle = \"Broken\"\n\n[defaults]\nthink_s = 10\nanswer_s = 90\n\n\
