@@ -327,10 +327,28 @@ fn to_mono<const N: usize>(
 mod tests {
     use super::*;
 
-    fn temp(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("voicemock-wav-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir.join(name)
+    /// A folder of files for one test, removed when it passes.
+    struct Scratch(PathBuf);
+
+    impl Scratch {
+        fn new(test: &str) -> Scratch {
+            let dir =
+                std::env::temp_dir().join(format!("voicemock-wav-{}-{test}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            Scratch(dir)
+        }
+
+        fn path(&self, name: &str) -> PathBuf {
+            self.0.join(name)
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            if !std::thread::panicking() {
+                let _ = std::fs::remove_dir_all(&self.0);
+            }
+        }
     }
 
     fn write(path: &Path, spec: hound::WavSpec, samples: &[f64]) {
@@ -364,6 +382,7 @@ mod tests {
 
     #[test]
     fn every_supported_format_decodes_to_the_same_mono_signal() {
+        let scratch = Scratch::new("every_supported_format_decodes_to_the_same_mono_signal");
         let samples: Vec<f64> = (0..200_000)
             .map(|i| ((i as f64) * 0.01).sin() * 0.8)
             .collect();
@@ -382,7 +401,7 @@ mod tests {
                 bits_per_sample: bits,
                 sample_format,
             };
-            let path = temp(&format!("fmt-{channels}-{bits}-{sample_format:?}.wav"));
+            let path = scratch.path(&format!("fmt-{channels}-{bits}-{sample_format:?}.wav"));
             write(&path, spec, &samples);
             let (got_spec, got) = read_all(&path).unwrap();
             assert_eq!(got_spec.sample_rate, 22_050);
@@ -401,12 +420,13 @@ mod tests {
 
     #[test]
     fn errors_name_the_file_and_the_problem() {
-        let missing = temp("missing.wav");
-        let text = temp("notes.wav");
+        let scratch = Scratch::new("errors_name_the_file_and_the_problem");
+        let missing = scratch.path("missing.wav");
+        let text = scratch.path("notes.wav");
         std::fs::write(&text, "these are notes, not audio").unwrap();
-        let empty = temp("empty.wav");
+        let empty = scratch.path("empty.wav");
         std::fs::write(&empty, "").unwrap();
-        let alaw = temp("alaw.wav");
+        let alaw = scratch.path("alaw.wav");
         let mut bytes = b"RIFF\0\0\0\0WAVEfmt \x10\0\0\0".to_vec();
         bytes.extend([6, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x40, 0x1f, 0, 0, 1, 0, 8, 0]);
         bytes.extend(b"data\x04\0\0\0abcd");
@@ -427,13 +447,14 @@ mod tests {
 
     #[test]
     fn a_file_cut_off_mid_write_reads_what_is_there() {
+        let scratch = Scratch::new("a_file_cut_off_mid_write_reads_what_is_there");
         let spec = hound::WavSpec {
             channels: 1,
             sample_rate: 16_000,
             bits_per_sample: 16,
             sample_format: hound::SampleFormat::Int,
         };
-        let path = temp("cut.wav");
+        let path = scratch.path("cut.wav");
         write(&path, spec, &vec![0.1; 1000]);
         let mut bytes = std::fs::read(&path).unwrap();
         bytes[40..44].copy_from_slice(&0u32.to_le_bytes()); // data length never written

@@ -607,6 +607,14 @@ mod tests {
         mic: FakeMic,
     }
 
+    impl Drop for Setup {
+        fn drop(&mut self) {
+            if !std::thread::panicking() {
+                let _ = std::fs::remove_dir_all(&self.dir);
+            }
+        }
+    }
+
     fn setup(name: &str, broken_speech: bool, broken_mic: bool) -> Setup {
         let dir =
             std::env::temp_dir().join(format!("voicemock-runner-{name}-{}", std::process::id()));
