@@ -64,3 +64,30 @@ impl PhaseBar {
         self.bar.finish_and_clear();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mmss_shows_minutes_and_seconds() {
+        let cases = [
+            (0.0, "0:00"),
+            (20.0, "0:20"),
+            (90.0, "1:30"),
+            (300.0, "5:00"),
+            (100.6, "1:41"),
+            (-3.0, "0:00"),
+        ];
+        for (seconds, expected) in cases {
+            assert_eq!(mmss(seconds), expected, "{seconds}");
+        }
+    }
+
+    #[test]
+    fn meter_fills_with_level() {
+        assert_eq!(level_meter(0.0, 4), "[    ]");
+        assert_eq!(level_meter(1.0, 4), "[||||]");
+        assert_eq!(level_meter(0.031_622_8, 4), "[||  ]"); // -30 dBFS: half
+    }
+}

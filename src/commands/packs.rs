@@ -3,6 +3,7 @@
 
 use crate::cli::QuestionsArgs;
 use crate::pack::{self, Pack, PackListing, BUILT_IN};
+use crate::ui::mmss;
 
 /// Width used to wrap question text when the terminal's is unknown.
 const DEFAULT_WIDTH: usize = 100;
@@ -122,8 +123,8 @@ pub fn render_questions(pack: &Pack, width: usize) -> String {
             [
                 q.id.clone(),
                 q.category.clone(),
-                clock(q.timing.think_s),
-                clock(q.timing.answer_s),
+                mmss(q.timing.think_s),
+                mmss(q.timing.answer_s),
             ]
         })
         .collect();
@@ -174,11 +175,6 @@ fn column_widths<'a>(rows: impl Iterator<Item = &'a [String; 4]>) -> [usize; 4] 
 }
 
 /// Seconds as the countdown shows them: `0:20`, `2:00`, `4:30`.
-fn clock(seconds: f64) -> String {
-    let total = seconds.round() as u64;
-    format!("{}:{:02}", total / 60, total % 60)
-}
-
 /// Break text at spaces into lines of at most `width` characters (a longer word stands alone).
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
@@ -203,20 +199,6 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::pack::PackError;
-
-    #[test]
-    fn clock_shows_minutes_and_seconds() {
-        let cases = [
-            (0.0, "0:00"),
-            (20.0, "0:20"),
-            (90.0, "1:30"),
-            (300.0, "5:00"),
-            (100.6, "1:41"),
-        ];
-        for (seconds, expected) in cases {
-            assert_eq!(clock(seconds), expected, "{seconds}");
-        }
-    }
 
     #[test]
     fn wrap_breaks_at_spaces_within_the_width() {
