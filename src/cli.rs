@@ -33,6 +33,8 @@ pub enum Command {
     Questions(QuestionsArgs),
     /// Measure speaking time, pauses, response latency and pace of a recording or a session.
     Analyze(AnalyzeArgs),
+    /// List recorded sessions, newest first.
+    Sessions(SessionsArgs),
 }
 
 /// Device choice shared by the commands that use the microphone or speaker.
@@ -121,6 +123,23 @@ pub struct RunArgs {
     /// Speech rate, from 0.5 (slow) to 2.0 (fast); 1.0 is the voice's normal rate.
     #[arg(long, value_name = "R")]
     pub speech_rate: Option<f32>,
+}
+
+/// Where sessions are looked for, for the commands that read them.
+#[derive(Debug, Clone, Args)]
+pub struct RecordingsArg {
+    /// The folder sessions are recorded in.
+    #[arg(long, value_name = "DIR", default_value = "recordings")]
+    pub recordings: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SessionsArgs {
+    #[command(flatten)]
+    pub recordings: RecordingsArg,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -94,7 +94,7 @@ fn two_spoken_questions_each_answer_in_its_own_wav() {
     }
 
     let (session, log) = only_session(&recordings);
-    assert_eq!(log["version"], 1);
+    assert_eq!(log["version"], 2);
     assert_eq!(log["status"], "completed");
     let questions = log["questions"].as_array().unwrap();
     assert_eq!(questions.len(), 2);
@@ -122,7 +122,11 @@ fn two_spoken_questions_each_answer_in_its_own_wav() {
             "overtime_s",
             "sample_rate",
             "peak_dbfs",
-            "rms_dbfs",
+            "take_rms_dbfs",
+            "level",
+            "limit_s",
+            "started_at_s",
+            "ended_at_s",
             "overruns",
         ] {
             assert!(
@@ -133,6 +137,17 @@ fn two_spoken_questions_each_answer_in_its_own_wav() {
         }
         assert_eq!(take["ended_by"], "enter");
         assert_eq!(take["overruns"], 0);
+        // The timeline: asked, then the reading ended, then the take, in session seconds.
+        let asked = q["asked_at_s"][0].as_f64().unwrap();
+        let read = q["speech_ended_at_s"][0].as_f64().unwrap();
+        let started = take["started_at_s"].as_f64().unwrap();
+        let ended = take["ended_at_s"].as_f64().unwrap();
+        assert!(asked < read && read <= started && started < ended, "{q}");
+        assert!(
+            (ended - started - take["duration_s"].as_f64().unwrap()).abs() < 0.3,
+            "{take}"
+        );
+        assert!(!q["notes"].as_array().unwrap().is_empty(), "{q}");
         let ncc = common::match_score(answer, &session.join(take["file"].as_str().unwrap()));
         assert!(
             ncc >= 0.9,

@@ -91,7 +91,8 @@ pub struct Measures {
     /// Highest sample magnitude; [`MIN_DBFS`] for digital silence.
     pub peak_dbfs: f64,
     /// Level over the speech only; `None` if no speech was found.
-    pub rms_dbfs: Option<f64>,
+    #[serde(alias = "rms_dbfs")]
+    pub speech_rms_dbfs: Option<f64>,
     /// Fraction of samples at full scale (|x| ≥ 0.999).
     pub clipped_fraction: f64,
 }
@@ -304,7 +305,7 @@ fn measure(
         } else {
             MIN_DBFS
         }),
-        rms_dbfs,
+        speech_rms_dbfs: rms_dbfs,
         clipped_fraction: if front.samples() > 0 {
             front.clipped() as f64 / front.samples() as f64
         } else {

@@ -57,7 +57,7 @@ impl Measures {
                 self.clipped_fraction * 100.0
             ));
         }
-        if let Some(rms) = self.rms_dbfs.filter(|&r| r < QUIET_DBFS) {
+        if let Some(rms) = self.speech_rms_dbfs.filter(|&r| r < QUIET_DBFS) {
             out.push(format!(
                 "The recording is quiet (speech at {rms:.0} dBFS): move closer to the microphone \
                  or raise its gain."
@@ -119,7 +119,7 @@ mod tests {
             articulation_rate_sps: 4.0,
             est_wpm: wpm,
             peak_dbfs: -3.0,
-            rms_dbfs: Some(-20.0),
+            speech_rms_dbfs: Some(-20.0),
             clipped_fraction: 0.0,
         }
     }
@@ -166,7 +166,7 @@ mod tests {
     fn clipping_and_quiet_are_remarked() {
         let mut m = measures(Some(1.0), &[], 140.0);
         m.clipped_fraction = 0.01;
-        m.rms_dbfs = Some(-48.0);
+        m.speech_rms_dbfs = Some(-48.0);
         let got = m.remarks(None);
         assert_eq!(got.len(), 2, "{got:?}");
         assert!(got[0].contains("clipped (1.0 %"));

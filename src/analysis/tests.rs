@@ -54,7 +54,7 @@ fn silence_has_no_speech_and_no_nan() {
             (m.speech_rate_sps, m.articulation_rate_sps, m.est_wpm),
             (0.0, 0.0, 0.0)
         );
-        assert_eq!(m.rms_dbfs, None);
+        assert_eq!(m.speech_rms_dbfs, None);
         let json = serde_json::to_string(&m).unwrap();
         assert!(!json.contains("NaN") && !json.contains("-0.0"), "{json}");
         assert!(json.contains("\"first_speech_s\":null"), "{json}");
@@ -205,7 +205,9 @@ fn loud_and_quiet_speakers_measure_alike() {
             (m.peak_dbfs - (reference.peak_dbfs + db)).abs() < 0.02,
             "gain {gain}"
         );
-        assert!((m.rms_dbfs.unwrap() - (reference.rms_dbfs.unwrap() + db)).abs() < 0.02);
+        assert!(
+            (m.speech_rms_dbfs.unwrap() - (reference.speech_rms_dbfs.unwrap() + db)).abs() < 0.02
+        );
     }
 }
 

@@ -14,7 +14,7 @@ use anyhow::{bail, Context};
 use crate::analysis::{Measures, Params, LONG_PAUSE_S, SYLLABLES_PER_WORD};
 use crate::audio::wav_reader::analyze_file;
 use crate::cli::AnalyzeArgs;
-use crate::session::log::median;
+use crate::record::{self, reader::median};
 
 #[derive(serde::Serialize)]
 struct Entry {
@@ -44,6 +44,9 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
     } else {
         vec![target.clone()]
     };
+    if files.is_empty() {
+        bail!("{}: this session has no recorded takes", target.display());
+    }
 
     let mut entries = Vec::with_capacity(files.len());
     let mut earlier_wpm = Vec::new();
@@ -99,8 +102,25 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The `*.wav` files of a session folder, sorted by name.
+/// The recordings to analyse in a folder: a session's takes in the order its log lists them
+/// (a take whose file is missing is reported, not skipped); for a recordings folder, every
+/// session's, oldest first; for any other folder, its `*.wav` files by name.
 fn takes_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    if dir.join(record::LOG_FILE).symlink_metadata().is_ok() {
+        let session = record::load(dir)?;
+        return Ok(session_takes(&session));
+    }
+    let listing = record::list(dir);
+    if !listing.is_empty() {
+        let mut files = Vec::new();
+        for entry in listing.into_iter().rev() {
+            match entry.result {
+                Ok(session) => files.extend(session_takes(&session)),
+                Err(e) => eprintln!("warning: skipping {}: {e}", entry.dir.display()),
+            }
+        }
+        return Ok(files);
+    }
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot list {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -113,9 +133,20 @@ fn takes_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         .collect();
     files.sort();
     if files.is_empty() {
-        bail!("{}: no takes (*.wav files) in this folder", dir.display());
+        bail!(
+            "{}: no takes here (no session log, no session folders, no *.wav files)",
+            dir.display()
+        );
     }
     Ok(files)
+}
+
+fn session_takes(session: &record::Session) -> Vec<PathBuf> {
+    session
+        .log
+        .takes()
+        .map(|(_, t)| session.take_path(&t.file))
+        .collect()
 }
 
 fn opt_s(v: Option<f64>) -> String {
@@ -153,7 +184,7 @@ fn file_table(e: &Entry) -> String {
         ("peak level", format!("{:.1} dBFS", m.peak_dbfs)),
         (
             "speech level",
-            m.rms_dbfs
+            m.speech_rms_dbfs
                 .map_or_else(|| "—".into(), |r| format!("{r:.1} dBFS")),
         ),
         ("clipped", format!("{:.3} %", m.clipped_fraction * 100.0)),
@@ -219,7 +250,7 @@ fn session_table(entries: &[Entry]) -> String {
                     m.longest_pause_s,
                     m.syllables,
                     m.est_wpm,
-                    m.rms_dbfs.map_or_else(|| "—".into(), |r| format!("{r:.0}dB")),
+                    m.speech_rms_dbfs.map_or_else(|| "—".into(), |r| format!("{r:.0}dB")),
                     m.clipped_fraction * 100.0
                 );
             }

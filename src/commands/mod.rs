@@ -6,6 +6,7 @@ pub mod check;
 pub mod devices;
 pub mod packs;
 pub mod run;
+pub mod sessions;
 pub mod voices;
 
 use crate::cli::{Cli, Command};
@@ -22,6 +23,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Devices => devices::run(),
         Command::Voices(args) => voices::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Sessions(args) => sessions::run(&args),
     }
 }
 

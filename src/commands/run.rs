@@ -7,10 +7,14 @@ use anyhow::Context;
 use crate::audio::{CpalMicrophone, Microphone};
 use crate::cli::RunArgs;
 use crate::pack::{self, Question, Selection};
-use crate::session::log::{self, PackRef, QuestionLog, SessionLog, Settings, LOG_VERSION};
+use crate::record::store::{self, SessionLock};
+use crate::record::{
+    self, PackRef, QuestionLog, SessionLog, SessionStatus, Settings, LOG_FILE, LOG_VERSION,
+    NOTES_FILE, REVIEW_FILE,
+};
 use crate::session::machine::{Machine, Status, Step};
 use crate::session::runner::{self, Devices, MonotonicClock, Plan};
-use crate::session::{input, signals, store};
+use crate::session::{input, signals};
 use crate::speech::{Speaker, SpeechError, SpeechOptions, SystemSpeaker};
 use crate::ui::mmss;
 use crate::ExitWith;
@@ -54,18 +58,23 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
 
     let dir = store::create_unique_dir(&args.recordings, &runner::session_stem(&pack.name))
         .with_context(|| format!("creating a session folder in {}", args.recordings.display()))?;
+    let lock = SessionLock::acquire(&dir)
+        .with_context(|| format!("locking the session folder {}", dir.display()))?;
     let id = runner::session_dir_name(&dir);
     let steps: Vec<Step> = questions.iter().map(|q| step_for(q, args)).collect();
     let log = SessionLog {
         version: LOG_VERSION,
         id: id.clone(),
-        status: Status::InProgress,
+        status: SessionStatus::InProgress,
         started_at: runner::timestamp(),
         ended_at: None,
+        ended_at_s: None,
+        kind: "run".into(),
         pack: PackRef {
             name: pack.name.clone(),
             title: pack.title.clone(),
             origin: pack.origin.clone(),
+            sha256: Some(pack.sha256.clone()),
         },
         settings: Settings {
             think_s: args.think,
@@ -78,24 +87,29 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             seed: args.shuffle.then_some(seed),
             voice: args.voice.clone(),
             speech_rate: args.speech_rate,
+            listen: false,
         },
         input_device: mic.name(),
         speech,
+        checklist: pack.checklist.clone(),
         questions: questions
             .iter()
             .zip(&steps)
-            .map(|(q, s)| QuestionLog::planned(&q.id, &q.category, s))
+            .map(|(q, s)| QuestionLog::planned(&q.id, &q.category, s, q.notes.clone()))
             .collect(),
     };
+    store::write_new(
+        &dir.join(NOTES_FILE),
+        crate::report::notes_page(&log).as_bytes(),
+    )
+    .with_context(|| format!("writing {NOTES_FILE} in {}", dir.display()))?;
 
     print_header(&pack.title, &steps, args, &dir);
     let plan = Plan {
-        usual_wpm: log::usual_wpm(&args.recordings, &id),
+        usual_wpm: record::reader::usual_wpm(&args.recordings, &id),
         dir: dir.clone(),
         log,
         machine: Machine::new(steps, args.overtime),
-        notes: questions.iter().map(|q| q.notes.clone()).collect(),
-        checklist: pack.checklist.clone(),
     };
     let signals = signals::Signals::install().context("installing the Ctrl-C handler")?;
     let (controls, terminal) = input::spawn_controls();
@@ -111,14 +125,26 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         &MonotonicClock::start(),
     );
     drop(terminal);
+    let ending = ending;
+    let log = record::reader::read_log(&dir)?;
+    if log.takes().next().is_none() {
+        // Nothing worth keeping: leave no folder behind.
+        remove_empty_session(&dir, lock);
+        println!();
+        println!("Nothing was recorded, so no session folder was kept.");
+    } else {
+        lock.release();
+    }
     let ending = ending?;
-
-    let log = SessionLog::load(&dir)?;
-    println!();
-    print!("{}", crate::report::summary_table(&log));
-    println!();
-    println!("Session log:  {}", dir.join(log::LOG_FILE).display());
-    println!("Review sheet: {}", dir.join(log::REVIEW_FILE).display());
+    if log.takes().next().is_some() {
+        println!();
+        print!("{}", crate::report::summary_table(&log));
+        println!();
+        println!("Session log:  {}", dir.join(LOG_FILE).display());
+        println!("Review sheet: {}", dir.join(REVIEW_FILE).display());
+        println!("Your notes:   {}", dir.join(NOTES_FILE).display());
+        println!("Listen back:  voicemock replay {}", log.id);
+    }
     match ending.status {
         Status::Completed | Status::Quit | Status::InProgress => Ok(()),
         Status::Interrupted => {
@@ -136,6 +162,16 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             dir.display()
         ),
     }
+}
+
+/// Removes a session folder that holds no recording: the files voicemock wrote there, then
+/// the folder itself. Anything else found in it (it should hold nothing else) is left.
+fn remove_empty_session(dir: &Path, lock: SessionLock) {
+    for file in [LOG_FILE, REVIEW_FILE, NOTES_FILE] {
+        let _ = std::fs::remove_file(dir.join(file));
+    }
+    lock.release();
+    let _ = std::fs::remove_dir(dir);
 }
 
 fn check_numbers(args: &RunArgs) -> anyhow::Result<()> {

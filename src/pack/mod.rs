@@ -50,6 +50,17 @@ pub struct Pack {
     pub checklist: Vec<String>,
     /// In file order.
     pub questions: Vec<Question>,
+    /// SHA-256 of the pack's text (hex), recorded with each session that uses it.
+    pub sha256: String,
+}
+
+/// The lower-case hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -36,7 +36,9 @@ pub(super) fn parse_as(
     check_format(&src, root.get_ref())?;
     let raw = RawPack::deserialize(toml::Deserializer::from(root.clone()))
         .map_err(|err| src.toml_error(&err, Some(root.get_ref())))?;
-    Checker { src: &src }.pack(raw, name, origin)
+    let mut pack = Checker { src: &src }.pack(raw, name, origin)?;
+    pack.sha256 = super::sha256_hex(text.as_bytes());
+    Ok(pack)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -454,6 +456,7 @@ impl Checker<'_> {
             defaults: defaults.timing(),
             checklist,
             questions,
+            sha256: String::new(),
         })
     }
 

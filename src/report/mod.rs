@@ -4,21 +4,11 @@
 use std::fmt::Write;
 
 use crate::analysis::Measures;
-use crate::session::log::{Outcome, QuestionLog, SessionLog, TakeLog};
-use crate::session::machine::EndedBy;
+use crate::record::{Level, Outcome, SessionLog, TakeEnd, TakeLog, NOTES_FILE};
 use crate::ui::mmss;
 
-pub fn ended_by_label(e: Option<EndedBy>) -> &'static str {
-    match e {
-        Some(EndedBy::Enter) => "ended by you",
-        Some(EndedBy::Limit) => "stopped at the limit",
-        Some(EndedBy::Skip) => "skipped",
-        Some(EndedBy::Repeat) => "restarted",
-        Some(EndedBy::Quit) => "session quit",
-        Some(EndedBy::Interrupt) => "interrupted",
-        Some(EndedBy::DeviceError) => "microphone failed",
-        None => "still recording",
-    }
+pub fn ended_by_label(e: Option<TakeEnd>) -> &'static str {
+    e.map_or("never finished", TakeEnd::label)
 }
 
 /// A few words on pace and pauses, e.g. "first words after 1.2 s, 3 pauses (longest 2.1 s),
@@ -35,12 +25,12 @@ pub fn measures_brief(m: &Measures) -> Option<String> {
 }
 
 /// The line printed after each answer.
-pub fn take_line(q_number: usize, q: &QuestionLog, t: &TakeLog, usual_wpm: Option<f64>) -> String {
+pub fn take_line(q_number: usize, t: &TakeLog, usual_wpm: Option<f64>) -> String {
     let mut line = format!(
         "  Answer {q_number}, take {}: {} of {}, {}",
         t.take,
         mmss(t.duration_s),
-        mmss(q.limit_s),
+        mmss(t.limit_s),
         ended_by_label(t.ended_by)
     );
     if t.overtime_s > 0.0 {
@@ -54,8 +44,8 @@ pub fn take_line(q_number: usize, q: &QuestionLog, t: &TakeLog, usual_wpm: Optio
             let _ = write!(line, "\n    note: {remark}");
         }
     }
-    if t.level != "good" {
-        let _ = write!(line, "\n    level: {}", t.level);
+    if t.level != Level::Good {
+        let _ = write!(line, "\n    level: {}", t.level.label());
     }
     if t.overruns > 0 || t.stream_errors > 0 {
         let _ = write!(
@@ -87,7 +77,7 @@ pub fn summary_table(log: &SessionLog) -> String {
     for (i, q) in log.questions.iter().enumerate() {
         let last = q.takes.last();
         let dur = last.map_or("-".to_string(), |t| {
-            format!("{}/{}", mmss(t.duration_s), mmss(q.limit_s))
+            format!("{}/{}", mmss(t.duration_s), mmss(t.limit_s))
         });
         let analysis = last.and_then(|t| t.analysis.as_ref());
         let start = analysis
@@ -122,28 +112,24 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 /// `review.md`: each question with its recordings, timing against the limit, the measures,
-/// the pack's notes on a strong answer, the checklist to tick, and room for notes.
-pub fn review_markdown(
-    log: &SessionLog,
-    notes: &[Vec<String>],
-    checklist: &[String],
-    usual_wpm: Option<f64>,
-) -> String {
+/// the pack's notes on a strong answer and the checklist to tick, as the log snapshotted
+/// them. Regenerated whenever the log changes: the user's own notes go in `notes.md`.
+pub fn review_markdown(log: &SessionLog, usual_wpm: Option<f64>) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "# Self-review: {}\n", log.pack.title);
     let _ = writeln!(
         md,
         "Session `{}`, started {}, status **{}**. Listen to each answer once before you \
-         read the notes, then tick what your answer did.\n",
+         read the notes (`voicemock replay {}`), then tick what your answer did. Write your \
+         own notes in [{NOTES_FILE}]({NOTES_FILE}): this sheet is rewritten, that file never \
+         is.\n",
         log.id,
         log.started_at
             .get(..16)
             .unwrap_or(&log.started_at)
             .replace('T', " "),
-        serde_json::to_value(log.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default()
+        log.status.label(),
+        log.id
     );
     for (i, q) in log.questions.iter().enumerate() {
         let _ = writeln!(md, "## {}. {}\n", i + 1, q.text);
@@ -166,7 +152,7 @@ pub fn review_markdown(
                 t.file,
                 t.file,
                 mmss(t.duration_s),
-                mmss(q.limit_s),
+                mmss(t.limit_s),
                 ended_by_label(t.ended_by)
             );
             if t.overtime_s > 0.0 {
@@ -180,24 +166,40 @@ pub fn review_markdown(
                     let _ = write!(md, "\n  - {r}");
                 }
             }
-            if t.level != "good" {
-                let _ = write!(md, "\n  - level: {}", t.level);
+            if t.level != Level::Good {
+                let _ = write!(md, "\n  - level: {}", t.level.label());
             }
             md.push('\n');
         }
-        if let Some(points) = notes.get(i).filter(|n| !n.is_empty()) {
+        if !q.notes.is_empty() {
             let _ = writeln!(md, "\nA strong answer covers:\n");
-            for p in points {
+            for p in &q.notes {
                 let _ = writeln!(md, "- {p}");
             }
         }
-        if !q.takes.is_empty() && !checklist.is_empty() {
+        if !q.takes.is_empty() && !log.checklist.is_empty() {
             let _ = writeln!(md, "\nChecklist:\n");
-            for c in checklist {
+            for c in &log.checklist {
                 let _ = writeln!(md, "- [ ] {c}");
             }
         }
-        let _ = writeln!(md, "\nMy notes:\n\n> \n");
+        md.push('\n');
+    }
+    md
+}
+
+/// `notes.md`, the user's own page, written once when the session starts and never again: a
+/// heading per question to write under.
+pub fn notes_page(log: &SessionLog) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# My notes: {} ({})\n", log.pack.title, log.id);
+    let _ = writeln!(
+        md,
+        "voicemock created this page for you and never changes it. The measures and the \
+         checklist are in review.md.\n"
+    );
+    for (i, q) in log.questions.iter().enumerate() {
+        let _ = writeln!(md, "## {}. {}\n\n", i + 1, q.text);
     }
     md
 }
@@ -206,8 +208,7 @@ pub fn review_markdown(
 mod tests {
     use super::*;
     use crate::analysis::{Measures, Pause};
-    use crate::session::log::{PackRef, Settings, LOG_VERSION};
-    use crate::session::machine::Status;
+    use crate::record::{PackRef, QuestionLog, SessionStatus, Settings, LOG_VERSION};
 
     fn measures() -> Measures {
         Measures {
@@ -227,26 +228,30 @@ mod tests {
             articulation_rate_sps: 4.1,
             est_wpm: 144.0,
             peak_dbfs: -3.0,
-            rms_dbfs: Some(-20.0),
+            speech_rms_dbfs: Some(-20.0),
             clipped_fraction: 0.0,
         }
     }
 
-    fn take(n: u32, ended_by: EndedBy, overtime_s: f64, analysis: Option<Measures>) -> TakeLog {
+    fn take(n: u32, ended_by: TakeEnd, overtime_s: f64, analysis: Option<Measures>) -> TakeLog {
         TakeLog {
             take: n,
             file: format!("q01-x-take{n}.wav"),
             started_at: "2026-11-26T07:00:00.000+00:00".into(),
+            started_at_s: 25.0,
+            ended_at_s: Some(120.0),
+            limit_s: 90.0,
             duration_s: 95.0,
             ended_by: Some(ended_by),
             overtime_s,
             sample_rate: 48000,
             peak_dbfs: -3.0,
-            rms_dbfs: -20.0,
-            level: "good".into(),
+            take_rms_dbfs: -20.0,
+            level: Level::Good,
             overruns: 0,
             stream_errors: 0,
             analysis,
+            listened: false,
         }
     }
 
@@ -257,22 +262,34 @@ mod tests {
             text: format!("Question {id}?"),
             limit_s: 90.0,
             min_s: 45.0,
+            warn_s: 20.0,
             think_s: 20.0,
             think_used_s: 20.0,
             spoken: true,
             outcome,
+            notes: if id == "a" {
+                vec!["Say what you did.".into()]
+            } else {
+                vec![]
+            },
+            asked_at_s: vec![0.0],
+            speech_ended_at_s: vec![3.0],
+            think_started_at_s: vec![3.0],
             takes,
         };
         SessionLog {
             version: LOG_VERSION,
             id: "s1".into(),
-            status: Status::Completed,
+            status: SessionStatus::Completed,
             started_at: "2026-11-26T07:00:00.000+00:00".into(),
             ended_at: None,
+            ended_at_s: None,
+            kind: "run".into(),
             pack: PackRef {
                 name: "p".into(),
                 title: "Pack".into(),
                 origin: "built-in".into(),
+                sha256: None,
             },
             settings: Settings {
                 overtime_s: 10.0,
@@ -280,11 +297,12 @@ mod tests {
             },
             input_device: "default".into(),
             speech: "system".into(),
+            checklist: vec!["Did I give an example?".into()],
             questions: vec![
                 q(
                     "a",
                     Outcome::Answered,
-                    vec![take(1, EndedBy::Limit, 5.0, Some(measures()))],
+                    vec![take(1, TakeEnd::Limit, 5.0, Some(measures()))],
                 ),
                 q("b", Outcome::Skipped, vec![]),
             ],
@@ -294,7 +312,7 @@ mod tests {
     #[test]
     fn take_line_says_duration_ending_overtime_and_measures() {
         let l = log();
-        let line = take_line(1, &l.questions[0], &l.questions[0].takes[0], None);
+        let line = take_line(1, &l.questions[0].takes[0], None);
         for part in [
             "Answer 1, take 1: 1:35 of 1:30",
             "stopped at the limit",
@@ -309,12 +327,7 @@ mod tests {
 
     #[test]
     fn review_sheet_has_recordings_notes_and_checklist() {
-        let md = review_markdown(
-            &log(),
-            &[vec!["Say what you did.".into()], vec![]],
-            &["Did I give an example?".into()],
-            None,
-        );
+        let md = review_markdown(&log(), None);
         assert!(md.contains("started 2026-11-26 07:00"), "{md}");
         assert!(md.contains("## 1. Question a?"));
         assert!(md.contains("[q01-x-take1.wav](q01-x-take1.wav)"));

@@ -186,6 +186,12 @@ impl Machine {
         &self.steps
     }
 
+    /// The limit a take of question `q` is held to: the one number the timer enforces, the
+    /// bar shows and the log records.
+    pub fn limit_s(&self, q: usize) -> f64 {
+        self.steps[q].limit_s
+    }
+
     pub fn is_done(&self) -> bool {
         self.phase == Phase::Done
     }

@@ -1,9 +1,7 @@
-//! The interview session: a pure state machine (`machine`), the runner that drives it with
-//! real devices (`runner`), and the session folder and its log (`store`, `log`).
+//! The interview session: a pure state machine (`machine`) and the runner that drives it with
+//! real devices (`runner`). What it leaves on disk is the `record` module's.
 
 pub mod input;
-pub mod log;
 pub mod machine;
 pub mod runner;
 pub mod signals;
-pub mod store;

@@ -8,10 +8,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use super::log::{Outcome, SessionLog, TakeLog, REVIEW_FILE};
 use super::machine::{Action, Control, EndedBy, Event, Light, Machine, Signal, Status, View};
 use crate::audio::level::dbfs;
 use crate::audio::{ActiveRecording, Microphone};
+use crate::record::store::{save_log, write_atomic};
+use crate::record::{Level, Outcome, SessionLog, SessionStatus, TakeEnd, TakeLog, REVIEW_FILE};
 use crate::report;
 use crate::speech::{speech_timeout, Speaker};
 use crate::ui::{level_meter, mmss, PhaseBar};
@@ -41,14 +42,12 @@ impl Clock for MonotonicClock {
     }
 }
 
-/// Everything the session needs that is not a device.
+/// Everything the session needs that is not a device. The log carries the questions as
+/// planned (with the pack's notes and checklist snapshotted), the machine their timing.
 pub struct Plan {
     pub dir: PathBuf,
     pub log: SessionLog,
     pub machine: Machine,
-    /// The pack's notes on a strong answer, per question, for the review sheet.
-    pub notes: Vec<Vec<String>>,
-    pub checklist: Vec<String>,
     pub usual_wpm: Option<f64>,
 }
 
@@ -75,6 +74,8 @@ struct Runner<'a> {
     take: Option<Take>,
     bar: Option<PhaseBar>,
     speech_deadline: Option<f64>,
+    /// The question being read aloud, until its reading ends.
+    reading: Option<usize>,
     last_light: Light,
     signal: Option<Signal>,
 }
@@ -96,6 +97,7 @@ pub fn run(
         take: None,
         bar: None,
         speech_deadline: None,
+        reading: None,
         last_light: Light::Off,
         signal: None,
     };
@@ -145,6 +147,9 @@ impl Runner<'_> {
     /// Feeds one event to the machine and carries out what it says; the final status once the
     /// session is over.
     fn feed(&mut self, now: f64, event: Event) -> anyhow::Result<Option<Status>> {
+        if event == Event::SpeechEnded {
+            self.reading_ended(now);
+        }
         let mut finished = None;
         for action in self.plan.machine.step(now, event) {
             if let Some(status) = self.execute(action, now)? {
@@ -184,18 +189,18 @@ impl Runner<'_> {
         }
     }
 
+    /// The question's reading is over, however it ended: said, cut short, or given up on.
+    fn reading_ended(&mut self, now: f64) {
+        if let Some(q) = self.reading.take() {
+            self.plan.log.questions[q].speech_ended_at_s.push(now);
+        }
+    }
+
     fn save(&self) -> anyhow::Result<()> {
-        self.plan
-            .log
-            .save(&self.plan.dir)
+        save_log(&self.plan.dir, &self.plan.log)
             .with_context(|| format!("writing the session log in {}", self.plan.dir.display()))?;
-        let md = report::review_markdown(
-            &self.plan.log,
-            &self.plan.notes,
-            &self.plan.checklist,
-            self.plan.usual_wpm,
-        );
-        super::store::write_atomic(&self.plan.dir.join(REVIEW_FILE), md.as_bytes())
+        let md = report::review_markdown(&self.plan.log, self.plan.usual_wpm);
+        write_atomic(&self.plan.dir.join(REVIEW_FILE), md.as_bytes())
             .with_context(|| format!("writing the review sheet in {}", self.plan.dir.display()))
     }
 
@@ -207,36 +212,30 @@ impl Runner<'_> {
                 if let Some(s) = self.devices.speaker.as_deref_mut() {
                     s.stop();
                 }
+                self.reading_ended(now);
             }
-            Action::Think { seconds, .. } => {
+            Action::Think { q, seconds } => {
                 self.end_bar();
+                self.plan.log.questions[q].think_started_at_s.push(now);
                 println!(
                     "  Think time: {} (Enter: start answering now, s: skip, r: repeat, q: quit)",
                     mmss(seconds)
                 );
                 self.bar = Some(PhaseBar::new(seconds, "thinking"));
             }
-            Action::StartRecording { q, take } => self.start_recording(q, take)?,
+            Action::StartRecording { q, take } => self.start_recording(q, take, now)?,
             Action::StopRecording {
                 q,
                 take: _,
                 ended_by,
                 overtime_s,
-            } => self.stop_recording(q, ended_by, overtime_s)?,
+            } => self.stop_recording(q, ended_by, overtime_s, now)?,
             Action::QuestionDone {
                 q,
                 think_used_s,
                 skipped,
             } => {
-                let question = &mut self.plan.log.questions[q];
-                question.think_used_s = think_used_s;
-                question.outcome = if skipped {
-                    Outcome::Skipped
-                } else if question.takes.is_empty() {
-                    Outcome::Asked
-                } else {
-                    Outcome::Answered
-                };
+                self.question_done(q, think_used_s, skipped);
                 self.save()?;
             }
             Action::Finish { status } => {
@@ -246,8 +245,9 @@ impl Runner<'_> {
                         s.stop();
                     }
                 }
-                self.plan.log.status = status;
+                self.plan.log.status = session_status(status);
                 self.plan.log.ended_at = Some(timestamp());
+                self.plan.log.ended_at_s = Some(now);
                 self.save()?;
                 return Ok(Some(status));
             }
@@ -275,7 +275,9 @@ impl Runner<'_> {
             }
         }
         self.speech_deadline = Some(now + speech_timeout(&text).as_secs_f64());
+        self.reading = Some(q);
         let question = &mut self.plan.log.questions[q];
+        question.asked_at_s.push(now);
         question.spoken |= spoken;
         if question.outcome == Outcome::NotReached {
             question.outcome = Outcome::Asked;
@@ -283,17 +285,18 @@ impl Runner<'_> {
         self.save()
     }
 
-    fn start_recording(&mut self, q: usize, take: u32) -> anyhow::Result<()> {
+    fn start_recording(&mut self, q: usize, take: u32, now: f64) -> anyhow::Result<()> {
         self.end_bar();
         let question = &self.plan.log.questions[q];
         let file = format!("q{:02}-{}-take{}.wav", q + 1, sanitize(&question.id), take);
         let path = self.plan.dir.join(&file);
-        let limit_s = question.limit_s;
+        let limit_s = self.plan.machine.limit_s(q);
         let recording = match self.devices.mic.start(&path) {
             Ok(r) => r,
             Err(e) => {
-                self.plan.log.status = Status::DeviceError;
+                self.plan.log.status = SessionStatus::DeviceError;
                 self.plan.log.ended_at = Some(timestamp());
+                self.plan.log.ended_at_s = Some(now);
                 self.save()?;
                 return Err(e).context(format!("starting to record answer {}", q + 1));
             }
@@ -302,16 +305,20 @@ impl Runner<'_> {
             take,
             file: file.clone(),
             started_at: timestamp(),
+            started_at_s: now,
+            ended_at_s: None,
+            limit_s,
             duration_s: 0.0,
             ended_by: None,
             overtime_s: 0.0,
             sample_rate: 0,
             peak_dbfs: -120.0,
-            rms_dbfs: -120.0,
-            level: String::new(),
+            take_rms_dbfs: -120.0,
+            level: Level::Unknown,
             overruns: 0,
             stream_errors: 0,
             analysis: None,
+            listened: false,
         };
         let question = &mut self.plan.log.questions[q];
         question.takes.push(entry);
@@ -336,6 +343,7 @@ impl Runner<'_> {
         q: usize,
         ended_by: EndedBy,
         overtime_s: f64,
+        now: f64,
     ) -> anyhow::Result<()> {
         self.end_bar();
         let Some(take) = self.take.take() else {
@@ -344,18 +352,19 @@ impl Runner<'_> {
         debug_assert_eq!(take.q, q);
         let stats = take.recording.stop();
         let entry = &mut self.plan.log.questions[q].takes[take.index_in_log];
-        entry.ended_by = Some(ended_by);
+        entry.ended_by = Some(take_end(ended_by));
+        entry.ended_at_s = Some(now);
         entry.overtime_s = overtime_s;
         match stats {
             Ok(stats) => {
                 entry.duration_s = stats.duration_s();
                 entry.sample_rate = stats.sample_rate;
                 entry.peak_dbfs = f64::from(dbfs(stats.peak));
-                entry.rms_dbfs = f64::from(dbfs(stats.rms));
+                entry.take_rms_dbfs = f64::from(dbfs(stats.rms));
                 entry.overruns = stats.overruns;
                 entry.stream_errors = stats.stream_errors;
                 let path = self.plan.dir.join(&entry.file);
-                entry.level = stats.verdict().label().to_string();
+                entry.level = stats.verdict().into();
                 match crate::audio::wav_reader::analyze_file(
                     &path,
                     crate::analysis::Params::default(),
@@ -365,17 +374,26 @@ impl Runner<'_> {
                 }
             }
             Err(e) => {
-                entry.level = "unknown".into();
+                entry.level = Level::Unknown;
                 eprintln!("warning: finishing the recording: {e}");
             }
         }
-        let question = &self.plan.log.questions[q];
-        let entry = &question.takes[take.index_in_log];
-        println!(
-            "{}",
-            report::take_line(q + 1, question, entry, self.plan.usual_wpm)
-        );
+        let entry = &self.plan.log.questions[q].takes[take.index_in_log];
+        println!("{}", report::take_line(q + 1, entry, self.plan.usual_wpm));
         self.save()
+    }
+
+    /// Question `q` as the log should show it once the machine is done with it.
+    fn question_done(&mut self, q: usize, think_used_s: f64, skipped: bool) {
+        let question = &mut self.plan.log.questions[q];
+        question.think_used_s = think_used_s;
+        question.outcome = if skipped {
+            Outcome::Skipped
+        } else if question.takes.is_empty() {
+            Outcome::Asked
+        } else {
+            Outcome::Answered
+        };
     }
 
     fn render(&mut self, now: f64) {
@@ -433,6 +451,30 @@ fn light_label(light: Light) -> &'static str {
     }
 }
 
+/// How a take ended, in the log's own words.
+fn take_end(e: EndedBy) -> TakeEnd {
+    match e {
+        EndedBy::Enter => TakeEnd::Enter,
+        EndedBy::Limit => TakeEnd::Limit,
+        EndedBy::Skip => TakeEnd::Skip,
+        EndedBy::Repeat => TakeEnd::Repeat,
+        EndedBy::Quit => TakeEnd::Quit,
+        EndedBy::Interrupt => TakeEnd::Interrupt,
+        EndedBy::DeviceError => TakeEnd::DeviceError,
+    }
+}
+
+/// The session's status, in the log's own words.
+pub fn session_status(s: Status) -> SessionStatus {
+    match s {
+        Status::InProgress => SessionStatus::InProgress,
+        Status::Completed => SessionStatus::Completed,
+        Status::Quit => SessionStatus::Quit,
+        Status::Interrupted => SessionStatus::Interrupted,
+        Status::DeviceError => SessionStatus::DeviceError,
+    }
+}
+
 pub fn timestamp() -> String {
     chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
 }
@@ -475,7 +517,7 @@ mod tests {
 
     use super::*;
     use crate::audio::{DeviceError, TakeStats};
-    use crate::session::log::{PackRef, QuestionLog, Settings, LOG_VERSION};
+    use crate::record::{reader::read_log, PackRef, QuestionLog, Settings, LOG_VERSION};
     use crate::session::machine::Step;
     use crate::speech::SpeechError;
 
@@ -678,31 +720,39 @@ mod tests {
         let log = SessionLog {
             version: LOG_VERSION,
             id: "test".into(),
-            status: Status::InProgress,
+            status: SessionStatus::InProgress,
             started_at: timestamp(),
             ended_at: None,
+            ended_at_s: None,
+            kind: "run".into(),
             pack: PackRef {
                 name: "t".into(),
                 title: "Test".into(),
                 origin: "test".into(),
+                sha256: None,
             },
             settings: Settings::default(),
             input_device: "fake".into(),
             speech: "fake".into(),
+            checklist: vec!["Did I?".into()],
             questions: steps
                 .iter()
                 .enumerate()
-                .map(|(i, s)| QuestionLog::planned(&format!("q{}", i + 1), "c", s))
+                .map(|(i, s)| {
+                    QuestionLog::planned(&format!("q{}", i + 1), "c", s, vec!["A point.".into()])
+                })
                 .collect(),
         };
         Plan {
             dir: dir.to_path_buf(),
             log,
             machine: Machine::new(steps, 0.0),
-            notes: vec![vec!["A point.".into()]; n],
-            checklist: vec!["Did I?".into()],
             usual_wpm: None,
         }
+    }
+
+    fn close_to(a: f64, b: f64) -> bool {
+        (a - b).abs() < 0.02
     }
 
     #[test]
@@ -711,19 +761,36 @@ mod tests {
         let (_tx, rx) = mpsc::channel();
         let ending = drive(&mut s, 3.0, 5.0, 2, &rx, &|| None, true).unwrap();
         assert_eq!(ending.status, Status::Completed);
-        let log = SessionLog::load(&s.dir).unwrap();
-        assert_eq!(log.status, Status::Completed);
+        let log = read_log(&s.dir).unwrap();
+        assert_eq!(log.status, SessionStatus::Completed);
         assert_eq!(s.said.borrow().len(), 2);
         for q in &log.questions {
             assert!(q.spoken);
             assert_eq!(q.outcome, Outcome::Answered);
             assert!((q.think_used_s - 3.0).abs() < 1e-9);
             let t = &q.takes[0];
-            assert_eq!(t.ended_by, Some(EndedBy::Limit));
+            assert_eq!(t.ended_by, Some(TakeEnd::Limit));
             assert!((t.duration_s - 5.0).abs() < 0.02, "{}", t.duration_s);
             assert!(s.dir.join(&t.file).exists());
             assert!(t.analysis.is_some());
+            // The timeline, in session seconds: 2 s reading, 3 s thinking, 5 s answering.
+            let close = |a: f64, b: f64| (a - b).abs() < 0.02;
+            let asked = q.asked_at_s[0];
+            assert_eq!(q.asked_at_s.len(), 1);
+            assert!(close(q.speech_ended_at_s[0], asked + 2.0), "{q:?}");
+            assert!(close(q.think_started_at_s[0], asked + 2.0), "{q:?}");
+            assert!(close(t.started_at_s, asked + 5.0), "{t:?}");
+            assert!(close(t.ended_at_s.unwrap(), asked + 10.0), "{t:?}");
+            assert_eq!(t.limit_s, 5.0);
+            assert_eq!(q.notes, vec!["A point.".to_string()]);
         }
+        assert!(close_to(log.questions[1].asked_at_s[0], 10.0));
+        assert!(
+            (log.ended_at_s.unwrap() - 20.0).abs() < 0.1,
+            "{:?}",
+            log.ended_at_s
+        );
+        assert_eq!(log.checklist, vec!["Did I?".to_string()]);
         let review = std::fs::read_to_string(s.dir.join(REVIEW_FILE)).unwrap();
         assert!(review.contains("Question number 2?") && review.contains("- [ ] Did I?"));
         // Two questions of 2 s speech + 3 s think + 5 s answer.
@@ -739,10 +806,10 @@ mod tests {
         let ending = drive(&mut s, 0.0, 30.0, 2, &rx, &signals, true).unwrap();
         assert_eq!(ending.status, Status::Interrupted);
         assert_eq!(ending.signal, Some(Signal::Terminate));
-        let log = SessionLog::load(&s.dir).unwrap();
-        assert_eq!(log.status, Status::Interrupted);
+        let log = read_log(&s.dir).unwrap();
+        assert_eq!(log.status, SessionStatus::Interrupted);
         let take = &log.questions[0].takes[0];
-        assert_eq!(take.ended_by, Some(EndedBy::Interrupt));
+        assert_eq!(take.ended_by, Some(TakeEnd::Interrupt));
         assert!((take.duration_s - 2.0).abs() < 0.02, "{}", take.duration_s);
         assert_eq!(log.questions[1].outcome, Outcome::NotReached);
         assert!(log.ended_at.is_some());
@@ -755,7 +822,7 @@ mod tests {
         tx.send(Control::Enter).unwrap();
         let ending = drive(&mut s, 0.0, 2.0, 1, &rx, &|| None, true).unwrap();
         assert_eq!(ending.status, Status::Completed);
-        let log = SessionLog::load(&s.dir).unwrap();
+        let log = read_log(&s.dir).unwrap();
         assert!(!log.questions[0].spoken);
         assert!(log.speech.starts_with("unavailable"), "{}", log.speech);
         assert_eq!(log.questions[0].takes.len(), 1);
@@ -768,8 +835,8 @@ mod tests {
         let (_tx, rx) = mpsc::channel();
         let result = drive(&mut s, 0.0, 2.0, 1, &rx, &|| None, false);
         assert!(result.is_err());
-        let log = SessionLog::load(&s.dir).unwrap();
-        assert_eq!(log.status, Status::DeviceError);
+        let log = read_log(&s.dir).unwrap();
+        assert_eq!(log.status, SessionStatus::DeviceError);
         assert!(log.questions[0].takes.is_empty());
     }
 
@@ -780,10 +847,10 @@ mod tests {
         let (_tx, rx) = mpsc::channel();
         let ending = drive(&mut s, 0.0, 10.0, 2, &rx, &|| None, false).unwrap();
         assert_eq!(ending.status, Status::DeviceError);
-        let log = SessionLog::load(&s.dir).unwrap();
-        assert_eq!(log.status, Status::DeviceError);
+        let log = read_log(&s.dir).unwrap();
+        assert_eq!(log.status, SessionStatus::DeviceError);
         let take = &log.questions[0].takes[0];
-        assert_eq!(take.ended_by, Some(EndedBy::DeviceError));
+        assert_eq!(take.ended_by, Some(TakeEnd::DeviceError));
         assert!((take.duration_s - 1.5).abs() < 0.05, "{}", take.duration_s);
         assert!(s.dir.join(&take.file).exists());
     }
@@ -807,7 +874,7 @@ mod tests {
         // said twice and only then recorded.
         assert_eq!(ending.status, Status::Completed);
         assert_eq!(s.said.borrow().len(), 2);
-        let log = SessionLog::load(&s.dir).unwrap();
+        let log = read_log(&s.dir).unwrap();
         assert_eq!(log.questions[0].takes.len(), 1);
     }
 }

@@ -1,7 +1,91 @@
-//! The session folder on disk: private folders, never-reused names, atomic rewrites.
+//! Writing session folders: private folders, never-reused names, atomic rewrites, and the
+//! lock a running session holds so that readers can tell it from a crashed one.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use super::format::{SessionLog, LOG_FILE};
+
+/// Held (an exclusive `flock`) for as long as a session's process runs. The kernel lets go
+/// when the process ends in any way, SIGKILL and power loss included, so a log still
+/// `in_progress` whose lock is free belongs to a crashed session.
+pub const LOCK_FILE: &str = ".session.lock";
+
+/// The running session's hold on its folder; dropping it (or the process ending) lets go.
+#[derive(Debug)]
+pub struct SessionLock {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+impl SessionLock {
+    pub fn acquire(dir: &Path) -> std::io::Result<SessionLock> {
+        let path = dir.join(LOCK_FILE);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let file = options.open(&path)?;
+        file.try_lock().map_err(|e| match e {
+            std::fs::TryLockError::WouldBlock => {
+                std::io::Error::other(format!("{} is in use by another voicemock", dir.display()))
+            }
+            std::fs::TryLockError::Error(e) => e,
+        })?;
+        Ok(SessionLock { file, path })
+    }
+
+    /// Lets go and removes the lock file: the session is over and its log says so.
+    pub fn release(self) {
+        let _ = self.file.unlock();
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// True while a process holds `dir`'s session lock.
+pub fn is_locked(dir: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(dir.join(LOCK_FILE)) else {
+        return false;
+    };
+    match file.try_lock_shared() {
+        Ok(()) => {
+            let _ = file.unlock();
+            false
+        }
+        Err(std::fs::TryLockError::WouldBlock) => true,
+        Err(std::fs::TryLockError::Error(_)) => false,
+    }
+}
+
+/// Writes `log` as `dir/session.json`, atomically.
+pub fn save_log(dir: &Path, log: &SessionLog) -> std::io::Result<()> {
+    let json = serde_json::to_vec_pretty(log).map_err(std::io::Error::other)?;
+    write_atomic(&dir.join(LOG_FILE), &json)
+}
+
+/// Creates `path` with `contents` unless it exists: for files the user may edit, which
+/// voicemock never rewrites. Returns whether it wrote the file.
+pub fn write_new(path: &Path, contents: &[u8]) -> std::io::Result<bool> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(mut file) => {
+            file.write_all(contents)?;
+            file.sync_all()?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e),
+    }
+}
 
 /// Creates `dir` and any missing parents; folders this creates are readable only by their
 /// owner where the platform has such permissions.
@@ -62,12 +146,26 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         let mut file = options.open(&tmp)?;
         file.write_all(contents)?;
         file.sync_all()?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, path)?;
+        sync_dir(dir)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Makes a rename or a new file in `dir` survive a power cut.
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,344 @@
+//! `session.json`, format 2: the record of one session as it lies on disk.
+//!
+//! These types belong to the file, not to the session logic: the machine's own enums are
+//! mapped onto the log's here, so a new machine state can never change the file by accident.
+//! Fields are only ever added (with defaults, so older files still read); a change of
+//! meaning or a removal bumps [`LOG_VERSION`] and gets an upgrade in `v1.rs`'s manner.
+
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::analysis::Measures;
+
+/// The format this voicemock writes. Files with a higher number are refused by name.
+pub const LOG_VERSION: u32 = 2;
+pub const LOG_FILE: &str = "session.json";
+/// The self-review sheet: regenerated from the log whenever it changes.
+pub const REVIEW_FILE: &str = "review.md";
+/// The user's own notes: created once, never rewritten by voicemock.
+pub const NOTES_FILE: &str = "notes.md";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionLog {
+    pub version: u32,
+    pub id: String,
+    pub status: SessionStatus,
+    /// Wall-clock start (RFC 3339, local time with offset): the anchor of every `*_at_s`.
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    /// Session time when it ended, in seconds from `started_at`.
+    #[serde(default, serialize_with = "ms_opt")]
+    pub ended_at_s: Option<f64>,
+    /// What kind of session: `run` (later also `rehearse`, `drill`).
+    #[serde(default = "kind_run")]
+    pub kind: String,
+    pub pack: PackRef,
+    pub settings: Settings,
+    pub input_device: String,
+    /// Whether questions were spoken, and if not, why.
+    pub speech: String,
+    /// The pack's checklist as it was when the session ran.
+    #[serde(default)]
+    pub checklist: Vec<String>,
+    pub questions: Vec<QuestionLog>,
+}
+
+fn kind_run() -> String {
+    "run".into()
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PackRef {
+    pub name: String,
+    pub title: String,
+    pub origin: String,
+    /// SHA-256 of the pack file's text, so an edited pack can be told from the one used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+/// The choices the session was started with, so it can be run again the same way.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub think_s: Option<f64>,
+    pub answer_s: Option<f64>,
+    pub overtime_s: f64,
+    pub categories: Vec<String>,
+    pub question_ids: Vec<String>,
+    pub count: Option<usize>,
+    pub shuffle: bool,
+    /// The seed the order was shuffled with (`--seed` repeats it).
+    pub seed: Option<u64>,
+    pub voice: Option<String>,
+    pub speech_rate: Option<f32>,
+    /// Whether the candidate could listen back to each take and retry (`--listen`).
+    #[serde(default)]
+    pub listen: bool,
+}
+
+/// How the session stands. `InProgress` on disk is read as running or crashed, which only
+/// the reader can tell (see `reader::Health`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStatus {
+    InProgress,
+    Completed,
+    Quit,
+    Interrupted,
+    DeviceError,
+}
+
+impl SessionStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            SessionStatus::InProgress => "in progress",
+            SessionStatus::Completed => "completed",
+            SessionStatus::Quit => "quit",
+            SessionStatus::Interrupted => "interrupted",
+            SessionStatus::DeviceError => "device error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Not asked yet (or never, if the session ended first).
+    NotReached,
+    Asked,
+    Answered,
+    Skipped,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionLog {
+    pub id: String,
+    pub category: String,
+    pub text: String,
+    #[serde(serialize_with = "ms")]
+    pub limit_s: f64,
+    #[serde(serialize_with = "ms")]
+    pub min_s: f64,
+    /// The light turns yellow when this many seconds remain.
+    #[serde(default, serialize_with = "ms")]
+    pub warn_s: f64,
+    #[serde(serialize_with = "ms")]
+    pub think_s: f64,
+    #[serde(serialize_with = "ms")]
+    pub think_used_s: f64,
+    /// True once the question was said aloud.
+    pub spoken: bool,
+    pub outcome: Outcome,
+    /// The pack's notes on a strong answer, as they were when the session ran.
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// Session time of each reading of the question (a repeat reads it again).
+    #[serde(default, serialize_with = "ms_vec")]
+    pub asked_at_s: Vec<f64>,
+    /// Session time each reading ended (finished, cut short, or given up on).
+    #[serde(default, serialize_with = "ms_vec")]
+    pub speech_ended_at_s: Vec<f64>,
+    /// Session time each think time began.
+    #[serde(default, serialize_with = "ms_vec")]
+    pub think_started_at_s: Vec<f64>,
+    pub takes: Vec<TakeLog>,
+}
+
+impl QuestionLog {
+    /// A question as planned: not asked yet, nothing recorded, the pack's notes kept.
+    pub fn planned(
+        id: &str,
+        category: &str,
+        step: &crate::session::machine::Step,
+        notes: Vec<String>,
+    ) -> QuestionLog {
+        QuestionLog {
+            id: id.to_string(),
+            category: category.to_string(),
+            text: step.text.clone(),
+            limit_s: step.limit_s,
+            min_s: step.min_s,
+            warn_s: step.warn_s,
+            think_s: step.think_s,
+            think_used_s: 0.0,
+            spoken: false,
+            outcome: Outcome::NotReached,
+            notes,
+            asked_at_s: Vec::new(),
+            speech_ended_at_s: Vec::new(),
+            think_started_at_s: Vec::new(),
+            takes: Vec::new(),
+        }
+    }
+}
+
+/// How a take ended, as the log records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TakeEnd {
+    Enter,
+    Limit,
+    Skip,
+    /// Abandoned so the question could be asked again.
+    Repeat,
+    Quit,
+    Interrupt,
+    DeviceError,
+}
+
+impl TakeEnd {
+    pub fn label(self) -> &'static str {
+        match self {
+            TakeEnd::Enter => "ended by you",
+            TakeEnd::Limit => "stopped at the limit",
+            TakeEnd::Skip => "skipped",
+            TakeEnd::Repeat => "restarted",
+            TakeEnd::Quit => "session quit",
+            TakeEnd::Interrupt => "interrupted",
+            TakeEnd::DeviceError => "microphone failed",
+        }
+    }
+}
+
+/// The level verdict of a take as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Good,
+    TooQuiet,
+    Silent,
+    Clipping,
+    /// The take could not be measured (its recording failed to finish).
+    Unknown,
+}
+
+impl Level {
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Good => "good",
+            Level::TooQuiet => "too quiet",
+            Level::Silent => "silent",
+            Level::Clipping => "clipping",
+            Level::Unknown => "unknown",
+        }
+    }
+}
+
+impl From<crate::audio::Verdict> for Level {
+    fn from(v: crate::audio::Verdict) -> Level {
+        use crate::audio::Verdict;
+        match v {
+            Verdict::Good => Level::Good,
+            Verdict::TooQuiet => Level::TooQuiet,
+            Verdict::Silent => Level::Silent,
+            Verdict::Clipping => Level::Clipping,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TakeLog {
+    pub take: u32,
+    /// The WAV file, relative to the session folder.
+    pub file: String,
+    /// Wall-clock start, for people; `started_at_s` is the one to compute with.
+    pub started_at: String,
+    /// Session time the recording started.
+    #[serde(serialize_with = "ms")]
+    pub started_at_s: f64,
+    /// Session time it ended; `None` while recording (seen only after a crash).
+    #[serde(default, serialize_with = "ms_opt")]
+    pub ended_at_s: Option<f64>,
+    /// The limit this take was held to (a drill shrinks it take by take).
+    #[serde(serialize_with = "ms")]
+    pub limit_s: f64,
+    /// Seconds of audio in the WAV.
+    #[serde(serialize_with = "ms")]
+    pub duration_s: f64,
+    /// `None` while the take is being recorded (seen only after a crash).
+    pub ended_by: Option<TakeEnd>,
+    #[serde(serialize_with = "ms")]
+    pub overtime_s: f64,
+    pub sample_rate: u32,
+    /// Highest sample of the whole take.
+    #[serde(serialize_with = "centi")]
+    pub peak_dbfs: f64,
+    /// RMS level of the whole take, silence included (the speech-only level is
+    /// `analysis.speech_rms_dbfs`).
+    #[serde(serialize_with = "centi")]
+    pub take_rms_dbfs: f64,
+    pub level: Level,
+    pub overruns: u64,
+    pub stream_errors: u64,
+    pub analysis: Option<Measures>,
+    /// Played back during the session (listen-back), before going on or trying again.
+    #[serde(default)]
+    pub listened: bool,
+}
+
+impl SessionLog {
+    /// Every take in the log, in order, with its question.
+    pub fn takes(&self) -> impl Iterator<Item = (&QuestionLog, &TakeLog)> {
+        self.questions
+            .iter()
+            .flat_map(|q| q.takes.iter().map(move |t| (q, t)))
+    }
+
+    /// Questions the candidate answered (kept at least one take), and questions asked.
+    pub fn answered_of_asked(&self) -> (usize, usize) {
+        let answered = self
+            .questions
+            .iter()
+            .filter(|q| q.outcome == Outcome::Answered)
+            .count();
+        let asked = self
+            .questions
+            .iter()
+            .filter(|q| q.outcome != Outcome::NotReached)
+            .count();
+        (answered, asked)
+    }
+
+    /// Seconds of speech over every take (from the analysis), or of recording where a take
+    /// was not analysed.
+    pub fn speaking_s(&self) -> f64 {
+        self.takes()
+            .map(|(_, t)| t.analysis.as_ref().map_or(t.duration_s, |m| m.speech_s))
+            .sum()
+    }
+
+    /// Takes that ran past their limit.
+    pub fn over_limit(&self) -> usize {
+        self.takes().filter(|(_, t)| t.is_over_limit()).count()
+    }
+}
+
+impl TakeLog {
+    pub fn is_over_limit(&self) -> bool {
+        self.overtime_s > 0.0 || self.duration_s > self.limit_s + 0.05
+    }
+}
+
+/// Seconds rounded to the millisecond: the log claims no precision the clocks do not have.
+pub fn round_ms(s: f64) -> f64 {
+    (s * 1000.0).round() / 1000.0
+}
+
+pub(crate) fn ms<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(round_ms(*v))
+}
+
+pub(crate) fn ms_opt<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.serialize_some(&round_ms(*v)),
+        None => s.serialize_none(),
+    }
+}
+
+pub(crate) fn ms_vec<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(|x| round_ms(*x)))
+}
+
+/// Levels in dB to a hundredth: finer than any ear.
+pub(crate) fn centi<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((v * 100.0).round() / 100.0)
+}

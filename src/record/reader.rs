@@ -1,0 +1,349 @@
+//! The one reader of session folders: lists a recordings folder and loads one session.
+//! Every command that reads a past session comes through here, so that an old format, a
+//! damaged file or a crashed session is handled the same way everywhere.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::format::{SessionLog, SessionStatus, LOG_FILE, LOG_VERSION};
+
+/// A log larger than this is not a log voicemock wrote (a thousand-question session is a few
+/// megabytes); reading stops there instead of filling memory.
+const MAX_LOG_BYTES: u64 = 64 << 20;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error("{}: not a session folder (it has no {LOG_FILE})", dir.display())]
+    NoLog { dir: PathBuf },
+    #[error("{}: the session log is damaged ({reason})", path.display())]
+    Damaged { path: PathBuf, reason: String },
+    #[error(
+        "{}: written by a newer voicemock (log format {found}; this one reads formats 1 to \
+         {LOG_VERSION}); update voicemock to read it",
+        path.display()
+    )]
+    Newer { path: PathBuf, found: u64 },
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("no sessions in {} yet: record one with `voicemock run`", dir.display())]
+    Empty { dir: PathBuf },
+    #[error(
+        "no session matches \"{wanted}\" in {}; the latest are: {}; see `voicemock sessions`",
+        dir.display(), recent.join(", ")
+    )]
+    NotFound {
+        wanted: String,
+        dir: PathBuf,
+        recent: Vec<String>,
+    },
+    #[error(
+        "\"{wanted}\" matches {} sessions ({}); give more of the name",
+        matches.len(), matches.join(", ")
+    )]
+    Ambiguous {
+        wanted: String,
+        matches: Vec<String>,
+    },
+}
+
+/// Where a session stands, as a reader can tell it: the log's status, with a log left
+/// `in_progress` told apart as still running (its process holds the folder's lock) or
+/// crashed (nobody does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    Completed,
+    Quit,
+    Interrupted,
+    DeviceError,
+    Running,
+    Crashed,
+}
+
+impl Standing {
+    pub fn label(self) -> &'static str {
+        match self {
+            Standing::Completed => "completed",
+            Standing::Quit => "quit",
+            Standing::Interrupted => "interrupted",
+            Standing::DeviceError => "device error",
+            Standing::Running => "running",
+            Standing::Crashed => "crashed",
+        }
+    }
+}
+
+/// A session loaded from its folder.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub dir: PathBuf,
+    pub log: SessionLog,
+    pub standing: Standing,
+}
+
+impl Session {
+    /// The folder's name, which is the session's id unless the folder was renamed.
+    pub fn name(&self) -> String {
+        folder_name(&self.dir)
+    }
+
+    pub fn take_path(&self, file: &str) -> PathBuf {
+        self.dir.join(file)
+    }
+}
+
+/// One folder of a listing: a session, or why it could not be read.
+#[derive(Debug)]
+pub struct Entry {
+    pub dir: PathBuf,
+    pub result: Result<Session, RecordError>,
+}
+
+impl Entry {
+    pub fn name(&self) -> String {
+        folder_name(&self.dir)
+    }
+}
+
+fn folder_name(dir: &Path) -> String {
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| dir.display().to_string())
+}
+
+/// Every session folder in `recordings`, newest first. Folders without a log are not
+/// sessions and are left out; a session that cannot be read is listed with its error. A
+/// missing recordings folder is an empty listing.
+pub fn list(recordings: &Path) -> Vec<Entry> {
+    let Ok(read) = std::fs::read_dir(recordings) else {
+        return Vec::new();
+    };
+    let mut entries: Vec<(i64, Entry)> = read
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        // `symlink_metadata`: a log that is a link, a FIFO or a device is listed (as
+        // damaged), never followed or waited on.
+        .filter(|dir| std::fs::symlink_metadata(dir.join(LOG_FILE)).is_ok())
+        .map(|dir| {
+            let result = load(&dir);
+            let key = match &result {
+                Ok(s) => started_millis(&s.log.started_at),
+                Err(_) => None,
+            }
+            .unwrap_or_else(|| modified_millis(&dir));
+            (key, Entry { dir, result })
+        })
+        .collect();
+    entries.sort_by(|(a, ea), (b, eb)| b.cmp(a).then_with(|| eb.dir.cmp(&ea.dir)));
+    entries.into_iter().map(|(_, e)| e).collect()
+}
+
+/// The sessions in `recordings` that load, newest first; damaged ones are skipped.
+pub fn sessions(recordings: &Path) -> impl Iterator<Item = Session> {
+    list(recordings).into_iter().filter_map(|e| e.result.ok())
+}
+
+fn started_millis(stamp: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(stamp)
+        .ok()
+        .map(|t| t.timestamp_millis())
+}
+
+fn modified_millis(dir: &Path) -> i64 {
+    std::fs::metadata(dir)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Loads the session in `dir`: reads its log (any format this voicemock knows, upgraded to
+/// the current one), tells a running session from a crashed one, and gives a crashed take
+/// the duration its WAV holds.
+pub fn load(dir: &Path) -> Result<Session, RecordError> {
+    let mut log = read_log(dir)?;
+    let standing = match log.status {
+        SessionStatus::Completed => Standing::Completed,
+        SessionStatus::Quit => Standing::Quit,
+        SessionStatus::Interrupted => Standing::Interrupted,
+        SessionStatus::DeviceError => Standing::DeviceError,
+        SessionStatus::InProgress if super::store::is_locked(dir) => Standing::Running,
+        SessionStatus::InProgress => Standing::Crashed,
+    };
+    if standing == Standing::Crashed {
+        for q in &mut log.questions {
+            for t in q.takes.iter_mut().filter(|t| t.ended_by.is_none()) {
+                if let Some(d) = wav_seconds(&dir.join(&t.file)) {
+                    t.duration_s = d;
+                }
+            }
+        }
+    }
+    Ok(Session {
+        dir: dir.to_path_buf(),
+        log,
+        standing,
+    })
+}
+
+/// Reads and upgrades `dir/session.json`.
+pub fn read_log(dir: &Path) -> Result<SessionLog, RecordError> {
+    let path = dir.join(LOG_FILE);
+    let meta = match std::fs::symlink_metadata(&path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(RecordError::NoLog {
+                dir: dir.to_path_buf(),
+            })
+        }
+        Err(source) => return Err(RecordError::Io { path, source }),
+    };
+    let damaged = |reason: String| RecordError::Damaged {
+        path: path.clone(),
+        reason,
+    };
+    if !meta.is_file() {
+        return Err(damaged("it is not a regular file".into()));
+    }
+    if meta.len() > MAX_LOG_BYTES {
+        return Err(damaged(format!(
+            "{} bytes is too large for a log",
+            meta.len()
+        )));
+    }
+    let mut text = String::new();
+    std::fs::File::open(&path)
+        .and_then(|f| f.take(MAX_LOG_BYTES).read_to_string(&mut text))
+        .map_err(|source| match source.kind() {
+            std::io::ErrorKind::InvalidData => damaged("it is not text".into()),
+            _ => RecordError::Io {
+                path: path.clone(),
+                source,
+            },
+        })?;
+    parse_log(&text).map_err(|e| match e {
+        ParseError::Newer(found) => RecordError::Newer {
+            path: path.clone(),
+            found,
+        },
+        ParseError::Invalid(reason) => damaged(reason),
+    })
+}
+
+enum ParseError {
+    Newer(u64),
+    Invalid(String),
+}
+
+/// Parses a log of any known format into the current one.
+fn parse_log(text: &str) -> Result<SessionLog, ParseError> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| ParseError::Invalid(e.to_string()))?;
+    let version = value
+        .get("version")
+        .and_then(serde_json::Value::as_u64)
+        .ok_or_else(|| ParseError::Invalid("it has no format version".into()))?;
+    let invalid = |e: serde_json::Error| ParseError::Invalid(e.to_string());
+    match version {
+        1 => serde_json::from_value::<super::v1::V1Log>(value)
+            .map(super::v1::V1Log::upgrade)
+            .map_err(invalid),
+        2 => serde_json::from_value::<SessionLog>(value).map_err(invalid),
+        v if v > u64::from(LOG_VERSION) => Err(ParseError::Newer(v)),
+        v => Err(ParseError::Invalid(format!("unknown format version {v}"))),
+    }
+}
+
+/// Seconds of audio a 16-bit PCM WAV written by voicemock holds, from its size: after a
+/// crash the header may lag the data by up to one flush interval.
+fn wav_seconds(path: &Path) -> Option<f64> {
+    let reader = hound::WavReader::open(path).ok()?;
+    let spec = reader.spec();
+    let block = u64::from(spec.channels) * u64::from(spec.bits_per_sample / 8);
+    let from_header = f64::from(reader.duration()) / f64::from(spec.sample_rate);
+    let len = std::fs::metadata(path).ok()?.len();
+    // voicemock's writer puts the data right after a 44-byte header.
+    let from_size = if block > 0 && len > 44 {
+        ((len - 44) / block) as f64 / f64::from(spec.sample_rate)
+    } else {
+        0.0
+    };
+    Some(from_header.max(from_size))
+}
+
+/// Finds a session: `None` or "latest" is the newest readable one; otherwise a path to a
+/// session folder, a folder name in `recordings`, or a unique prefix of one.
+pub fn resolve(recordings: &Path, wanted: Option<&str>) -> Result<Session, RecordError> {
+    let wanted = wanted.unwrap_or("latest");
+    if wanted == "latest" {
+        return sessions(recordings)
+            .next()
+            .ok_or_else(|| RecordError::Empty {
+                dir: recordings.to_path_buf(),
+            });
+    }
+    let as_path = Path::new(wanted);
+    if as_path.join(LOG_FILE).symlink_metadata().is_ok() {
+        return load(as_path);
+    }
+    let exact = recordings.join(wanted);
+    if !wanted.contains(['/', '\\']) && exact.join(LOG_FILE).symlink_metadata().is_ok() {
+        return load(&exact);
+    }
+    let listing = list(recordings);
+    let matches: Vec<&Entry> = listing
+        .iter()
+        .filter(|e| e.name().starts_with(wanted))
+        .collect();
+    match matches.as_slice() {
+        [one] => load(&one.dir),
+        [] => Err(RecordError::NotFound {
+            wanted: wanted.to_string(),
+            dir: recordings.to_path_buf(),
+            recent: listing.iter().take(3).map(Entry::name).collect(),
+        }),
+        many => Err(RecordError::Ambiguous {
+            wanted: wanted.to_string(),
+            matches: many.iter().map(|e| e.name()).collect(),
+        }),
+    }
+}
+
+/// The speaker's usual pace: the median estimated words per minute over the analysed takes
+/// of the sessions in `recordings` other than `except_session`. Needs three takes before it
+/// says anything.
+pub fn usual_wpm(recordings: &Path, except_session: &str) -> Option<f64> {
+    let rates: Vec<f64> = sessions(recordings)
+        .filter(|s| s.log.id != except_session)
+        .flat_map(|s| {
+            s.log
+                .takes()
+                .filter_map(|(_, t)| t.analysis.as_ref().map(|a| a.est_wpm))
+                .filter(|w| *w > 0.0)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if rates.len() < 3 {
+        return None;
+    }
+    median(&rates)
+}
+
+/// The middle value (the mean of the two middle ones for an even count).
+pub fn median(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut values = values.to_vec();
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    Some(if values.len().is_multiple_of(2) {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    })
+}

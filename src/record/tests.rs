@@ -1,0 +1,301 @@
+//! The record's reader against real files: both formats, every way a folder can be wrong,
+//! and a running session told from a crashed one.
+
+use std::path::{Path, PathBuf};
+
+use super::reader::{list, load, read_log, resolve, RecordError, Standing};
+use super::store::{save_log, SessionLock};
+use super::*;
+
+/// A scratch folder, removed when the test passes.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("voicemock-record-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+const FORMAT1: &str = include_str!("../../tests/fixtures/format1/session.json");
+const FORMAT2: &str = include_str!("../../tests/fixtures/format2/session.json");
+
+fn session_with(root: &Path, name: &str, log_text: &str) -> PathBuf {
+    let dir = root.join(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(LOG_FILE), log_text).unwrap();
+    dir
+}
+
+/// The format-2 fixture with its id, start and status replaced.
+fn log_text(id: &str, started_at: &str, status: &str) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(FORMAT2).unwrap();
+    v["id"] = id.into();
+    v["started_at"] = started_at.into();
+    v["status"] = status.into();
+    v.to_string()
+}
+
+#[test]
+fn a_format_1_log_is_read_and_upgraded() {
+    let root = Scratch::new("v1");
+    let dir = session_with(&root.0, "old", FORMAT1);
+    let s = load(&dir).unwrap();
+    assert_eq!(s.log.version, LOG_VERSION);
+    assert_eq!(s.standing, Standing::Completed);
+    assert_eq!(s.log.questions.len(), 2);
+    let (q, t) = s.log.takes().next().unwrap();
+    assert_eq!(q.id, "why-netflix");
+    // Format 1 had no per-take limit: the question's stands in, and the take is placed on
+    // the session clock from its wall-clock stamp.
+    assert_eq!(t.limit_s, q.limit_s);
+    assert!(
+        t.started_at_s >= 0.0 && t.started_at_s < 1.0,
+        "{}",
+        t.started_at_s
+    );
+    assert_eq!(t.ended_by, Some(TakeEnd::Limit));
+    assert_eq!(t.level, Level::Good);
+    assert!(t.take_rms_dbfs < -1.0);
+    // The speech-only level was called `rms_dbfs` in format 1's analysis.
+    assert!(t.analysis.as_ref().unwrap().speech_rms_dbfs.is_some());
+    assert_eq!(s.log.answered_of_asked(), (2, 2));
+    // Saved again, it is a format-2 log (times to the millisecond) that reads back stably.
+    save_log(&dir, &s.log).unwrap();
+    let back = read_log(&dir).unwrap();
+    assert!(std::fs::read_to_string(dir.join(LOG_FILE))
+        .unwrap()
+        .contains("\"version\": 2"));
+    assert_eq!(back.questions[1].takes[0].duration_s, 1.973);
+    save_log(&dir, &back).unwrap();
+    assert_eq!(read_log(&dir).unwrap(), back);
+}
+
+#[test]
+fn a_format_2_log_reads_back_with_its_timeline_and_snapshot() {
+    let root = Scratch::new("v2");
+    let dir = session_with(&root.0, "new", FORMAT2);
+    let s = load(&dir).unwrap();
+    assert_eq!(s.standing, Standing::Completed);
+    let q = &s.log.questions[0];
+    assert!(!q.notes.is_empty(), "the pack's notes are kept in the log");
+    assert!(!s.log.checklist.is_empty());
+    assert!(s.log.pack.sha256.as_deref().is_some_and(|h| h.len() == 64));
+    assert_eq!(q.asked_at_s.len(), 1);
+    let t = &q.takes[0];
+    assert!(t.started_at_s >= q.asked_at_s[0]);
+    assert!(t.ended_at_s.unwrap() > t.started_at_s);
+    // Times are written to the millisecond.
+    let text = std::fs::read_to_string(dir.join(LOG_FILE)).unwrap();
+    save_log(&dir, &s.log).unwrap();
+    let again = std::fs::read_to_string(dir.join(LOG_FILE)).unwrap();
+    assert_eq!(
+        text.trim(),
+        again.trim(),
+        "a saved log reads and writes back unchanged"
+    );
+}
+
+#[test]
+fn times_are_rounded_to_the_millisecond_when_written() {
+    let root = Scratch::new("ms");
+    let dir = session_with(&root.0, "s", FORMAT2);
+    let mut log = read_log(&dir).unwrap();
+    log.questions[0].takes[0].started_at_s = 1.234_567_89;
+    log.questions[0].asked_at_s[0] = 0.000_4;
+    save_log(&dir, &log).unwrap();
+    let text = std::fs::read_to_string(dir.join(LOG_FILE)).unwrap();
+    assert!(text.contains("\"started_at_s\": 1.235"), "{text}");
+    assert!(!text.contains("1.2345"));
+}
+
+#[test]
+fn every_broken_folder_has_its_own_error() {
+    let root = Scratch::new("broken");
+    let none = root.0.join("none");
+    std::fs::create_dir_all(&none).unwrap();
+    assert!(matches!(load(&none), Err(RecordError::NoLog { .. })));
+
+    let garbage = session_with(&root.0, "garbage", "{\"version\": 2, \"id\": ");
+    let err = load(&garbage).unwrap_err();
+    assert!(matches!(err, RecordError::Damaged { .. }), "{err}");
+    assert!(err.to_string().contains("damaged"), "{err}");
+
+    let newer = session_with(&root.0, "newer", "{\"version\": 9}");
+    let err = load(&newer).unwrap_err();
+    assert!(matches!(err, RecordError::Newer { found: 9, .. }), "{err}");
+    assert!(err.to_string().contains("update voicemock"), "{err}");
+
+    let binary = root.0.join("binary");
+    std::fs::create_dir_all(&binary).unwrap();
+    std::fs::write(binary.join(LOG_FILE), [0xff, 0xfe, 0x00, 0x81]).unwrap();
+    assert!(matches!(load(&binary), Err(RecordError::Damaged { .. })));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_log_that_is_a_fifo_or_a_device_is_never_waited_on() {
+    let root = Scratch::new("special");
+    let fifo = root.0.join("fifo");
+    std::fs::create_dir_all(&fifo).unwrap();
+    let path = std::ffi::CString::new(fifo.join(LOG_FILE).to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(path.as_ptr(), 0o600) }, 0);
+    let err = load(&fifo).unwrap_err();
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+
+    let zero = root.0.join("zero");
+    std::fs::create_dir_all(&zero).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", zero.join(LOG_FILE)).unwrap();
+    assert!(matches!(load(&zero), Err(RecordError::Damaged { .. })));
+    // Both are listed, as damaged.
+    assert_eq!(
+        list(&root.0).iter().filter(|e| e.result.is_err()).count(),
+        2
+    );
+}
+
+#[test]
+fn a_log_left_in_progress_is_running_while_locked_and_crashed_after() {
+    let root = Scratch::new("lock");
+    let dir = session_with(
+        &root.0,
+        "s",
+        &log_text("s", "2026-11-26T10:00:00.000+00:00", "in_progress"),
+    );
+    assert_eq!(load(&dir).unwrap().standing, Standing::Crashed);
+    let lock = SessionLock::acquire(&dir).unwrap();
+    assert_eq!(load(&dir).unwrap().standing, Standing::Running);
+    assert!(
+        SessionLock::acquire(&dir).is_err(),
+        "one session per folder at a time"
+    );
+    lock.release();
+    assert_eq!(load(&dir).unwrap().standing, Standing::Crashed);
+}
+
+#[test]
+fn a_crashed_take_gets_its_duration_from_its_wav() {
+    let root = Scratch::new("crashed-take");
+    let mut v: serde_json::Value = serde_json::from_str(&log_text(
+        "s",
+        "2026-11-26T10:00:00.000+00:00",
+        "in_progress",
+    ))
+    .unwrap();
+    let take = &mut v["questions"][0]["takes"][0];
+    take["ended_by"] = serde_json::Value::Null;
+    take["ended_at_s"] = serde_json::Value::Null;
+    take["duration_s"] = 0.0.into();
+    let file = take["file"].as_str().unwrap().to_string();
+    let dir = session_with(&root.0, "s", &v.to_string());
+    // 1.5 s of 8 kHz audio whose header was last flushed at 1 s, as a crash leaves it.
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 8000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let wav = dir.join(&file);
+    let mut w = hound::WavWriter::create(&wav, spec).unwrap();
+    for _ in 0..12_000 {
+        w.write_sample(100i16).unwrap();
+    }
+    w.finalize().unwrap();
+    let mut bytes = std::fs::read(&wav).unwrap();
+    let data = 8000u32 * 2;
+    bytes[4..8].copy_from_slice(&(36 + data).to_le_bytes());
+    bytes[40..44].copy_from_slice(&data.to_le_bytes());
+    std::fs::write(&wav, bytes).unwrap();
+    let s = load(&dir).unwrap();
+    assert_eq!(s.standing, Standing::Crashed);
+    let t = &s.log.questions[0].takes[0];
+    assert!((t.duration_s - 1.5).abs() < 0.01, "{}", t.duration_s);
+}
+
+#[test]
+fn a_listing_is_newest_first_and_leaves_other_folders_out() {
+    let root = Scratch::new("list");
+    session_with(
+        &root.0,
+        "b",
+        &log_text("b", "2026-11-26T10:00:00.000+00:00", "completed"),
+    );
+    session_with(
+        &root.0,
+        "a",
+        &log_text("a", "2026-11-26T11:00:00.000+00:00", "quit"),
+    );
+    session_with(&root.0, "c", "not json");
+    std::fs::create_dir_all(root.0.join("holiday-photos")).unwrap();
+    std::fs::write(root.0.join("stray.wav"), b"x").unwrap();
+    let entries = list(&root.0);
+    let names: Vec<String> = entries.iter().map(|e| e.name()).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(!names.contains(&"holiday-photos".to_string()));
+    let loaded: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e.result.as_ref().ok())
+        .map(|s| s.log.id.as_str())
+        .collect();
+    assert_eq!(loaded, ["a", "b"]);
+    assert!(list(&root.0.join("missing")).is_empty());
+}
+
+#[test]
+fn a_session_is_found_by_latest_name_prefix_or_path() {
+    let root = Scratch::new("resolve");
+    let first = session_with(
+        &root.0,
+        "2026-11-20_090000-netflix-pm",
+        &log_text(
+            "2026-11-20_090000-netflix-pm",
+            "2026-11-20T09:00:00.000+00:00",
+            "completed",
+        ),
+    );
+    session_with(
+        &root.0,
+        "2026-11-21_090000-netflix-pm",
+        &log_text(
+            "2026-11-21_090000-netflix-pm",
+            "2026-11-21T09:00:00.000+00:00",
+            "completed",
+        ),
+    );
+    let latest = resolve(&root.0, None).unwrap();
+    assert_eq!(latest.log.id, "2026-11-21_090000-netflix-pm");
+    assert_eq!(
+        resolve(&root.0, Some("latest")).unwrap().log.id,
+        latest.log.id
+    );
+    assert_eq!(resolve(&root.0, Some("2026-11-20")).unwrap().dir, first);
+    assert_eq!(
+        resolve(&root.0, Some(first.to_str().unwrap())).unwrap().dir,
+        first
+    );
+    let err = resolve(&root.0, Some("2026-11-2")).unwrap_err();
+    assert!(matches!(err, RecordError::Ambiguous { .. }), "{err}");
+    let err = resolve(&root.0, Some("2025")).unwrap_err();
+    assert!(
+        err.to_string().contains("2026-11-21_090000-netflix-pm"),
+        "{err}"
+    );
+    let empty = root.0.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    assert!(matches!(
+        resolve(&empty, None),
+        Err(RecordError::Empty { .. })
+    ));
+}
