@@ -109,6 +109,10 @@ pub struct RunArgs {
     /// Grace after the limit to finish a sentence, in seconds (shown as +MM:SS).
     #[arg(long, value_name = "SECS", default_value_t = 0.0)]
     pub overtime: f64,
+    /// After each answer, wait so you can listen back to it (l) and record it again (r);
+    /// the session goes on by itself after SECS (default 20) or at Enter.
+    #[arg(long, value_name = "SECS", num_args = 0..=1, default_missing_value = "20")]
+    pub listen: Option<f64>,
     /// Folder the session folder is created in.
     #[arg(long, value_name = "DIR", default_value = "recordings")]
     pub recordings: PathBuf,

@@ -49,6 +49,11 @@ impl PhaseBar {
         PhaseBar { bar }
     }
 
+    /// The phase's full length, as given to [`PhaseBar::new`] (to a tenth of a second).
+    pub fn length_s(&self) -> f64 {
+        self.bar.length().unwrap_or(0) as f64 / 10.0
+    }
+
     pub fn update(&self, elapsed_s: f64, message: String) {
         self.bar
             .set_position((elapsed_s * 10.0).round().max(0.0) as u64);

@@ -87,7 +87,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             seed: args.shuffle.then_some(seed),
             voice: args.voice.clone(),
             speech_rate: args.speech_rate,
-            listen: false,
+            listen: args.listen.is_some(),
         },
         input_device: mic.name(),
         speech,
@@ -109,13 +109,17 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         usual_wpm: record::reader::usual_wpm(&args.recordings, &id),
         dir: dir.clone(),
         log,
-        machine: Machine::new(steps, args.overtime),
+        machine: match args.listen {
+            Some(seconds) => Machine::new(steps, args.overtime).with_review(seconds),
+            None => Machine::new(steps, args.overtime),
+        },
     };
     let signals = signals::Signals::install().context("installing the Ctrl-C handler")?;
     let (controls, terminal) = input::spawn_controls();
     let devices = Devices {
         mic: &mut mic,
         speaker: speaker.as_mut().map(|s| s as &mut dyn Speaker),
+        listener: None,
     };
     let ending = runner::run(
         plan,
@@ -190,6 +194,12 @@ fn check_numbers(args: &RunArgs) -> anyhow::Result<()> {
         .is_some_and(|r| !(r.is_finite() && (0.5..=2.0).contains(&r)))
     {
         return Err(bad("--speech-rate", "between 0.5 and 2.0"));
+    }
+    if args
+        .listen
+        .is_some_and(|t| !(t.is_finite() && (0.0..=3600.0).contains(&t)))
+    {
+        return Err(bad("--listen", "between 0 and 3600 seconds"));
     }
     if args.count == Some(0) {
         return Err(bad("--count", "at least 1"));

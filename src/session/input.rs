@@ -2,7 +2,7 @@
 //!
 //! On a terminal, input is switched to key-at-a-time without echo (Ctrl-C still signals)
 //! and restored when the guard drops. Otherwise each line is a command: an empty line is
-//! Enter, `s` skip, `r` repeat, `q` quit. End of input is not a command: the session goes on
+//! Enter, `s` skip, `r` repeat, `q` quit, `l` listen back. End of input is not a command: the session goes on
 //! under its timers, so `voicemock run </dev/null` runs unattended.
 
 use std::io::{BufRead, IsTerminal, Read};
@@ -16,6 +16,7 @@ fn parse_key(byte: u8) -> Option<Control> {
         b's' | b'S' => Some(Control::Skip),
         b'r' | b'R' => Some(Control::Repeat),
         b'q' | b'Q' => Some(Control::Quit),
+        b'l' | b'L' => Some(Control::Listen),
         _ => None,
     }
 }
@@ -27,6 +28,7 @@ pub fn parse_line(line: &str) -> Option<Control> {
         "s" | "skip" => Some(Control::Skip),
         "r" | "repeat" => Some(Control::Repeat),
         "q" | "quit" => Some(Control::Quit),
+        "l" | "listen" => Some(Control::Listen),
         _ => None,
     }
 }

@@ -27,6 +27,8 @@ pub enum Control {
     Skip,
     Repeat,
     Quit,
+    /// Play the take just recorded (only while reviewing it).
+    Listen,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +47,8 @@ pub enum Event {
     Signal(Signal),
     /// The microphone failed during an answer.
     DeviceFailed,
+    /// The take being listened back to has played to its end (or could not be played).
+    PlaybackEnded,
 }
 
 /// How a take ended.
@@ -89,6 +93,13 @@ pub enum Action {
         ended_by: EndedBy,
         overtime_s: f64,
     },
+    /// Take `take` of question `q` was kept; the candidate may listen to it and choose to
+    /// record again before going on, which happens by itself after `seconds`.
+    Review { q: usize, take: u32, seconds: f64 },
+    /// Play take `take` of question `q`; report `PlaybackEnded` when it is over.
+    Play { q: usize, take: u32 },
+    /// Stop playing at once.
+    StopPlaying,
     /// Question `q` is finished with: `think_used_s` of think time (over all its tries).
     QuestionDone {
         q: usize,
@@ -140,6 +151,13 @@ pub enum View {
         remaining_s: f64,
         light: Light,
     },
+    Reviewing {
+        q: usize,
+        take: u32,
+        playing: bool,
+        /// Seconds before the session goes on by itself (frozen while playing).
+        remaining_s: f64,
+    },
     Done,
 }
 
@@ -155,6 +173,12 @@ enum Phase {
         since: f64,
         take: u32,
     },
+    /// Listening back: the countdown to going on runs from `since` while nothing plays.
+    Reviewing {
+        since: f64,
+        take: u32,
+        playing: bool,
+    },
     Done,
 }
 
@@ -167,6 +191,8 @@ pub struct Machine {
     /// Takes started for the current question.
     takes: u32,
     think_used_s: f64,
+    /// Seconds to review each kept take before going on; `None`: no review.
+    review_s: Option<f64>,
 }
 
 impl Machine {
@@ -179,7 +205,15 @@ impl Machine {
             phase: Phase::Start,
             takes: 0,
             think_used_s: 0.0,
+            review_s: None,
         }
+    }
+
+    /// After each answer that ends by Enter or at the limit, wait up to `seconds` so the
+    /// candidate can listen back and choose to record again; then go on by itself.
+    pub fn with_review(mut self, seconds: f64) -> Machine {
+        self.review_s = Some(seconds.max(0.0));
+        self
     }
 
     pub fn steps(&self) -> &[Step] {
@@ -224,6 +258,20 @@ impl Machine {
                     light: light_at(step, now - since),
                 }
             }
+            Phase::Reviewing {
+                since,
+                take,
+                playing,
+            } => View::Reviewing {
+                q: self.q,
+                take,
+                playing,
+                remaining_s: if playing {
+                    self.review_s.unwrap_or(0.0)
+                } else {
+                    (self.review_s.unwrap_or(0.0) - (now - since)).max(0.0)
+                },
+            },
             Phase::Done => View::Done,
         }
     }
@@ -305,11 +353,11 @@ impl Machine {
                 match event {
                     Event::Tick if elapsed >= step.limit_s + self.overtime_s => {
                         out.push(stop(EndedBy::Limit, self.overtime_s));
-                        self.next_question(false, &mut out);
+                        self.kept(now, take, &mut out);
                     }
                     Event::Control(Control::Enter) => {
                         out.push(stop(EndedBy::Enter, overtime));
-                        self.next_question(false, &mut out);
+                        self.kept(now, take, &mut out);
                     }
                     Event::Control(Control::Skip) => {
                         out.push(stop(EndedBy::Skip, overtime));
@@ -337,8 +385,84 @@ impl Machine {
                     _ => {}
                 }
             }
+
+            (
+                Phase::Reviewing {
+                    since,
+                    take,
+                    playing,
+                },
+                event,
+            ) => {
+                let stop_playing = |out: &mut Vec<Action>| {
+                    if playing {
+                        out.push(Action::StopPlaying);
+                    }
+                };
+                match event {
+                    Event::Tick if !playing && now - since >= self.review_s.unwrap_or(0.0) => {
+                        self.next_question(false, &mut out);
+                    }
+                    Event::PlaybackEnded if playing => {
+                        self.phase = Phase::Reviewing {
+                            since: now,
+                            take,
+                            playing: false,
+                        };
+                    }
+                    Event::Control(Control::Listen) => {
+                        // Again from the start, if it was already playing.
+                        stop_playing(&mut out);
+                        self.phase = Phase::Reviewing {
+                            since,
+                            take,
+                            playing: true,
+                        };
+                        out.push(Action::Play { q: self.q, take });
+                    }
+                    Event::Control(Control::Enter | Control::Skip) => {
+                        stop_playing(&mut out);
+                        self.next_question(false, &mut out);
+                    }
+                    Event::Control(Control::Repeat) => {
+                        // Record again: think time again, then a new take.
+                        stop_playing(&mut out);
+                        self.begin_thinking(now, &mut out);
+                    }
+                    Event::Control(Control::Quit) => {
+                        stop_playing(&mut out);
+                        self.finish_question(false, &mut out);
+                        self.finish(&mut out, Status::Quit);
+                    }
+                    Event::Signal(sig) => {
+                        stop_playing(&mut out);
+                        self.finish_question(false, &mut out);
+                        self.finish(&mut out, signal_status(sig));
+                    }
+                    _ => {}
+                }
+            }
         }
         out
+    }
+
+    /// A take ended normally and is kept: review it if asked to, else go on.
+    fn kept(&mut self, now: f64, take: u32, out: &mut Vec<Action>) {
+        match self.review_s {
+            Some(seconds) => {
+                self.phase = Phase::Reviewing {
+                    since: now,
+                    take,
+                    playing: false,
+                };
+                out.push(Action::Review {
+                    q: self.q,
+                    take,
+                    seconds,
+                });
+            }
+            None => self.next_question(false, out),
+        }
     }
 
     fn ask(&mut self, out: &mut Vec<Action>) {
@@ -742,6 +866,128 @@ mod tests {
                 elapsed_s: 5.0,
                 remaining_s: 10.0
             }
+        );
+    }
+
+    #[test]
+    fn review_lets_the_candidate_listen_and_record_again_then_goes_on_by_itself() {
+        let mut m = Machine::new(vec![step(0.0, 10.0), step(0.0, 10.0)], 0.0).with_review(5.0);
+        let actions = drive(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (1.0, SpeechEnded),
+                (11.0, Tick),
+                // Listening freezes the countdown: 20 s of playback, then 4.9 s more.
+                (12.0, Event::Control(Control::Listen)),
+                (30.0, Tick),
+                (32.0, Event::PlaybackEnded),
+                (36.9, Tick),
+                (37.0, Event::Control(Control::Repeat)),
+                (40.0, Event::Control(Control::Enter)),
+                (41.0, Tick),
+                (45.9, Tick),
+                (46.0, Tick),
+            ],
+        );
+        assert_eq!(
+            actions,
+            vec![
+                Ask { q: 0 },
+                StartRecording { q: 0, take: 1 },
+                stop(0, 1, EndedBy::Limit, 0.0),
+                Review {
+                    q: 0,
+                    take: 1,
+                    seconds: 5.0
+                },
+                Play { q: 0, take: 1 },
+                // Recording again starts a new take without asking the question again.
+                StartRecording { q: 0, take: 2 },
+                stop(0, 2, EndedBy::Enter, 0.0),
+                Review {
+                    q: 0,
+                    take: 2,
+                    seconds: 5.0
+                },
+                done(0, 0.0, false),
+                Ask { q: 1 },
+            ]
+        );
+        assert_eq!(
+            m.view(43.0),
+            View::Asking { q: 1 },
+            "the next question is being asked"
+        );
+    }
+
+    #[test]
+    fn review_stops_playback_on_every_way_out() {
+        for (control, last) in [
+            (Control::Enter, Ask { q: 1 }),
+            (
+                Control::Quit,
+                Finish {
+                    status: Status::Quit,
+                },
+            ),
+        ] {
+            let mut m = Machine::new(vec![step(0.0, 10.0), step(0.0, 10.0)], 0.0).with_review(5.0);
+            let actions = drive(
+                &mut m,
+                &[
+                    (0.0, Tick),
+                    (1.0, SpeechEnded),
+                    (2.0, Event::Control(Control::Enter)),
+                    (3.0, Event::Control(Control::Listen)),
+                    (4.0, Event::Control(control)),
+                ],
+            );
+            let tail = &actions[actions.len() - 3..];
+            assert_eq!(tail[0], StopPlaying, "{control:?}: {actions:?}");
+            assert_eq!(tail[2], last, "{control:?}: {actions:?}");
+        }
+        // A signal while listening ends the session as interrupted, playback stopped.
+        let mut m = Machine::new(vec![step(0.0, 10.0)], 0.0).with_review(5.0);
+        let actions = drive(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (1.0, SpeechEnded),
+                (2.0, Event::Control(Control::Enter)),
+                (3.0, Event::Control(Control::Listen)),
+                (4.0, Event::Signal(Signal::Interrupt)),
+            ],
+        );
+        assert!(actions.contains(&StopPlaying));
+        assert_eq!(
+            actions.last(),
+            Some(&Finish {
+                status: Status::Interrupted
+            })
+        );
+    }
+
+    #[test]
+    fn without_review_and_after_skip_or_repeat_there_is_nothing_to_review() {
+        let mut m = Machine::new(vec![step(0.0, 10.0), step(0.0, 10.0)], 0.0).with_review(5.0);
+        let actions = drive(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (1.0, SpeechEnded),
+                (2.0, Event::Control(Control::Skip)),
+            ],
+        );
+        assert!(!actions.iter().any(|a| matches!(a, Review { .. })));
+        let mut m = Machine::new(vec![step(0.0, 10.0)], 0.0);
+        let actions = drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded), (11.0, Tick)]);
+        assert!(!actions.iter().any(|a| matches!(a, Review { .. })));
+        assert_eq!(
+            actions.last(),
+            Some(&Finish {
+                status: Status::Completed
+            })
         );
     }
 

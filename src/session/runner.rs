@@ -51,9 +51,22 @@ pub struct Plan {
     pub usual_wpm: Option<f64>,
 }
 
+/// What the runner needs of a speaker to play a take back: start it, learn when it is over,
+/// and stop it by dropping the handle.
+pub trait Listener {
+    fn play(&mut self, path: &Path) -> anyhow::Result<Box<dyn Playing>>;
+}
+
+/// A take being played back; dropping it stops playback.
+pub trait Playing {
+    fn is_finished(&self) -> bool;
+}
+
 pub struct Devices<'a> {
     pub mic: &'a mut dyn Microphone,
     pub speaker: Option<&'a mut dyn Speaker>,
+    /// Plays takes back during review; `None` if there is no output device.
+    pub listener: Option<&'a mut dyn Listener>,
 }
 
 /// How the session ended, for the exit code.
@@ -72,6 +85,7 @@ struct Runner<'a> {
     plan: Plan,
     devices: Devices<'a>,
     take: Option<Take>,
+    playing: Option<Box<dyn Playing>>,
     bar: Option<PhaseBar>,
     speech_deadline: Option<f64>,
     /// The question being read aloud, until its reading ends.
@@ -95,6 +109,7 @@ pub fn run(
         plan,
         devices,
         take: None,
+        playing: None,
         bar: None,
         speech_deadline: None,
         reading: None,
@@ -120,6 +135,12 @@ pub fn run(
         }
         if r.plan.machine.is_asking() && r.speech_finished(now) {
             if let Some(status) = r.feed(now, Event::SpeechEnded)? {
+                break status;
+            }
+        }
+        if r.playing.as_ref().is_some_and(|p| p.is_finished()) {
+            r.playing = None;
+            if let Some(status) = r.feed(now, Event::PlaybackEnded)? {
                 break status;
             }
         }
@@ -230,6 +251,21 @@ impl Runner<'_> {
                 ended_by,
                 overtime_s,
             } => self.stop_recording(q, ended_by, overtime_s, now)?,
+            Action::Review { q, take, seconds } => {
+                self.end_bar();
+                println!(
+                    "  Take {take} kept. l: listen back, r: record again, Enter: next question \
+                     (going on by itself in {})",
+                    mmss(seconds)
+                );
+                debug_assert!(self.plan.log.questions[q]
+                    .takes
+                    .iter()
+                    .any(|t| t.take == take));
+                self.bar = Some(PhaseBar::new(seconds, "reviewing"));
+            }
+            Action::Play { q, take } => self.play(q, take, now)?,
+            Action::StopPlaying => self.playing = None,
             Action::QuestionDone {
                 q,
                 think_used_s,
@@ -383,6 +419,38 @@ impl Runner<'_> {
         self.save()
     }
 
+    /// Plays take `take` of question `q` back. If it cannot be played, says why and lets the
+    /// machine go on as if it had played.
+    fn play(&mut self, q: usize, take: u32, now: f64) -> anyhow::Result<()> {
+        let takes = &self.plan.log.questions[q].takes;
+        let Some(index) = takes.iter().position(|t| t.take == take) else {
+            return Ok(());
+        };
+        let path = self.plan.dir.join(&takes[index].file);
+        let duration_s = takes[index].duration_s;
+        let started = match self.devices.listener.as_deref_mut() {
+            Some(listener) => listener.play(&path),
+            None => Err(anyhow::anyhow!("there is no speaker to play it on")),
+        };
+        match started {
+            Ok(playing) => {
+                self.say(&format!(
+                    "  Playing take {take} ({}): l: from the start, r: record again, \
+                     Enter: next question",
+                    mmss(duration_s)
+                ));
+                self.playing = Some(playing);
+                self.plan.log.questions[q].takes[index].listened = true;
+                self.save()
+            }
+            Err(e) => {
+                self.say(&format!("  cannot play the take back: {e:#}"));
+                // Reviewing goes on as if it had played; that never ends the session.
+                self.feed(now, Event::PlaybackEnded).map(|_| ())
+            }
+        }
+    }
+
     /// Question `q` as the log should show it once the machine is done with it.
     fn question_done(&mut self, q: usize, think_used_s: f64, skipped: bool) {
         let question = &mut self.plan.log.questions[q];
@@ -436,6 +504,19 @@ impl Runner<'_> {
                         self.say(&format!("  [{}] {what}", mmss(elapsed_s)));
                     }
                 }
+            }
+            View::Reviewing {
+                playing,
+                remaining_s,
+                ..
+            } => {
+                let total = bar.length_s();
+                let text = if playing {
+                    "listening back".to_string()
+                } else {
+                    format!("{} to go on", mmss(remaining_s))
+                };
+                bar.update(total - remaining_s, text);
             }
             View::Asking { .. } | View::Done => {}
         }
@@ -647,6 +728,37 @@ mod tests {
         said: Rc<RefCell<Vec<String>>>,
         speaker: FakeSpeaker,
         mic: FakeMic,
+        listener: FakeListener,
+        review_s: Option<f64>,
+    }
+
+    /// "Plays" a file for `seconds` of clock time; remembers what it played.
+    struct FakeListener {
+        now: Now,
+        seconds: f64,
+        played: Rc<RefCell<Vec<PathBuf>>>,
+    }
+
+    struct FakePlaying {
+        now: Now,
+        until: f64,
+    }
+
+    impl Listener for FakeListener {
+        fn play(&mut self, path: &Path) -> anyhow::Result<Box<dyn Playing>> {
+            assert!(path.exists(), "playing a take that is not on disk");
+            self.played.borrow_mut().push(path.to_path_buf());
+            Ok(Box::new(FakePlaying {
+                now: Rc::clone(&self.now),
+                until: self.now.get() + self.seconds,
+            }))
+        }
+    }
+
+    impl Playing for FakePlaying {
+        fn is_finished(&self) -> bool {
+            self.now.get() >= self.until
+        }
     }
 
     impl Drop for Setup {
@@ -678,12 +790,19 @@ mod tests {
             fail: broken_mic,
             fails_after: None,
         };
+        let listener = FakeListener {
+            now: Rc::clone(&now),
+            seconds: 4.0,
+            played: Rc::new(RefCell::new(Vec::new())),
+        };
         Setup {
             dir,
             now,
             said,
             speaker,
             mic,
+            listener,
+            review_s: None,
         }
     }
 
@@ -702,8 +821,12 @@ mod tests {
         let devices = Devices {
             mic: &mut s.mic,
             speaker,
+            listener: Some(&mut s.listener),
         };
-        let plan = plan(&s.dir, think_s, limit_s, questions);
+        let mut plan = plan(&s.dir, think_s, limit_s, questions);
+        if let Some(seconds) = s.review_s {
+            plan.machine = plan.machine.with_review(seconds);
+        }
         run(plan, devices, controls, signals, &clock)
     }
 
@@ -853,6 +976,49 @@ mod tests {
         assert_eq!(take.ended_by, Some(TakeEnd::DeviceError));
         assert!((take.duration_s - 1.5).abs() < 0.05, "{}", take.duration_s);
         assert!(s.dir.join(&take.file).exists());
+    }
+
+    #[test]
+    fn listening_back_plays_the_take_and_recording_again_keeps_both() {
+        let mut s = setup("review", false, false);
+        s.review_s = Some(6.0);
+        let (tx, rx) = mpsc::channel();
+        let now = Rc::clone(&s.now);
+        let sent = Cell::new(0);
+        // At 4 s: answer done; at 5 s: listen (4 s of playback); at 12 s: record again; at
+        // 15 s: done; then the review of take 2 runs out and the session goes on alone.
+        let signals = move || {
+            let t = now.get();
+            let script = [
+                (4.0, Control::Enter),
+                (5.0, Control::Listen),
+                (12.0, Control::Repeat),
+                (15.0, Control::Enter),
+            ];
+            if let Some(&(_, c)) = script.get(sent.get()).filter(|(at, _)| t >= *at) {
+                sent.set(sent.get() + 1);
+                tx.send(c).unwrap();
+            }
+            None
+        };
+        let ending = drive(&mut s, 0.0, 10.0, 1, &rx, &signals, false).unwrap();
+        assert_eq!(ending.status, Status::Completed);
+        let log = read_log(&s.dir).unwrap();
+        let q = &log.questions[0];
+        assert_eq!(q.takes.len(), 2);
+        assert_eq!(q.outcome, Outcome::Answered);
+        assert!(q.takes[0].listened && !q.takes[1].listened, "{q:?}");
+        assert_eq!(q.takes[0].ended_by, Some(TakeEnd::Enter));
+        let played = s.listener.played.borrow();
+        assert_eq!(played.as_slice(), [s.dir.join(&q.takes[0].file)]);
+        // Take 2 began when `r` was pressed (no think time here), and the session ended when
+        // its 6 s review ran out.
+        assert!(close_to(q.takes[1].started_at_s, 12.0), "{:?}", q.takes[1]);
+        assert!(
+            (log.ended_at_s.unwrap() - 21.0).abs() < 0.1,
+            "{:?}",
+            log.ended_at_s
+        );
     }
 
     #[test]
