@@ -5,6 +5,7 @@ pub mod analyze;
 pub mod check;
 pub mod devices;
 pub mod packs;
+pub mod play;
 pub mod run;
 pub mod voices;
 
@@ -22,6 +23,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Devices => devices::run(),
         Command::Voices(args) => voices::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Play(args) => play::run(&args),
     }
 }
 
