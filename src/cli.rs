@@ -31,6 +31,8 @@ pub enum Command {
     Packs,
     /// List the questions of a pack.
     Questions(QuestionsArgs),
+    /// Play a WAV file, with a bar showing where its pauses are (space, arrows, q).
+    Play(PlayArgs),
     /// Measure speaking time, pauses, response latency and pace of a recording or a session.
     Analyze(AnalyzeArgs),
     /// List recorded sessions, newest first.
@@ -157,4 +159,17 @@ pub struct AnalyzeArgs {
     /// Shortest silence counted as a pause, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 0.25)]
     pub pause_min: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct PlayArgs {
+    /// The WAV file to play (any rate and channel count; 8/16/24/32-bit or 32-bit float).
+    #[arg(value_name = "FILE.wav")]
+    pub file: PathBuf,
+    /// Start this many seconds into the file.
+    #[arg(long, value_name = "SECS", default_value_t = 0.0)]
+    pub from: f64,
+    /// Speaker to play through: a device name, or part of one (see `voicemock devices`).
+    #[arg(long, value_name = "NAME")]
+    pub output: Option<String>,
 }

@@ -8,6 +8,7 @@ pub mod audio;
 pub mod cli;
 pub mod commands;
 pub mod pack;
+pub mod playback;
 pub mod record;
 pub mod report;
 pub mod session;

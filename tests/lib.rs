@@ -6,5 +6,6 @@ mod common;
 mod analyze;
 mod check;
 mod cli;
+mod play;
 mod run;
 mod sessions;

@@ -1,4 +1,5 @@
-//! The one module that names cpal: device listing and choice, the capture stream, playback.
+//! The one module that names cpal: device listing and choice, the capture stream, and the
+//! output device the player (`audio::player`, through rodio) opens.
 //!
 //! The capture callback only converts samples to `f32` and pushes whole frames into a
 //! lock-free ring buffer; when the buffer is full it counts an overrun and drops that buffer.
@@ -6,7 +7,7 @@
 
 use std::fmt;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -14,7 +15,7 @@ use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample, StreamConfig};
 
 use super::writer::{Shared, StreamShape, Writer};
-use super::{ActiveRecording, Microphone, Player, TakeStats};
+use super::{ActiveRecording, Microphone, TakeStats};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -61,8 +62,10 @@ pub enum DeviceError {
     },
     #[error("cannot write {path}: {reason}")]
     File { path: String, reason: String },
-    #[error("cannot read {path}: {reason}")]
-    ReadWav { path: String, reason: String },
+    #[error("playing {path} failed: {reason}")]
+    PlaybackFailed { path: String, reason: String },
+    #[error(transparent)]
+    Wav(#[from] super::wav_reader::WavError),
 }
 
 fn list_or_none(names: &[String]) -> String {
@@ -491,191 +494,70 @@ impl CpalRecording {
     }
 }
 
-/// A cpal output device.
-pub struct CpalPlayer {
-    device: cpal::Device,
-    name: String,
+/// The output buffer the player asks for: periods of about 50 ms (the device double-buffers
+/// them), short enough for a quick first sound and a prompt pause, long enough not to
+/// underrun on a busy machine.
+pub(crate) fn buffer_frames(rate: u32) -> cpal::BufferSize {
+    cpal::BufferSize::Fixed((rate / 20).max(256))
 }
 
-impl CpalPlayer {
+/// An output device, found by name, for the streaming player (`audio::player`), which opens
+/// its stream through rodio on this same cpal device.
+pub struct OutputDevice {
+    pub(crate) device: cpal::Device,
+    pub name: String,
+}
+
+impl OutputDevice {
     pub fn open(wanted: Option<&str>) -> Result<Self, DeviceError> {
         let device = find_device(Direction::Output, wanted)?;
         let name = device_id(&device).unwrap_or_else(|| "output".into());
-        Ok(CpalPlayer { device, name })
+        Ok(OutputDevice { device, name })
     }
 
-    pub fn name(&self) -> &str {
-        &self.name
+    pub fn unusable(&self, reason: String) -> DeviceError {
+        DeviceError::Unusable {
+            direction: Direction::Output,
+            name: self.name.clone(),
+            reason,
+        }
     }
 
-    /// Picks an output format at the file's rate if the device takes it, so no resampling is
-    /// needed; otherwise the device default, and the samples are resampled to it.
-    fn choose_config(&self, rate: u32) -> Result<cpal::SupportedStreamConfig, String> {
-        let preferred = self
+    /// An output format for a file of `rate` and `channels`: the file's own rate (and channel
+    /// count) when the device takes it, so nothing needs converting; otherwise the device's
+    /// default, and the player resamples to it.
+    pub(crate) fn config_for(
+        &self,
+        rate: u32,
+        channels: u16,
+    ) -> Result<cpal::SupportedStreamConfig, DeviceError> {
+        let _quiet = QuietAlsa::new();
+        let usable = |c: &cpal::SupportedStreamConfigRange| {
+            matches!(c.sample_format(), SampleFormat::F32 | SampleFormat::I16)
+        };
+        let configs: Vec<_> = self
             .device
             .supported_output_configs()
-            .ok()
-            .and_then(|configs| {
-                configs
-                    .filter(|c| matches!(c.sample_format(), SampleFormat::F32 | SampleFormat::I16))
-                    .find_map(|c| c.try_with_sample_rate(rate))
-            });
-        match preferred {
+            .map(|it| it.filter(usable).collect())
+            .unwrap_or_default();
+        let same_shape = configs
+            .iter()
+            .filter(|c| c.channels() == channels)
+            .find_map(|c| c.try_with_sample_rate(rate));
+        let same_rate = || configs.iter().find_map(|c| c.try_with_sample_rate(rate));
+        match same_shape.or_else(same_rate) {
             Some(c) => Ok(c),
             None => self
                 .device
                 .default_output_config()
-                .map_err(|e| e.to_string()),
+                .map_err(|e| self.unusable(e.to_string())),
         }
     }
-}
-
-impl Player for CpalPlayer {
-    fn play_file(&mut self, path: &Path) -> Result<(), DeviceError> {
-        let (mono, rate) = read_wav_mono(path)?;
-        let unusable = |reason: String| DeviceError::Unusable {
-            direction: Direction::Output,
-            name: self.name.clone(),
-            reason,
-        };
-        let supported = self.choose_config(rate).map_err(unusable)?;
-        let config = supported.config();
-        let samples = if config.sample_rate == rate {
-            mono
-        } else {
-            resample_linear(&mono, rate, config.sample_rate)
-        };
-        let total = samples.len();
-        let position = Arc::new(AtomicUsize::new(0));
-        let done = Arc::new(AtomicBool::new(false));
-        let stream = match supported.sample_format() {
-            SampleFormat::I16 => build_output_typed::<i16>(
-                &self.device,
-                config,
-                samples,
-                Arc::clone(&position),
-                Arc::clone(&done),
-            ),
-            SampleFormat::F32 => build_output_typed::<f32>(
-                &self.device,
-                config,
-                samples,
-                Arc::clone(&position),
-                Arc::clone(&done),
-            ),
-            other => return Err(unusable(format!("sample format {other} is not supported"))),
-        }
-        .map_err(|e| unusable(e.to_string()))?;
-        stream.play().map_err(|e| unusable(e.to_string()))?;
-        let expected = Duration::from_secs_f64(total as f64 / f64::from(config.sample_rate));
-        let deadline = Instant::now() + expected + Duration::from_secs(5);
-        while !done.load(Ordering::Acquire) {
-            if Instant::now() > deadline {
-                return Err(unusable(format!(
-                    "playback stalled after {:.1} s of {:.1} s",
-                    position.load(Ordering::Relaxed) as f64 / f64::from(config.sample_rate),
-                    expected.as_secs_f64()
-                )));
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        // The last buffer handed to the device still has to come out of the speaker.
-        std::thread::sleep(Duration::from_millis(250));
-        drop(stream);
-        Ok(())
-    }
-}
-
-fn build_output_typed<T>(
-    device: &cpal::Device,
-    config: StreamConfig,
-    samples: Vec<f32>,
-    position: Arc<AtomicUsize>,
-    done: Arc<AtomicBool>,
-) -> Result<cpal::Stream, cpal::Error>
-where
-    T: SizedSample + FromSample<f32>,
-{
-    let channels = usize::from(config.channels.max(1));
-    let mut next = 0usize;
-    device.build_output_stream::<T, _, _>(
-        config,
-        move |out: &mut [T], _: &cpal::OutputCallbackInfo| {
-            for frame in out.chunks_mut(channels) {
-                let value = samples.get(next).copied().unwrap_or(0.0);
-                next = next.saturating_add(1);
-                for s in frame.iter_mut() {
-                    *s = T::from_sample(value);
-                }
-            }
-            position.store(next.min(samples.len()), Ordering::Relaxed);
-            if next >= samples.len() {
-                done.store(true, Ordering::Release);
-            }
-        },
-        |_err: cpal::Error| {},
-        None,
-    )
-}
-
-/// Reads a whole WAV file as mono `f32`; used for short playback, not for long analysis.
-pub fn read_wav_mono(path: &Path) -> Result<(Vec<f32>, u32), DeviceError> {
-    let err = |reason: String| DeviceError::ReadWav {
-        path: path.display().to_string(),
-        reason,
-    };
-    let reader = hound::WavReader::open(path).map_err(|e| err(e.to_string()))?;
-    let spec = reader.spec();
-    let interleaved: Vec<f32> = match spec.sample_format {
-        hound::SampleFormat::Float => reader
-            .into_samples::<f32>()
-            .collect::<Result<_, _>>()
-            .map_err(|e| err(e.to_string()))?,
-        hound::SampleFormat::Int => {
-            let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
-            reader
-                .into_samples::<i32>()
-                .map(|s| s.map(|v| v as f32 * scale))
-                .collect::<Result<_, _>>()
-                .map_err(|e| err(e.to_string()))?
-        }
-    };
-    let mut mono = Vec::with_capacity(interleaved.len() / usize::from(spec.channels.max(1)));
-    super::convert::downmix_into(&interleaved, usize::from(spec.channels), &mut mono);
-    Ok((mono, spec.sample_rate))
-}
-
-/// Linear-interpolation resampling; good enough to listen back to one's own voice.
-pub fn resample_linear(input: &[f32], from: u32, to: u32) -> Vec<f32> {
-    if input.is_empty() || from == to || from == 0 || to == 0 {
-        return input.to_vec();
-    }
-    let out_len = (input.len() as u64 * u64::from(to) / u64::from(from)) as usize;
-    let step = f64::from(from) / f64::from(to);
-    (0..out_len)
-        .map(|i| {
-            let x = i as f64 * step;
-            let j = x.floor() as usize;
-            let frac = (x - j as f64) as f32;
-            let a = input[j.min(input.len() - 1)];
-            let b = input[(j + 1).min(input.len() - 1)];
-            a + (b - a) * frac
-        })
-        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn resampling_keeps_duration_and_shape() {
-        let input: Vec<f32> = (0..1600).map(|i| i as f32 / 1600.0).collect();
-        let out = resample_linear(&input, 16_000, 48_000);
-        assert_eq!(out.len(), 4800);
-        assert!((out[2400] - input[800]).abs() < 1e-3);
-        assert_eq!(resample_linear(&input, 8000, 8000), input);
-    }
 
     #[test]
     fn not_found_lists_devices() {

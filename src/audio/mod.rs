@@ -2,18 +2,21 @@
 //!
 //! Only `device` names cpal. The rest is plain Rust over `f32` samples so that it can be
 //! unit-tested without hardware, and the session core sees audio only through the
-//! [`Microphone`], [`ActiveRecording`] and [`Player`] traits.
+//! [`Microphone`], [`ActiveRecording`], [`Player`] and [`Playback`] traits. `player` is the
+//! one module that names rodio and rubato.
 
 pub mod convert;
 pub mod device;
 pub mod level;
+pub mod player;
 pub mod wav_reader;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
 
-pub use device::{CpalMicrophone, CpalPlayer, DeviceError};
+pub use device::{CpalMicrophone, DeviceError};
 pub use level::{LevelStats, Verdict};
+pub use player::DevicePlayer;
 
 /// What a finished recording was, as written to disk.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,7 +70,43 @@ pub trait ActiveRecording {
     fn stop(self: Box<Self>) -> Result<TakeStats, DeviceError>;
 }
 
-/// Plays a WAV file to the end.
+/// Opens WAV files for playback on a speaker. The real one is [`DevicePlayer`]; tests use
+/// fakes.
 pub trait Player {
-    fn play_file(&mut self, path: &Path) -> Result<(), DeviceError>;
+    /// Starts playing `path` from `from_s` seconds (clamped to the file); playback runs on
+    /// its own until paused, moved, finished or dropped.
+    fn open(&mut self, path: &Path, from_s: f64) -> Result<Box<dyn Playback>, DeviceError>;
+}
+
+/// A file playing. Times are seconds of the file. Dropping it stops playback at once.
+pub trait Playback {
+    /// Where playback is in the file (what has been handed to the device).
+    fn position_s(&self) -> f64;
+    fn duration_s(&self) -> f64;
+    fn pause(&mut self);
+    fn resume(&mut self);
+    fn is_paused(&self) -> bool;
+    /// Moves playback to `s` (clamped to the file); a move to the end finishes it.
+    fn seek_to(&mut self, s: f64);
+    /// True once the whole file has been played out of the speaker.
+    fn is_finished(&self) -> bool;
+    /// Why playback cannot go on (the device stopped, the file became unreadable), if so.
+    fn failure(&self) -> Option<String>;
+}
+
+/// Plays a whole file and waits for its end: for `check`, which has nothing to control.
+pub fn play_to_end(player: &mut dyn Player, path: &Path) -> Result<(), DeviceError> {
+    let playback = player.open(path, 0.0)?;
+    loop {
+        if playback.is_finished() {
+            return Ok(());
+        }
+        if let Some(reason) = playback.failure() {
+            return Err(DeviceError::PlaybackFailed {
+                path: path.display().to_string(),
+                reason,
+            });
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }

@@ -1,34 +1,40 @@
-//! Streams a WAV file as blocks of mono `f32` samples: integer PCM of 8, 16, 24 or 32 bits and
-//! float of 32 or 64 bits, any channel count (averaged to mono). Only the header is parsed
-//! chunk by chunk; the sample data is read in large buffered blocks and converted in tight
-//! loops, which is several times faster than a per-sample iterator. Owns no analysis: it only
-//! hands samples to whoever asks (see [`analyze_file`]).
+//! The project's one WAV reader: hound parses the header (RIFF chunks, `fmt`, extensible
+//! formats); the sample data is then read in large blocks straight from the file and converted
+//! in tight loops, several times faster than hound's per-sample iterator (measured by
+//! `bench/wav_read.sh`). Integer PCM of 8, 16, 24 or 32 bits and 32-bit float, any channel
+//! count: as mono (averaged, for analysis) or interleaved (for playback), from any frame.
+//!
+//! Hostile files stay cheap: buffers are sized in bytes, never from header fields alone
+//! ([`MAX_BLOCK_BYTES`]), and float samples that are not finite (±inf, NaN) are read as
+//! clipped full scale (±1.0), so no measure derived from them is infinite or NaN.
+//! Owns no analysis: it only hands samples to whoever asks (see [`analyze_file`]).
 
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 use crate::analysis::{self, Analyzer, Measures};
 
-/// Frames decoded per block: 64 Ki frames is 128 KiB of 16-bit mono, large enough that the
-/// per-block overhead vanishes, small enough to stay in cache.
+/// Frames decoded per block when frames are small: 64 Ki frames is 128 KiB of 16-bit mono,
+/// large enough that the per-block overhead vanishes, small enough to stay in cache.
 const BLOCK_FRAMES: usize = 1 << 16;
 
-const FORMAT_PCM: u16 = 1;
-const FORMAT_FLOAT: u16 = 3;
-const FORMAT_EXTENSIBLE: u16 = 0xFFFE;
+/// The most raw bytes one block reads, whatever the header claims: a header declaring
+/// 65,535 channels of 32-bit samples gets blocks of a few frames, not gigabytes. The reader
+/// holds this plus the decoded block (at most [`BLOCK_FRAMES`] `f32`s per channel read).
+pub const MAX_BLOCK_BYTES: usize = 1 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WavError {
     #[error("{}: file not found", .path.display())]
     NotFound { path: PathBuf },
-    #[error("{}: cannot read: {source}", .path.display())]
-    Io { path: PathBuf, source: io::Error },
+    #[error("{}: cannot read: {reason}", .path.display())]
+    Io { path: PathBuf, reason: io::Error },
     #[error("{}: not a WAV file (no RIFF/WAVE header)", .path.display())]
     NotWav { path: PathBuf },
     #[error(
         "{}: unsupported WAV format ({detail}); voicemock reads 8/16/24/32-bit integer PCM and \
-         32/64-bit float — convert it, e.g. `sox in.wav -b 16 out.wav`",
+         32-bit float — convert it, e.g. `sox in.wav -b 16 out.wav`",
         .path.display()
     )]
     Unsupported { path: PathBuf, detail: String },
@@ -61,36 +67,57 @@ pub struct WavReader {
     path: PathBuf,
     file: File,
     spec: WavSpec,
-    /// Bytes of sample data not yet read.
+    /// Where the sample data starts in the file, and its length in whole frames.
+    data_start: u64,
+    frames: u64,
+    /// Frames not yet read.
     remaining: u64,
     bytes: Vec<u8>,
 }
 
 impl WavReader {
     pub fn open(path: &Path) -> Result<Self, WavError> {
-        let io_err = |source: io::Error| match source.kind() {
+        let io_err = |reason: io::Error| match reason.kind() {
             io::ErrorKind::NotFound => WavError::NotFound {
                 path: path.to_path_buf(),
             },
             _ => WavError::Io {
                 path: path.to_path_buf(),
-                source,
+                reason,
             },
         };
-        let mut file = File::open(path).map_err(io_err)?;
-        if file.metadata().map_err(io_err)?.is_dir() {
+        let file = File::open(path).map_err(io_err)?;
+        let meta = file.metadata().map_err(io_err)?;
+        if !meta.is_file() {
+            // A folder, a FIFO or a device: none of them is a WAV, and reading one could block
+            // or never end.
             return Err(WavError::NotWav {
                 path: path.to_path_buf(),
             });
         }
-        let (spec, data_len) = read_header(&mut file, path)?;
-        let bytes = vec![0; BLOCK_FRAMES * spec.bytes_per_frame()];
+        let file_len = meta.len();
+        let (spec, data_start, declared) = read_header(file, file_len, path)?;
+        let mut file = File::open(path).map_err(io_err)?;
+        file.seek(SeekFrom::Start(data_start)).map_err(io_err)?;
+        // A writer that was stopped early may leave the length at 0 or larger than the file:
+        // read what is really there.
+        let available = file_len.saturating_sub(data_start);
+        let data_len = if declared == 0 || declared > available {
+            available
+        } else {
+            declared
+        };
+        let frame = spec.bytes_per_frame();
+        let frames = data_len / frame as u64;
+        let block_frames = (MAX_BLOCK_BYTES / frame).clamp(1, BLOCK_FRAMES);
         Ok(WavReader {
             path: path.to_path_buf(),
             file,
             spec,
-            remaining: data_len,
-            bytes,
+            data_start,
+            frames,
+            remaining: frames,
+            bytes: vec![0; block_frames * frame],
         })
     }
 
@@ -98,12 +125,60 @@ impl WavReader {
         self.spec
     }
 
+    /// Whole frames of sample data in the file.
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+
+    pub fn duration_s(&self) -> f64 {
+        self.frames as f64 / f64::from(self.spec.sample_rate)
+    }
+
+    /// The largest number of frames one read returns.
+    pub fn block_frames(&self) -> usize {
+        self.bytes.len() / self.spec.bytes_per_frame()
+    }
+
+    /// Continues reading at `frame` (clamped to the end).
+    pub fn seek_frame(&mut self, frame: u64) -> Result<(), WavError> {
+        let frame = frame.min(self.frames);
+        let offset = self.data_start + frame * self.spec.bytes_per_frame() as u64;
+        self.file
+            .seek(SeekFrom::Start(offset))
+            .map_err(|reason| WavError::Io {
+                path: self.path.clone(),
+                reason,
+            })?;
+        self.remaining = self.frames - frame;
+        Ok(())
+    }
+
     /// Replace `out` with the next block of mono samples; an empty block means the end.
     /// A last partial frame (a file cut off mid-write) is ignored.
     pub fn read_block(&mut self, out: &mut Vec<f32>) -> Result<(), WavError> {
         out.clear();
+        let got = self.fill(self.block_frames())?;
+        decode(&self.bytes[..got], self.spec, true, out);
+        Ok(())
+    }
+
+    /// Replace `out` with up to `max_frames` interleaved frames (all channels); an empty
+    /// block means the end.
+    pub fn read_interleaved(
+        &mut self,
+        out: &mut Vec<f32>,
+        max_frames: usize,
+    ) -> Result<(), WavError> {
+        out.clear();
+        let got = self.fill(max_frames.clamp(1, self.block_frames()))?;
+        decode(&self.bytes[..got], self.spec, false, out);
+        Ok(())
+    }
+
+    /// Reads up to `frames` whole frames into `self.bytes`; returns the bytes read.
+    fn fill(&mut self, frames: usize) -> Result<usize, WavError> {
         let frame = self.spec.bytes_per_frame();
-        let want = (self.bytes.len() as u64).min(self.remaining) as usize;
+        let want = (frames as u64).min(self.remaining) as usize * frame;
         let mut got = 0;
         while got < want {
             match self.file.read(&mut self.bytes[got..want]) {
@@ -113,18 +188,17 @@ impl WavReader {
                 }
                 Ok(n) => got += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(source) => {
+                Err(reason) => {
                     return Err(WavError::Io {
                         path: self.path.clone(),
-                        source,
+                        reason,
                     })
                 }
             }
         }
-        self.remaining = self.remaining.saturating_sub(got as u64);
-        let whole = got / frame * frame;
-        decode(&self.bytes[..whole], self.spec, out);
-        Ok(())
+        let whole = got / frame;
+        self.remaining = self.remaining.saturating_sub(whole as u64);
+        Ok(whole * frame)
     }
 }
 
@@ -132,7 +206,7 @@ impl WavReader {
 pub fn analyze_file(path: &Path, params: analysis::Params) -> Result<Measures, WavError> {
     let mut reader = WavReader::open(path)?;
     let mut analyzer = Analyzer::new(reader.spec().sample_rate, params);
-    let mut block = Vec::with_capacity(BLOCK_FRAMES);
+    let mut block = Vec::with_capacity(reader.block_frames());
     loop {
         reader.read_block(&mut block)?;
         if block.is_empty() {
@@ -142,175 +216,150 @@ pub fn analyze_file(path: &Path, params: analysis::Params) -> Result<Measures, W
     }
 }
 
-fn read_header(file: &mut File, path: &Path) -> Result<(WavSpec, u64), WavError> {
-    let not_wav = || WavError::NotWav {
-        path: path.to_path_buf(),
-    };
+/// Parses the header with hound; returns the spec, where the data starts and the data
+/// length the header declares.
+fn read_header(file: File, file_len: u64, path: &Path) -> Result<(WavSpec, u64, u64), WavError> {
     let malformed = |detail: &str| WavError::Malformed {
         path: path.to_path_buf(),
         detail: detail.into(),
     };
-    let io_err = |source: io::Error| WavError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file_len = file.metadata().map_err(io_err)?.len();
-
-    let mut riff = [0u8; 12];
-    if read_exact_or_eof(file, &mut riff).map_err(io_err)? < 12 {
-        return Err(not_wav());
-    }
-    if &riff[0..4] != b"RIFF" || &riff[8..12] != b"WAVE" {
-        return Err(not_wav());
-    }
-    let mut spec = None;
-    let mut pos = 12u64;
-    loop {
-        let mut head = [0u8; 8];
-        if read_exact_or_eof(file, &mut head).map_err(io_err)? < 8 {
-            return Err(malformed(if spec.is_some() {
-                "no data chunk"
-            } else {
-                "no fmt chunk"
-            }));
-        }
-        pos += 8;
-        let id = &head[0..4];
-        let len = u32::from_le_bytes([head[4], head[5], head[6], head[7]]) as u64;
-        match id {
-            b"fmt " => {
-                if !(16..=1024).contains(&len) {
-                    return Err(malformed("fmt chunk of impossible size"));
-                }
-                let mut fmt = vec![0u8; len as usize];
-                if read_exact_or_eof(file, &mut fmt).map_err(io_err)? < fmt.len() {
-                    return Err(malformed("file ends inside the fmt chunk"));
-                }
-                spec = Some(parse_fmt(&fmt, path)?);
-                pos += len;
-                if len % 2 == 1 {
-                    file.seek(SeekFrom::Current(1)).map_err(io_err)?;
-                    pos += 1;
-                }
-            }
-            b"data" => {
-                let spec = spec.ok_or_else(|| malformed("data chunk before fmt chunk"))?;
-                // A writer that was stopped early may leave the length at 0 or larger than the
-                // file: read what is really there.
-                let available = file_len.saturating_sub(pos);
-                let data_len = if len == 0 || len > available {
-                    available
-                } else {
-                    len
-                };
-                return Ok((spec, data_len));
-            }
-            _ => {
-                let skip = len + (len % 2);
-                file.seek(SeekFrom::Current(skip as i64)).map_err(io_err)?;
-                pos += skip;
-            }
-        }
-    }
-}
-
-fn parse_fmt(fmt: &[u8], path: &Path) -> Result<WavSpec, WavError> {
-    let u16_at = |i: usize| u16::from_le_bytes([fmt[i], fmt[i + 1]]);
-    let u32_at = |i: usize| u32::from_le_bytes([fmt[i], fmt[i + 1], fmt[i + 2], fmt[i + 3]]);
     let unsupported = |detail: String| WavError::Unsupported {
         path: path.to_path_buf(),
         detail,
     };
-    let mut tag = u16_at(0);
-    let channels = u16_at(2);
-    let sample_rate = u32_at(4);
-    let block_align = u16_at(12);
-    let bits = u16_at(14);
-    if tag == FORMAT_EXTENSIBLE {
-        if fmt.len() < 40 {
-            return Err(WavError::Malformed {
-                path: path.to_path_buf(),
-                detail: "extensible fmt chunk too short".into(),
+    let not_wav = || WavError::NotWav {
+        path: path.to_path_buf(),
+    };
+    let reader = match hound::WavReader::new(BufReader::new(file)) {
+        Ok(r) => r,
+        // hound reports a header cut short as an I/O error of its own wording.
+        Err(hound::Error::IoError(e))
+            if matches!(
+                e.kind(),
+                io::ErrorKind::UnexpectedEof | io::ErrorKind::Other
+            ) =>
+        {
+            return Err(if file_len < 12 {
+                not_wav()
+            } else {
+                malformed("the file ends inside its header")
             });
         }
-        // The sub-format GUID starts with the plain format tag.
-        tag = u16_at(24);
-    }
-    let format = match (tag, bits) {
-        (FORMAT_PCM, 8 | 16 | 24 | 32) => SampleFormat::Int,
-        (FORMAT_FLOAT, 32 | 64) => SampleFormat::Float,
-        (FORMAT_PCM | FORMAT_FLOAT, _) => {
-            return Err(unsupported(format!("{bits}-bit samples")));
+        Err(hound::Error::IoError(reason)) => {
+            return Err(WavError::Io {
+                path: path.to_path_buf(),
+                reason,
+            })
         }
-        (6, _) => return Err(unsupported("A-law".into())),
-        (7, _) => return Err(unsupported("µ-law".into())),
-        (other, _) => return Err(unsupported(format!("compressed, format code {other:#06x}"))),
+        Err(hound::Error::FormatError("no RIFF tag found" | "no WAVE tag found")) => {
+            return Err(not_wav())
+        }
+        Err(hound::Error::FormatError(detail)) => return Err(malformed(detail)),
+        Err(hound::Error::Unsupported) => {
+            return Err(unsupported(
+                format_code(path).unwrap_or_else(|| "an unknown format code".into()),
+            ))
+        }
+        Err(other) => return Err(malformed(&other.to_string())),
     };
-    if channels == 0 || sample_rate == 0 {
-        return Err(WavError::Malformed {
+    let h = reader.spec();
+    let samples_declared = u64::from(reader.len());
+    let mut rest = reader.into_inner();
+    let data_start = rest.stream_position().map_err(|reason| WavError::Io {
+        path: path.to_path_buf(),
+        reason,
+    })?;
+    // hound reports the valid bits; the container size comes from the data chunk's length.
+    let mut len_field = [0u8; 4];
+    rest.seek(SeekFrom::Start(data_start - 4))
+        .and_then(|_| rest.read_exact(&mut len_field))
+        .map_err(|reason| WavError::Io {
             path: path.to_path_buf(),
-            detail: "no channels or a zero sample rate".into(),
-        });
-    }
-    let spec = WavSpec {
-        sample_rate,
-        channels,
-        bits_per_sample: bits,
-        format,
+            reason,
+        })?;
+    let declared = u64::from(u32::from_le_bytes(len_field));
+    let container_bytes = declared
+        .checked_div(samples_declared)
+        .unwrap_or_else(|| u64::from(h.bits_per_sample).div_ceil(8));
+    let format = match (h.sample_format, h.bits_per_sample) {
+        (hound::SampleFormat::Int, 8 | 16 | 24 | 32) => SampleFormat::Int,
+        (hound::SampleFormat::Float, 32) => SampleFormat::Float,
+        (_, bits) => return Err(unsupported(format!("{bits}-bit samples"))),
     };
-    if block_align as usize != spec.bytes_per_frame() {
+    if container_bytes * 8 != u64::from(h.bits_per_sample) {
         return Err(unsupported(format!(
-            "{bits}-bit samples in {block_align}-byte frames of {channels} channels"
+            "{}-bit samples in {container_bytes}-byte containers",
+            h.bits_per_sample
         )));
     }
-    Ok(spec)
-}
-
-/// Like `read_exact`, but returns how much was read when the file ends early.
-fn read_exact_or_eof(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
-    let mut got = 0;
-    while got < buf.len() {
-        match file.read(&mut buf[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
+    if h.sample_rate == 0 {
+        return Err(malformed("a zero sample rate"));
     }
-    Ok(got)
+    let spec = WavSpec {
+        sample_rate: h.sample_rate,
+        channels: h.channels,
+        bits_per_sample: h.bits_per_sample,
+        format,
+    };
+    Ok((spec, data_start, declared))
 }
 
-/// Whole frames of little-endian samples to mono `f32` in [-1, 1].
-fn decode(bytes: &[u8], spec: WavSpec, out: &mut Vec<f32>) {
+/// The format code of a file hound refused, for the message: A-law and µ-law by name.
+fn format_code(path: &Path) -> Option<String> {
+    let mut head = [0u8; 22];
+    File::open(path).ok()?.read_exact(&mut head).ok()?;
+    let code = u16::from_le_bytes([head[20], head[21]]);
+    Some(match code {
+        6 => "A-law".into(),
+        7 => "µ-law".into(),
+        other => format!("compressed, format code {other:#06x}"),
+    })
+}
+
+/// A float sample as read: non-finite values (±inf, NaN) become clipped full scale.
+#[inline(always)]
+fn finite_or_full_scale(v: f32) -> f32 {
+    if v.is_finite() {
+        v
+    } else if v < 0.0 {
+        -1.0
+    } else {
+        1.0
+    }
+}
+
+/// Whole frames of little-endian samples to `f32` in [-1, 1]: mono (averaged) or interleaved.
+fn decode(bytes: &[u8], spec: WavSpec, mono: bool, out: &mut Vec<f32>) {
+    let ch = spec.channels;
     match (spec.format, spec.bits_per_sample) {
         (SampleFormat::Int, 8) => {
-            to_mono::<1>(bytes, spec.channels, out, |b| (b[0] as f32 - 128.0) / 128.0)
+            convert::<1>(bytes, ch, mono, out, |b| (b[0] as f32 - 128.0) / 128.0)
         }
-        (SampleFormat::Int, 16) => to_mono::<2>(bytes, spec.channels, out, |b| {
+        (SampleFormat::Int, 16) => convert::<2>(bytes, ch, mono, out, |b| {
             i16::from_le_bytes(b) as f32 / 32_768.0
         }),
-        (SampleFormat::Int, 24) => to_mono::<3>(bytes, spec.channels, out, |b| {
+        (SampleFormat::Int, 24) => convert::<3>(bytes, ch, mono, out, |b| {
             (i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8) as f32 / 8_388_608.0
         }),
-        (SampleFormat::Int, 32) => to_mono::<4>(bytes, spec.channels, out, |b| {
+        (SampleFormat::Int, 32) => convert::<4>(bytes, ch, mono, out, |b| {
             i32::from_le_bytes(b) as f32 / 2_147_483_648.0
         }),
-        (SampleFormat::Float, 32) => to_mono::<4>(bytes, spec.channels, out, f32::from_le_bytes),
-        (SampleFormat::Float, 64) => {
-            to_mono::<8>(bytes, spec.channels, out, |b| f64::from_le_bytes(b) as f32)
-        }
-        _ => unreachable!("parse_fmt admits only the formats above"),
+        (SampleFormat::Float, 32) => convert::<4>(bytes, ch, mono, out, |b| {
+            finite_or_full_scale(f32::from_le_bytes(b))
+        }),
+        _ => unreachable!("read_header admits only the formats above"),
     }
 }
 
-fn to_mono<const N: usize>(
+fn convert<const N: usize>(
     bytes: &[u8],
     channels: u16,
+    mono: bool,
     out: &mut Vec<f32>,
     sample: impl Fn([u8; N]) -> f32,
 ) {
     let sample_at = |c: &[u8]| sample(c.try_into().expect("chunk of N bytes"));
-    if channels == 1 {
+    if channels == 1 || !mono {
         out.extend(bytes.chunks_exact(N).map(sample_at));
     } else {
         let ch = channels as usize;

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use crate::audio::level::dbfs;
-use crate::audio::{CpalMicrophone, CpalPlayer, Microphone, Player};
+use crate::audio::{play_to_end, CpalMicrophone, DevicePlayer, Microphone};
 use crate::cli::CheckArgs;
 use crate::speech::{self, Speaker, SpeechEnd, SpeechOptions, SystemSpeaker};
 use crate::ui::{level_meter, PhaseBar};
@@ -28,7 +28,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     let mut player = if args.no_playback {
         None
     } else {
-        Some(CpalPlayer::open(args.devices.output.as_deref())?)
+        Some(DevicePlayer::open(args.devices.output.as_deref())?)
     };
     let out = match &args.out {
         Some(path) => path.clone(),
@@ -90,9 +90,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
 
     if let Some(player) = player.as_mut() {
         println!("Playing it back...");
-        player
-            .play_file(&out)
-            .with_context(|| format!("playing {}", out.display()))?;
+        play_to_end(player, &out).with_context(|| format!("playing {}", out.display()))?;
     }
 
     let verdict = stats.verdict();

@@ -5,6 +5,7 @@ pub mod analyze;
 pub mod check;
 pub mod devices;
 pub mod packs;
+pub mod play;
 pub mod run;
 pub mod sessions;
 pub mod voices;
@@ -24,6 +25,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Voices(args) => voices::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Sessions(args) => sessions::run(&args),
+        Command::Play(args) => play::run(&args),
     }
 }
 

@@ -1,22 +1,24 @@
 //! The session's controls: single keys on a terminal, or lines from a script.
 //!
-//! On a terminal, input is switched to key-at-a-time without echo (Ctrl-C still signals)
-//! and restored when the guard drops. Otherwise each line is a command: an empty line is
+//! On a terminal, keys come one at a time without echo (Ctrl-C still signals) through
+//! `ui::keys`, which restores the terminal on every exit path. Otherwise each line is a command: an empty line is
 //! Enter, `s` skip, `r` repeat, `q` quit, `l` listen back. End of input is not a command: the session goes on
 //! under its timers, so `voicemock run </dev/null` runs unattended.
 
-use std::io::{BufRead, IsTerminal, Read};
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::Receiver;
 
 use super::machine::Control;
+use crate::ui::keys::{self, Input, Key};
 
-fn parse_key(byte: u8) -> Option<Control> {
-    match byte {
-        b'\n' | b'\r' | b' ' => Some(Control::Enter),
-        b's' | b'S' => Some(Control::Skip),
-        b'r' | b'R' => Some(Control::Repeat),
-        b'q' | b'Q' => Some(Control::Quit),
-        b'l' | b'L' => Some(Control::Listen),
+pub use crate::ui::keys::InputGuard as TerminalGuard;
+
+fn parse_key(key: Key) -> Option<Control> {
+    match key {
+        Key::Enter | Key::Char('\n' | '\r' | ' ') => Some(Control::Enter),
+        Key::Char('s' | 'S') => Some(Control::Skip),
+        Key::Char('r' | 'R') => Some(Control::Repeat),
+        Key::Char('q' | 'Q') => Some(Control::Quit),
+        Key::Char('l' | 'L') => Some(Control::Listen),
         _ => None,
     }
 }
@@ -33,103 +35,12 @@ pub fn parse_line(line: &str) -> Option<Control> {
     }
 }
 
-/// Starts reading controls on a background thread.
+/// Starts reading controls on a background thread (`ui::keys`).
 pub fn spawn_controls() -> (Receiver<Control>, TerminalGuard) {
-    let (tx, rx) = mpsc::channel();
-    let stdin = std::io::stdin();
-    let guard = if stdin.is_terminal() {
-        TerminalGuard::key_at_a_time()
-    } else {
-        TerminalGuard::none()
-    };
-    let keys = guard.active();
-    std::thread::Builder::new()
-        .name("voicemock-controls".into())
-        .spawn(move || {
-            let stdin = std::io::stdin();
-            if keys {
-                for byte in stdin.lock().bytes() {
-                    let Ok(byte) = byte else { break };
-                    if let Some(c) = parse_key(byte) {
-                        if tx.send(c).is_err() {
-                            break;
-                        }
-                    }
-                }
-            } else {
-                for line in stdin.lock().lines() {
-                    let Ok(line) = line else { break };
-                    if let Some(c) = parse_line(&line) {
-                        if tx.send(c).is_err() {
-                            break;
-                        }
-                    }
-                }
-            }
-        })
-        .expect("spawning the input thread");
-    (rx, guard)
-}
-
-/// Restores the terminal's settings when dropped.
-pub struct TerminalGuard {
-    #[cfg(unix)]
-    saved: Option<libc::termios>,
-}
-
-impl TerminalGuard {
-    fn none() -> Self {
-        TerminalGuard {
-            #[cfg(unix)]
-            saved: None,
-        }
-    }
-
-    fn active(&self) -> bool {
-        #[cfg(unix)]
-        return self.saved.is_some();
-        #[cfg(not(unix))]
-        return false;
-    }
-
-    #[cfg(unix)]
-    fn key_at_a_time() -> Self {
-        // SAFETY: tcgetattr/tcsetattr on stdin with a termios this function owns.
-        unsafe {
-            let mut t: libc::termios = std::mem::zeroed();
-            if libc::tcgetattr(0, &mut t) != 0 {
-                return Self::none();
-            }
-            let saved = t;
-            // No line buffering and no echo; keep ISIG so Ctrl-C still interrupts and OPOST
-            // so output lines still end properly.
-            t.c_lflag &= !(libc::ICANON | libc::ECHO);
-            t.c_cc[libc::VMIN] = 1;
-            t.c_cc[libc::VTIME] = 0;
-            if libc::tcsetattr(0, libc::TCSANOW, &t) != 0 {
-                return Self::none();
-            }
-            TerminalGuard { saved: Some(saved) }
-        }
-    }
-
-    #[cfg(not(unix))]
-    fn key_at_a_time() -> Self {
-        // Elsewhere keys arrive a line at a time: type the letter, then Enter.
-        Self::none()
-    }
-}
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        #[cfg(unix)]
-        if let Some(saved) = self.saved.take() {
-            // SAFETY: restores the settings read in `key_at_a_time`.
-            unsafe {
-                libc::tcsetattr(0, libc::TCSANOW, &saved);
-            }
-        }
-    }
+    keys::spawn_input(|input| match input {
+        Input::Key(key) => parse_key(key),
+        Input::Line(line) => parse_line(&line),
+    })
 }
 
 #[cfg(test)]
@@ -152,8 +63,10 @@ mod tests {
         for (line, expected) in lines {
             assert_eq!(parse_line(line), expected, "{line:?}");
         }
-        assert_eq!(parse_key(b'\n'), Some(Control::Enter));
-        assert_eq!(parse_key(b'q'), Some(Control::Quit));
-        assert_eq!(parse_key(b'x'), None);
+        assert_eq!(parse_key(Key::Enter), Some(Control::Enter));
+        assert_eq!(parse_key(Key::Char(' ')), Some(Control::Enter));
+        assert_eq!(parse_key(Key::Char('q')), Some(Control::Quit));
+        assert_eq!(parse_key(Key::Char('x')), None);
+        assert_eq!(parse_key(Key::Left), None);
     }
 }

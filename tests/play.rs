@@ -1,0 +1,214 @@
+//! `voicemock play` on the virtual devices: what reaches the speaker, with pause, resume and
+//! seek given as lines.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::common::{self, Running, SpeakerTap};
+
+const ANSWER: &str = "I led the redesign of our onboarding flow. We had noticed that new users \
+    dropped off in the first week, so we interviewed twenty of them, found three confusing \
+    steps, and removed two. Activation rose by eight percent within a month, and the support \
+    team saw fewer tickets about account set up.";
+
+/// A voicemock `play` of `file`, with the speaker tapped: returns the process and the tap.
+fn start_play(dir: &Path, file: &Path) -> (Running, SpeakerTap, Instant) {
+    let tap = SpeakerTap::start(dir);
+    let mut run = Running::spawn(common::bin().arg("play").arg(file));
+    let playing = run.wait_for("Playing", Duration::from_secs(20));
+    (run, tap, playing)
+}
+
+/// `sox INPUT ARGS OUTPUT`: converts `input` to the format `args` give.
+fn sox(input: &Path, args: &[&str], output: &Path) {
+    let out = Command::new("sox")
+        .arg(input)
+        .args(args)
+        .arg(output)
+        .output()
+        .expect("sox");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// ~15 s of espeak-ng speech, 48 kHz mono (the speaker monitor's rate, for comparing).
+fn answer_wav(dir: &Path) -> PathBuf {
+    let wav = common::speech_wav(dir, "answer", ANSWER, "en-us");
+    let (samples, rate) = common::read_wav(&wav);
+    let seconds = samples.len() as f64 / f64::from(rate);
+    assert!(
+        (11.0..20.0).contains(&seconds),
+        "answer lasts {seconds:.1} s"
+    );
+    wav
+}
+
+/// The seconds in an acknowledgement like "paused at 0:02.1" (the last clock in the line).
+fn clock_in(line: &str) -> f64 {
+    let word = line.split_whitespace().last().expect("a clock");
+    let (m, s) = word.split_once(':').expect("M:SS.s");
+    m.parse::<f64>().unwrap() * 60.0 + s.parse::<f64>().unwrap()
+}
+
+fn line_with<'a>(stdout: &'a str, needle: &str) -> &'a str {
+    stdout
+        .lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no {needle:?} line in:\n{stdout}"))
+}
+
+fn piece(samples: &[f32], rate: u32, from_s: f64, to_s: f64) -> Vec<f32> {
+    let a = (from_s * f64::from(rate)) as usize;
+    let b = ((to_s * f64::from(rate)) as usize).min(samples.len());
+    samples[a..b].to_vec()
+}
+
+#[test]
+fn play_resamples_a_stereo_float_file_and_it_sounds_the_same() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("play-float");
+    let speech = common::speech_wav(&dir, "phrase", ANSWER, "en-us");
+    let file = dir.join("stereo-float-22k.wav");
+    sox(
+        &speech,
+        &["-r", "22050", "-c", "2", "-e", "floating-point", "-b", "32"],
+        &file,
+    );
+    let info = hound::WavReader::open(&file).unwrap().spec();
+    assert_eq!((info.sample_rate, info.channels), (22_050, 2));
+    assert_eq!(info.sample_format, hound::SampleFormat::Float);
+    // The reference: the same file brought back to the monitor's 48 kHz mono by sox.
+    let reference = dir.join("reference-48k.wav");
+    sox(&file, &["-r", "48000", "-c", "1", "-b", "16"], &reference);
+
+    let (run, tap, _) = start_play(&dir, &file);
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(40));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (captured, rate) = tap.stop();
+    let (fed, fed_rate) = common::read_wav(&reference);
+    assert_eq!(rate, fed_rate);
+    let (lag, ncc) = common::best_alignment(&fed, &captured);
+    assert!(
+        ncc >= 0.9,
+        "the speaker matches the file only at {ncc:.3} (lag {lag})"
+    );
+}
+
+#[test]
+fn pause_and_resume_as_lines_leave_a_silent_gap_of_the_paused_length() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("play-pause");
+    let file = answer_wav(&dir);
+    let (mut run, tap, _) = start_play(&dir, &file);
+    std::thread::sleep(Duration::from_millis(3000));
+    run.send_line("pause");
+    let paused_at = run.wait_for("paused at", Duration::from_secs(5));
+    std::thread::sleep(Duration::from_millis(1500));
+    run.send_line("pause");
+    let resumed_at = run.wait_for("resumed at", Duration::from_secs(5));
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(40));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (captured, rate) = tap.stop();
+    let (fed, _) = common::read_wav(&file);
+    let duration = fed.len() as f64 / f64::from(rate);
+
+    let at = clock_in(line_with(&stdout, "paused at"));
+    let at_resume = clock_in(line_with(&stdout, "resumed at"));
+    assert!(
+        (at - at_resume).abs() <= 0.1,
+        "moved while paused: {at} → {at_resume}"
+    );
+    let paused_for = resumed_at.duration_since(paused_at).as_secs_f64();
+
+    // Before the pause and after it, the file is all there, each part in one piece.
+    let before = piece(&fed, rate, 0.0, at - 0.15);
+    let after = piece(&fed, rate, at + 0.15, duration);
+    let (lag_before, ncc_before) = common::best_alignment(&before, &captured);
+    let (lag_after, ncc_after) = common::best_alignment(&after, &captured);
+    assert!(ncc_before >= 0.9, "before the pause: {ncc_before:.3}");
+    assert!(ncc_after >= 0.9, "after the pause: {ncc_after:.3}");
+    // Where the file starts, as seen from each part: they differ by the gap.
+    let start_before = lag_before as f64 / f64::from(rate);
+    let start_after = lag_after as f64 / f64::from(rate) - (at + 0.15);
+    let gap = start_after - start_before;
+    assert!(
+        (gap - paused_for).abs() <= 0.2,
+        "a gap of {gap:.3} s for a pause of {paused_for:.3} s"
+    );
+    let silent_from = start_before + at + 0.1;
+    let sound = common::sound_seconds(&captured, rate, silent_from, silent_from + gap - 0.2);
+    assert!(sound <= 0.05, "{sound:.2} s of sound during the pause");
+}
+
+#[test]
+fn seek_forward_as_a_line_skips_five_seconds() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("play-seek");
+    let file = answer_wav(&dir);
+    let (mut run, tap, _) = start_play(&dir, &file);
+    std::thread::sleep(Duration::from_millis(2500));
+    run.send_line("seek +5");
+    run.wait_for("seek +5 from", Duration::from_secs(5));
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(40));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (captured, rate) = tap.stop();
+    let (fed, _) = common::read_wav(&file);
+    let duration = fed.len() as f64 / f64::from(rate);
+
+    let line = line_with(&stdout, "seek +5 from");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let from = clock_in(words[3]);
+    let to = clock_in(words[5]);
+    assert!((to - from - 5.0).abs() < 0.06, "{line}");
+
+    let before = piece(&fed, rate, 0.0, from - 0.15);
+    let after = piece(&fed, rate, to + 0.15, duration);
+    let (lag_before, ncc_before) = common::best_alignment(&before, &captured);
+    let (lag_after, ncc_after) = common::best_alignment(&after, &captured);
+    assert!(ncc_before >= 0.9, "before the seek: {ncc_before:.3}");
+    assert!(ncc_after >= 0.9, "after the seek: {ncc_after:.3}");
+    let start_before = lag_before as f64 / f64::from(rate);
+    let start_after = lag_after as f64 / f64::from(rate) - (to + 0.15);
+    let skipped = start_before - start_after;
+    assert!((skipped - 5.0).abs() <= 0.1, "skipped {skipped:.3} s");
+    // What follows the skip plays on at once: no more than a moment of silence in between.
+    let heard = common::sound_seconds(&captured, rate, start_before, start_after + duration);
+    let expected = common::sound_seconds(&fed, rate, 0.0, from)
+        + common::sound_seconds(&fed, rate, to, duration);
+    assert!(
+        (heard - expected).abs() <= 0.3,
+        "heard {heard:.2} s of {expected:.2} s"
+    );
+}
+
+#[test]
+fn ctrl_c_stops_playback_with_130() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("play-interrupt");
+    let file = answer_wav(&dir);
+    let mut run = Running::spawn(common::bin().arg("play").arg(&file));
+    run.wait_for("Playing", Duration::from_secs(20));
+    std::thread::sleep(Duration::from_millis(500));
+    let sent = Instant::now();
+    common::send_signal(run.child.id(), libc::SIGINT);
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(5));
+    assert_eq!(code, Some(130), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(
+        sent.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        sent.elapsed()
+    );
+    assert!(stderr.contains("playback interrupted"), "{stderr}");
+}
