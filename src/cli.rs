@@ -37,6 +37,10 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// List recorded sessions, newest first.
     Sessions(SessionsArgs),
+    /// Every take of one question across sessions, side by side (and played in turn).
+    Compare(CompareArgs),
+    /// Listen back to a session: each question (said aloud), then its answer.
+    Replay(ReplayArgs),
 }
 
 /// Device choice shared by the commands that use the microphone or speaker.
@@ -146,6 +150,78 @@ pub struct SessionsArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Which takes of a question `replay` plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TakeChoice {
+    /// The kept (last) take.
+    Last,
+    /// Every take, in order.
+    All,
+    /// Take N (1-based).
+    Number(u32),
+}
+
+impl std::str::FromStr for TakeChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "last" => Ok(TakeChoice::Last),
+            "all" => Ok(TakeChoice::All),
+            n => match n.parse::<u32>() {
+                Ok(n) if n >= 1 => Ok(TakeChoice::Number(n)),
+                _ => Err(format!(
+                    "expected a take number (1, 2, ...), `last` or `all`, not `{n}`"
+                )),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The session: `latest` (the default), its id, a unique prefix of it, or its folder.
+    #[arg(value_name = "SESSION")]
+    pub session: Option<String>,
+    #[command(flatten)]
+    pub recordings: RecordingsArg,
+    /// Only this question, by id (may be repeated).
+    #[arg(long = "question", value_name = "ID")]
+    pub questions: Vec<String>,
+    /// Which take of each question: a number, `last` (the one kept) or `all`.
+    #[arg(long, value_name = "N|last|all", default_value = "last")]
+    pub take: TakeChoice,
+    /// Print the questions instead of saying them.
+    #[arg(long)]
+    pub no_speak: bool,
+    /// Speaker to play through: a device name, or part of one (see `voicemock devices`).
+    #[arg(long, value_name = "NAME")]
+    pub output: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The question's id (see `voicemock questions`).
+    #[arg(value_name = "QUESTION")]
+    pub question: String,
+    #[command(flatten)]
+    pub recordings: RecordingsArg,
+    /// Only the N most recent takes.
+    #[arg(long, value_name = "N")]
+    pub last: Option<usize>,
+    /// Play the takes one after another, each announced, oldest first.
+    #[arg(long)]
+    pub play: bool,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// With --play: do not say each take's announcement aloud.
+    #[arg(long)]
+    pub no_speak: bool,
+    /// With --play: the speaker to play through (a device name, or part of one).
+    #[arg(long, value_name = "NAME")]
+    pub output: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -7,5 +7,6 @@ mod analyze;
 mod check;
 mod cli;
 mod play;
+mod replay;
 mod run;
 mod sessions;

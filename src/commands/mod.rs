@@ -3,9 +3,11 @@
 
 pub mod analyze;
 pub mod check;
+pub mod compare;
 pub mod devices;
 pub mod packs;
 pub mod play;
+pub mod replay;
 pub mod run;
 pub mod sessions;
 pub mod voices;
@@ -26,6 +28,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => run::run(&args),
         Command::Sessions(args) => sessions::run(&args),
         Command::Play(args) => play::run(&args),
+        Command::Compare(args) => compare::run(&args),
+        Command::Replay(args) => replay::run(&args),
     }
 }
 

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use crate::audio::{CpalMicrophone, Microphone};
+use crate::audio::{CpalMicrophone, DevicePlayer, Microphone};
 use crate::cli::RunArgs;
 use crate::pack::{self, Question, Selection};
 use crate::record::store::{self, SessionLock};
@@ -49,6 +49,17 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
                 None
             }
         }
+    };
+    // Listening back needs a speaker; without one the session still runs, and says why.
+    let mut player = match args.listen {
+        None => None,
+        Some(_) => match DevicePlayer::open(args.devices.output.as_deref()) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                eprintln!("warning: {e}; answers cannot be played back during this session");
+                None
+            }
+        },
     };
     let speech = match (&speaker, args.no_speak) {
         (Some(_), _) => "system text-to-speech".to_string(),
@@ -119,7 +130,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let devices = Devices {
         mic: &mut mic,
         speaker: speaker.as_mut().map(|s| s as &mut dyn Speaker),
-        listener: None,
+        player: player.as_mut().map(|p| p as &mut dyn crate::audio::Player),
     };
     let ending = runner::run(
         plan,

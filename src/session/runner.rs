@@ -10,7 +10,7 @@ use anyhow::Context;
 
 use super::machine::{Action, Control, EndedBy, Event, Light, Machine, Signal, Status, View};
 use crate::audio::level::dbfs;
-use crate::audio::{ActiveRecording, Microphone};
+use crate::audio::{ActiveRecording, Microphone, Playback, Player};
 use crate::record::store::{save_log, write_atomic};
 use crate::record::{Level, Outcome, SessionLog, SessionStatus, TakeEnd, TakeLog, REVIEW_FILE};
 use crate::report;
@@ -51,22 +51,11 @@ pub struct Plan {
     pub usual_wpm: Option<f64>,
 }
 
-/// What the runner needs of a speaker to play a take back: start it, learn when it is over,
-/// and stop it by dropping the handle.
-pub trait Listener {
-    fn play(&mut self, path: &Path) -> anyhow::Result<Box<dyn Playing>>;
-}
-
-/// A take being played back; dropping it stops playback.
-pub trait Playing {
-    fn is_finished(&self) -> bool;
-}
-
 pub struct Devices<'a> {
     pub mic: &'a mut dyn Microphone,
     pub speaker: Option<&'a mut dyn Speaker>,
     /// Plays takes back during review; `None` if there is no output device.
-    pub listener: Option<&'a mut dyn Listener>,
+    pub player: Option<&'a mut dyn Player>,
 }
 
 /// How the session ended, for the exit code.
@@ -85,7 +74,7 @@ struct Runner<'a> {
     plan: Plan,
     devices: Devices<'a>,
     take: Option<Take>,
-    playing: Option<Box<dyn Playing>>,
+    playing: Option<Box<dyn Playback>>,
     bar: Option<PhaseBar>,
     speech_deadline: Option<f64>,
     /// The question being read aloud, until its reading ends.
@@ -138,7 +127,10 @@ pub fn run(
                 break status;
             }
         }
-        if r.playing.as_ref().is_some_and(|p| p.is_finished()) {
+        if r.playing
+            .as_ref()
+            .is_some_and(|p| p.is_finished() || p.failure().is_some())
+        {
             r.playing = None;
             if let Some(status) = r.feed(now, Event::PlaybackEnded)? {
                 break status;
@@ -428,8 +420,8 @@ impl Runner<'_> {
         };
         let path = self.plan.dir.join(&takes[index].file);
         let duration_s = takes[index].duration_s;
-        let started = match self.devices.listener.as_deref_mut() {
-            Some(listener) => listener.play(&path),
+        let started = match self.devices.player.as_deref_mut() {
+            Some(player) => player.open(&path, 0.0).map_err(anyhow::Error::from),
             None => Err(anyhow::anyhow!("there is no speaker to play it on")),
         };
         match started {
@@ -744,8 +736,8 @@ mod tests {
         until: f64,
     }
 
-    impl Listener for FakeListener {
-        fn play(&mut self, path: &Path) -> anyhow::Result<Box<dyn Playing>> {
+    impl Player for FakeListener {
+        fn open(&mut self, path: &Path, _from_s: f64) -> Result<Box<dyn Playback>, DeviceError> {
             assert!(path.exists(), "playing a take that is not on disk");
             self.played.borrow_mut().push(path.to_path_buf());
             Ok(Box::new(FakePlaying {
@@ -755,9 +747,24 @@ mod tests {
         }
     }
 
-    impl Playing for FakePlaying {
+    impl Playback for FakePlaying {
+        fn position_s(&self) -> f64 {
+            0.0
+        }
+        fn duration_s(&self) -> f64 {
+            0.0
+        }
+        fn pause(&mut self) {}
+        fn resume(&mut self) {}
+        fn is_paused(&self) -> bool {
+            false
+        }
+        fn seek_to(&mut self, _s: f64) {}
         fn is_finished(&self) -> bool {
             self.now.get() >= self.until
+        }
+        fn failure(&self) -> Option<String> {
+            None
         }
     }
 
@@ -821,7 +828,7 @@ mod tests {
         let devices = Devices {
             mic: &mut s.mic,
             speaker,
-            listener: Some(&mut s.listener),
+            player: Some(&mut s.listener),
         };
         let mut plan = plan(&s.dir, think_s, limit_s, questions);
         if let Some(seconds) = s.review_s {

@@ -1,0 +1,145 @@
+//! `voicemock compare QUESTION`: every take of one question across the recorded sessions,
+//! oldest first, so a reader sees how the answer changed.
+//!
+//! JSON shape: an array, oldest first, of `{"session", "started_at", "take", "file",
+//! "duration_s", "limit_s", "ended_by", "first_speech_s", "longest_pause_s", "est_wpm"}`.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+use serde::Serialize;
+
+use crate::cli::CompareArgs;
+use crate::record::{self, TakeEnd};
+use crate::ui::mmss;
+
+/// One take of the question, with where it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct TakeRow {
+    pub session: String,
+    pub started_at: String,
+    pub take: u32,
+    pub file: PathBuf,
+    pub duration_s: f64,
+    pub limit_s: f64,
+    pub ended_by: Option<TakeEnd>,
+    pub first_speech_s: Option<f64>,
+    pub longest_pause_s: Option<f64>,
+    pub est_wpm: Option<f64>,
+    /// The question as it was asked, for announcing it.
+    #[serde(skip)]
+    pub text: String,
+}
+
+/// Every take of `question` in `recordings`, oldest first. Damaged sessions are skipped with
+/// a warning on stderr.
+pub fn takes_of(recordings: &std::path::Path, question: &str) -> (Vec<TakeRow>, Vec<String>) {
+    let mut rows = Vec::new();
+    let mut ids = std::collections::BTreeSet::new();
+    for entry in record::list(recordings).into_iter().rev() {
+        let session = match entry.result {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("warning: skipping {}: {e}", entry.dir.display());
+                continue;
+            }
+        };
+        for (q, t) in session.log.takes() {
+            ids.insert(q.id.clone());
+            if q.id != question {
+                continue;
+            }
+            let m = t.analysis.as_ref().filter(|m| m.first_speech_s.is_some());
+            rows.push(TakeRow {
+                session: session.log.id.clone(),
+                started_at: t.started_at.clone(),
+                take: t.take,
+                file: session.take_path(&t.file),
+                duration_s: t.duration_s,
+                limit_s: t.limit_s,
+                ended_by: t.ended_by,
+                first_speech_s: m.and_then(|m| m.first_speech_s),
+                longest_pause_s: m.map(|m| m.longest_pause_s),
+                est_wpm: m.map(|m| m.est_wpm),
+                text: q.text.clone(),
+            });
+        }
+    }
+    (rows, ids.into_iter().collect())
+}
+
+pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
+    let recordings = &args.recordings.recordings;
+    let (mut rows, ids) = takes_of(recordings, &args.question);
+    if rows.is_empty() {
+        if ids.is_empty() {
+            bail!(
+                "no recorded takes in {}: record some with `voicemock run --question {}`",
+                recordings.display(),
+                args.question
+            );
+        }
+        bail!(
+            "no take of \"{}\" in {}; questions with takes: {}",
+            args.question,
+            recordings.display(),
+            ids.join(", ")
+        );
+    }
+    if let Some(n) = args.last {
+        if n == 0 {
+            bail!("--last must be at least 1");
+        }
+        let skip = rows.len().saturating_sub(n);
+        rows.drain(..skip);
+    }
+    let out = if args.json {
+        serde_json::to_string_pretty(&rows)?
+    } else {
+        table(&rows)
+    };
+    writeln!(std::io::stdout().lock(), "{out}").context("writing the comparison")?;
+    if args.play {
+        super::replay::play_rows(&rows, args)?;
+    }
+    Ok(())
+}
+
+fn table(rows: &[TakeRow]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{:<3} {:<16} {:>4} {:>11} {:>6} {:>8} {:>5}  ended",
+        "#", "date", "take", "length", "first", "longest", "wpm"
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let date = r
+            .started_at
+            .get(..16)
+            .map_or_else(|| r.started_at.clone(), |d| d.replace('T', " "));
+        let _ = writeln!(
+            s,
+            "{:<3} {:<16} {:>4} {:>11} {:>6} {:>8} {:>5}  {}",
+            i + 1,
+            date,
+            r.take,
+            format!("{}/{}", mmss(r.duration_s), mmss(r.limit_s)),
+            r.first_speech_s
+                .map_or_else(|| "—".into(), |f| format!("{f:.1}s")),
+            r.longest_pause_s
+                .map_or_else(|| "—".into(), |p| format!("{p:.1}s")),
+            r.est_wpm.map_or_else(|| "—".into(), |w| format!("{w:.0}")),
+            crate::report::ended_by_label(r.ended_by)
+        );
+    }
+    let _ = write!(
+        s,
+        "{} take{} of \"{}\"",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" },
+        rows.first().map_or("", |r| r.text.as_str())
+    );
+    s
+}
