@@ -24,7 +24,7 @@ fn record_two_answers(dir: &Path) -> (PathBuf, PathBuf) {
         .enumerate()
         .map(|(i, text)| common::speech_wav(dir, &format!("a{i}"), text, "en-us"))
         .collect();
-    let mut run = Running::spawn(&mut common::silent_run(&recordings, 12, &[]).args([
+    let mut run = Running::spawn(common::silent_run(&recordings, 12, &[]).args([
         "--question",
         "why-netflix",
         "--question",
@@ -214,7 +214,7 @@ fn run_with_listen_plays_the_take_back_on_request() {
     let answer = common::speech_wav(&dir, "answer", ANSWERS[0], "en-us");
     let tap = SpeakerTap::start(&dir);
     let mut run = Running::spawn(
-        &mut common::silent_run(&recordings, 12, &["--question", "why-netflix"])
+        common::silent_run(&recordings, 12, &["--question", "why-netflix"])
             .args(["--listen", "30"]),
     );
     run.wait_for("Recording answer", Duration::from_secs(20));
