@@ -41,6 +41,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Listen back to a session: each question (said aloud), then its answer.
     Replay(ReplayArgs),
+    /// Your progress per question over every session, against your own earlier attempts.
+    History(HistoryArgs),
 }
 
 /// Device choice shared by the commands that use the microphone or speaker.
@@ -198,6 +200,21 @@ pub struct ReplayArgs {
     /// Speaker to play through: a device name, or part of one (see `voicemock devices`).
     #[arg(long, value_name = "NAME")]
     pub output: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only this question, by id (may be repeated).
+    #[arg(long = "question", value_name = "ID")]
+    pub questions: Vec<String>,
+    /// Only questions of this category (may be repeated).
+    #[arg(long = "category", value_name = "C")]
+    pub categories: Vec<String>,
+    #[command(flatten)]
+    pub recordings: RecordingsArg,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

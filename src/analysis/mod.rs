@@ -15,6 +15,8 @@
 mod frontend;
 mod nuclei;
 mod remarks;
+
+pub use remarks::PACE_BAND_WPM;
 mod segments;
 
 use frontend::FrontEnd;

@@ -5,6 +5,7 @@ pub mod analyze;
 pub mod check;
 pub mod compare;
 pub mod devices;
+pub mod history;
 pub mod packs;
 pub mod play;
 pub mod replay;
@@ -30,6 +31,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Play(args) => play::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Replay(args) => replay::run(&args),
+        Command::History(args) => history::run(&args),
     }
 }
 

@@ -1,0 +1,325 @@
+//! `voicemock history`: every answer to every question over all sessions, read through the
+//! one session reader, and whether the latest attempt is better than the candidate's own
+//! earlier ones.
+//!
+//! JSON shape: an array of questions (most attempted first) `{"id", "category", "text",
+//! "attempts", "over_limit_share", "last": ATTEMPT, "best": ATTEMPT, "trend": {"length",
+//! "first_words", "pace", "longest_pause"}, "history": [ATTEMPT…]}` where ATTEMPT is
+//! `{"session", "started_at", "take", "duration_s", "limit_s", "min_s", "over_limit",
+//! "first_speech_s", "est_wpm", "longest_pause_s"}` and a trend is "better", "same", "worse"
+//! or null (nothing earlier to compare with).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use anyhow::{bail, Context};
+use serde::Serialize;
+
+use crate::analysis::PACE_BAND_WPM;
+use crate::cli::HistoryArgs;
+use crate::record::{self, reader::median, TakeEnd};
+use crate::ui::mmss;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attempt {
+    pub session: String,
+    pub started_at: String,
+    pub take: u32,
+    pub duration_s: f64,
+    pub limit_s: f64,
+    pub min_s: f64,
+    pub over_limit: bool,
+    pub first_speech_s: Option<f64>,
+    pub est_wpm: Option<f64>,
+    pub longest_pause_s: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trend {
+    Better,
+    Same,
+    Worse,
+}
+
+impl Trend {
+    fn arrow(t: Option<Trend>) -> &'static str {
+        match t {
+            Some(Trend::Better) => "↑",
+            Some(Trend::Same) => "=",
+            Some(Trend::Worse) => "↓",
+            None => " ",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Trends {
+    pub length: Option<Trend>,
+    pub first_words: Option<Trend>,
+    pub pace: Option<Trend>,
+    pub longest_pause: Option<Trend>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionHistory {
+    pub id: String,
+    pub category: String,
+    pub text: String,
+    pub attempts: usize,
+    pub over_limit_share: f64,
+    pub last: Attempt,
+    pub best: Attempt,
+    pub trend: Trends,
+    pub history: Vec<Attempt>,
+}
+
+/// How far a length is from the useful band (its minimum to its limit), as a share of the
+/// limit: 0 inside it.
+fn length_miss(a: &Attempt) -> f64 {
+    let limit = a.limit_s.max(1e-9);
+    if a.duration_s > a.limit_s {
+        (a.duration_s - a.limit_s) / limit
+    } else if a.duration_s < a.min_s {
+        (a.min_s - a.duration_s) / limit
+    } else {
+        0.0
+    }
+}
+
+/// How far a pace is from the coaching band, in words per minute: 0 inside it.
+fn pace_miss(wpm: f64) -> f64 {
+    let (lo, hi) = PACE_BAND_WPM;
+    (lo - wpm).max(wpm - hi).max(0.0)
+}
+
+/// The latest value against the median of the earlier ones, lower being better; within
+/// `same` of it is the same.
+fn trend(values: &[Option<f64>], same: f64) -> Option<Trend> {
+    let (last, earlier) = values.split_last()?;
+    let last = (*last)?;
+    let earlier: Vec<f64> = earlier.iter().flatten().copied().collect();
+    let typical = median(&earlier)?;
+    Some(if last < typical - same {
+        Trend::Better
+    } else if last > typical + same {
+        Trend::Worse
+    } else {
+        Trend::Same
+    })
+}
+
+/// Every answer per question in `sessions` (taken oldest first), with the trends.
+pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<QuestionHistory> {
+    let mut by_question: BTreeMap<String, (String, String, Vec<Attempt>)> = BTreeMap::new();
+    let mut sessions: Vec<record::Session> = sessions.collect();
+    sessions.sort_by(|a, b| a.log.started_at.cmp(&b.log.started_at));
+    for s in &sessions {
+        for q in &s.log.questions {
+            for t in &q.takes {
+                // An abandoned take (the question asked again) is not an attempt.
+                if t.ended_by == Some(TakeEnd::Repeat) {
+                    continue;
+                }
+                let m = t.analysis.as_ref().filter(|m| m.first_speech_s.is_some());
+                let attempt = Attempt {
+                    session: s.log.id.clone(),
+                    started_at: t.started_at.clone(),
+                    take: t.take,
+                    duration_s: t.duration_s,
+                    limit_s: t.limit_s,
+                    min_s: q.min_s * t.limit_s / q.limit_s.max(1e-9),
+                    over_limit: t.is_over_limit(),
+                    first_speech_s: m.and_then(|m| m.first_speech_s),
+                    est_wpm: m.map(|m| m.est_wpm).filter(|w| *w > 0.0),
+                    longest_pause_s: m.map(|m| m.longest_pause_s),
+                };
+                by_question
+                    .entry(q.id.clone())
+                    .or_insert_with(|| (q.category.clone(), q.text.clone(), Vec::new()))
+                    .2
+                    .push(attempt);
+            }
+        }
+    }
+    let mut out: Vec<QuestionHistory> = by_question
+        .into_iter()
+        .map(|(id, (category, text, history))| {
+            let last = history.last().expect("a question has an attempt").clone();
+            let best = history
+                .iter()
+                .min_by(|a, b| length_miss(a).total_cmp(&length_miss(b)))
+                .expect("a question has an attempt")
+                .clone();
+            let lengths: Vec<Option<f64>> = history.iter().map(|a| Some(length_miss(a))).collect();
+            let first: Vec<Option<f64>> = history.iter().map(|a| a.first_speech_s).collect();
+            let pace: Vec<Option<f64>> = history.iter().map(|a| a.est_wpm.map(pace_miss)).collect();
+            let pause: Vec<Option<f64>> = history.iter().map(|a| a.longest_pause_s).collect();
+            QuestionHistory {
+                over_limit_share: history.iter().filter(|a| a.over_limit).count() as f64
+                    / history.len() as f64,
+                attempts: history.len(),
+                trend: Trends {
+                    length: trend(&lengths, 0.05),
+                    first_words: trend(&first, 0.3),
+                    pace: trend(&pace, 5.0),
+                    longest_pause: trend(&pause, 0.3),
+                },
+                last,
+                best,
+                history,
+                id,
+                category,
+                text,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.attempts.cmp(&a.attempts).then_with(|| a.id.cmp(&b.id)));
+    out
+}
+
+pub fn run(args: &HistoryArgs) -> anyhow::Result<()> {
+    let dir = &args.recordings.recordings;
+    let mut sessions = Vec::new();
+    for entry in record::list(dir) {
+        match entry.result {
+            Ok(s) => sessions.push(s),
+            Err(e) => eprintln!("warning: skipping {}: {e}", entry.dir.display()),
+        }
+    }
+    let mut all = histories(sessions.into_iter());
+    if all.is_empty() {
+        bail!(
+            "no recorded answers in {} yet: record some with `voicemock run`",
+            dir.display()
+        );
+    }
+    for id in &args.questions {
+        if !all.iter().any(|h| &h.id == id) {
+            bail!(
+                "no answers to \"{id}\" in {}; questions with answers: {}",
+                dir.display(),
+                all.iter()
+                    .map(|h| h.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
+    all.retain(|h| {
+        (args.questions.is_empty() || args.questions.contains(&h.id))
+            && (args.categories.is_empty() || args.categories.contains(&h.category))
+    });
+    if all.is_empty() {
+        bail!(
+            "no answers in categories {} in {}",
+            args.categories.join(", "),
+            dir.display()
+        );
+    }
+    let out = if args.json {
+        serde_json::to_string_pretty(&all)?
+    } else {
+        table(&all)
+    };
+    writeln!(std::io::stdout().lock(), "{out}").context("writing the history")
+}
+
+fn secs(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".into(), |s| format!("{s:.1}s"))
+}
+
+fn table(all: &[QuestionHistory]) -> String {
+    let width = all
+        .iter()
+        .map(|h| h.id.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{:<width$} {:>5}  {:>11}  {:>9}  {:>4}  {:>7}  {:>5}  {:>7}",
+        "question", "tries", "last", "best", "over", "first", "wpm", "pause"
+    );
+    for h in all {
+        let len = |a: &Attempt| format!("{}/{}", mmss(a.duration_s), mmss(a.limit_s));
+        let _ = writeln!(
+            s,
+            "{:<width$} {:>5}  {:>9} {}  {:>9}  {:>3.0}%  {:>5} {}  {:>3} {}  {:>5} {}",
+            h.id,
+            h.attempts,
+            len(&h.last),
+            Trend::arrow(h.trend.length),
+            len(&h.best),
+            h.over_limit_share * 100.0,
+            secs(h.last.first_speech_s),
+            Trend::arrow(h.trend.first_words),
+            h.last
+                .est_wpm
+                .map_or_else(|| "—".into(), |w| format!("{w:.0}")),
+            Trend::arrow(h.trend.pace),
+            secs(h.last.longest_pause_s),
+            Trend::arrow(h.trend.longest_pause),
+        );
+    }
+    let _ = write!(
+        s,
+        "last = your latest attempt; ↑ better, = same, ↓ worse than the median of your \
+         earlier attempts at that question (length: nearer its useful range; pace: nearer \
+         {:.0}–{:.0} wpm; first words and pauses: shorter)",
+        PACE_BAND_WPM.0, PACE_BAND_WPM.1
+    );
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attempt(duration_s: f64, first: f64, wpm: f64, pause: f64) -> Attempt {
+        Attempt {
+            session: "s".into(),
+            started_at: String::new(),
+            take: 1,
+            duration_s,
+            limit_s: 60.0,
+            min_s: 30.0,
+            over_limit: duration_s > 60.0,
+            first_speech_s: Some(first),
+            est_wpm: Some(wpm),
+            longest_pause_s: Some(pause),
+        }
+    }
+
+    #[test]
+    fn trends_compare_the_latest_with_the_median_of_the_earlier() {
+        let cases: &[(&[Option<f64>], f64, Option<Trend>)] = &[
+            (&[Some(2.0)], 0.3, None),
+            (&[Some(2.0), Some(1.0)], 0.3, Some(Trend::Better)),
+            (&[Some(2.0), Some(1.9)], 0.3, Some(Trend::Same)),
+            (
+                &[Some(1.0), Some(3.0), Some(2.0), Some(2.2)],
+                0.3,
+                Some(Trend::Same),
+            ),
+            (&[Some(1.0), Some(1.0), Some(3.0)], 0.3, Some(Trend::Worse)),
+            (&[None, Some(1.0)], 0.3, None),
+            (&[Some(1.0), None], 0.3, None),
+        ];
+        for (values, same, expected) in cases {
+            assert_eq!(trend(values, *same), *expected, "{values:?}");
+        }
+    }
+
+    #[test]
+    fn length_and_pace_are_judged_by_their_distance_from_the_good_range() {
+        assert_eq!(length_miss(&attempt(45.0, 1.0, 140.0, 1.0)), 0.0);
+        assert!((length_miss(&attempt(75.0, 1.0, 140.0, 1.0)) - 0.25).abs() < 1e-9);
+        assert!((length_miss(&attempt(15.0, 1.0, 140.0, 1.0)) - 0.25).abs() < 1e-9);
+        assert_eq!(pace_miss(140.0), 0.0);
+        assert_eq!(pace_miss(PACE_BAND_WPM.1 + 20.0), 20.0);
+        assert_eq!(pace_miss(PACE_BAND_WPM.0 - 10.0), 10.0);
+    }
+}
