@@ -12,7 +12,7 @@ use crate::session::machine::{Machine, Status, Step};
 use crate::session::runner::{self, Devices, MonotonicClock, Plan};
 use crate::session::{input, signals, store};
 use crate::speech::{Speaker, SpeechError, SpeechOptions, SystemSpeaker};
-use crate::ui::mmss;
+use crate::ui::{mmss, out, outln, warn};
 use crate::ExitWith;
 
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
@@ -41,7 +41,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             Ok(s) => Some(s),
             Err(e @ SpeechError::NoSuchVoice { .. }) => return Err(e.into()),
             Err(e) => {
-                eprintln!("warning: {e}; the questions will only be printed");
+                warn(format_args!("{e}; the questions will only be printed"));
                 None
             }
         }
@@ -114,11 +114,17 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let ending = ending?;
 
     let log = SessionLog::load(&dir)?;
-    println!();
-    print!("{}", crate::report::summary_table(&log));
-    println!();
-    println!("Session log:  {}", dir.join(log::LOG_FILE).display());
-    println!("Review sheet: {}", dir.join(log::REVIEW_FILE).display());
+    outln("");
+    out(crate::report::summary_table(&log));
+    outln("");
+    outln(format_args!(
+        "Session log:  {}",
+        dir.join(log::LOG_FILE).display()
+    ));
+    outln(format_args!(
+        "Review sheet: {}",
+        dir.join(log::REVIEW_FILE).display()
+    ));
     match ending.status {
         Status::Completed | Status::Quit | Status::InProgress => Ok(()),
         Status::Interrupted => {
@@ -196,8 +202,8 @@ fn print_header(title: &str, steps: &[Step], args: &RunArgs, dir: &Path) {
             }
         }
     };
-    println!("voicemock: {title}");
-    println!(
+    outln(format_args!("voicemock: {title}"));
+    outln(format_args!(
         "  {} question{}; think time {think}; answers up to {limit}{}",
         steps.len(),
         if steps.len() == 1 { "" } else { "s" },
@@ -206,10 +212,12 @@ fn print_header(title: &str, steps: &[Step], args: &RunArgs, dir: &Path) {
         } else {
             String::new()
         }
-    );
-    println!(
+    ));
+    outln(format_args!(
         "  Recordings go to {} (only you can read them)",
         dir.display()
-    );
-    println!("  Keys: Enter = start/finish an answer, s = skip, r = repeat the question, q = quit");
+    ));
+    outln(format_args!(
+        "  Keys: Enter = start/finish an answer, s = skip, r = repeat the question, q = quit"
+    ));
 }

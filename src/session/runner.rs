@@ -14,7 +14,7 @@ use crate::audio::level::dbfs;
 use crate::audio::{ActiveRecording, Microphone};
 use crate::report;
 use crate::speech::{speech_timeout, Speaker};
-use crate::ui::{level_meter, mmss, PhaseBar};
+use crate::ui::{level_meter, mmss, outln, warn, PhaseBar};
 
 /// Time as the runner sees it: seconds since the session started, and a way to wait. A test
 /// clock jumps instead of sleeping.
@@ -174,7 +174,7 @@ impl Runner<'_> {
     fn say(&self, line: &str) {
         match &self.bar {
             Some(bar) => bar.println(line),
-            None => println!("{line}"),
+            None => outln(line),
         }
     }
 
@@ -210,10 +210,10 @@ impl Runner<'_> {
             }
             Action::Think { seconds, .. } => {
                 self.end_bar();
-                println!(
+                outln(format_args!(
                     "  Think time: {} (Enter: start answering now, s: skip, r: repeat, q: quit)",
                     mmss(seconds)
-                );
+                ));
                 self.bar = Some(PhaseBar::new(seconds, "thinking"));
             }
             Action::StartRecording { q, take } => self.start_recording(q, take)?,
@@ -260,15 +260,20 @@ impl Runner<'_> {
         let total = self.plan.log.questions.len();
         let question = &self.plan.log.questions[q];
         let text = question.text.clone();
-        println!();
-        println!("Question {}/{} [{}]", q + 1, total, question.category);
-        println!("  {text}");
+        outln("");
+        outln(format_args!(
+            "Question {}/{} [{}]",
+            q + 1,
+            total,
+            question.category
+        ));
+        outln(format_args!("  {text}"));
         let mut spoken = false;
         if let Some(speaker) = self.devices.speaker.as_deref_mut() {
             match speaker.start(&text) {
                 Ok(()) => spoken = true,
                 Err(e) => {
-                    eprintln!("warning: {e}; the questions will only be printed");
+                    warn(format_args!("{e}; the questions will only be printed"));
                     self.devices.speaker = None;
                     self.plan.log.speech = format!("unavailable: {e}");
                 }
@@ -322,10 +327,10 @@ impl Runner<'_> {
             index_in_log,
         });
         // Announced on stdout before anything else, so a script can tell the take has begun.
-        println!(
+        outln(format_args!(
             "  Recording answer (limit {}): Enter: done, s: skip, r: repeat, q: quit",
             mmss(limit_s)
-        );
+        ));
         self.last_light = Light::Off;
         self.bar = Some(PhaseBar::new(limit_s, "answering"));
         self.save()
@@ -361,20 +366,20 @@ impl Runner<'_> {
                     crate::analysis::Params::default(),
                 ) {
                     Ok(m) => entry.analysis = Some(m),
-                    Err(e) => eprintln!("warning: could not analyse {}: {e}", path.display()),
+                    Err(e) => warn(format_args!("could not analyse {}: {e}", path.display())),
                 }
             }
             Err(e) => {
                 entry.level = "unknown".into();
-                eprintln!("warning: finishing the recording: {e}");
+                warn(format_args!("finishing the recording: {e}"));
             }
         }
         let question = &self.plan.log.questions[q];
         let entry = &question.takes[take.index_in_log];
-        println!(
+        outln(format_args!(
             "{}",
             report::take_line(q + 1, question, entry, self.plan.usual_wpm)
-        );
+        ));
         self.save()
     }
 
