@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use crate::audio::level::dbfs;
-use crate::audio::{CpalMicrophone, CpalPlayer, Microphone, Player};
+use crate::audio::{CpalMicrophone, CpalPlayer, Fault, Microphone, Player};
 use crate::cli::CheckArgs;
 use crate::speech::{self, Speaker, SpeechEnd, SpeechOptions, SystemSpeaker};
 use crate::ui::{errln, level_meter, outln, warn, PhaseBar};
@@ -62,7 +62,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     // The writer stops by itself after exactly `seconds`; the wall-clock bound is only there in
     // case the device stops delivering.
     let bound = Duration::from_secs_f64(args.seconds + 5.0);
-    while recording.recorded_s() < args.seconds - 1e-9 && started.elapsed() < bound {
+    while recording.recorded_s() < args.seconds - 1e-9
+        && started.elapsed() < bound
+        && recording.fault().is_none()
+    {
         let (peak, _) = recording.recent_level();
         bar.update(
             recording.recorded_s(),
@@ -81,11 +84,16 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
         stats.duration_s(),
         stats.sample_rate
     ));
-    if stalled {
-        errln(format_args!(
-            "warning: the microphone stopped delivering sound after {:.1} s",
+    match &stats.fault {
+        Some(fault @ (Fault::DiskFull | Fault::Write(_))) => anyhow::bail!(
+            "{fault}: the test recording stopped after {:.1} s",
             stats.duration_s()
-        ));
+        ),
+        _ if stalled => warn(format_args!(
+            "the microphone stopped delivering sound after {:.1} s",
+            stats.duration_s()
+        )),
+        _ => {}
     }
 
     if let Some(player) = player.as_mut() {

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use crate::audio::{CpalMicrophone, Microphone};
+use crate::audio::{CpalMicrophone, Fault, Microphone};
 use crate::cli::RunArgs;
 use crate::pack::{self, Question, Selection};
 use crate::session::log::{self, PackRef, QuestionLog, SessionLog, Settings, LOG_VERSION};
@@ -128,19 +128,43 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     match ending.status {
         Status::Completed | Status::Quit | Status::InProgress => Ok(()),
         Status::Interrupted => {
-            let signal = ending
-                .signal
-                .unwrap_or(crate::session::machine::Signal::Interrupt);
+            let code = signals.exit_code().unwrap_or_else(|| {
+                signals::exit_code(
+                    ending
+                        .signal
+                        .unwrap_or(crate::session::machine::Signal::Interrupt),
+                )
+            });
             Err(ExitWith {
-                code: signals::exit_code(signal),
+                code,
                 message: "session interrupted; everything recorded so far is kept".into(),
             }
             .into())
         }
-        Status::DeviceError => anyhow::bail!(
-            "the microphone failed during an answer; what was recorded until then is kept in {}",
-            dir.display()
-        ),
+        Status::DeviceError => match ending.fault {
+            Some((Fault::DiskFull, held_s)) => anyhow::bail!(
+                "the disk is full: recording stopped at {}; what was recorded until then is kept \
+                 in {}; free some space before the next session",
+                mmss(held_s),
+                dir.display()
+            ),
+            Some((fault @ Fault::Write(_), held_s)) => anyhow::bail!(
+                "{fault}: recording stopped at {}; what was recorded until then is kept in {}",
+                mmss(held_s),
+                dir.display()
+            ),
+            Some((Fault::DeviceLost, held_s)) => anyhow::bail!(
+                "the microphone stopped delivering sound at {}; what was recorded until then is \
+                 kept in {}; check the device (`voicemock devices`) and run again",
+                mmss(held_s),
+                dir.display()
+            ),
+            None => anyhow::bail!(
+                "the microphone failed during an answer; what was recorded until then is kept \
+                 in {}",
+                dir.display()
+            ),
+        },
     }
 }
 

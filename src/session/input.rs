@@ -73,6 +73,9 @@ pub fn spawn_controls() -> (Receiver<Control>, TerminalGuard) {
 pub struct TerminalGuard {
     #[cfg(unix)]
     saved: Option<libc::termios>,
+    /// Restores the settings if a second signal forces the exit before this guard drops.
+    #[cfg(unix)]
+    _on_forced_exit: Option<super::signals::ForcedExitHook>,
 }
 
 impl TerminalGuard {
@@ -80,6 +83,8 @@ impl TerminalGuard {
         TerminalGuard {
             #[cfg(unix)]
             saved: None,
+            #[cfg(unix)]
+            _on_forced_exit: None,
         }
     }
 
@@ -107,7 +112,14 @@ impl TerminalGuard {
             if libc::tcsetattr(0, libc::TCSANOW, &t) != 0 {
                 return Self::none();
             }
-            TerminalGuard { saved: Some(saved) }
+            // The same restore as on drop, run if a second signal forces the exit first.
+            let restore = super::signals::on_forced_exit(move || {
+                libc::tcsetattr(0, libc::TCSANOW, &saved);
+            });
+            TerminalGuard {
+                saved: Some(saved),
+                _on_forced_exit: Some(restore),
+            }
         }
     }
 
