@@ -6,6 +6,7 @@
 
 pub mod convert;
 pub mod device;
+pub mod fake;
 pub mod level;
 pub mod wav_reader;
 pub mod writer;

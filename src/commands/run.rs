@@ -4,6 +4,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
+use crate::audio::fake::FastMicrophone;
 use crate::audio::{CpalMicrophone, Fault, Microphone};
 use crate::cli::RunArgs;
 use crate::pack::{self, Question, Selection};
@@ -28,7 +29,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         seed,
     };
     let questions = pack.select(&selection)?;
-    let mut mic = CpalMicrophone::open(args.devices.input.as_deref())?;
+    let mut mic: Box<dyn Microphone> = match &args.test_microphone {
+        Some(kind) => Box::new(FastMicrophone::open(kind)?),
+        None => Box::new(CpalMicrophone::open(args.devices.input.as_deref())?),
+    };
 
     let mut speaker = if args.no_speak {
         None
@@ -100,7 +104,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let signals = signals::Signals::install().context("installing the Ctrl-C handler")?;
     let (controls, terminal) = input::spawn_controls();
     let devices = Devices {
-        mic: &mut mic,
+        mic: mic.as_mut(),
         speaker: speaker.as_mut().map(|s| s as &mut dyn Speaker),
     };
     let ending = runner::run(
@@ -169,24 +173,30 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
 }
 
 fn check_numbers(args: &RunArgs) -> anyhow::Result<()> {
-    let bad = |flag: &str, what: &str| anyhow::anyhow!("{flag} must be {what}");
-    if args.think.is_some_and(|t| !(t.is_finite() && t >= 0.0)) {
-        return Err(bad("--think", "0 or more seconds"));
+    use crate::pack::{MAX_SECONDS, MIN_ANSWER_S};
+    let bad = |flag: &str, what: String| anyhow::anyhow!("{flag} must be {what}");
+    let within = |t: f64, low: f64| t.is_finite() && (low..=MAX_SECONDS).contains(&t);
+    // The same bounds as a pack's, so a flag cannot ask for what a pack may not.
+    if args.think.is_some_and(|t| !within(t, 0.0)) {
+        return Err(bad("--think", format!("0 to {MAX_SECONDS} seconds")));
     }
-    if args.answer.is_some_and(|t| !(t.is_finite() && t > 0.0)) {
-        return Err(bad("--answer", "more than 0 seconds"));
+    if args.answer.is_some_and(|t| !within(t, MIN_ANSWER_S)) {
+        return Err(bad(
+            "--answer",
+            format!("{MIN_ANSWER_S} to {MAX_SECONDS} seconds"),
+        ));
     }
-    if !(args.overtime.is_finite() && args.overtime >= 0.0) {
-        return Err(bad("--overtime", "0 or more seconds"));
+    if !within(args.overtime, 0.0) {
+        return Err(bad("--overtime", format!("0 to {MAX_SECONDS} seconds")));
     }
     if args
         .speech_rate
         .is_some_and(|r| !(r.is_finite() && (0.5..=2.0).contains(&r)))
     {
-        return Err(bad("--speech-rate", "between 0.5 and 2.0"));
+        return Err(bad("--speech-rate", "between 0.5 and 2.0".into()));
     }
     if args.count == Some(0) {
-        return Err(bad("--count", "at least 1"));
+        return Err(bad("--count", "at least 1".into()));
     }
     Ok(())
 }

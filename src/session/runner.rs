@@ -592,11 +592,10 @@ fn sanitize(id: &str) -> String {
 
 /// The session folder's name: when it started, and which pack.
 pub fn session_stem(pack: &str) -> String {
-    format!(
-        "{}-{}",
-        chrono::Local::now().format("%Y-%m-%d_%H%M%S"),
-        sanitize(pack)
-    )
+    // A pack's name is its file's stem, which can be as long as a file name may be: cut it
+    // so the folder's name (and every path under it) stays well within the limits.
+    let pack: String = sanitize(pack).chars().take(64).collect();
+    format!("{}-{pack}", chrono::Local::now().format("%Y-%m-%d_%H%M%S"),)
 }
 
 pub fn session_dir_name(dir: &Path) -> String {
