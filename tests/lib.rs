@@ -6,4 +6,5 @@ mod common;
 mod analyze;
 mod check;
 mod cli;
+mod fuzz;
 mod run;
