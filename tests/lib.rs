@@ -7,4 +7,5 @@ mod analyze;
 mod check;
 mod cli;
 mod fuzz;
+mod reliability;
 mod run;

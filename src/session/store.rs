@@ -79,7 +79,7 @@ pub struct Reserve {
 }
 
 /// Enough for a long session's log and review sheet, written side by side with the old ones.
-const RESERVE_BYTES: usize = 512 * 1024;
+const RESERVE_BYTES: usize = 256 * 1024;
 
 impl Reserve {
     pub fn create(dir: &Path) -> std::io::Result<Reserve> {
