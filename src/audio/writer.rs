@@ -378,6 +378,84 @@ fn give_up(
 mod tests {
     use super::*;
 
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("voicemock-writer-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_take_stops_growing_at_its_cap_however_much_arrives() {
+        let dir = scratch("cap");
+        let path = dir.join("take.wav");
+        let (mut producer, consumer) = rtrb::RingBuffer::new(256);
+        let shared = Arc::new(Shared::default());
+        let shape = StreamShape {
+            channels: 1,
+            sample_rate: 8000,
+            max_frames: Some(1000),
+        };
+        let writer = Writer::spawn(&path, shape, consumer, Arc::clone(&shared)).unwrap();
+        let mut pushed = 0;
+        while pushed < 5000 {
+            if producer.push(0.25).is_ok() {
+                pushed += 1;
+            } else {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        let stats = writer.finish().unwrap();
+        assert_eq!(stats.frames, 1000);
+        assert_eq!(stats.fault, None);
+        assert_eq!(frames_on_disk(&path), Some((8000, 1000)));
+        let reader = hound::WavReader::open(&path).unwrap();
+        assert_eq!(reader.duration(), 1000);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn no_wav_can_declare_more_than_its_size_fields_hold() {
+        let header = wav_header(48_000, 2 * MAX_WAV_FRAMES);
+        let riff = u32::from_le_bytes(header[4..8].try_into().unwrap());
+        let data = u32::from_le_bytes(header[40..44].try_into().unwrap());
+        assert_eq!(u64::from(data), 2 * MAX_WAV_FRAMES);
+        assert!(u64::from(riff) == u64::from(data) + 36 && riff >= u32::MAX - 1);
+    }
+
+    #[test]
+    fn after_a_failed_write_the_file_keeps_whole_samples_and_a_true_header() {
+        let dir = scratch("salvage");
+        let path = dir.join("take.wav");
+        let mut wav = PcmWav::create(create_private_file(&path).unwrap(), 8000).unwrap();
+        wav.write(&[1000; 300]).unwrap();
+        wav.sync_header().unwrap();
+        // Half a sample reached the disk before it filled up.
+        wav.file.get_mut().write_all(&[0x12]).unwrap();
+        assert_eq!(wav.salvage().unwrap(), 300);
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), HEADER_LEN + 600);
+        let reader = hound::WavReader::open(&path).unwrap();
+        assert_eq!(reader.duration(), 300);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn disk_full_errors_are_told_apart() {
+        let full = std::io::Error::from_raw_os_error(libc::ENOSPC);
+        let quota = std::io::Error::from_raw_os_error(libc::EDQUOT);
+        let other = std::io::Error::from_raw_os_error(libc::EIO);
+        assert!(is_disk_full(&full) && is_disk_full(&quota) && !is_disk_full(&other));
+        let shared = Shared::default();
+        assert_eq!(shared.write_fault(), None);
+        shared.set_write_fault(&full);
+        assert_eq!(shared.write_fault(), Some(Fault::DiskFull));
+        let shared = Shared::default();
+        shared.set_write_fault(&other);
+        assert!(matches!(shared.write_fault(), Some(Fault::Write(r)) if r.contains("os error")));
+    }
+
     #[test]
     fn writes_whole_stream_as_mono_pcm() {
         let dir = std::env::temp_dir().join(format!("voicemock-writer-{}", std::process::id()));

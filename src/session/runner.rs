@@ -960,6 +960,63 @@ mod tests {
     }
 
     #[test]
+    fn a_forced_exit_marks_the_last_log_interrupted_with_the_file_s_duration() {
+        let s = setup("rescue", false, false);
+        let mut log = plan(&s.dir, 0.0, 30.0, 2).log;
+        log.questions[0].takes.push(TakeLog {
+            take: 1,
+            file: "q01-q1-take1.wav".into(),
+            started_at: timestamp(),
+            duration_s: 0.0,
+            ended_by: None,
+            overtime_s: 0.0,
+            sample_rate: 0,
+            peak_dbfs: -120.0,
+            rms_dbfs: -120.0,
+            level: String::new(),
+            overruns: 0,
+            stream_errors: 0,
+            analysis: None,
+        });
+        // A take being written: 1.5 s in the header, as the writer leaves it between flushes.
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 16_000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut w = hound::WavWriter::create(s.dir.join("q01-q1-take1.wav"), spec).unwrap();
+        for _ in 0..24_000 {
+            w.write_sample(0i16).unwrap();
+        }
+        w.finalize().unwrap();
+        let rescue = Mutex::new(Rescue {
+            dir: s.dir.clone(),
+            log: Some(log),
+            over: false,
+        });
+        let started = Instant::now();
+        rescue_on_forced_exit(&rescue);
+        assert!(
+            started.elapsed() >= RESCUE_GRACE,
+            "the runner gets its chance first"
+        );
+        let saved = SessionLog::load(&s.dir).unwrap();
+        assert_eq!(saved.status, Status::Interrupted);
+        assert!(saved.ended_at.is_some());
+        let take = &saved.questions[0].takes[0];
+        assert_eq!(take.ended_by, Some(EndedBy::Interrupt));
+        assert_eq!(take.sample_rate, 16_000);
+        assert!((take.duration_s - 1.5).abs() < 1e-9, "{}", take.duration_s);
+        // Once it has written, nobody writes after it; and a runner that finished first is
+        // left alone.
+        assert!(rescue.lock().unwrap().over);
+        let _ = std::fs::remove_file(s.dir.join(crate::session::log::LOG_FILE));
+        rescue_on_forced_exit(&rescue);
+        assert!(!s.dir.join(crate::session::log::LOG_FILE).exists());
+    }
+
+    #[test]
     fn a_repeat_pressed_as_the_question_ends_is_not_taken_for_its_end() {
         let mut s = setup("repeat-race", false, false);
         let (tx, rx) = mpsc::channel();
