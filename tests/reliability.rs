@@ -219,6 +219,35 @@ fn a_session_whose_output_is_full_or_closed_still_finishes_its_files() {
     }
 }
 
+#[test]
+fn a_warning_to_a_full_stderr_does_not_stop_the_session() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("rel-stderr-full");
+    let recordings = dir.join("recordings");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    // No speech daemon to reach: "warning: text-to-speech is unavailable" goes to stderr.
+    let out = common::bin()
+        .args(["run", "--think", "0", "--answer", "2", "--question", "why-netflix"])
+        .arg("--recordings")
+        .arg(&recordings)
+        .env("SPEECHD_ADDRESS", "unix_socket:/nonexistent/speechd.sock")
+        .stdin(Stdio::null())
+        .stderr(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let (session, log) = only_session(&recordings);
+    assert_eq!(log["status"], "completed");
+    assert_eq!(log["speech"], "unavailable");
+    let (_, held_s, _) = take_wav(&session, first_take(&log));
+    assert!((held_s - 2.0).abs() < 0.1, "the WAV holds {held_s} s");
+}
+
 // ---------------------------------------------------------------------------------------------
 // A closed terminal, and a second Ctrl-C, in a pseudo-terminal.
 
