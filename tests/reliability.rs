@@ -232,7 +232,15 @@ fn a_warning_to_a_full_stderr_does_not_stop_the_session() {
         .unwrap();
     // No speech daemon to reach: "warning: text-to-speech is unavailable" goes to stderr.
     let out = common::bin()
-        .args(["run", "--think", "0", "--answer", "2", "--question", "why-netflix"])
+        .args([
+            "run",
+            "--think",
+            "0",
+            "--answer",
+            "2",
+            "--question",
+            "why-netflix",
+        ])
         .arg("--recordings")
         .arg(&recordings)
         .env("SPEECHD_ADDRESS", "unix_socket:/nonexistent/speechd.sock")

@@ -137,6 +137,8 @@ pub fn run(
 }
 
 impl Runner<'_> {
+    /// The loop itself, until the machine says the session is over; `run` wraps it so that
+    /// an error still leaves the take in progress finished.
     fn session(
         &mut self,
         controls: &Receiver<Control>,
