@@ -135,6 +135,10 @@ pub struct RunArgs {
     /// Speech rate, from 0.5 (slow) to 2.0 (fast); 1.0 is the voice's normal rate.
     #[arg(long, value_name = "R")]
     pub speech_rate: Option<f32>,
+    /// For the tests only: record from a built-in test microphone instead of a device
+    /// (`fast`: a tone delivered faster than real time).
+    #[arg(long, value_name = "KIND", hide = true)]
+    pub test_microphone: Option<String>,
 }
 
 /// Where sessions are looked for, for the commands that read them.

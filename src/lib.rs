@@ -31,12 +31,21 @@ pub struct ExitWith {
 /// Parse the command line, run the command, and choose the exit code in this one place.
 pub fn main_entry() -> ExitCode {
     let cli = cli::Cli::parse();
-    match commands::dispatch(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+    let code = match commands::dispatch(cli) {
+        Ok(()) => 0,
         Err(err) => {
-            eprintln!("error: {}", render_chain(&err));
-            ExitCode::from(exit_code_for(&err))
+            ui::errln(format_args!("error: {}", render_chain(&err)));
+            exit_code_for(&err)
         }
+    };
+    // A reader that went away (`| head`) is not an error; any other failure to write the
+    // output (`>/dev/full`) is, once the command has finished its work.
+    match ui::stdout_failure() {
+        Some(e) if code == 0 && e.kind() != std::io::ErrorKind::BrokenPipe => {
+            ui::errln(format_args!("error: cannot write to standard output: {e}"));
+            ExitCode::from(1)
+        }
+        _ => ExitCode::from(code),
     }
 }
 

@@ -66,3 +66,180 @@ fn analyze_reports_a_missing_file_by_name() {
     assert!(!ok);
     assert!(stderr.contains("/nonexistent/answer.wav"), "{stderr}");
 }
+
+/// Runs voicemock with stdout going to `stdout`; returns (exit code, stderr).
+fn run_to(args: &[&str], stdout: std::process::Stdio) -> (Option<i32>, String) {
+    let out = common::bin()
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn no_panic(what: &str, code: Option<i32>, stderr: &str) {
+    assert_ne!(code, Some(101), "{what} panicked: {stderr}");
+    assert!(!stderr.contains("panicked"), "{what}: {stderr}");
+}
+
+#[test]
+fn listings_end_quietly_on_a_full_or_closed_output() {
+    let dir = common::temp_dir("cli-closed-output");
+    let wav = dir.join("tone.wav");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 8000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&wav, spec).unwrap();
+    for i in 0..8000 {
+        w.write_sample(((i as f32 * 0.1).sin() * 8000.0) as i16)
+            .unwrap();
+    }
+    w.finalize().unwrap();
+    let wav = wav.to_str().unwrap();
+    let listings: [&[&str]; 6] = [
+        &["packs"],
+        &["questions"],
+        &["devices"],
+        &["voices"],
+        &["analyze", wav],
+        &["analyze", wav, "--json"],
+    ];
+    for args in listings {
+        // `>/dev/full`: the output cannot be written; that is an error, not a panic.
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let (code, stderr) = run_to(args, full.into());
+        no_panic(&format!("{args:?} >/dev/full"), code, &stderr);
+        if code == Some(0) {
+            panic!("{args:?} >/dev/full claimed success: {stderr}");
+        }
+        // A reader that went away before anything was written, and one that read a line
+        // (`| head -1`): an end without a word.
+        let mut child = common::bin()
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        no_panic(&format!("{args:?} | (closed)"), out.status.code(), &stderr);
+        assert!(
+            !stderr.contains("standard output"),
+            "{args:?}: a closed pipe is not an error: {stderr}"
+        );
+        let mut child = common::bin()
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+        let _ = std::io::BufRead::read_line(&mut reader, &mut first);
+        drop(reader);
+        let out = child.wait_with_output().unwrap();
+        no_panic(
+            &format!("{args:?} | head -1"),
+            out.status.code(),
+            &String::from_utf8_lossy(&out.stderr),
+        );
+    }
+}
+
+#[test]
+fn packs_that_are_not_regular_files_or_too_big_are_refused_at_once() {
+    let dir = common::temp_dir("cli-odd-packs");
+    let fifo = dir.join("fifo.toml");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo on a path in this test's own folder.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let huge = dir.join("huge.toml");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(64 * 1024 * 1024)
+        .unwrap();
+    let link = dir.join("zero.toml");
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    for (pack, words) in [
+        ("/dev/zero", "not a regular file"),
+        (fifo.to_str().unwrap(), "not a regular file"),
+        (link.to_str().unwrap(), "not a regular file"),
+        (huge.to_str().unwrap(), "at most"),
+    ] {
+        let started = std::time::Instant::now();
+        let (ok, _, stderr) = run(&["questions", "--pack", pack]);
+        assert!(!ok, "{pack} accepted");
+        assert!(stderr.contains(words), "{pack}: {stderr}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{pack} took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[test]
+fn terminal_escapes_never_reach_the_terminal_raw() {
+    let dir = common::temp_dir("cli-escapes");
+    let pack = dir.join("evil.toml");
+    // Clear screen, set the window title, and an OSC 52 clipboard write.
+    std::fs::write(
+        &pack,
+        "format = 1\ntitle = \"Evil\\u001b[2J\\u001b]0;owned\\u0007\"\n[[questions]]\nid = \"a\"\n\
+         category = \"c\"\ntext = \"Why?\\u001b]52;c;cm0gLXJmIH4=\\u0007\"\n",
+    )
+    .unwrap();
+    let pack = pack.to_str().unwrap();
+    let recordings = dir.join("rec");
+    let recordings = recordings.to_str().unwrap();
+    let raw = |s: &str| {
+        s.chars()
+            .any(|c| c == '\u{1b}' || c == '\u{7}' || c == '\u{9b}')
+    };
+    let cases: [&[&str]; 5] = [
+        &["questions", "--pack", pack],
+        &[
+            "run",
+            "--pack",
+            pack,
+            "--no-speak",
+            "--recordings",
+            recordings,
+        ],
+        &[
+            "run",
+            "--question",
+            "\u{1b}[2J\u{1b}]0;x\u{7}",
+            "--no-speak",
+        ],
+        &["questions", "--pack", "\u{1b}]52;c;eA==\u{7}"],
+        &["analyze", "/nonexistent/\u{1b}[2J\u{9b}31m.wav"],
+    ];
+    for args in cases {
+        let (_, stdout, stderr) = run(args);
+        assert!(!raw(&stdout), "{args:?} stdout: {stdout:?}");
+        assert!(!raw(&stderr), "{args:?} stderr: {stderr:?}");
+        assert!(
+            stderr.contains("error"),
+            "{args:?} was refused with a message: {stderr:?}"
+        );
+    }
+    assert!(
+        !dir.join("rec").exists(),
+        "a refused pack leaves no session folder"
+    );
+}

@@ -15,7 +15,7 @@ use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample, StreamConfig};
 
 use super::writer::{Shared, StreamShape, Writer};
-use super::{ActiveRecording, Microphone, TakeStats};
+use super::{ActiveRecording, Fault, Microphone, TakeStats};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -361,8 +361,9 @@ impl CpalMicrophone {
 }
 
 impl Microphone for CpalMicrophone {
-    fn start(&mut self, path: &Path) -> Result<Box<dyn ActiveRecording>, DeviceError> {
-        self.start_with_limit(path, None)
+    fn start(&mut self, path: &Path, max_s: f64) -> Result<Box<dyn ActiveRecording>, DeviceError> {
+        let frames = (max_s * f64::from(self.sample_rate())).round().max(0.0) as u64;
+        self.start_with_limit(path, Some(frames))
     }
 
     fn name(&self) -> String {
@@ -464,27 +465,69 @@ impl ActiveRecording for CpalRecording {
         self.shared.frames_written.load(Ordering::Relaxed) as f64 / f64::from(self.sample_rate)
     }
 
-    fn device_failed(&self) -> bool {
+    fn fault(&self) -> Option<Fault> {
+        if let Some(fault) = self.shared.write_fault() {
+            return Some(fault);
+        }
         if self.shared.device_failed.load(Ordering::Relaxed) {
-            return true;
+            return Some(Fault::DeviceLost);
         }
         let frames = self.shared.frames_written.load(Ordering::Relaxed);
         let (seen, since) = self.progress.get();
         if frames != seen {
             self.progress.set((frames, Instant::now()));
-            return false;
+            return None;
         }
-        since.elapsed() >= STALL
+        (since.elapsed() >= STALL).then_some(Fault::DeviceLost)
     }
 
     fn stop(mut self: Box<Self>) -> Result<TakeStats, DeviceError> {
-        // Stop the device first, so the writer's final drain sees the last buffer.
-        drop(self.stream.take());
+        // The stream is closed on a thread of its own: a sound server that died can leave
+        // closing it stuck for ever inside the driver, and finishing the file must never wait
+        // on the device. A healthy stream closes in milliseconds, and waiting for that lets
+        // the writer's last drain see the last buffer.
+        let device_lost = self.fault().is_some();
+        if let Some(stream) = self.stream.take() {
+            close_detached(
+                stream,
+                if device_lost {
+                    Duration::ZERO
+                } else {
+                    CLOSE_WAIT
+                },
+            );
+        }
         let path = self.writer_path();
-        self.writer.finish().map_err(|e| DeviceError::File {
+        let stats = self.writer.finish().map_err(|e| DeviceError::File {
             path,
             reason: e.to_string(),
-        })
+        })?;
+        let fault = stats
+            .fault
+            .clone()
+            .or(device_lost.then_some(Fault::DeviceLost));
+        Ok(TakeStats { fault, ..stats })
+    }
+}
+
+/// How long stopping a take waits for a healthy stream to close.
+const CLOSE_WAIT: Duration = Duration::from_millis(500);
+
+/// Drops `stream` on its own thread and waits at most `wait` for that to finish. A stream
+/// whose drop never returns is left behind with its thread; it cannot touch the file.
+fn close_detached(stream: cpal::Stream, wait: Duration) {
+    // If no thread can be made, the closure is dropped here and the stream with it leaks:
+    // better than risking the hang.
+    let stream = std::mem::ManuallyDrop::new(stream);
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("voicemock-stream-close".into())
+        .spawn(move || {
+            drop(std::mem::ManuallyDrop::into_inner(stream));
+            let _ = done_tx.send(());
+        });
+    if spawned.is_ok() {
+        let _ = done_rx.recv_timeout(wait);
     }
 }
 

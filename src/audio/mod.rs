@@ -7,6 +7,7 @@
 
 pub mod convert;
 pub mod device;
+pub mod fake;
 pub mod level;
 pub mod player;
 pub mod wav_reader;
@@ -33,6 +34,29 @@ pub struct TakeStats {
     pub overruns: u64,
     /// Errors the audio stream reported while recording.
     pub stream_errors: u64,
+    /// Why the take ended before it was asked to, if it did (the file holds what came before).
+    pub fault: Option<Fault>,
+}
+
+/// What can end a recording early. The file keeps everything captured before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// The device reported the stream lost, or delivered nothing for several seconds.
+    DeviceLost,
+    /// The disk (or a quota, or a file-size limit) has no room left.
+    DiskFull,
+    /// Writing the file failed otherwise; the system's reason.
+    Write(String),
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fault::DeviceLost => f.write_str("the microphone stopped delivering sound"),
+            Fault::DiskFull => f.write_str("the disk is full"),
+            Fault::Write(reason) => write!(f, "writing the recording failed ({reason})"),
+        }
+    }
 }
 
 impl TakeStats {
@@ -51,8 +75,9 @@ impl TakeStats {
 
 /// A microphone that can record into a new WAV file.
 pub trait Microphone {
-    /// Starts recording into `path`, which must not exist yet.
-    fn start(&mut self, path: &Path) -> Result<Box<dyn ActiveRecording>, DeviceError>;
+    /// Starts recording into `path`, which must not exist yet. The take stops growing after
+    /// `max_s` seconds of audio, however fast the device delivers it.
+    fn start(&mut self, path: &Path, max_s: f64) -> Result<Box<dyn ActiveRecording>, DeviceError>;
     /// A human-readable name of the device, for logs.
     fn name(&self) -> String;
 }
@@ -63,10 +88,11 @@ pub trait ActiveRecording {
     fn recent_level(&self) -> (f32, f32);
     /// Seconds of audio written so far.
     fn recorded_s(&self) -> f64;
-    /// True once the device has failed in a way that ends the recording: it reported the
-    /// stream lost, or it has delivered nothing for several seconds.
-    fn device_failed(&self) -> bool;
-    /// Stops, writes what was captured and finalizes the WAV.
+    /// Set once the recording cannot go on: the device reported the stream lost or has
+    /// delivered nothing for several seconds, or the file cannot be written.
+    fn fault(&self) -> Option<Fault>;
+    /// Stops, writes what was captured and finalizes the WAV. Never waits on a device that
+    /// has stopped answering.
     fn stop(self: Box<Self>) -> Result<TakeStats, DeviceError>;
 }
 

@@ -2,23 +2,27 @@
 //! mono, and streams 16-bit PCM into a WAV file on its own thread.
 //!
 //! Everything that may block or allocate (file I/O, format conversion, level tracking) happens
-//! here, never in the device callback. The WAV header is flushed at least once a second, so a
-//! crash or a kill leaves a playable file holding all but the last second.
+//! here, never in the device callback. The WAV header is rewritten at least every half second,
+//! so a crash or a kill leaves a playable file holding all but the last moments. A take never
+//! holds more frames than its cap (a device that runs faster than real time cannot make it
+//! longer than its limit) nor more than a WAV's 32-bit size fields can describe. When the disk
+//! fills up or a write fails, the file is cut back to the last whole sample, its header made
+//! true, and the fault published for the controller; the file is fsynced when finished.
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::convert::{downmix_into, f32_to_i16};
 use super::level::LevelStats;
-use super::TakeStats;
+use super::{Fault, TakeStats};
 
 /// State shared between the device callback, the writer thread and the controller.
-/// Only atomics: the callback must never lock.
+/// Only atomics (and a write-once detail): the callback must never lock.
 #[derive(Debug, Default)]
 pub struct Shared {
     pub overruns: AtomicU64,
@@ -28,7 +32,13 @@ pub struct Shared {
     recent_peak: AtomicU32,
     recent_rms: AtomicU32,
     stop: AtomicBool,
+    /// 0: none; see [`Shared::fault`].
+    write_fault: AtomicU8,
+    write_fault_detail: OnceLock<String>,
 }
+
+const FAULT_DISK_FULL: u8 = 1;
+const FAULT_WRITE: u8 = 2;
 
 impl Shared {
     pub fn recent_level(&self) -> (f32, f32) {
@@ -44,6 +54,41 @@ impl Shared {
         self.recent_rms
             .store(window.rms().to_bits(), Ordering::Relaxed);
     }
+
+    /// A failure to write the file, once the writer has met one.
+    pub fn write_fault(&self) -> Option<Fault> {
+        match self.write_fault.load(Ordering::Acquire) {
+            FAULT_DISK_FULL => Some(Fault::DiskFull),
+            FAULT_WRITE => Some(Fault::Write(
+                self.write_fault_detail.get().cloned().unwrap_or_default(),
+            )),
+            _ => None,
+        }
+    }
+
+    fn set_write_fault(&self, e: &std::io::Error) {
+        let code = if is_disk_full(e) {
+            FAULT_DISK_FULL
+        } else {
+            let _ = self.write_fault_detail.set(e.to_string());
+            FAULT_WRITE
+        };
+        self.write_fault.store(code, Ordering::Release);
+    }
+}
+
+/// True for the errors that mean "no room left": a full disk, a quota, a file-size limit.
+pub fn is_disk_full(e: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    if let Some(code) = e.raw_os_error() {
+        return code == libc::ENOSPC || code == libc::EDQUOT || code == libc::EFBIG;
+    }
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull
+            | std::io::ErrorKind::QuotaExceeded
+            | std::io::ErrorKind::FileTooLarge
+    )
 }
 
 /// Creates `path` for writing, refusing to replace an existing file, readable only by its
@@ -64,12 +109,108 @@ pub fn create_private_file(path: &Path) -> std::io::Result<File> {
 pub struct StreamShape {
     pub channels: u16,
     pub sample_rate: u32,
-    /// Stop writing after this many mono frames (a fixed-length recording), if set.
+    /// Stop writing after this many mono frames (a fixed-length recording, or a take's limit
+    /// plus its grace), if set. Frames that arrive after it are drained and dropped.
     pub max_frames: Option<u64>,
 }
 
+/// Bytes before the samples in the WAVs written here (RIFF, `fmt ` of plain PCM, `data`).
+const HEADER_LEN: u64 = 44;
+
+/// The most 16-bit mono frames a WAV can hold: its RIFF size (36 + data bytes) is 32-bit.
+pub const MAX_WAV_FRAMES: u64 = (u32::MAX as u64 - (HEADER_LEN - 8)) / 2;
+
+/// A 16-bit mono PCM WAV being written: the samples are appended, the sizes in the header
+/// are patched whenever asked.
+struct PcmWav {
+    file: BufWriter<File>,
+    sample_rate: u32,
+    /// Sample bytes handed to `file` so far.
+    data_bytes: u64,
+}
+
+fn wav_header(sample_rate: u32, data_bytes: u64) -> [u8; HEADER_LEN as usize] {
+    let data = u32::try_from(data_bytes).expect("data bytes kept under the WAV limit");
+    let mut h = [0u8; HEADER_LEN as usize];
+    h[0..4].copy_from_slice(b"RIFF");
+    h[4..8].copy_from_slice(&(data + 36).to_le_bytes());
+    h[8..12].copy_from_slice(b"WAVE");
+    h[12..16].copy_from_slice(b"fmt ");
+    h[16..20].copy_from_slice(&16u32.to_le_bytes());
+    h[20..22].copy_from_slice(&1u16.to_le_bytes()); // PCM
+    h[22..24].copy_from_slice(&1u16.to_le_bytes()); // mono
+    h[24..28].copy_from_slice(&sample_rate.to_le_bytes());
+    h[28..32].copy_from_slice(&(sample_rate * 2).to_le_bytes()); // bytes per second
+    h[32..34].copy_from_slice(&2u16.to_le_bytes()); // block align
+    h[34..36].copy_from_slice(&16u16.to_le_bytes()); // bits per sample
+    h[36..40].copy_from_slice(b"data");
+    h[40..44].copy_from_slice(&data.to_le_bytes());
+    h
+}
+
+impl PcmWav {
+    fn create(file: File, sample_rate: u32) -> std::io::Result<PcmWav> {
+        let mut file = BufWriter::with_capacity(64 * 1024, file);
+        file.write_all(&wav_header(sample_rate, 0))?;
+        Ok(PcmWav {
+            file,
+            sample_rate,
+            data_bytes: 0,
+        })
+    }
+
+    fn write(&mut self, samples: &[i16]) -> std::io::Result<()> {
+        for s in samples {
+            self.file.write_all(&s.to_le_bytes())?;
+        }
+        self.data_bytes += 2 * samples.len() as u64;
+        Ok(())
+    }
+
+    /// Writes out the buffer and makes the header's sizes match it.
+    fn sync_header(&mut self) -> std::io::Result<()> {
+        self.file.flush()?;
+        let file = self.file.get_mut();
+        file.seek(SeekFrom::Start(0))?;
+        file.write_all(&wav_header(self.sample_rate, self.data_bytes))?;
+        file.seek(SeekFrom::End(0))?;
+        Ok(())
+    }
+
+    /// After a failed write nobody knows how much of the buffer reached the file: keep what
+    /// is there, cut back to a whole sample, and write a header that says so. Returns the
+    /// frames the file holds.
+    fn salvage(self) -> std::io::Result<u64> {
+        // Not flushed again: the disk just refused it.
+        let (mut file, _) = self.file.into_parts();
+        let len = file.metadata()?.len();
+        let data = (len.saturating_sub(HEADER_LEN) & !1).min(2 * MAX_WAV_FRAMES);
+        file.set_len(HEADER_LEN + data)?;
+        file.seek(SeekFrom::Start(0))?;
+        file.write_all(&wav_header(self.sample_rate, data))?;
+        // On a full disk this may fail too; the header above is what matters.
+        let _ = file.sync_all();
+        Ok(data / 2)
+    }
+}
+
+/// The sample rate and the frames a WAV written here holds: what its header says, or what the
+/// file's size says where that is more (after a crash the header can lag the data by up to
+/// one rewrite).
+pub fn frames_on_disk(path: &Path) -> Option<(u32, u64)> {
+    let mut file = File::open(path).ok()?;
+    let mut header = [0u8; HEADER_LEN as usize];
+    std::io::Read::read_exact(&mut file, &mut header).ok()?;
+    let word = |at: usize| u32::from_le_bytes(header[at..at + 4].try_into().expect("4 bytes"));
+    if &header[0..4] != b"RIFF" || &header[36..40] != b"data" {
+        return None;
+    }
+    let by_size = file.metadata().ok()?.len().saturating_sub(HEADER_LEN) / 2;
+    Some((word(24), (u64::from(word(40)) / 2).max(by_size)))
+}
+
 pub struct Writer {
-    handle: JoinHandle<Result<WriterTotals, hound::Error>>,
+    handle: JoinHandle<std::io::Result<WriterTotals>>,
     shared: Arc<Shared>,
     path: PathBuf,
     sample_rate: u32,
@@ -90,14 +231,21 @@ impl Writer {
         shared: Arc<Shared>,
     ) -> std::io::Result<Writer> {
         let file = create_private_file(path)?;
-        let spec = hound::WavSpec {
-            channels: 1,
-            sample_rate: shape.sample_rate,
-            bits_per_sample: 16,
-            sample_format: hound::SampleFormat::Int,
+        let wav = PcmWav::create(file, shape.sample_rate).and_then(|mut wav| {
+            wav.sync_header()?;
+            Ok(wav)
+        });
+        let wav = match wav {
+            Ok(wav) => wav,
+            Err(e) => {
+                let _ = std::fs::remove_file(path);
+                return Err(e);
+            }
         };
-        let wav = hound::WavWriter::new(BufWriter::new(file), spec)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        // The new name is part of the folder: put it on disk with the file.
+        if let Some(dir) = path.parent() {
+            let _ = crate::record::store::sync_dir(dir);
+        }
         let thread_shared = Arc::clone(&shared);
         let handle = std::thread::Builder::new()
             .name("voicemock-wav-writer".into())
@@ -114,15 +262,14 @@ impl Writer {
         &self.path
     }
 
-    /// Asks the thread to write what is left and finalize the file. The producer side must
-    /// already be stopped (the stream dropped) so that nothing arrives after the drain.
-    pub fn finish(self) -> Result<TakeStats, hound::Error> {
+    /// Asks the thread to write what is left and finalize the file. It never waits on the
+    /// device: whatever reached the ring buffer by now is written, the rest is not.
+    pub fn finish(self) -> std::io::Result<TakeStats> {
         self.shared.stop.store(true, Ordering::Release);
-        let totals = self.handle.join().unwrap_or_else(|_| {
-            Err(hound::Error::IoError(std::io::Error::other(
-                "writer thread panicked",
-            )))
-        })?;
+        let totals = self
+            .handle
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("writer thread panicked")))?;
         Ok(TakeStats {
             path: self.path,
             sample_rate: self.sample_rate,
@@ -132,19 +279,22 @@ impl Writer {
             clipped_fraction: totals.level.clipped_fraction(),
             overruns: self.shared.overruns.load(Ordering::Relaxed),
             stream_errors: self.shared.stream_errors.load(Ordering::Relaxed),
+            fault: self.shared.write_fault(),
         })
     }
 }
 
 fn drain(
-    mut wav: hound::WavWriter<BufWriter<File>>,
+    mut wav: PcmWav,
     shape: StreamShape,
     mut consumer: rtrb::Consumer<f32>,
     shared: &Shared,
-) -> Result<WriterTotals, hound::Error> {
+) -> std::io::Result<WriterTotals> {
     let channels = usize::from(shape.channels.max(1));
     let meter_frames = (shape.sample_rate / 10).max(1) as u64;
+    let max_frames = shape.max_frames.unwrap_or(u64::MAX).min(MAX_WAV_FRAMES);
     let mut mono = Vec::with_capacity(shape.sample_rate as usize);
+    let mut pcm: Vec<i16> = Vec::with_capacity(shape.sample_rate as usize);
     let mut totals = WriterTotals {
         frames: 0,
         level: LevelStats::default(),
@@ -154,7 +304,7 @@ fn drain(
     let mut last_flush = Instant::now();
     loop {
         // Read the stop flag before draining, so the last drain sees everything that was
-        // pushed before the stream was stopped.
+        // pushed before the stop was asked for.
         let stopping = shared.stop.load(Ordering::Acquire);
         let slots = consumer.slots();
         let available = slots - slots % channels;
@@ -171,12 +321,12 @@ fn drain(
             downmix_into(b, channels, &mut mono);
             chunk.commit_all();
 
-            if let Some(max) = shape.max_frames {
-                let room = max.saturating_sub(totals.frames) as usize;
-                mono.truncate(room);
-            }
-            for &s in &mono {
-                wav.write_sample(f32_to_i16(s))?;
+            let room = max_frames.saturating_sub(totals.frames);
+            mono.truncate(usize::try_from(room).unwrap_or(usize::MAX));
+            pcm.clear();
+            pcm.extend(mono.iter().map(|&s| f32_to_i16(s)));
+            if let Err(e) = wav.write(&pcm) {
+                return give_up(wav, &e, totals, shared);
             }
             totals.frames += mono.len() as u64;
             totals.level.add(&mono);
@@ -192,7 +342,9 @@ fn drain(
                 .store(totals.frames, Ordering::Relaxed);
         }
         if last_flush.elapsed() >= Duration::from_millis(500) {
-            wav.flush()?;
+            if let Err(e) = wav.sync_header() {
+                return give_up(wav, &e, totals, shared);
+            }
             last_flush = Instant::now();
         }
         if stopping {
@@ -202,13 +354,113 @@ fn drain(
             std::thread::sleep(Duration::from_millis(5));
         }
     }
-    wav.finalize()?;
+    if let Err(e) = wav.sync_header() {
+        return give_up(wav, &e, totals, shared);
+    }
+    // Durability: a power cut after the session's log says "finished" must not find this
+    // file empty.
+    if let Err(e) = wav.file.get_ref().sync_all() {
+        shared.set_write_fault(&e);
+    }
+    Ok(totals)
+}
+
+/// Keeps what reached the file after a failed write, and publishes the fault.
+fn give_up(
+    wav: PcmWav,
+    e: &std::io::Error,
+    mut totals: WriterTotals,
+    shared: &Shared,
+) -> std::io::Result<WriterTotals> {
+    shared.set_write_fault(e);
+    totals.frames = wav.salvage()?;
+    shared
+        .frames_written
+        .store(totals.frames, Ordering::Relaxed);
     Ok(totals)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("voicemock-writer-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_take_stops_growing_at_its_cap_however_much_arrives() {
+        let dir = scratch("cap");
+        let path = dir.join("take.wav");
+        let (mut producer, consumer) = rtrb::RingBuffer::new(256);
+        let shared = Arc::new(Shared::default());
+        let shape = StreamShape {
+            channels: 1,
+            sample_rate: 8000,
+            max_frames: Some(1000),
+        };
+        let writer = Writer::spawn(&path, shape, consumer, Arc::clone(&shared)).unwrap();
+        let mut pushed = 0;
+        while pushed < 5000 {
+            if producer.push(0.25).is_ok() {
+                pushed += 1;
+            } else {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        let stats = writer.finish().unwrap();
+        assert_eq!(stats.frames, 1000);
+        assert_eq!(stats.fault, None);
+        assert_eq!(frames_on_disk(&path), Some((8000, 1000)));
+        let reader = hound::WavReader::open(&path).unwrap();
+        assert_eq!(reader.duration(), 1000);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn no_wav_can_declare_more_than_its_size_fields_hold() {
+        let header = wav_header(48_000, 2 * MAX_WAV_FRAMES);
+        let riff = u32::from_le_bytes(header[4..8].try_into().unwrap());
+        let data = u32::from_le_bytes(header[40..44].try_into().unwrap());
+        assert_eq!(u64::from(data), 2 * MAX_WAV_FRAMES);
+        assert!(u64::from(riff) == u64::from(data) + 36 && riff >= u32::MAX - 1);
+    }
+
+    #[test]
+    fn after_a_failed_write_the_file_keeps_whole_samples_and_a_true_header() {
+        let dir = scratch("salvage");
+        let path = dir.join("take.wav");
+        let mut wav = PcmWav::create(create_private_file(&path).unwrap(), 8000).unwrap();
+        wav.write(&[1000; 300]).unwrap();
+        wav.sync_header().unwrap();
+        // Half a sample reached the disk before it filled up.
+        wav.file.get_mut().write_all(&[0x12]).unwrap();
+        assert_eq!(wav.salvage().unwrap(), 300);
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), HEADER_LEN + 600);
+        let reader = hound::WavReader::open(&path).unwrap();
+        assert_eq!(reader.duration(), 300);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn disk_full_errors_are_told_apart() {
+        let full = std::io::Error::from_raw_os_error(libc::ENOSPC);
+        let quota = std::io::Error::from_raw_os_error(libc::EDQUOT);
+        let other = std::io::Error::from_raw_os_error(libc::EIO);
+        assert!(is_disk_full(&full) && is_disk_full(&quota) && !is_disk_full(&other));
+        let shared = Shared::default();
+        assert_eq!(shared.write_fault(), None);
+        shared.set_write_fault(&full);
+        assert_eq!(shared.write_fault(), Some(Fault::DiskFull));
+        let shared = Shared::default();
+        shared.set_write_fault(&other);
+        assert!(matches!(shared.write_fault(), Some(Fault::Write(r)) if r.contains("os error")));
+    }
 
     #[test]
     fn writes_whole_stream_as_mono_pcm() {

@@ -6,7 +6,6 @@
 //! `{"file": PATH, "error": MESSAGE}` and makes the command fail after printing the rest.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
@@ -85,11 +84,8 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
     } else {
         file_table(&entries[0])
     };
-    // A reader that stops early (`| head`) is not an error.
-    match writeln!(std::io::stdout().lock(), "{out}") {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
-        other => other.context("writing the analysis")?,
-    }
+    // A reader that stops early (`| head`) is not an error; `ui` notes it for the exit path.
+    crate::ui::outln(out);
 
     let failed = entries.iter().filter(|e| e.error.is_some()).count();
     if failed > 0 {
@@ -116,7 +112,7 @@ fn takes_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         for entry in listing.into_iter().rev() {
             match entry.result {
                 Ok(session) => files.extend(session_takes(&session)),
-                Err(e) => eprintln!("warning: skipping {}: {e}", entry.dir.display()),
+                Err(e) => crate::ui::warn(format_args!("skipping {}: {e}", entry.dir.display())),
             }
         }
         return Ok(files);

@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use crate::audio::level::dbfs;
-use crate::audio::{play_to_end, CpalMicrophone, DevicePlayer, Microphone};
+use crate::audio::{play_to_end, CpalMicrophone, DevicePlayer, Fault, Microphone};
 use crate::cli::CheckArgs;
 use crate::speech::{self, Speaker, SpeechEnd, SpeechOptions, SystemSpeaker};
-use crate::ui::{level_meter, PhaseBar};
+use crate::ui::{errln, level_meter, outln, warn, PhaseBar};
 
 const TEST_SENTENCE: &str =
     "This is the voicemock sound check. When the recording starts, say a sentence or two \
@@ -41,19 +41,19 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
         );
     }
 
-    println!("Microphone: {}", mic.name());
+    outln(format_args!("Microphone: {}", mic.name()));
     if let Some(p) = &player {
-        println!("Speaker:    {}", p.name());
+        outln(format_args!("Speaker:    {}", p.name()));
     }
 
     if !args.no_speak {
         say_test_sentence();
     }
 
-    println!(
+    outln(format_args!(
         "Recording {:.1} s from the microphone: speak now.",
         args.seconds
-    );
+    ));
     let recording = mic
         .start_fixed(&out, args.seconds)
         .with_context(|| format!("recording to {}", out.display()))?;
@@ -62,7 +62,10 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     // The writer stops by itself after exactly `seconds`; the wall-clock bound is only there in
     // case the device stops delivering.
     let bound = Duration::from_secs_f64(args.seconds + 5.0);
-    while recording.recorded_s() < args.seconds - 1e-9 && started.elapsed() < bound {
+    while recording.recorded_s() < args.seconds - 1e-9
+        && started.elapsed() < bound
+        && recording.fault().is_none()
+    {
         let (peak, _) = recording.recent_level();
         bar.update(
             recording.recorded_s(),
@@ -75,37 +78,42 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
     let stats = recording
         .stop()
         .with_context(|| format!("finishing {}", out.display()))?;
-    println!(
+    outln(format_args!(
         "Saved {} ({:.2} s at {} Hz).",
         out.display(),
         stats.duration_s(),
         stats.sample_rate
-    );
-    if stalled {
-        eprintln!(
-            "warning: the microphone stopped delivering sound after {:.1} s",
+    ));
+    match &stats.fault {
+        Some(fault @ (Fault::DiskFull | Fault::Write(_))) => anyhow::bail!(
+            "{fault}: the test recording stopped after {:.1} s",
             stats.duration_s()
-        );
+        ),
+        _ if stalled => warn(format_args!(
+            "the microphone stopped delivering sound after {:.1} s",
+            stats.duration_s()
+        )),
+        _ => {}
     }
 
     if let Some(player) = player.as_mut() {
-        println!("Playing it back...");
+        outln(format_args!("Playing it back..."));
         play_to_end(player, &out).with_context(|| format!("playing {}", out.display()))?;
     }
 
     let verdict = stats.verdict();
-    println!(
+    outln(format_args!(
         "Level: peak {:.1} dBFS, RMS {:.1} dBFS: {}. {}.",
         dbfs(stats.peak),
         dbfs(stats.rms),
         verdict.label(),
         capitalize(verdict.advice())
-    );
+    ));
     if stats.overruns > 0 || stats.stream_errors > 0 {
-        eprintln!(
+        errln(format_args!(
             "warning: {} buffer overruns and {} stream errors while recording: some audio was lost",
             stats.overruns, stats.stream_errors
-        );
+        ));
     }
     Ok(())
 }
@@ -114,19 +122,23 @@ fn say_test_sentence() {
     let mut speaker = match SystemSpeaker::new(&SpeechOptions::default()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("warning: {e}; going on without speech");
+            warn(format_args!("{e}; going on without speech"));
             return;
         }
     };
-    println!("Saying a test sentence through text-to-speech...");
+    outln(format_args!(
+        "Saying a test sentence through text-to-speech..."
+    ));
     if let Err(e) = speaker.start(TEST_SENTENCE) {
-        eprintln!("warning: {e}; going on without speech");
+        warn(format_args!("{e}; going on without speech"));
         return;
     }
     if speech::wait_until_silent(&speaker, speech::speech_timeout(TEST_SENTENCE))
         == SpeechEnd::TimedOut
     {
-        eprintln!("warning: the speech did not report its end in time; going on");
+        warn(format_args!(
+            "the speech did not report its end in time; going on"
+        ));
         speaker.stop();
     }
 }

@@ -5,10 +5,9 @@
 //! "duration_s", "limit_s", "ended_by", "first_speech_s", "longest_pause_s", "est_wpm"}`.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use serde::Serialize;
 
 use crate::cli::CompareArgs;
@@ -42,7 +41,7 @@ pub fn takes_of(recordings: &std::path::Path, question: &str) -> (Vec<TakeRow>, 
         let session = match entry.result {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("warning: skipping {}: {e}", entry.dir.display());
+                crate::ui::warn(format_args!("skipping {}: {e}", entry.dir.display()));
                 continue;
             }
         };
@@ -100,7 +99,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     } else {
         table(&rows)
     };
-    writeln!(std::io::stdout().lock(), "{out}").context("writing the comparison")?;
+    crate::ui::outln(out);
     if args.play {
         super::replay::play_rows(&rows, args)?;
     }

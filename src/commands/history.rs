@@ -11,9 +11,8 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use serde::Serialize;
 
 use crate::analysis::PACE_BAND_WPM;
@@ -185,7 +184,7 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<()> {
     for entry in record::list(dir) {
         match entry.result {
             Ok(s) => sessions.push(s),
-            Err(e) => eprintln!("warning: skipping {}: {e}", entry.dir.display()),
+            Err(e) => crate::ui::warn(format_args!("skipping {}: {e}", entry.dir.display())),
         }
     }
     let mut all = histories(sessions.into_iter());
@@ -223,7 +222,8 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<()> {
     } else {
         table(&all)
     };
-    writeln!(std::io::stdout().lock(), "{out}").context("writing the history")
+    crate::ui::outln(out);
+    Ok(())
 }
 
 fn secs(v: Option<f64>) -> String {

@@ -3,19 +3,19 @@
 
 use crate::cli::QuestionsArgs;
 use crate::pack::{self, Pack, PackListing, BUILT_IN};
-use crate::ui::mmss;
+use crate::ui::{mmss, out};
 
 /// Width used to wrap question text when the terminal's is unknown.
 const DEFAULT_WIDTH: usize = 100;
 
 pub fn list_packs() -> anyhow::Result<()> {
-    print!("{}", render_packs(&pack::available()));
+    out(render_packs(&pack::available()));
     Ok(())
 }
 
 pub fn list_questions(args: &QuestionsArgs) -> anyhow::Result<()> {
     let pack = pack::load(args.pack.as_deref())?;
-    print!("{}", render_questions(&pack, terminal_width()));
+    out(render_questions(&pack, terminal_width()));
     Ok(())
 }
 

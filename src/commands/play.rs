@@ -36,11 +36,11 @@ pub fn run(args: &PlayArgs) -> anyhow::Result<()> {
         playback::markers(&measures.pauses),
         !terminal.is_terminal(),
     );
-    println!(
+    crate::ui::outln(format_args!(
         "Playing {} ({})",
         args.file.display(),
         ui::mmss(measures.duration_s)
-    );
+    ));
     let outcome = playback::play_interactive(
         &mut player,
         &args.file,

@@ -100,14 +100,14 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
             }
         );
     }
-    println!(
+    crate::ui::outln(format_args!(
         "Replaying {} ({}, {}): {} recording{}",
         log.id,
         log.pack.title,
         session.standing.label(),
         items.len(),
         if items.len() == 1 { "" } else { "s" }
-    );
+    ));
     play_items(&items, args.no_speak, args.output.as_deref())
 }
 
@@ -152,7 +152,7 @@ pub fn play_items(items: &[Item], no_speak: bool, output: Option<&str>) -> anyho
         match SystemSpeaker::new(&SpeechOptions::default()) {
             Ok(s) => Some(s),
             Err(e) => {
-                eprintln!("warning: {e}; the questions will only be printed");
+                crate::ui::warn(format_args!("{e}; the questions will only be printed"));
                 None
             }
         }
@@ -166,7 +166,7 @@ pub fn play_items(items: &[Item], no_speak: bool, output: Option<&str>) -> anyho
             break PlayOutcome::Finished;
         };
         for line in &item.heading {
-            println!("{line}");
+            crate::ui::outln(format_args!("{line}"));
         }
         if let (Some(speaker), Some(text)) = (speaker.as_mut(), item.say.as_deref()) {
             match speaker.start(text) {
@@ -181,14 +181,17 @@ pub fn play_items(items: &[Item], no_speak: bool, output: Option<&str>) -> anyho
                         std::thread::sleep(Duration::from_millis(20));
                     }
                 }
-                Err(e) => eprintln!("warning: {e}"),
+                Err(e) => crate::ui::warn(format_args!("{e}")),
             }
         }
         if interrupted() {
             break PlayOutcome::Interrupted;
         }
         if !item.path.exists() {
-            println!("  (the recording {} is missing)", item.path.display());
+            crate::ui::outln(format_args!(
+                "  (the recording {} is missing)",
+                item.path.display()
+            ));
             i += 1;
             continue;
         }
@@ -197,11 +200,11 @@ pub fn play_items(items: &[Item], no_speak: bool, output: Option<&str>) -> anyho
             item.pauses.clone(),
             !terminal.is_terminal(),
         );
-        println!(
+        crate::ui::outln(format_args!(
             "Playing {} ({})",
             item.path.display(),
             mmss(item.duration_s)
-        );
+        ));
         let result = playback::play_interactive(
             &mut player,
             &item.path,

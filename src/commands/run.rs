@@ -4,7 +4,8 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use crate::audio::{CpalMicrophone, DevicePlayer, Microphone};
+use crate::audio::fake::FastMicrophone;
+use crate::audio::{CpalMicrophone, DevicePlayer, Fault, Microphone};
 use crate::cli::RunArgs;
 use crate::pack::{self, Question, Selection};
 use crate::record::store::{self, SessionLock};
@@ -16,7 +17,7 @@ use crate::session::machine::{Machine, Status, Step};
 use crate::session::runner::{self, Devices, MonotonicClock, Plan};
 use crate::session::{input, signals};
 use crate::speech::{Speaker, SpeechError, SpeechOptions, SystemSpeaker};
-use crate::ui::mmss;
+use crate::ui::{mmss, out, outln, warn};
 use crate::ExitWith;
 
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
@@ -32,7 +33,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         seed,
     };
     let questions = pack.select(&selection)?;
-    let mut mic = CpalMicrophone::open(args.devices.input.as_deref())?;
+    let mut mic: Box<dyn Microphone> = match &args.test_microphone {
+        Some(kind) => Box::new(FastMicrophone::open(kind)?),
+        None => Box::new(CpalMicrophone::open(args.devices.input.as_deref())?),
+    };
 
     let mut speaker = if args.no_speak {
         None
@@ -45,7 +49,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             Ok(s) => Some(s),
             Err(e @ SpeechError::NoSuchVoice { .. }) => return Err(e.into()),
             Err(e) => {
-                eprintln!("warning: {e}; the questions will only be printed");
+                warn(format_args!("{e}; the questions will only be printed"));
                 None
             }
         }
@@ -56,7 +60,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         Some(_) => match DevicePlayer::open(args.devices.output.as_deref()) {
             Ok(p) => Some(p),
             Err(e) => {
-                eprintln!("warning: {e}; answers cannot be played back during this session");
+                warn(format_args!(
+                    "{e}; answers cannot be played back during this session"
+                ));
                 None
             }
         },
@@ -128,7 +134,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let signals = signals::Signals::install().context("installing the Ctrl-C handler")?;
     let (controls, terminal) = input::spawn_controls();
     let devices = Devices {
-        mic: &mut mic,
+        mic: mic.as_mut(),
         speaker: speaker.as_mut().map(|s| s as &mut dyn Speaker),
         player: player.as_mut().map(|p| p as &mut dyn crate::audio::Player),
     };
@@ -140,42 +146,74 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         &MonotonicClock::start(),
     );
     drop(terminal);
-    let ending = ending;
     let log = record::reader::read_log(&dir)?;
     if log.takes().next().is_none() {
         // Nothing worth keeping: leave no folder behind.
         remove_empty_session(&dir, lock);
-        println!();
-        println!("Nothing was recorded, so no session folder was kept.");
+        outln("");
+        outln("Nothing was recorded, so no session folder was kept.");
     } else {
         lock.release();
     }
     let ending = ending?;
     if log.takes().next().is_some() {
-        println!();
-        print!("{}", crate::report::summary_table(&log));
-        println!();
-        println!("Session log:  {}", dir.join(LOG_FILE).display());
-        println!("Review sheet: {}", dir.join(REVIEW_FILE).display());
-        println!("Your notes:   {}", dir.join(NOTES_FILE).display());
-        println!("Listen back:  voicemock replay {}", log.id);
+        outln("");
+        out(crate::report::summary_table(&log));
+        outln("");
+        outln(format_args!(
+            "Session log:  {}",
+            dir.join(LOG_FILE).display()
+        ));
+        outln(format_args!(
+            "Review sheet: {}",
+            dir.join(REVIEW_FILE).display()
+        ));
+        outln(format_args!(
+            "Your notes:   {}",
+            dir.join(NOTES_FILE).display()
+        ));
+        outln(format_args!("Listen back:  voicemock replay {}", log.id));
     }
     match ending.status {
         Status::Completed | Status::Quit | Status::InProgress => Ok(()),
         Status::Interrupted => {
-            let signal = ending
-                .signal
-                .unwrap_or(crate::session::machine::Signal::Interrupt);
+            let code = signals.exit_code().unwrap_or_else(|| {
+                signals::exit_code(
+                    ending
+                        .signal
+                        .unwrap_or(crate::session::machine::Signal::Interrupt),
+                )
+            });
             Err(ExitWith {
-                code: signals::exit_code(signal),
+                code,
                 message: "session interrupted; everything recorded so far is kept".into(),
             }
             .into())
         }
-        Status::DeviceError => anyhow::bail!(
-            "the microphone failed during an answer; what was recorded until then is kept in {}",
-            dir.display()
-        ),
+        Status::DeviceError => match ending.fault {
+            Some((Fault::DiskFull, held_s)) => anyhow::bail!(
+                "the disk is full: recording stopped at {}; what was recorded until then is kept \
+                 in {}; free some space before the next session",
+                mmss(held_s),
+                dir.display()
+            ),
+            Some((fault @ Fault::Write(_), held_s)) => anyhow::bail!(
+                "{fault}: recording stopped at {}; what was recorded until then is kept in {}",
+                mmss(held_s),
+                dir.display()
+            ),
+            Some((Fault::DeviceLost, held_s)) => anyhow::bail!(
+                "the microphone stopped delivering sound at {}; what was recorded until then is \
+                 kept in {}; check the device (`voicemock devices`) and run again",
+                mmss(held_s),
+                dir.display()
+            ),
+            None => anyhow::bail!(
+                "the microphone failed during an answer; what was recorded until then is kept \
+                 in {}",
+                dir.display()
+            ),
+        },
     }
 }
 
@@ -190,30 +228,36 @@ fn remove_empty_session(dir: &Path, lock: SessionLock) {
 }
 
 fn check_numbers(args: &RunArgs) -> anyhow::Result<()> {
-    let bad = |flag: &str, what: &str| anyhow::anyhow!("{flag} must be {what}");
-    if args.think.is_some_and(|t| !(t.is_finite() && t >= 0.0)) {
-        return Err(bad("--think", "0 or more seconds"));
+    use crate::pack::{MAX_SECONDS, MIN_ANSWER_S};
+    let bad = |flag: &str, what: String| anyhow::anyhow!("{flag} must be {what}");
+    let within = |t: f64, low: f64| t.is_finite() && (low..=MAX_SECONDS).contains(&t);
+    // The same bounds as a pack's, so a flag cannot ask for what a pack may not.
+    if args.think.is_some_and(|t| !within(t, 0.0)) {
+        return Err(bad("--think", format!("0 to {MAX_SECONDS} seconds")));
     }
-    if args.answer.is_some_and(|t| !(t.is_finite() && t > 0.0)) {
-        return Err(bad("--answer", "more than 0 seconds"));
+    if args.answer.is_some_and(|t| !within(t, MIN_ANSWER_S)) {
+        return Err(bad(
+            "--answer",
+            format!("{MIN_ANSWER_S} to {MAX_SECONDS} seconds"),
+        ));
     }
-    if !(args.overtime.is_finite() && args.overtime >= 0.0) {
-        return Err(bad("--overtime", "0 or more seconds"));
+    if !within(args.overtime, 0.0) {
+        return Err(bad("--overtime", format!("0 to {MAX_SECONDS} seconds")));
     }
     if args
         .speech_rate
         .is_some_and(|r| !(r.is_finite() && (0.5..=2.0).contains(&r)))
     {
-        return Err(bad("--speech-rate", "between 0.5 and 2.0"));
+        return Err(bad("--speech-rate", "between 0.5 and 2.0".into()));
     }
     if args
         .listen
         .is_some_and(|t| !(t.is_finite() && (0.0..=3600.0).contains(&t)))
     {
-        return Err(bad("--listen", "between 0 and 3600 seconds"));
+        return Err(bad("--listen", "between 0 and 3600 seconds".into()));
     }
     if args.count == Some(0) {
-        return Err(bad("--count", "at least 1"));
+        return Err(bad("--count", "at least 1".into()));
     }
     Ok(())
 }
@@ -253,8 +297,8 @@ fn print_header(title: &str, steps: &[Step], args: &RunArgs, dir: &Path) {
             }
         }
     };
-    println!("voicemock: {title}");
-    println!(
+    outln(format_args!("voicemock: {title}"));
+    outln(format_args!(
         "  {} question{}; think time {think}; answers up to {limit}{}",
         steps.len(),
         if steps.len() == 1 { "" } else { "s" },
@@ -263,10 +307,12 @@ fn print_header(title: &str, steps: &[Step], args: &RunArgs, dir: &Path) {
         } else {
             String::new()
         }
-    );
-    println!(
+    ));
+    outln(format_args!(
         "  Recordings go to {} (only you can read them)",
         dir.display()
-    );
-    println!("  Keys: Enter = start/finish an answer, s = skip, r = repeat the question, q = quit");
+    ));
+    outln(format_args!(
+        "  Keys: Enter = start/finish an answer, s = skip, r = repeat the question, q = quit"
+    ));
 }

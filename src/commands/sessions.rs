@@ -5,10 +5,8 @@
 //! read is `{"id", "dir", "status": "damaged", "error"}`.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use serde::Serialize;
 
 use crate::cli::SessionsArgs;
@@ -85,7 +83,8 @@ pub fn run(args: &SessionsArgs) -> anyhow::Result<()> {
     } else {
         table(&rows)
     };
-    writeln!(std::io::stdout().lock(), "{out}").context("writing the list of sessions")
+    crate::ui::outln(out);
+    Ok(())
 }
 
 fn table(rows: &[Row]) -> String {

@@ -7,7 +7,7 @@ mod parse;
 
 use std::path::{Path, PathBuf};
 
-pub use parse::parse;
+pub use parse::{parse, parse_bytes, MAX_ID_LEN, MAX_SECONDS, MIN_ANSWER_S};
 
 /// The `format = N` value this version of voicemock reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -186,13 +186,55 @@ pub fn load_from(spec: Option<&str>, content_dir: &Path) -> Result<Pack, PackErr
     })
 }
 
-/// Read and check one pack file; its name is the file stem.
+/// Largest pack file read: far beyond any real pack (the built-in one is a few kilobytes), small
+/// enough that a wrong path (`/dev/zero`, a disk image) is refused at once.
+pub const MAX_PACK_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Read and check one pack file; its name is the file stem. Only a regular file is read (a
+/// FIFO would block for ever, a device never end), and only up to [`MAX_PACK_BYTES`].
 pub fn load_file(path: &Path) -> Result<Pack, PackError> {
-    let text = std::fs::read_to_string(path).map_err(|source| PackError::Read {
+    let bytes = read_bounded(path).map_err(|source| PackError::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    parse(&text, &path.display().to_string())
+    parse::parse_bytes(&bytes, &path.display().to_string())
+}
+
+fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Opening a FIFO for reading waits for a writer unless asked not to.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(std::io::Error::other("it is a folder, not a pack file"));
+    }
+    if !meta.is_file() {
+        return Err(std::io::Error::other(
+            "it is not a regular file (a device, a pipe or a socket); give the path of a .toml file",
+        ));
+    }
+    if meta.len() > MAX_PACK_BYTES {
+        return Err(std::io::Error::other(format!(
+            "it is {} bytes; a pack may have at most {MAX_PACK_BYTES}",
+            meta.len()
+        )));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // Bounded again while reading: the file may grow after it was measured.
+    file.take(MAX_PACK_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_PACK_BYTES {
+        return Err(std::io::Error::other(format!(
+            "it grew past {MAX_PACK_BYTES} bytes while being read"
+        )));
+    }
+    Ok(bytes)
 }
 
 /// The names of the packs compiled into the binary.
@@ -334,13 +376,12 @@ impl Pack {
 
     /// Distinct categories, in order of first appearance.
     pub fn categories(&self) -> Vec<String> {
-        let mut seen: Vec<String> = Vec::new();
-        for q in &self.questions {
-            if !seen.contains(&q.category) {
-                seen.push(q.category.clone());
-            }
-        }
-        seen
+        let mut seen = std::collections::HashSet::new();
+        self.questions
+            .iter()
+            .filter(|q| seen.insert(q.category.as_str()))
+            .map(|q| q.category.clone())
+            .collect()
     }
 
     /// Question ids, in file order.

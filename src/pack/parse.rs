@@ -12,13 +12,46 @@ use toml::Spanned;
 
 use super::{file_stem, Pack, PackError, Question, Timing, DEFAULT_TIMING, FORMAT_VERSION};
 
-/// Longest think time or answer limit a pack may set: a typo guard, not a policy.
-const MAX_SECONDS: f64 = 3600.0;
+/// Longest think time or answer limit a pack (or a flag) may set: a typo guard, not a policy.
+pub const MAX_SECONDS: f64 = 3600.0;
+
+/// Shortest answer limit a pack (or `--answer`) may set: a take shorter than this records
+/// nothing useful, and a limit of 1e-320 s records nothing at all.
+pub const MIN_ANSWER_S: f64 = 1.0;
+
+/// Longest question id: ids name recording files (with a prefix and a suffix), which must stay
+/// well under the 255 bytes a file name may have.
+pub const MAX_ID_LEN: usize = 64;
 
 /// Parse and check a pack; `origin` (a file path, usually) names it in messages, and its file
 /// stem becomes the pack's name.
 pub fn parse(text: &str, origin: &str) -> Result<Pack, PackError> {
     parse_as(text, origin, origin, &file_stem(origin))
+}
+
+/// [`parse`] for the bytes of a file: text that is not UTF-8 is refused at the line and
+/// column of the first bad byte.
+pub fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Pack, PackError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse(text, origin),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let text = std::str::from_utf8(good).expect("valid up to here");
+            let (line, column) = line_column(text, text.len());
+            Err(PackError::Invalid {
+                file: origin.to_string(),
+                line,
+                column,
+                field: String::new(),
+                message: format!(
+                    "the file is not valid UTF-8 text (byte 0x{:02x} at byte offset {}); save it \
+                     as UTF-8",
+                    bytes[e.valid_up_to()],
+                    e.valid_up_to()
+                ),
+            })
+        }
+    }
 }
 
 /// [`parse`] with the name, the file shown in errors and `Pack::origin` chosen separately,
@@ -52,7 +85,7 @@ struct RawPack {
     format: IgnoredAny,
     title: Spanned<String>,
     #[serde(default)]
-    description: String,
+    description: Option<Spanned<String>>,
     #[serde(default)]
     defaults: Option<RawTiming>,
     #[serde(default)]
@@ -108,6 +141,13 @@ impl<'de> Deserialize<'de> for Seconds {
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Seconds, E> {
                 Ok(Seconds(v))
             }
+            // Integers too large for 64 bits are still numbers; the range check words it.
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Seconds, E> {
+                Ok(Seconds(v as f64))
+            }
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Seconds, E> {
+                Ok(Seconds(v as f64))
+            }
         }
         deserializer.deserialize_any(Visitor)
     }
@@ -136,10 +176,21 @@ impl Source<'_> {
     /// A syntax error (no `root`) or a shape error from serde, whose span is looked up in the
     /// parsed document to name the field.
     fn toml_error(&self, err: &toml::de::Error, root: Option<&DeTable>) -> PackError {
-        let span = err.span().unwrap_or(0..0);
         let Some(root) = root else {
-            return self.error(&span, "", format!("TOML syntax: {}", err.message()));
+            let message = err.message();
+            if message.contains("recursion") || message.contains("recurse") {
+                // toml stops without a position when keys or values nest too deeply.
+                let span = err.span().unwrap_or_else(|| deepest_nesting(self.text));
+                return self.error(
+                    &span,
+                    "",
+                    "TOML syntax: keys or arrays nested too deeply (more than toml reads)",
+                );
+            }
+            let span = err.span().unwrap_or(0..0);
+            return self.error(&span, "", format!("TOML syntax: {message}"));
         };
+        let span = err.span().unwrap_or(0..0);
         // An empty span is serde's "somewhere in this document": the root table.
         let mut path = if span.is_empty() {
             Vec::new()
@@ -156,7 +207,11 @@ impl Source<'_> {
             .strip_prefix("invalid type: ")
             .and_then(|rest| rest.split_once(", expected "))
         {
-            format!("expected {}, found {found}", plain_expected(expected))
+            format!(
+                "expected {}, found {}",
+                plain_expected(expected),
+                plain_found(found)
+            )
         } else {
             message.to_string()
         };
@@ -278,6 +333,39 @@ fn unknown_key_message(unknown: &str, message: &str) -> String {
     out
 }
 
+/// serde's name for what was found, in the file's words: "an array", not "sequence"; an
+/// integer without the Rust type it overflowed ("as i128").
+fn plain_found(found: &str) -> String {
+    let found = found
+        .strip_suffix(" as i128")
+        .or_else(|| found.strip_suffix(" as u128"))
+        .unwrap_or(found);
+    match found {
+        "sequence" => "an array".to_string(),
+        "map" => "a table".to_string(),
+        "unit" | "unit value" => "nothing".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// Where the nesting is deepest: the start of the line with the most dotted-key levels or
+/// open brackets, for a "too deep" error that toml gives without a position.
+fn deepest_nesting(text: &str) -> Range<usize> {
+    let mut best = (0, 0);
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let depth = line
+            .chars()
+            .filter(|c| matches!(c, '.' | '[' | '{'))
+            .count();
+        if depth > best.0 {
+            best = (depth, offset);
+        }
+        offset += line.len();
+    }
+    best.1..best.1
+}
+
 fn plain_expected(expected: &str) -> &str {
     match expected {
         "a sequence" => "an array",
@@ -391,7 +479,13 @@ impl Layer {
 impl Checker<'_> {
     fn pack(&self, raw: RawPack, name: &str, origin: &str) -> Result<Pack, PackError> {
         let title = self.text(&raw.title, "title")?;
-        let description = raw.description.trim().to_string();
+        let description = match &raw.description {
+            Some(d) => {
+                self.no_controls(d, "description")?;
+                d.get_ref().trim().replace("\r\n", "\n")
+            }
+            None => String::new(),
+        };
         let checklist = self.texts(&raw.checklist, "checklist")?;
 
         let program = Layer {
@@ -419,12 +513,15 @@ impl Checker<'_> {
             ));
         }
         let mut questions: Vec<Question> = Vec::with_capacity(raw_questions.len());
-        let mut id_spans: Vec<Range<usize>> = Vec::with_capacity(raw_questions.len());
+        // Each id seen, with its question's index and where it was written.
+        let mut seen: std::collections::HashMap<&str, (usize, Range<usize>)> =
+            std::collections::HashMap::with_capacity(raw_questions.len());
         for (i, q) in raw_questions.iter().enumerate() {
             let at = |field: &str| format!("questions[{i}].{field}");
             let id = self.id(&q.id, &at("id"))?;
-            if let Some(first) = questions.iter().position(|earlier| earlier.id == id) {
-                let (line, _) = line_column(self.src.text, id_spans[first].start);
+            if let Some((first, first_span)) = seen.get(q.id.get_ref().as_str()) {
+                let first = *first;
+                let (line, _) = line_column(self.src.text, first_span.start);
                 return Err(self.src.error(
                     &q.id.span(),
                     &at("id"),
@@ -433,7 +530,7 @@ impl Checker<'_> {
                     ),
                 ));
             }
-            id_spans.push(q.id.span());
+            seen.insert(q.id.get_ref().as_str(), (i, q.id.span()));
             let layer = self.layer(
                 &defaults,
                 &format!("questions[{i}]."),
@@ -461,11 +558,12 @@ impl Checker<'_> {
     }
 
     fn text(&self, value: &Spanned<String>, field: &str) -> Result<String, PackError> {
+        self.no_controls(value, field)?;
         let text = value.get_ref().trim();
         if text.is_empty() {
             return Err(self.src.error(&value.span(), field, "must not be empty"));
         }
-        Ok(text.to_string())
+        Ok(text.replace("\r\n", "\n"))
     }
 
     fn texts(&self, values: &[Spanned<String>], field: &str) -> Result<Vec<String>, PackError> {
@@ -474,6 +572,30 @@ impl Checker<'_> {
             .enumerate()
             .map(|(i, value)| self.text(value, &format!("{field}[{i}]")))
             .collect()
+    }
+
+    /// Pack text is shown on terminals: a control character (the start of an escape sequence
+    /// that can clear the screen, retitle the window or write the clipboard) is refused.
+    /// Newlines (also CRLF, which `text` turns into LF) and tabs are text.
+    fn no_controls(&self, value: &Spanned<String>, field: &str) -> Result<(), PackError> {
+        let Some(c) = value
+            .get_ref()
+            .chars()
+            .find(|&c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+        else {
+            return Ok(());
+        };
+        // TOML allows no raw control characters in strings, so it was written as an escape:
+        // the error points at the string.
+        Err(self.src.error(
+            &value.span(),
+            field,
+            format!(
+                "contains the control character U+{:04X}; pack text may not hold terminal \
+                 control codes (remove it, or write it out in words)",
+                u32::from(c)
+            ),
+        ))
     }
 
     /// Ids name recording files and are typed after `--question`, so they stay plain.
@@ -485,12 +607,22 @@ impl Checker<'_> {
         if id.is_empty() {
             return Err(self.src.error(&value.span(), field, "must not be empty"));
         }
+        if id.chars().count() > MAX_ID_LEN {
+            return Err(self.src.error(
+                &value.span(),
+                field,
+                format!(
+                    "is {} characters long; an id may have at most {MAX_ID_LEN} (it names files)",
+                    id.chars().count()
+                ),
+            ));
+        }
         if !plain || !id.starts_with(|c: char| c.is_ascii_alphanumeric()) {
             return Err(self.src.error(
                 &value.span(),
                 field,
                 format!(
-                    "`{id}` is not a usable id: use lowercase letters, digits, `-` and `_`, \
+                    "{id:?} is not a usable id: use lowercase letters, digits, `-` and `_`, \
                      starting with a letter or digit (it names files and is typed after --question)"
                 ),
             ));
@@ -553,6 +685,8 @@ impl Checker<'_> {
             "must be zero or a positive number of seconds".to_string()
         } else if !zero_ok && value <= 0.0 {
             "must be a positive number of seconds".to_string()
+        } else if field.ends_with("answer_s") && value < MIN_ANSWER_S {
+            format!("must be at least {MIN_ANSWER_S} second")
         } else if value > MAX_SECONDS {
             format!("must be at most {MAX_SECONDS} seconds (one hour)")
         } else {

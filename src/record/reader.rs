@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::format::{SessionLog, SessionStatus, LOG_FILE, LOG_VERSION};
+use crate::audio::writer::frames_on_disk;
 
 /// A log larger than this is not a log voicemock wrote (a thousand-question session is a few
 /// megabytes); reading stops there instead of filling memory.
@@ -177,8 +178,9 @@ pub fn load(dir: &Path) -> Result<Session, RecordError> {
     if standing == Standing::Crashed {
         for q in &mut log.questions {
             for t in q.takes.iter_mut().filter(|t| t.ended_by.is_none()) {
-                if let Some(d) = wav_seconds(&dir.join(&t.file)) {
-                    t.duration_s = d;
+                if let Some((rate, frames)) = frames_on_disk(&dir.join(&t.file)) {
+                    t.sample_rate = rate;
+                    t.duration_s = frames as f64 / f64::from(rate.max(1));
                 }
             }
         }
@@ -256,23 +258,6 @@ fn parse_log(text: &str) -> Result<SessionLog, ParseError> {
         v if v > u64::from(LOG_VERSION) => Err(ParseError::Newer(v)),
         v => Err(ParseError::Invalid(format!("unknown format version {v}"))),
     }
-}
-
-/// Seconds of audio a 16-bit PCM WAV written by voicemock holds, from its size: after a
-/// crash the header may lag the data by up to one flush interval.
-fn wav_seconds(path: &Path) -> Option<f64> {
-    let reader = hound::WavReader::open(path).ok()?;
-    let spec = reader.spec();
-    let block = u64::from(spec.channels) * u64::from(spec.bits_per_sample / 8);
-    let from_header = f64::from(reader.duration()) / f64::from(spec.sample_rate);
-    let len = std::fs::metadata(path).ok()?.len();
-    // voicemock's writer puts the data right after a 44-byte header.
-    let from_size = if block > 0 && len > 44 {
-        ((len - 44) / block) as f64 / f64::from(spec.sample_rate)
-    } else {
-        0.0
-    };
-    Some(from_header.max(from_size))
 }
 
 /// Finds a session: `None` or "latest" is the newest readable one; otherwise a path to a

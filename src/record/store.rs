@@ -147,6 +147,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         file.write_all(contents)?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)?;
+        // The rename lives in the folder: without this a power cut can bring the old file back.
         sync_dir(dir)
     })();
     if result.is_err() {
@@ -155,10 +156,45 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// Makes a rename or a new file in `dir` survive a power cut.
+/// Room set aside on a disk: a file of zeros, removed to make space for the last writes of
+/// a session (its log) if the disk fills up. Removed when dropped.
+pub struct Reserve {
+    path: PathBuf,
+}
+
+/// Enough for a long session's log and review sheet, written side by side with the old ones.
+const RESERVE_BYTES: usize = 256 * 1024;
+
+impl Reserve {
+    pub fn create(dir: &Path) -> std::io::Result<Reserve> {
+        let path = dir.join(".voicemock-reserve");
+        let reserve = Reserve { path };
+        let mut file = std::fs::File::create(&reserve.path)?;
+        // Written, not just sized: a sparse file would give nothing back.
+        file.write_all(&vec![0u8; RESERVE_BYTES])?;
+        file.sync_all()?;
+        Ok(reserve)
+    }
+
+    /// Gives the room back.
+    pub fn release(self) {}
+}
+
+impl Drop for Reserve {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Asks the system to put a folder's entries (new names, renames) on disk.
 pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
         std::fs::File::open(dir)?.sync_all()
     }
     #[cfg(not(unix))]

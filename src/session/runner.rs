@@ -4,18 +4,20 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
 use super::machine::{Action, Control, EndedBy, Event, Light, Machine, Signal, Status, View};
+use super::signals;
 use crate::audio::level::dbfs;
-use crate::audio::{ActiveRecording, Microphone, Playback, Player};
-use crate::record::store::{save_log, write_atomic};
+use crate::audio::{ActiveRecording, Fault, Microphone, Playback, Player};
+use crate::record::store::{self, save_log, write_atomic};
 use crate::record::{Level, Outcome, SessionLog, SessionStatus, TakeEnd, TakeLog, REVIEW_FILE};
 use crate::report;
 use crate::speech::{speech_timeout, Speaker};
-use crate::ui::{level_meter, mmss, PhaseBar};
+use crate::ui::{level_meter, mmss, outln, warn, PhaseBar};
 
 /// Time as the runner sees it: seconds since the session started, and a way to wait. A test
 /// clock jumps instead of sleeping.
@@ -62,6 +64,8 @@ pub struct Devices<'a> {
 pub struct Ending {
     pub status: Status,
     pub signal: Option<Signal>,
+    /// What ended a take early (a lost device, a full disk), and the seconds it holds.
+    pub fault: Option<(Fault, f64)>,
 }
 
 struct Take {
@@ -81,6 +85,11 @@ struct Runner<'a> {
     reading: Option<usize>,
     last_light: Light,
     signal: Option<Signal>,
+    fault: Option<(Fault, f64)>,
+    /// Room set aside on the session's disk, given back to write the log if the disk fills.
+    reserve: Option<store::Reserve>,
+    /// What a forced exit (a second signal) needs to leave a finished log behind.
+    rescue: Arc<Mutex<Rescue>>,
 }
 
 const POLL: Duration = Duration::from_millis(10);
@@ -94,7 +103,17 @@ pub fn run(
     signals: &dyn Fn() -> Option<Signal>,
     clock: &dyn Clock,
 ) -> anyhow::Result<Ending> {
+    let rescue = Arc::new(Mutex::new(Rescue {
+        dir: plan.dir.clone(),
+        log: None,
+        over: false,
+    }));
+    let _hook = signals::on_forced_exit({
+        let rescue = Arc::clone(&rescue);
+        move || rescue_on_forced_exit(&rescue)
+    });
     let mut r = Runner {
+        reserve: store::Reserve::create(&plan.dir).ok(),
         plan,
         devices,
         take: None,
@@ -104,59 +123,83 @@ pub fn run(
         reading: None,
         last_light: Light::Off,
         signal: None,
+        fault: None,
+        rescue,
     };
-    r.save()?;
-    let status = 'session: loop {
-        let now = clock.now_s();
-        // What the user and the system did comes first; what follows from the state (speech
-        // over, device gone, time up) is asked only after, of the state those left behind, so
-        // a repeat pressed as the question ends cannot be mistaken for the end of the repeat.
-        let mut happened = Vec::with_capacity(2);
-        if let Some(sig) = signals() {
-            r.signal = Some(sig);
-            happened.push(Event::Signal(sig));
-        }
-        happened.extend(controls.try_iter().map(Event::Control));
-        for event in happened {
-            if let Some(status) = r.feed(now, event)? {
-                break 'session status;
-            }
-        }
-        if r.plan.machine.is_asking() && r.speech_finished(now) {
-            if let Some(status) = r.feed(now, Event::SpeechEnded)? {
-                break status;
-            }
-        }
-        if r.playing
-            .as_ref()
-            .is_some_and(|p| p.is_finished() || p.failure().is_some())
-        {
-            r.playing = None;
-            if let Some(status) = r.feed(now, Event::PlaybackEnded)? {
-                break status;
-            }
-        }
-        if r.take.as_ref().is_some_and(|t| t.recording.device_failed()) {
-            if let Some(status) = r.feed(now, Event::DeviceFailed)? {
-                break status;
-            }
-        }
-        if let Some(status) = r.feed(now, Event::Tick)? {
-            break status;
-        }
-        r.render(now);
-        clock.pause(POLL);
-    };
+    let status = r.session(controls, signals, clock);
+    if status.is_err() {
+        // Whatever went wrong, the take in progress gets a finished file.
+        r.abandon_take();
+    }
     if let Some(bar) = r.bar.take() {
         bar.finish();
     }
+    r.rescue.lock().unwrap_or_else(|e| e.into_inner()).over = true;
     Ok(Ending {
-        status,
+        status: status?,
         signal: r.signal,
+        fault: r.fault,
     })
 }
 
 impl Runner<'_> {
+    /// The loop itself, until the machine says the session is over; `run` wraps it so that
+    /// an error still leaves the take in progress finished.
+    fn session(
+        &mut self,
+        controls: &Receiver<Control>,
+        signals: &dyn Fn() -> Option<Signal>,
+        clock: &dyn Clock,
+    ) -> anyhow::Result<Status> {
+        let r = self;
+        r.save()?;
+        let status = 'session: loop {
+            let now = clock.now_s();
+            // What the user and the system did comes first; what follows from the state (speech
+            // over, device gone, time up) is asked only after, of the state those left behind, so
+            // a repeat pressed as the question ends cannot be mistaken for the end of the repeat.
+            let mut happened = Vec::with_capacity(2);
+            if let Some(sig) = signals() {
+                r.signal = Some(sig);
+                happened.push(Event::Signal(sig));
+            }
+            happened.extend(controls.try_iter().map(Event::Control));
+            for event in happened {
+                if let Some(status) = r.feed(now, event)? {
+                    break 'session status;
+                }
+            }
+            if r.plan.machine.is_asking() && r.speech_finished(now) {
+                if let Some(status) = r.feed(now, Event::SpeechEnded)? {
+                    break status;
+                }
+            }
+            if r.playing
+                .as_ref()
+                .is_some_and(|p| p.is_finished() || p.failure().is_some())
+            {
+                r.playing = None;
+                if let Some(status) = r.feed(now, Event::PlaybackEnded)? {
+                    break status;
+                }
+            }
+            if r.take
+                .as_ref()
+                .is_some_and(|t| t.recording.fault().is_some())
+            {
+                if let Some(status) = r.feed(now, Event::DeviceFailed)? {
+                    break status;
+                }
+            }
+            if let Some(status) = r.feed(now, Event::Tick)? {
+                break status;
+            }
+            r.render(now);
+            clock.pause(POLL);
+        };
+        Ok(status)
+    }
+
     /// Feeds one event to the machine and carries out what it says; the final status once the
     /// session is over.
     fn feed(&mut self, now: f64, event: Event) -> anyhow::Result<Option<Status>> {
@@ -192,7 +235,7 @@ impl Runner<'_> {
     fn say(&self, line: &str) {
         match &self.bar {
             Some(bar) => bar.println(line),
-            None => println!("{line}"),
+            None => outln(line),
         }
     }
 
@@ -209,12 +252,50 @@ impl Runner<'_> {
         }
     }
 
-    fn save(&self) -> anyhow::Result<()> {
-        save_log(&self.plan.dir, &self.plan.log)
-            .with_context(|| format!("writing the session log in {}", self.plan.dir.display()))?;
+    /// Writes the log and the review sheet. If the disk is full, the room set aside at the
+    /// start is given back and the write tried once more.
+    fn save(&mut self) -> anyhow::Result<()> {
+        let mut result = self.write_files();
+        if result.as_ref().is_err_and(is_disk_full) {
+            if let Some(reserve) = self.reserve.take() {
+                reserve.release();
+                result = self.write_files();
+            }
+        }
+        result.with_context(|| {
+            format!(
+                "writing the session log and review sheet in {}",
+                self.plan.dir.display()
+            )
+        })
+    }
+
+    fn write_files(&self) -> std::io::Result<()> {
+        // Held while writing, so a forced exit cannot write an older log over this one.
+        let mut rescue = self.rescue.lock().unwrap_or_else(|e| e.into_inner());
+        if rescue.over {
+            return Ok(());
+        }
+        save_log(&self.plan.dir, &self.plan.log)?;
+        rescue.log = Some(self.plan.log.clone());
         let md = report::review_markdown(&self.plan.log, self.plan.usual_wpm);
         write_atomic(&self.plan.dir.join(REVIEW_FILE), md.as_bytes())
-            .with_context(|| format!("writing the review sheet in {}", self.plan.dir.display()))
+    }
+
+    /// After an error: stop the take in progress so its file is finished, and keep what the
+    /// recording says in the log if the log can still be written.
+    fn abandon_take(&mut self) {
+        self.end_bar();
+        let Some(take) = self.take.take() else {
+            return;
+        };
+        if let Ok(stats) = take.recording.stop() {
+            let entry = &mut self.plan.log.questions[take.q].takes[take.index_in_log];
+            entry.duration_s = stats.duration_s();
+            entry.sample_rate = stats.sample_rate;
+            entry.ended_by = Some(TakeEnd::DeviceError);
+            let _ = self.save();
+        }
     }
 
     /// Carries out one action; returns the final status when the session is over.
@@ -230,10 +311,10 @@ impl Runner<'_> {
             Action::Think { q, seconds } => {
                 self.end_bar();
                 self.plan.log.questions[q].think_started_at_s.push(now);
-                println!(
+                outln(format_args!(
                     "  Think time: {} (Enter: start answering now, s: skip, r: repeat, q: quit)",
                     mmss(seconds)
-                );
+                ));
                 self.bar = Some(PhaseBar::new(seconds, "thinking"));
             }
             Action::StartRecording { q, take } => self.start_recording(q, take, now)?,
@@ -245,15 +326,15 @@ impl Runner<'_> {
             } => self.stop_recording(q, ended_by, overtime_s, now)?,
             Action::Review { q, take, seconds } => {
                 self.end_bar();
-                println!(
-                    "  Take {take} kept. l: listen back, r: record again, Enter: next question \
-                     (going on by itself in {})",
-                    mmss(seconds)
-                );
                 debug_assert!(self.plan.log.questions[q]
                     .takes
                     .iter()
                     .any(|t| t.take == take));
+                outln(format_args!(
+                    "  Take {take} kept. l: listen back, r: record again, Enter: next question \
+                     (going on by itself in {})",
+                    mmss(seconds)
+                ));
                 self.bar = Some(PhaseBar::new(seconds, "reviewing"));
             }
             Action::Play { q, take } => self.play(q, take, now)?,
@@ -288,15 +369,20 @@ impl Runner<'_> {
         let total = self.plan.log.questions.len();
         let question = &self.plan.log.questions[q];
         let text = question.text.clone();
-        println!();
-        println!("Question {}/{} [{}]", q + 1, total, question.category);
-        println!("  {text}");
+        outln("");
+        outln(format_args!(
+            "Question {}/{} [{}]",
+            q + 1,
+            total,
+            question.category
+        ));
+        outln(format_args!("  {text}"));
         let mut spoken = false;
         if let Some(speaker) = self.devices.speaker.as_deref_mut() {
             match speaker.start(&text) {
                 Ok(()) => spoken = true,
                 Err(e) => {
-                    eprintln!("warning: {e}; the questions will only be printed");
+                    warn(format_args!("{e}; the questions will only be printed"));
                     self.devices.speaker = None;
                     self.plan.log.speech = format!("unavailable: {e}");
                 }
@@ -319,7 +405,9 @@ impl Runner<'_> {
         let file = format!("q{:02}-{}-take{}.wav", q + 1, sanitize(&question.id), take);
         let path = self.plan.dir.join(&file);
         let limit_s = self.plan.machine.limit_s(q);
-        let recording = match self.devices.mic.start(&path) {
+        // However fast the device delivers, the take holds no more than its limit and grace.
+        let max_s = limit_s + self.plan.log.settings.overtime_s;
+        let recording = match self.devices.mic.start(&path, max_s) {
             Ok(r) => r,
             Err(e) => {
                 self.plan.log.status = SessionStatus::DeviceError;
@@ -357,10 +445,10 @@ impl Runner<'_> {
             index_in_log,
         });
         // Announced on stdout before anything else, so a script can tell the take has begun.
-        println!(
+        outln(format_args!(
             "  Recording answer (limit {}): Enter: done, s: skip, r: repeat, q: quit",
             mmss(limit_s)
-        );
+        ));
         self.last_light = Light::Off;
         self.bar = Some(PhaseBar::new(limit_s, "answering"));
         self.save()
@@ -385,6 +473,9 @@ impl Runner<'_> {
         entry.overtime_s = overtime_s;
         match stats {
             Ok(stats) => {
+                if let Some(fault) = &stats.fault {
+                    self.fault = Some((fault.clone(), stats.duration_s()));
+                }
                 entry.duration_s = stats.duration_s();
                 entry.sample_rate = stats.sample_rate;
                 entry.peak_dbfs = f64::from(dbfs(stats.peak));
@@ -398,16 +489,16 @@ impl Runner<'_> {
                     crate::analysis::Params::default(),
                 ) {
                     Ok(m) => entry.analysis = Some(m),
-                    Err(e) => eprintln!("warning: could not analyse {}: {e}", path.display()),
+                    Err(e) => warn(format_args!("could not analyse {}: {e}", path.display())),
                 }
             }
             Err(e) => {
                 entry.level = Level::Unknown;
-                eprintln!("warning: finishing the recording: {e}");
+                warn(format_args!("finishing the recording: {e}"));
             }
         }
         let entry = &self.plan.log.questions[q].takes[take.index_in_log];
-        println!("{}", report::take_line(q + 1, entry, self.plan.usual_wpm));
+        outln(report::take_line(q + 1, entry, self.plan.usual_wpm));
         self.save()
     }
 
@@ -515,6 +606,59 @@ impl Runner<'_> {
     }
 }
 
+/// The last log written, for a forced exit to finish.
+struct Rescue {
+    dir: PathBuf,
+    log: Option<SessionLog>,
+    /// Set once the runner is done with the log, or a forced exit has written it: no one
+    /// writes it after that.
+    over: bool,
+}
+
+/// How long a forced exit leaves the runner to finish the session its own way (the take's
+/// file finalized, the log written) before writing the log itself.
+const RESCUE_GRACE: Duration = Duration::from_millis(1500);
+
+/// Runs on the signal thread when a second signal forces the exit: unless the runner
+/// finishes first, mark the last log written as interrupted, with each unfinished take's
+/// duration as its file's header says (rewritten every half second).
+fn rescue_on_forced_exit(rescue: &Mutex<Rescue>) {
+    let start = Instant::now();
+    let mut rescue = loop {
+        match rescue.try_lock() {
+            Ok(guard) if guard.over => return,
+            Ok(guard) if start.elapsed() >= RESCUE_GRACE => break guard,
+            Err(std::sync::TryLockError::Poisoned(p)) => break p.into_inner(),
+            // Still saving, or still time for the runner to finish; never wait for ever.
+            _ if start.elapsed() >= 2 * RESCUE_GRACE => return,
+            _ => {}
+        }
+        std::thread::sleep(POLL);
+    };
+    rescue.over = true;
+    let Some(mut log) = rescue.log.take() else {
+        return;
+    };
+    log.status = SessionStatus::Interrupted;
+    log.ended_at = Some(timestamp());
+    for take in log.questions.iter_mut().flat_map(|q| q.takes.iter_mut()) {
+        if take.ended_by.is_none() {
+            take.ended_by = Some(TakeEnd::Interrupt);
+            if let Some((rate, frames)) =
+                crate::audio::writer::frames_on_disk(&rescue.dir.join(&take.file))
+            {
+                take.sample_rate = rate;
+                take.duration_s = frames as f64 / f64::from(rate.max(1));
+            }
+        }
+    }
+    let _ = save_log(&rescue.dir, &log);
+}
+
+fn is_disk_full(e: &std::io::Error) -> bool {
+    crate::audio::writer::is_disk_full(e)
+}
+
 fn light_label(light: Light) -> &'static str {
     match light {
         Light::Off => "\x1b[90m●\x1b[0m",
@@ -567,11 +711,10 @@ fn sanitize(id: &str) -> String {
 
 /// The session folder's name: when it started, and which pack.
 pub fn session_stem(pack: &str) -> String {
-    format!(
-        "{}-{}",
-        chrono::Local::now().format("%Y-%m-%d_%H%M%S"),
-        sanitize(pack)
-    )
+    // A pack's name is its file's stem, which can be as long as a file name may be: cut it
+    // so the folder's name (and every path under it) stays well within the limits.
+    let pack: String = sanitize(pack).chars().take(64).collect();
+    format!("{}-{pack}", chrono::Local::now().format("%Y-%m-%d_%H%M%S"),)
 }
 
 pub fn session_dir_name(dir: &Path) -> String {
@@ -590,7 +733,7 @@ mod tests {
 
     use super::*;
     use crate::audio::{DeviceError, TakeStats};
-    use crate::record::{reader::read_log, PackRef, QuestionLog, Settings, LOG_VERSION};
+    use crate::record::{reader::read_log, PackRef, QuestionLog, Settings, LOG_FILE, LOG_VERSION};
     use crate::session::machine::Step;
     use crate::speech::SpeechError;
 
@@ -640,19 +783,24 @@ mod tests {
         now: Now,
         speaking_until: Rc<Cell<f64>>,
         fail: bool,
-        /// The device gives out this long into a take.
-        fails_after: Option<f64>,
+        /// The device or the disk gives out this long into a take.
+        fails_after: Option<(f64, Fault)>,
     }
 
     struct FakeRecording {
         now: Now,
         started: f64,
+        max_s: f64,
         path: PathBuf,
-        fails_after: Option<f64>,
+        fails_after: Option<(f64, Fault)>,
     }
 
     impl Microphone for FakeMic {
-        fn start(&mut self, path: &Path) -> Result<Box<dyn ActiveRecording>, DeviceError> {
+        fn start(
+            &mut self,
+            path: &Path,
+            max_s: f64,
+        ) -> Result<Box<dyn ActiveRecording>, DeviceError> {
             if self.fail {
                 return Err(DeviceError::NoDefault {
                     direction: crate::audio::device::Direction::Input,
@@ -666,8 +814,9 @@ mod tests {
             Ok(Box::new(FakeRecording {
                 now: Rc::clone(&self.now),
                 started: self.now.get(),
+                max_s,
                 path: path.to_path_buf(),
-                fails_after: self.fails_after,
+                fails_after: self.fails_after.clone(),
             }))
         }
         fn name(&self) -> String {
@@ -682,13 +831,17 @@ mod tests {
         fn recorded_s(&self) -> f64 {
             self.now.get() - self.started
         }
-        fn device_failed(&self) -> bool {
+        fn fault(&self) -> Option<Fault> {
             self.fails_after
-                .is_some_and(|t| self.now.get() - self.started >= t)
+                .as_ref()
+                .filter(|(t, _)| self.now.get() - self.started >= *t)
+                .map(|(_, fault)| fault.clone())
         }
         fn stop(self: Box<Self>) -> Result<TakeStats, DeviceError> {
+            let fault = self.fault();
             let rate = 8000;
-            let frames = ((self.now.get() - self.started) * f64::from(rate)).round() as u64;
+            let frames =
+                ((self.now.get() - self.started).min(self.max_s) * f64::from(rate)).round() as u64;
             let spec = hound::WavSpec {
                 channels: 1,
                 sample_rate: rate,
@@ -710,6 +863,7 @@ mod tests {
                 clipped_fraction: 0.0,
                 overruns: 0,
                 stream_errors: 0,
+                fault,
             })
         }
     }
@@ -973,7 +1127,7 @@ mod tests {
     #[test]
     fn a_microphone_that_dies_mid_answer_keeps_the_take() {
         let mut s = setup("micdies", false, false);
-        s.mic.fails_after = Some(1.5);
+        s.mic.fails_after = Some((1.5, Fault::DeviceLost));
         let (_tx, rx) = mpsc::channel();
         let ending = drive(&mut s, 0.0, 10.0, 2, &rx, &|| None, false).unwrap();
         assert_eq!(ending.status, Status::DeviceError);
@@ -983,6 +1137,88 @@ mod tests {
         assert_eq!(take.ended_by, Some(TakeEnd::DeviceError));
         assert!((take.duration_s - 1.5).abs() < 0.05, "{}", take.duration_s);
         assert!(s.dir.join(&take.file).exists());
+    }
+
+    #[test]
+    fn a_full_disk_ends_the_session_with_the_real_duration_logged() {
+        let mut s = setup("diskfull", false, false);
+        s.mic.fails_after = Some((2.0, Fault::DiskFull));
+        let (_tx, rx) = mpsc::channel();
+        let ending = drive(&mut s, 0.0, 10.0, 2, &rx, &|| None, false).unwrap();
+        assert_eq!(ending.status, Status::DeviceError);
+        let (fault, held_s) = ending.fault.expect("the fault is reported");
+        assert_eq!(fault, Fault::DiskFull);
+        assert!((held_s - 2.0).abs() < 0.05, "{held_s}");
+        let log = read_log(&s.dir).unwrap();
+        assert_eq!(log.status, SessionStatus::DeviceError);
+        assert!(log.ended_at.is_some());
+        let take = &log.questions[0].takes[0];
+        assert!((take.duration_s - 2.0).abs() < 0.05, "{}", take.duration_s);
+        assert!(
+            !s.dir.join(".voicemock-reserve").exists(),
+            "the reserve is gone"
+        );
+    }
+
+    #[test]
+    fn a_forced_exit_marks_the_last_log_interrupted_with_the_file_s_duration() {
+        let s = setup("rescue", false, false);
+        let mut log = plan(&s.dir, 0.0, 30.0, 2).log;
+        log.questions[0].takes.push(TakeLog {
+            take: 1,
+            file: "q01-q1-take1.wav".into(),
+            started_at: timestamp(),
+            started_at_s: 0.0,
+            ended_at_s: None,
+            limit_s: 30.0,
+            duration_s: 0.0,
+            ended_by: None,
+            overtime_s: 0.0,
+            sample_rate: 0,
+            peak_dbfs: -120.0,
+            take_rms_dbfs: -120.0,
+            level: Level::Unknown,
+            overruns: 0,
+            stream_errors: 0,
+            analysis: None,
+            listened: false,
+        });
+        // A take being written: 1.5 s in the header, as the writer leaves it between flushes.
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 16_000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut w = hound::WavWriter::create(s.dir.join("q01-q1-take1.wav"), spec).unwrap();
+        for _ in 0..24_000 {
+            w.write_sample(0i16).unwrap();
+        }
+        w.finalize().unwrap();
+        let rescue = Mutex::new(Rescue {
+            dir: s.dir.clone(),
+            log: Some(log),
+            over: false,
+        });
+        let started = Instant::now();
+        rescue_on_forced_exit(&rescue);
+        assert!(
+            started.elapsed() >= RESCUE_GRACE,
+            "the runner gets its chance first"
+        );
+        let saved = read_log(&s.dir).unwrap();
+        assert_eq!(saved.status, SessionStatus::Interrupted);
+        assert!(saved.ended_at.is_some());
+        let take = &saved.questions[0].takes[0];
+        assert_eq!(take.ended_by, Some(TakeEnd::Interrupt));
+        assert_eq!(take.sample_rate, 16_000);
+        assert!((take.duration_s - 1.5).abs() < 1e-9, "{}", take.duration_s);
+        // Once it has written, nobody writes after it; and a runner that finished first is
+        // left alone.
+        assert!(rescue.lock().unwrap().over);
+        let _ = std::fs::remove_file(s.dir.join(LOG_FILE));
+        rescue_on_forced_exit(&rescue);
+        assert!(!s.dir.join(LOG_FILE).exists());
     }
 
     #[test]

@@ -1,7 +1,19 @@
-//! The terminal: countdowns, the live level meter, timing lights and the playback bar. The
-//! one module that names indicatif; `keys` is the one that names crossterm. Bars draw on stderr and hide themselves when it is not a terminal, so
+//! The terminal: every line voicemock prints, the countdowns, the live level meter, timing
+//! lights and the playback bar. The one module that names indicatif; `keys` is the one that
+//! names crossterm. Bars draw on stderr and hide themselves when it is not a terminal, so
 //! scripted runs see only the plain lines printed on stdout.
+//!
+//! All output goes through [`out`], [`outln`], [`errln`] and [`warn`]. They never panic and
+//! never fail: a closed pipe, a full disk or a hung-up terminal behind stdout or stderr is
+//! noted ([`stdout_failure`]) and later output to it is dropped, so a recording command always
+//! gets to finish its files. Control characters (terminal escapes from a shared pack, a file
+//! name or an error message) are shown escaped, never sent raw.
 
+use std::borrow::Cow;
+use std::fmt::Display;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 pub mod keys;
@@ -9,6 +21,83 @@ pub mod keys;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::audio::level::dbfs;
+
+/// How writing to one stream failed the first time; later writes to it are skipped.
+struct Stream {
+    failed: AtomicBool,
+    error: OnceLock<std::io::Error>,
+}
+
+static STDOUT: Stream = Stream {
+    failed: AtomicBool::new(false),
+    error: OnceLock::new(),
+};
+static STDERR: Stream = Stream {
+    failed: AtomicBool::new(false),
+    error: OnceLock::new(),
+};
+
+impl Stream {
+    fn write(&self, text: &str, to: &mut dyn Write) {
+        if self.failed.load(Ordering::Relaxed) {
+            return;
+        }
+        let text = visible(text);
+        if let Err(e) = to.write_all(text.as_bytes()).and_then(|()| to.flush()) {
+            let _ = self.error.set(e);
+            self.failed.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Prints `text` on stdout as it is (no newline added).
+pub fn out(text: impl Display) {
+    STDOUT.write(&text.to_string(), &mut std::io::stdout().lock());
+}
+
+/// Prints one line on stdout.
+pub fn outln(line: impl Display) {
+    STDOUT.write(&format!("{line}\n"), &mut std::io::stdout().lock());
+}
+
+/// Prints one line on stderr.
+pub fn errln(line: impl Display) {
+    STDERR.write(&format!("{line}\n"), &mut std::io::stderr().lock());
+}
+
+/// `warning: …` on stderr.
+pub fn warn(message: impl Display) {
+    errln(format_args!("warning: {message}"));
+}
+
+/// The error that stopped stdout, if it failed (a closed pipe is `BrokenPipe`).
+pub fn stdout_failure() -> Option<&'static std::io::Error> {
+    STDOUT.error.get()
+}
+
+/// True once stdout cannot be written: a listing can stop early.
+pub fn stdout_closed() -> bool {
+    STDOUT.failed.load(Ordering::Relaxed)
+}
+
+/// `text` with every control character but newline and tab shown escaped (`\u{1b}`), so
+/// nothing printed can move the cursor, retitle the window, write the clipboard or clear
+/// the screen. C1 controls (U+0080–U+009F) count: some terminals obey them too.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    let raw = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(raw) {
+        return Cow::Borrowed(text);
+    }
+    let mut s = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if raw(c) {
+            s.extend(c.escape_unicode());
+        } else {
+            s.push(c);
+        }
+    }
+    Cow::Owned(s)
+}
 
 /// A meter of `width` cells for a peak level, -60 dBFS (empty) to 0 dBFS (full).
 pub fn level_meter(peak: f32, width: usize) -> String {
@@ -64,7 +153,7 @@ impl PhaseBar {
 
     /// Prints a line above the bar (or plainly, when the bar is hidden).
     pub fn println(&self, line: &str) {
-        self.bar.suspend(|| println!("{line}"));
+        self.bar.suspend(|| outln(line));
     }
 
     pub fn finish(self) {
@@ -151,7 +240,7 @@ impl crate::playback::PlaybackDisplay for PlaybackBar {
 
     fn acknowledge(&mut self, line: &str) {
         if self.acknowledge_lines {
-            self.bar.suspend(|| println!("{line}"));
+            self.bar.suspend(|| outln(line));
         }
     }
 }
@@ -190,5 +279,22 @@ mod tests {
         assert_eq!(level_meter(0.0, 4), "[    ]");
         assert_eq!(level_meter(1.0, 4), "[||||]");
         assert_eq!(level_meter(0.031_622_8, 4), "[||  ]"); // -30 dBFS: half
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        let cases = [
+            ("plain text\twith a tab\n", "plain text\twith a tab\n"),
+            ("\x1b[2J\x1b]0;pwned\x07", "\\u{1b}[2J\\u{1b}]0;pwned\\u{7}"),
+            (
+                "clip \x1b]52;c;aGk=\x1b\\",
+                "clip \\u{1b}]52;c;aGk=\\u{1b}\\",
+            ),
+            ("csi \u{9b}31m, cr \r", "csi \\u{9b}31m, cr \\u{d}"),
+            ("délà vu ✓", "délà vu ✓"),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(visible(text), expected, "{text:?}");
+        }
     }
 }

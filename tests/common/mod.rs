@@ -158,6 +158,16 @@ pub fn feed_mic(wav: &Path) {
     run_ok(Command::new("paplay").arg("--device=micfeed").arg(wav));
 }
 
+/// [`feed_mic`] on another stack, given by its environment (`scripts/virtual-audio env`).
+pub fn feed_mic_with(wav: &Path, env: &[(String, String)]) {
+    run_ok(
+        Command::new("paplay")
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .arg("--device=micfeed")
+            .arg(wav),
+    );
+}
+
 /// Records what the virtual speaker plays until stopped.
 pub struct SpeakerTap {
     child: Child,

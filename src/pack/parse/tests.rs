@@ -530,3 +530,152 @@ fn edit_distance_counts_single_edits() {
         assert_eq!(edit_distance(a, b), expected, "{a} / {b}");
     }
 }
+
+#[test]
+fn hostile_or_odd_packs_are_refused_where_they_go_wrong() {
+    let long_id = "a".repeat(MAX_ID_LEN + 1);
+    let deep_key = vec!["a"; 300].join(".");
+    let deep_array = format!("{}{}", "[".repeat(300), "]".repeat(300));
+    // (pack text, line, field, words the message must hold)
+    let cases: Vec<(String, usize, &str, &str)> = vec![
+        (
+            format!("{VALID}answer_s = 1e-320\n"),
+            7,
+            "questions[0].answer_s",
+            "at least 1 second",
+        ),
+        (
+            format!("{VALID}answer_s = 0.5\n"),
+            7,
+            "questions[0].answer_s",
+            "at least 1 second",
+        ),
+        (
+            format!("{VALID}think_s = 99999999999999999999999\n"),
+            7,
+            "questions[0].think_s",
+            "at most 3600 seconds",
+        ),
+        (
+            "format = 1\ntitle = 99999999999999999999999\n".to_string() + A_QUESTION,
+            2,
+            "title",
+            "expected a string, found integer",
+        ),
+        (
+            format!("{VALID}notes = [[1]]\n"),
+            7,
+            "questions[0].notes[0]",
+            "expected a string, found an array",
+        ),
+        (
+            format!("{VALID}notes.a.b = 1\n"),
+            7,
+            "questions[0].notes",
+            "expected an array, found a table",
+        ),
+        (
+            format!("format = 1\ntitle = \"T\"\n\n\n{deep_key} = 1\n{A_QUESTION}"),
+            5,
+            "",
+            "nested too deeply",
+        ),
+        (
+            format!("format = 1\ntitle = \"T\"\n\nchecklist = {deep_array}\n{A_QUESTION}"),
+            4,
+            "",
+            "",
+        ),
+        (
+            VALID.replace("id = \"a\"", &format!("id = \"{long_id}\"")),
+            4,
+            "questions[0].id",
+            "at most 64",
+        ),
+        (
+            VALID.replace("title = \"T\"", "title = \"T\\u001b]0;pwned\\u0007\""),
+            2,
+            "title",
+            "U+001B",
+        ),
+        (
+            VALID.replace("Why?", "Why?\\u009b2J"),
+            6,
+            "questions[0].text",
+            "U+009B",
+        ),
+        (
+            format!("{VALID}notes = [\"ok\", \"\\u001b[2J\"]\n"),
+            7,
+            "questions[0].notes[1]",
+            "control character",
+        ),
+        (
+            "format = 1\ntitle = \"T\"\ndescription = \"\\u0007\"\n".to_string() + A_QUESTION,
+            3,
+            "description",
+            "control character",
+        ),
+    ];
+    for (text, line, field, words) in cases {
+        let (l, _, f, message) = refusal(&text);
+        let shown = text.chars().take(120).collect::<String>();
+        assert_eq!((l, f.as_str()), (line, field), "{message}\n{shown}");
+        assert!(message.contains(words), "{message}\n{shown}");
+        assert!(
+            !message.chars().any(|c| c.is_control()),
+            "the message echoes a control character: {message:?}"
+        );
+    }
+}
+
+#[test]
+fn text_that_is_not_utf8_is_refused_at_its_line_and_column() {
+    let mut bytes = b"format = 1\ntitle = \"Caf".to_vec();
+    bytes.push(0xE9); // Latin-1 é
+    bytes.extend_from_slice(b"\"\n");
+    match parse_bytes(&bytes, "content/x.toml") {
+        Err(PackError::Invalid {
+            line,
+            column,
+            message,
+            ..
+        }) => {
+            assert_eq!((line, column), (2, 13), "{message}");
+            assert!(message.contains("UTF-8"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn crlf_line_ends_and_tabs_are_text() {
+    let text = "format = 1\r\ntitle = \"\"\"T\r\nsecond\tline\"\"\"\r\n[[questions]]\r\nid = \"a\"\r\ncategory = \"c\"\r\ntext = \"Why?\"\r\n";
+    let pack = parse(text, "content/x.toml").unwrap();
+    assert_eq!(pack.title, "T\nsecond\tline");
+}
+
+#[test]
+fn a_hundred_thousand_questions_parse_in_linear_time() {
+    let mut text = String::from("format = 1\ntitle = \"T\"\n");
+    for i in 0..100_000 {
+        text.push_str(&format!(
+            "[[questions]]\nid = \"q{i}\"\ncategory = \"c{i}\"\ntext = \"Why {i}?\"\n"
+        ));
+    }
+    let started = std::time::Instant::now();
+    let pack = parse(&text, "content/x.toml").unwrap();
+    assert_eq!(pack.questions.len(), 100_000);
+    assert_eq!(pack.categories().len(), 100_000);
+    // Quadratic checks took 25 s here; linear ones well under this even in a debug build.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    // A duplicate far down is still found, and named with the line of the first.
+    text.push_str("[[questions]]\nid = \"q5\"\ncategory = \"c\"\ntext = \"Again?\"\n");
+    let (_, _, field, message) = refusal(&text);
+    assert_eq!(field, "questions[100000].id");
+    assert!(message.contains("questions[5] on line 24"), "{message}");
+}

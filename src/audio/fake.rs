@@ -1,0 +1,118 @@
+//! A test microphone compiled into the binary, reached only through a hidden flag of `run`
+//! (`--test-microphone fast`): it delivers a tone as fast as the writer takes it, as a
+//! device with no clock (ALSA's `null`) does. It goes through the same ring buffer and writer
+//! as a real device, so the end-to-end tests can prove what no real device can show on demand.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use super::writer::{Shared, StreamShape, Writer};
+use super::{ActiveRecording, DeviceError, Fault, Microphone, TakeStats};
+
+/// The kinds `--test-microphone` takes.
+pub const KINDS: &[&str] = &["fast"];
+
+pub struct FastMicrophone {
+    sample_rate: u32,
+}
+
+impl FastMicrophone {
+    pub fn open(kind: &str) -> Result<FastMicrophone, DeviceError> {
+        match kind {
+            "fast" => Ok(FastMicrophone {
+                sample_rate: 48_000,
+            }),
+            other => Err(DeviceError::NotFound {
+                direction: super::device::Direction::Input,
+                wanted: other.to_string(),
+                available: KINDS.iter().map(|k| k.to_string()).collect(),
+            }),
+        }
+    }
+}
+
+impl Microphone for FastMicrophone {
+    fn start(&mut self, path: &Path, max_s: f64) -> Result<Box<dyn ActiveRecording>, DeviceError> {
+        let rate = self.sample_rate;
+        let (mut producer, consumer) = rtrb::RingBuffer::new(rate as usize / 10);
+        let shared = Arc::new(Shared::default());
+        let shape = StreamShape {
+            channels: 1,
+            sample_rate: rate,
+            max_frames: Some((max_s * f64::from(rate)).round().max(0.0) as u64),
+        };
+        let writer = Writer::spawn(path, shape, consumer, Arc::clone(&shared)).map_err(|e| {
+            DeviceError::File {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            }
+        })?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let generator_stop = Arc::clone(&stop);
+        let generator = std::thread::spawn(move || {
+            let step = 220.0 * std::f32::consts::TAU / rate as f32;
+            let mut n = 0u64;
+            while !generator_stop.load(Ordering::Relaxed) {
+                let room = producer.slots();
+                if room == 0 {
+                    std::thread::yield_now();
+                    continue;
+                }
+                if let Ok(chunk) = producer.write_chunk_uninit(room) {
+                    chunk.fill_from_iter((0..room).map(|i| {
+                        let phase = ((n + i as u64) % u64::from(rate)) as f32 * step;
+                        0.5 * phase.sin()
+                    }));
+                }
+                n += room as u64;
+            }
+        });
+        Ok(Box::new(FastRecording {
+            writer,
+            shared,
+            stop,
+            generator: Some(generator),
+            sample_rate: rate,
+        }))
+    }
+
+    fn name(&self) -> String {
+        "test microphone (faster than real time)".into()
+    }
+}
+
+struct FastRecording {
+    writer: Writer,
+    shared: Arc<Shared>,
+    stop: Arc<AtomicBool>,
+    generator: Option<JoinHandle<()>>,
+    sample_rate: u32,
+}
+
+impl ActiveRecording for FastRecording {
+    fn recent_level(&self) -> (f32, f32) {
+        self.shared.recent_level()
+    }
+
+    fn recorded_s(&self) -> f64 {
+        self.shared.frames_written.load(Ordering::Relaxed) as f64 / f64::from(self.sample_rate)
+    }
+
+    fn fault(&self) -> Option<Fault> {
+        self.shared.write_fault()
+    }
+
+    fn stop(mut self: Box<Self>) -> Result<TakeStats, DeviceError> {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(generator) = self.generator.take() {
+            let _ = generator.join();
+        }
+        let path = self.writer.path().display().to_string();
+        self.writer.finish().map_err(|e| DeviceError::File {
+            path,
+            reason: e.to_string(),
+        })
+    }
+}

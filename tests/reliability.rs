@@ -1,0 +1,507 @@
+//! Faults that must cost nothing recorded: a sound server that dies mid-answer, an output
+//! that cannot be written, a closed terminal and a double Ctrl-C, a full disk, a device that
+//! runs faster than real time.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::common::{self, Running};
+
+fn only_session(recordings: &Path) -> (PathBuf, Value) {
+    let dirs: Vec<PathBuf> = std::fs::read_dir(recordings)
+        .map(|it| it.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert_eq!(dirs.len(), 1, "expected one session folder: {dirs:?}");
+    let log: Value =
+        serde_json::from_str(&std::fs::read_to_string(dirs[0].join("session.json")).unwrap())
+            .unwrap();
+    (dirs[0].clone(), log)
+}
+
+/// The take's WAV, its duration by its header, and its frames.
+fn take_wav(session: &Path, take: &Value) -> (PathBuf, f64, u32) {
+    let path = session.join(take["file"].as_str().unwrap());
+    let r = hound::WavReader::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let frames = r.duration();
+    (
+        path,
+        f64::from(frames) / f64::from(r.spec().sample_rate),
+        frames,
+    )
+}
+
+/// The first take of the session's only question.
+fn first_take(log: &Value) -> &Value {
+    &log["questions"][0]["takes"][0]
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sound server dies mid-answer.
+
+/// A second virtual audio stack of this test's own, so stopping its sound server leaves the
+/// shared one to the other tests. Stopped when dropped.
+struct PrivateStack {
+    dir: String,
+    env: Vec<(String, String)>,
+}
+
+impl PrivateStack {
+    fn start(name: &str) -> PrivateStack {
+        let base = std::env::var("VOICEMOCK_AUDIO_DIR").unwrap_or("/tmp/voicemock-audio".into());
+        let dir = format!("{base}-{name}");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/virtual-audio");
+        let _ = Command::new(&script)
+            .arg("stop")
+            .env("VOICEMOCK_AUDIO_DIR", &dir)
+            .output();
+        let out = Command::new(&script)
+            .arg("start")
+            .env("VOICEMOCK_AUDIO_DIR", &dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "a private audio stack did not start: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut stack = PrivateStack { dir, env: vec![] };
+        let out = Command::new(&script)
+            .arg("env")
+            .env("VOICEMOCK_AUDIO_DIR", &stack.dir)
+            .output()
+            .unwrap();
+        stack.env = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.strip_prefix("export ")?.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.trim_matches('"').to_string()))
+            .collect();
+        stack
+    }
+
+    fn apply<'c>(&self, cmd: &'c mut Command) -> &'c mut Command {
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)))
+    }
+
+    fn pulseaudio_pid(&self) -> u32 {
+        let pids = std::fs::read_to_string(Path::new(&self.dir).join("pids")).unwrap();
+        pids.lines()
+            .find_map(|l| {
+                l.strip_prefix("pulseaudio ")?
+                    .split(' ')
+                    .next()?
+                    .parse()
+                    .ok()
+            })
+            .expect("pulseaudio in the pids file")
+    }
+}
+
+impl Drop for PrivateStack {
+    fn drop(&mut self) {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/virtual-audio");
+        let _ = Command::new(script)
+            .arg("stop")
+            .env("VOICEMOCK_AUDIO_DIR", &self.dir)
+            .output();
+    }
+}
+
+#[test]
+fn a_sound_server_that_dies_mid_answer_ends_the_take_as_a_device_error() {
+    let Some(_turn) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("rel-server-dies");
+    let recordings = dir.join("recordings");
+    let phrase = common::speech_wav(
+        &dir,
+        "phrase",
+        "I led the launch of a new recommendations row.",
+        "en-us",
+    );
+    let private = PrivateStack::start("server-dies");
+    let mut run = Running::spawn(private.apply(&mut common::silent_run(
+        &recordings,
+        60,
+        &["--question", "why-netflix"],
+    )));
+    run.wait_for("Recording answer", Duration::from_secs(30));
+    std::thread::sleep(Duration::from_millis(300));
+    common::feed_mic_with(&phrase, &private.env);
+    std::thread::sleep(Duration::from_millis(500));
+    // Stop the server as a shutdown or a crash of it would: the clients' streams are left
+    // hanging inside the ALSA plugin.
+    common::send_signal(private.pulseaudio_pid(), libc::SIGKILL);
+    let stopped = Instant::now();
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
+    let took = stopped.elapsed();
+    eprintln!(
+        "voicemock ended {:.2} s after the sound server died",
+        took.as_secs_f64()
+    );
+    assert!(
+        took < Duration::from_secs(5),
+        "took {took:?}\n{stdout}\n{stderr}"
+    );
+    assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(
+        stderr.contains("the microphone stopped delivering sound at"),
+        "{stderr}"
+    );
+    let (session, log) = only_session(&recordings);
+    assert_eq!(log["status"], "device_error");
+    let take = first_take(&log);
+    assert_eq!(take["ended_by"], "device_error");
+    let (wav, held_s, _) = take_wav(&session, take);
+    let logged = take["duration_s"].as_f64().unwrap();
+    assert!(
+        (held_s - logged).abs() < 0.01,
+        "log {logged} s, WAV {held_s} s"
+    );
+    let ncc = common::match_score(&phrase, &wav);
+    assert!(
+        ncc > 0.9,
+        "the phrase fed before the fault is in the WAV only at {ncc:.3}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output that cannot be written.
+
+#[test]
+fn a_session_whose_output_is_full_or_closed_still_finishes_its_files() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    for (name, output) in [("full", "/dev/full"), ("closed", "| head -1")] {
+        let dir = common::temp_dir(&format!("rel-output-{name}"));
+        let recordings = dir.join("recordings");
+        let mut cmd = common::silent_run(&recordings, 3, &["--question", "why-netflix"]);
+        cmd.stdin(Stdio::null()).stderr(Stdio::piped());
+        let out = if output == "/dev/full" {
+            let full = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .unwrap();
+            cmd.stdout(full).output().unwrap()
+        } else {
+            let mut child = cmd.stdout(Stdio::piped()).spawn().unwrap();
+            let mut first = String::new();
+            let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+            std::io::BufRead::read_line(&mut reader, &mut first).unwrap();
+            assert!(first.starts_with("voicemock"), "{first}");
+            drop(reader);
+            child.wait_with_output().unwrap()
+        };
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(101), "{output}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{output}: {stderr}");
+        if output == "/dev/full" {
+            assert!(
+                stderr.contains("cannot write to standard output"),
+                "{stderr}"
+            );
+        } else {
+            assert_eq!(out.status.code(), Some(0), "{output}: {stderr}");
+        }
+        let (session, log) = only_session(&recordings);
+        assert_eq!(log["status"], "completed", "{output}");
+        let take = first_take(&log);
+        assert_eq!(take["ended_by"], "limit", "{output}");
+        let (_, held_s, _) = take_wav(&session, take);
+        assert!(
+            (held_s - 3.0).abs() < 0.1,
+            "{output}: the WAV holds {held_s} s"
+        );
+    }
+}
+
+#[test]
+fn a_warning_to_a_full_stderr_does_not_stop_the_session() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("rel-stderr-full");
+    let recordings = dir.join("recordings");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    // No speech daemon to reach: "warning: text-to-speech is unavailable" goes to stderr.
+    let out = common::bin()
+        .args([
+            "run",
+            "--think",
+            "0",
+            "--answer",
+            "2",
+            "--question",
+            "why-netflix",
+        ])
+        .arg("--recordings")
+        .arg(&recordings)
+        .env("SPEECHD_ADDRESS", "unix_socket:/nonexistent/speechd.sock")
+        .stdin(Stdio::null())
+        .stderr(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let (session, log) = only_session(&recordings);
+    assert_eq!(log["status"], "completed");
+    assert_eq!(log["speech"], "unavailable");
+    let (_, held_s, _) = take_wav(&session, first_take(&log));
+    assert!((held_s - 2.0).abs() < 0.1, "the WAV holds {held_s} s");
+}
+
+// ---------------------------------------------------------------------------------------------
+// A closed terminal, and a second Ctrl-C, in a pseudo-terminal.
+
+struct Pty {
+    master: i32,
+    slave: i32,
+}
+
+impl Pty {
+    fn open() -> Pty {
+        let (mut master, mut slave) = (-1, -1);
+        // SAFETY: openpty fills two descriptors this test owns.
+        let rc = unsafe {
+            libc::openpty(
+                &mut master,
+                &mut slave,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        };
+        assert_eq!(rc, 0, "openpty");
+        Pty { master, slave }
+    }
+
+    fn settings(&self) -> libc::termios {
+        // SAFETY: tcgetattr into a zeroed termios, on the pty's own descriptor.
+        unsafe {
+            let mut t: libc::termios = std::mem::zeroed();
+            assert_eq!(libc::tcgetattr(self.slave, &mut t), 0, "tcgetattr");
+            t
+        }
+    }
+
+    fn stdio(&self) -> Stdio {
+        use std::os::fd::FromRawFd;
+        // SAFETY: a fresh duplicate, owned by the returned Stdio.
+        unsafe { Stdio::from(std::fs::File::from_raw_fd(libc::dup(self.slave))) }
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        // SAFETY: closing the descriptors openpty gave.
+        unsafe {
+            libc::close(self.slave);
+            libc::close(self.master);
+        }
+    }
+}
+
+#[test]
+fn sighup_or_a_double_ctrl_c_keep_the_take_and_restore_the_terminal() {
+    use std::os::unix::process::CommandExt;
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let cases: [(&str, &[i32], i32); 2] = [
+        ("hup", &[libc::SIGHUP], 129),
+        ("int-int", &[libc::SIGINT, libc::SIGINT], 130),
+    ];
+    for (name, signals, expected_code) in cases {
+        let dir = common::temp_dir(&format!("rel-pty-{name}"));
+        let recordings = dir.join("recordings");
+        let pty = Pty::open();
+        let before = pty.settings();
+        let mut cmd = common::silent_run(&recordings, 60, &["--question", "why-netflix"]);
+        cmd.stdin(pty.stdio())
+            .stdout(pty.stdio())
+            .stderr(pty.stdio());
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                // Its own session, with the pty as its controlling terminal, as a shell's
+                // foreground job has.
+                libc::setsid();
+                libc::ioctl(0, libc::TIOCSCTTY, 0);
+                Ok(())
+            });
+        }
+        let mut child = cmd.spawn().unwrap();
+        // Read the terminal's output as it comes, so the program never blocks writing.
+        let master = pty.master;
+        let (tx, rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            loop {
+                // SAFETY: reading into a buffer of the given size.
+                let n = unsafe { libc::read(master, buf.as_mut_ptr().cast(), buf.len()) };
+                if n <= 0 || tx.send(buf[..n as usize].to_vec()).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut screen = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !String::from_utf8_lossy(&screen).contains("Recording answer") {
+            assert!(
+                Instant::now() < deadline,
+                "{}",
+                String::from_utf8_lossy(&screen)
+            );
+            if let Ok(bytes) = rx.recv_timeout(Duration::from_millis(100)) {
+                screen.extend(bytes);
+            }
+        }
+        let during = pty.settings();
+        assert_eq!(
+            during.c_lflag & (libc::ICANON | libc::ECHO),
+            0,
+            "{name}: keys are read one at a time without echo while answering"
+        );
+        std::thread::sleep(Duration::from_millis(1500));
+        for &signal in signals {
+            common::send_signal(child.id(), signal);
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "{name}: did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        while let Ok(bytes) = rx.recv_timeout(Duration::from_millis(100)) {
+            screen.extend(bytes);
+        }
+        let screen = String::from_utf8_lossy(&screen);
+        assert_eq!(status.code(), Some(expected_code), "{name}:\n{screen}");
+        let after = pty.settings();
+        assert_eq!(
+            (after.c_lflag, after.c_iflag, after.c_oflag, after.c_cc),
+            (before.c_lflag, before.c_iflag, before.c_oflag, before.c_cc),
+            "{name}: the terminal's settings are restored"
+        );
+        let (session, log) = only_session(&recordings);
+        assert_eq!(log["status"], "interrupted", "{name}");
+        assert!(!log["ended_at"].is_null(), "{name}");
+        let take = first_take(&log);
+        assert_eq!(take["ended_by"], "interrupt", "{name}");
+        let (_, held_s, _) = take_wav(&session, take);
+        let logged = take["duration_s"].as_f64().unwrap();
+        assert!(held_s > 1.0, "{name}: the WAV holds {held_s} s");
+        assert!(
+            (held_s - logged).abs() < 0.6,
+            "{name}: log {logged} s, WAV {held_s} s"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A full disk.
+
+/// A small tmpfs mounted for one test (CI runs as root), unmounted when dropped.
+struct SmallDisk(PathBuf);
+
+impl SmallDisk {
+    fn mount(at: &Path, size: &str) -> SmallDisk {
+        std::fs::create_dir_all(at).unwrap();
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o"])
+            .arg(format!("size={size},mode=0700"))
+            .arg("tmpfs")
+            .arg(at)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "mounting a small tmpfs needs root: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        SmallDisk(at.to_path_buf())
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_stops_the_take_names_the_disk_and_logs_the_real_duration() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("rel-disk-full");
+    let disk = SmallDisk::mount(&dir.join("disk"), "768k");
+    let recordings = disk.0.join("recordings");
+    let mut run = Running::spawn(&mut common::silent_run(
+        &recordings,
+        60,
+        &["--question", "why-netflix"],
+    ));
+    run.wait_for("Recording answer", Duration::from_secs(30));
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(30));
+    assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(
+        stderr.contains("the disk is full: recording stopped at 0:0"),
+        "{stderr}"
+    );
+    let (session, log) = only_session(&recordings);
+    assert_eq!(log["status"], "device_error", "the log is finished");
+    assert!(!log["ended_at"].is_null());
+    let take = first_take(&log);
+    assert_eq!(take["ended_by"], "device_error");
+    let (_, held_s, _) = take_wav(&session, take);
+    let logged = take["duration_s"].as_f64().unwrap();
+    eprintln!("the full disk held {held_s:.2} s of audio");
+    assert!(held_s > 1.0, "the WAV holds {held_s} s");
+    assert!(
+        (held_s - logged).abs() < 0.01,
+        "log {logged} s, WAV {held_s} s"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// A device faster than real time (the hidden test microphone).
+
+#[test]
+fn a_device_faster_than_real_time_records_exactly_the_limit_and_grace() {
+    for (answer, overtime, frames) in [("1", "0", 48_000), ("1", "0.5", 72_000)] {
+        let dir = common::temp_dir("rel-fast");
+        let recordings = dir.join("recordings");
+        let out = common::bin()
+            .args([
+                "run",
+                "--no-speak",
+                "--think",
+                "0",
+                "--question",
+                "why-netflix",
+            ])
+            .args(["--answer", answer, "--overtime", overtime])
+            .args(["--test-microphone", "fast", "--recordings"])
+            .arg(&recordings)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let (session, log) = only_session(&recordings);
+        let take = first_take(&log);
+        let (_, _, held) = take_wav(&session, take);
+        assert_eq!(held, frames, "--answer {answer} --overtime {overtime}");
+        assert_eq!(take["sample_rate"], 48_000);
+        drop(dir);
+    }
+}
