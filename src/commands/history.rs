@@ -293,9 +293,11 @@ mod tests {
         }
     }
 
+    type Case<'a> = (&'a [Option<f64>], f64, Option<Trend>);
+
     #[test]
     fn trends_compare_the_latest_with_the_median_of_the_earlier() {
-        let cases: &[(&[Option<f64>], f64, Option<Trend>)] = &[
+        let cases: &[Case] = &[
             (&[Some(2.0)], 0.3, None),
             (&[Some(2.0), Some(1.0)], 0.3, Some(Trend::Better)),
             (&[Some(2.0), Some(1.9)], 0.3, Some(Trend::Same)),
