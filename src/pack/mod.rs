@@ -82,8 +82,51 @@ pub struct Question {
     pub text: String,
     /// The pack defaults with the question's own overrides applied.
     pub timing: Timing,
+    /// Timing lights set by the pack (`lights = [green, yellow, red]`); without them the
+    /// lights follow `timing` (green at `min_s`, yellow `warn_s` before the limit, red at it).
+    pub lights: Option<Lights>,
     /// What a strong answer covers.
     pub notes: Vec<String>,
+    /// Probes asked right after this question's answer (`run --follow-ups`, `rehearse`).
+    pub follow_ups: Vec<FollowUp>,
+}
+
+/// A question asked right after its parent's answer, with a shorter limit of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUp {
+    pub id: String,
+    pub text: String,
+    pub timing: Timing,
+    pub notes: Vec<String>,
+}
+
+/// When the timing lights change, in seconds into an answer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lights {
+    pub green_s: f64,
+    pub yellow_s: f64,
+    pub red_s: f64,
+}
+
+impl Lights {
+    /// The lights a question's times imply.
+    pub fn from_timing(t: &Timing) -> Lights {
+        Lights {
+            green_s: t.min_s,
+            yellow_s: t.answer_s - t.warn_s,
+            red_s: t.answer_s,
+        }
+    }
+
+    /// The same lights for a limit scaled from `from_limit_s` to `to_limit_s`.
+    pub fn scaled(self, from_limit_s: f64, to_limit_s: f64) -> Lights {
+        let k = to_limit_s / from_limit_s.max(1e-9);
+        Lights {
+            green_s: self.green_s * k,
+            yellow_s: self.yellow_s * k,
+            red_s: self.red_s * k,
+        }
+    }
 }
 
 /// One row of `voicemock packs`: a pack that may have failed to load.

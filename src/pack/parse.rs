@@ -10,7 +10,9 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use super::{file_stem, Pack, PackError, Question, Timing, DEFAULT_TIMING, FORMAT_VERSION};
+use super::{
+    file_stem, FollowUp, Pack, PackError, Question, Timing, DEFAULT_TIMING, FORMAT_VERSION,
+};
 
 /// Longest think time or answer limit a pack (or a flag) may set: a typo guard, not a policy.
 pub const MAX_SECONDS: f64 = 3600.0;
@@ -103,6 +105,8 @@ struct RawTiming {
     answer_s: Option<Spanned<Seconds>>,
     min_s: Option<Spanned<Seconds>>,
     warn_s: Option<Spanned<Seconds>>,
+    #[serde(default)]
+    lights: Option<Spanned<Vec<Spanned<Seconds>>>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -117,6 +121,22 @@ struct RawQuestion {
     answer_s: Option<Spanned<Seconds>>,
     min_s: Option<Spanned<Seconds>>,
     warn_s: Option<Spanned<Seconds>>,
+    #[serde(default)]
+    lights: Option<Spanned<Vec<Spanned<Seconds>>>>,
+    #[serde(default)]
+    follow_ups: Vec<RawFollowUp>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a follow-up table")]
+struct RawFollowUp {
+    #[serde(default)]
+    id: Option<Spanned<String>>,
+    text: Spanned<String>,
+    think_s: Option<Spanned<Seconds>>,
+    answer_s: Option<Spanned<Seconds>>,
+    #[serde(default)]
+    notes: Vec<Spanned<String>>,
 }
 
 /// A time in seconds, written as an integer or a float. Its own type so a wrong value reads
@@ -502,6 +522,10 @@ impl Checker<'_> {
             )?,
             None => program,
         };
+        let default_lights = match raw.defaults.as_ref().and_then(|t| t.lights.as_ref()) {
+            Some(l) => Some(self.lights(l, "defaults.lights", defaults.answer.value)?),
+            None => None,
+        };
 
         let questions_span = raw.questions.span();
         let raw_questions = raw.questions.into_inner();
@@ -536,13 +560,70 @@ impl Checker<'_> {
                 &format!("questions[{i}]."),
                 [&q.think_s, &q.answer_s, &q.min_s, &q.warn_s],
             )?;
+            let lights = match &q.lights {
+                Some(l) => Some(self.lights(l, &at("lights"), layer.answer.value)?),
+                // The pack's lights hold where they fit this question's limit.
+                None => default_lights.filter(|l| l.red_s <= layer.answer.value),
+            };
+            let mut follow_ups = Vec::with_capacity(q.follow_ups.len());
+            for (k, f) in q.follow_ups.iter().enumerate() {
+                let at = |field: &str| format!("questions[{i}].follow_ups[{k}].{field}");
+                let follow_id = match &f.id {
+                    Some(given) => self.id(given, &at("id"))?,
+                    None => format!("{id}-f{}", k + 1),
+                };
+                let mut timing = layer.timing();
+                // A follow-up is a shorter probe: by default half the parent's time to think
+                // (at most 10 s) and a third of its limit (at least 30 s, at most the parent's).
+                timing.think_s = timing.think_s.min(10.0);
+                timing.answer_s = (timing.answer_s / 3.0).max(30.0).min(timing.answer_s);
+                if let Some(t) = &f.think_s {
+                    self.seconds(t.get_ref().0, &t.span(), &at("think_s"), true)?;
+                    timing.think_s = t.get_ref().0;
+                }
+                if let Some(a) = &f.answer_s {
+                    self.seconds(a.get_ref().0, &a.span(), &at("answer_s"), false)?;
+                    timing.answer_s = a.get_ref().0;
+                }
+                timing.min_s = timing.answer_s / 2.0;
+                timing.warn_s = (timing.answer_s / 4.0).min(timing.warn_s);
+                follow_ups.push(FollowUp {
+                    id: follow_id,
+                    text: self.text(&f.text, &at("text"))?,
+                    timing,
+                    notes: self.texts(&f.notes, &at("notes"))?,
+                });
+            }
             questions.push(Question {
                 id,
                 category: self.text(&q.category, &at("category"))?,
                 text: self.text(&q.text, &at("text"))?,
                 timing: layer.timing(),
+                lights,
                 notes: self.texts(&q.notes, &at("notes"))?,
+                follow_ups,
             });
+        }
+        // A follow-up's id (given or made) names its recordings too: it must be unique.
+        let mut all_ids: std::collections::HashSet<&str> =
+            questions.iter().map(|q| q.id.as_str()).collect();
+        for (i, q) in questions.iter().enumerate() {
+            for (k, f) in q.follow_ups.iter().enumerate() {
+                if !all_ids.insert(f.id.as_str()) {
+                    let span = raw_questions[i].follow_ups[k]
+                        .id
+                        .as_ref()
+                        .map_or_else(|| raw_questions[i].follow_ups[k].text.span(), |s| s.span());
+                    return Err(self.src.error(
+                        &span,
+                        &format!("questions[{i}].follow_ups[{k}].id"),
+                        format!(
+                            "the follow-up's id `{}` is already used; give it an `id` of its own",
+                            f.id
+                        ),
+                    ));
+                }
+            }
         }
 
         Ok(Pack {
@@ -670,6 +751,54 @@ impl Checker<'_> {
             prefix,
         )?;
         Ok(layer)
+    }
+
+    /// `lights = [green, yellow, red]`: seconds into the answer, increasing, red within the
+    /// answer limit.
+    fn lights(
+        &self,
+        raw: &Spanned<Vec<Spanned<Seconds>>>,
+        field: &str,
+        limit_s: f64,
+    ) -> Result<super::Lights, PackError> {
+        let values = raw.get_ref();
+        if values.len() != 3 {
+            return Err(self.src.error(
+                &raw.span(),
+                field,
+                format!(
+                    "must be three times in seconds, [green, yellow, red]; found {}",
+                    values.len()
+                ),
+            ));
+        }
+        for (k, v) in values.iter().enumerate() {
+            self.seconds(v.get_ref().0, &v.span(), &format!("{field}[{k}]"), false)?;
+        }
+        let (g, y, r) = (
+            values[0].get_ref().0,
+            values[1].get_ref().0,
+            values[2].get_ref().0,
+        );
+        if !(g < y && y < r) {
+            return Err(self.src.error(
+                &raw.span(),
+                field,
+                "must increase: green before yellow before red",
+            ));
+        }
+        if r > limit_s {
+            return Err(self.src.error(
+                &values[2].span(),
+                &format!("{field}[2]"),
+                format!("red at {r} s comes after the answer limit ({limit_s} s), so it would never show"),
+            ));
+        }
+        Ok(super::Lights {
+            green_s: g,
+            yellow_s: y,
+            red_s: r,
+        })
     }
 
     fn seconds(

@@ -679,3 +679,116 @@ fn a_hundred_thousand_questions_parse_in_linear_time() {
     assert_eq!(field, "questions[100000].id");
     assert!(message.contains("questions[5] on line 24"), "{message}");
 }
+
+#[test]
+fn follow_ups_get_ids_and_shorter_times_of_their_own() {
+    let pack = parse(
+        r#"format = 1
+title = "T"
+[defaults]
+think_s = 30
+answer_s = 120
+[[questions]]
+id = "story"
+category = "c"
+text = "Tell me about a launch."
+[[questions.follow_ups]]
+text = "What would you do differently?"
+[[questions.follow_ups]]
+id = "measure"
+text = "How would you measure it?"
+think_s = 5
+answer_s = 45
+"#,
+        "x.toml",
+    )
+    .unwrap();
+    let f = &pack.questions[0].follow_ups;
+    assert_eq!(f.len(), 2);
+    assert_eq!(f[0].id, "story-f1");
+    assert_eq!((f[0].timing.think_s, f[0].timing.answer_s), (10.0, 40.0));
+    assert_eq!(f[1].id, "measure");
+    assert_eq!((f[1].timing.think_s, f[1].timing.answer_s), (5.0, 45.0));
+    assert!(f[1].timing.min_s < f[1].timing.answer_s && f[1].timing.warn_s < 45.0);
+}
+
+#[test]
+fn follow_up_errors_name_their_field() {
+    let cases = [
+        (
+            "[[questions.follow_ups]]\ntext = \"\"\n",
+            "questions[0].follow_ups[0].text",
+            "must not be empty",
+        ),
+        (
+            "[[questions.follow_ups]]\ntext = \"Why?\"\nanswer_s = -1\n",
+            "questions[0].follow_ups[0].answer_s",
+            "positive",
+        ),
+        (
+            "[[questions.follow_ups]]\nid = \"a\"\ntext = \"Why?\"\n",
+            "questions[0].follow_ups[0].id",
+            "already used",
+        ),
+        (
+            "[[questions.follow_ups]]\ntext = \"Why?\"\nlimit = 3\n",
+            "",
+            "unknown key",
+        ),
+    ];
+    for (extra, field, wanted) in cases {
+        let text = format!("{VALID}{extra}");
+        let (line, _, got_field, message) = refusal(&text);
+        assert!(line >= 7, "{text}: line {line}");
+        if !field.is_empty() {
+            assert_eq!(got_field, field, "{text}");
+        }
+        assert!(message.contains(wanted), "{text}: {message}");
+    }
+}
+
+#[test]
+fn lights_are_three_increasing_times_within_the_limit() {
+    let pack = parse(
+        &format!("{VALID}answer_s = 120\nlights = [60, 90, 120]\n"),
+        "x.toml",
+    )
+    .unwrap();
+    let l = pack.questions[0].lights.unwrap();
+    assert_eq!((l.green_s, l.yellow_s, l.red_s), (60.0, 90.0, 120.0));
+    let cases = [
+        ("lights = [60, 90]\n", "questions[0].lights", "three times"),
+        (
+            "lights = [90, 60, 100]\n",
+            "questions[0].lights",
+            "must increase",
+        ),
+        (
+            "lights = [30, 60, 500]\n",
+            "questions[0].lights[2]",
+            "after the answer limit",
+        ),
+        (
+            "lights = [0, 60, 100]\n",
+            "questions[0].lights[0]",
+            "positive",
+        ),
+    ];
+    for (extra, field, wanted) in cases {
+        let text = format!("{VALID}{extra}");
+        let (line, _, got_field, message) = refusal(&text);
+        assert_eq!(line, 7, "{text}");
+        assert_eq!(got_field, field, "{text}");
+        assert!(message.contains(wanted), "{text}: {message}");
+    }
+    // Lights in [defaults] hold for every question whose limit they fit.
+    let pack = parse(
+        "format = 1\ntitle = \"T\"\n[defaults]\nlights = [30, 60, 90]\n[[questions]]\nid = \"a\"\n\
+         category = \"c\"\ntext = \"Why?\"\n[[questions]]\nid = \"b\"\ncategory = \"c\"\n\
+         text = \"Why not?\"\nanswer_s = 60\nmin_s = 30\n",
+        "x.toml",
+    )
+    .unwrap();
+    assert!(pack.questions[0].lights.is_some());
+    assert!(pack.questions[1].lights.is_none());
+}
