@@ -21,6 +21,10 @@ pub struct Cli {
 pub enum Command {
     /// Run a spoken, timed mock interview and record every answer.
     Run(RunArgs),
+    /// A whole mock interview on a clock: questions chosen to fit the time, with follow-ups.
+    Rehearse(RehearseArgs),
+    /// Answer one question again and again, each round with a shorter limit.
+    Drill(DrillArgs),
     /// Check microphone, speaker and speech before an interview.
     Check(CheckArgs),
     /// List the audio devices voicemock can use, the defaults marked.
@@ -108,15 +112,28 @@ pub struct RunArgs {
     /// Seed for --shuffle, to repeat an order.
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
-    /// Think time before each answer, in seconds (0 skips it); overrides the pack.
-    #[arg(long, value_name = "SECS")]
-    pub think: Option<f64>,
     /// Answer limit, in seconds; overrides the pack.
     #[arg(long, value_name = "SECS")]
     pub answer: Option<f64>,
+    /// Ask each question's follow-ups right after its answer.
+    #[arg(long)]
+    pub follow_ups: bool,
+    #[command(flatten)]
+    pub session: SessionArgs,
+}
+
+/// What every kind of recorded session (`run`, `rehearse`, `drill`) takes.
+#[derive(Debug, Clone, Args)]
+pub struct SessionArgs {
+    /// Think time before each answer, in seconds (0 skips it); overrides the pack.
+    #[arg(long, value_name = "SECS")]
+    pub think: Option<f64>,
     /// Grace after the limit to finish a sentence, in seconds (shown as +MM:SS).
     #[arg(long, value_name = "SECS", default_value_t = 0.0)]
     pub overtime: f64,
+    /// Timing lights for every answer: green, yellow and red, in seconds (e.g. 60,90,120).
+    #[arg(long, value_name = "G,Y,R", value_delimiter = ',', num_args = 3)]
+    pub lights: Option<Vec<f64>>,
     /// After each answer, wait so you can listen back to it (l) and record it again (r);
     /// the session goes on by itself after SECS (default 20) or at Enter.
     #[arg(long, value_name = "SECS", num_args = 0..=1, default_missing_value = "20")]
@@ -139,6 +156,45 @@ pub struct RunArgs {
     /// (`fast`: a tone delivered faster than real time).
     #[arg(long, value_name = "KIND", hide = true)]
     pub test_microphone: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RehearseArgs {
+    /// The interview's length in minutes: questions are chosen to fit it.
+    #[arg(long, value_name = "M", default_value_t = 30.0)]
+    pub minutes: f64,
+    /// A built-in pack name, or the path of a pack file (default: the Netflix PM pack).
+    #[arg(long, value_name = "P")]
+    pub pack: Option<String>,
+    /// Only body questions of this category (may be repeated); the opening and the closing
+    /// turn are kept.
+    #[arg(long = "category", value_name = "C")]
+    pub categories: Vec<String>,
+    /// Seed for choosing the questions, to repeat a plan.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    #[command(flatten)]
+    pub session: SessionArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DrillArgs {
+    /// The question to drill, by id (see `voicemock questions`).
+    #[arg(value_name = "QUESTION")]
+    pub question: String,
+    /// The limit of each round, in seconds, shortest last.
+    #[arg(
+        long,
+        value_name = "S,S,…",
+        value_delimiter = ',',
+        default_value = "120,90,60"
+    )]
+    pub limits: Vec<f64>,
+    /// A built-in pack name, or the path of a pack file (default: the Netflix PM pack).
+    #[arg(long, value_name = "P")]
+    pub pack: Option<String>,
+    #[command(flatten)]
+    pub session: SessionArgs,
 }
 
 /// Where sessions are looked for, for the commands that read them.

@@ -32,6 +32,31 @@ pub struct TakeRow {
     pub text: String,
 }
 
+/// The takes of `question` in one session, in order.
+pub fn rows_of(session: &record::Session, question: &str) -> Vec<TakeRow> {
+    session
+        .log
+        .takes()
+        .filter(|(q, _)| q.id == question)
+        .map(|(q, t)| {
+            let m = t.analysis.as_ref().filter(|m| m.first_speech_s.is_some());
+            TakeRow {
+                session: session.log.id.clone(),
+                started_at: t.started_at.clone(),
+                take: t.take,
+                file: session.take_path(&t.file),
+                duration_s: t.duration_s,
+                limit_s: t.limit_s,
+                ended_by: t.ended_by,
+                first_speech_s: m.and_then(|m| m.first_speech_s),
+                longest_pause_s: m.map(|m| m.longest_pause_s),
+                est_wpm: m.map(|m| m.est_wpm),
+                text: q.text.clone(),
+            }
+        })
+        .collect()
+}
+
 /// Every take of `question` in `recordings`, oldest first. Damaged sessions are skipped with
 /// a warning on stderr.
 pub fn takes_of(recordings: &std::path::Path, question: &str) -> (Vec<TakeRow>, Vec<String>) {
@@ -45,26 +70,15 @@ pub fn takes_of(recordings: &std::path::Path, question: &str) -> (Vec<TakeRow>, 
                 continue;
             }
         };
-        for (q, t) in session.log.takes() {
-            ids.insert(q.id.clone());
-            if q.id != question {
-                continue;
-            }
-            let m = t.analysis.as_ref().filter(|m| m.first_speech_s.is_some());
-            rows.push(TakeRow {
-                session: session.log.id.clone(),
-                started_at: t.started_at.clone(),
-                take: t.take,
-                file: session.take_path(&t.file),
-                duration_s: t.duration_s,
-                limit_s: t.limit_s,
-                ended_by: t.ended_by,
-                first_speech_s: m.and_then(|m| m.first_speech_s),
-                longest_pause_s: m.map(|m| m.longest_pause_s),
-                est_wpm: m.map(|m| m.est_wpm),
-                text: q.text.clone(),
-            });
-        }
+        ids.extend(
+            session
+                .log
+                .questions
+                .iter()
+                .filter(|q| !q.takes.is_empty())
+                .map(|q| q.id.clone()),
+        );
+        rows.extend(rows_of(&session, question));
     }
     (rows, ids.into_iter().collect())
 }
@@ -106,7 +120,9 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn table(rows: &[TakeRow]) -> String {
+/// Takes side by side: date, take, length against limit, first words, longest pause, pace,
+/// how each ended.
+pub fn table(rows: &[TakeRow]) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,

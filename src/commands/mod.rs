@@ -6,9 +6,12 @@ pub mod analyze;
 pub mod check;
 pub mod compare;
 pub mod devices;
+pub mod drill;
 pub mod history;
+pub mod interview;
 pub mod packs;
 pub mod play;
+pub mod rehearse;
 pub mod replay;
 pub mod run;
 pub mod sessions;
@@ -25,6 +28,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Devices => devices::run(),
         Command::Voices(args) => voices::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Rehearse(args) => rehearse::run(&args),
+        Command::Drill(args) => drill::run(&args),
         Command::Sessions(args) => sessions::run(&args),
         Command::Play(args) => play::run(&args),
         Command::Compare(args) => compare::run(&args),

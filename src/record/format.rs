@@ -39,6 +39,16 @@ pub struct SessionLog {
     /// The pack's checklist as it was when the session ran.
     #[serde(default)]
     pub checklist: Vec<String>,
+    /// The time budget of a rehearsal, in seconds.
+    #[serde(
+        default,
+        serialize_with = "ms_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub budget_s: Option<f64>,
+    /// A rehearsal's schedule against its budget, written when it ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<ScheduleLog>,
     pub questions: Vec<QuestionLog>,
 }
 
@@ -73,6 +83,12 @@ pub struct Settings {
     /// Whether the candidate could listen back to each take and retry (`--listen`).
     #[serde(default)]
     pub listen: bool,
+    /// Whether follow-ups were asked (`run --follow-ups`; `rehearse` always asks them).
+    #[serde(default)]
+    pub follow_ups: bool,
+    /// A drill's limit for each round.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub limits: Vec<f64>,
 }
 
 /// How the session stands. `InProgress` on disk is read as running or crashed, which only
@@ -141,34 +157,43 @@ pub struct QuestionLog {
     #[serde(default, serialize_with = "ms_vec")]
     pub think_started_at_s: Vec<f64>,
     pub takes: Vec<TakeLog>,
+    /// The id of the question this one follows up (asked right after its answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_of: Option<String>,
+    /// When the lights turned green, yellow and red, in seconds into a take held to `limit_s`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lights_s: Option<[f64; 3]>,
+    /// Seconds the plan gave this question (reading, thinking, answering, moving on).
+    #[serde(
+        default,
+        serialize_with = "ms_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub planned_s: Option<f64>,
+    /// Session time the session moved on from it.
+    #[serde(
+        default,
+        serialize_with = "ms_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub done_at_s: Option<f64>,
 }
 
-impl QuestionLog {
-    /// A question as planned: not asked yet, nothing recorded, the pack's notes kept.
-    pub fn planned(
-        id: &str,
-        category: &str,
-        step: &crate::session::machine::Step,
-        notes: Vec<String>,
-    ) -> QuestionLog {
-        QuestionLog {
-            id: id.to_string(),
-            category: category.to_string(),
-            text: step.text.clone(),
-            limit_s: step.limit_s,
-            min_s: step.min_s,
-            warn_s: step.warn_s,
-            think_s: step.think_s,
-            think_used_s: 0.0,
-            spoken: false,
-            outcome: Outcome::NotReached,
-            notes,
-            asked_at_s: Vec::new(),
-            speech_ended_at_s: Vec::new(),
-            think_started_at_s: Vec::new(),
-            takes: Vec::new(),
-        }
-    }
+/// A rehearsal's schedule as it turned out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScheduleLog {
+    #[serde(serialize_with = "ms")]
+    pub budget_s: f64,
+    /// What the plan added up to.
+    #[serde(serialize_with = "ms")]
+    pub planned_s: f64,
+    /// Session time used in all.
+    #[serde(serialize_with = "ms")]
+    pub used_s: f64,
+    /// The ids of the questions never reached.
+    pub not_reached: Vec<String>,
+    /// The ids of the questions with an answer over its limit.
+    pub over_limit: Vec<String>,
 }
 
 /// How a take ended, as the log records it.
@@ -183,6 +208,8 @@ pub enum TakeEnd {
     Quit,
     Interrupt,
     DeviceError,
+    /// Wrapped up because the interview's time ran out (`rehearse`).
+    Budget,
 }
 
 impl TakeEnd {
@@ -195,6 +222,7 @@ impl TakeEnd {
             TakeEnd::Quit => "session quit",
             TakeEnd::Interrupt => "interrupted",
             TakeEnd::DeviceError => "microphone failed",
+            TakeEnd::Budget => "wrapped up: the interview's time ran out",
         }
     }
 }

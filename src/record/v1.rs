@@ -114,6 +114,10 @@ impl V1Log {
                     speech_ended_at_s: Vec::new(),
                     think_started_at_s: Vec::new(),
                     takes,
+                    follow_up_of: None,
+                    lights_s: None,
+                    planned_s: None,
+                    done_at_s: None,
                 }
             })
             .collect();
@@ -130,6 +134,8 @@ impl V1Log {
             input_device: self.input_device,
             speech: self.speech,
             checklist: Vec::new(),
+            budget_s: None,
+            schedule: None,
             questions,
         }
     }

@@ -188,6 +188,63 @@ pub fn review_markdown(log: &SessionLog, usual_wpm: Option<f64>) -> String {
     md
 }
 
+/// A rehearsal's schedule: planned against used time per question and in all, the questions
+/// not reached and the answers over their limit; `None` for a session without a budget.
+pub fn schedule_report(log: &SessionLog) -> Option<String> {
+    let schedule = log.schedule.as_ref()?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Schedule: {} used of the {} budget (the plan came to {})",
+        mmss(schedule.used_s),
+        mmss(schedule.budget_s),
+        mmss(schedule.planned_s)
+    );
+    let _ = writeln!(
+        out,
+        "{:<3} {:<28} {:>7} {:>7} {:>7}",
+        "#", "question", "planned", "used", "diff"
+    );
+    for (i, q) in log.questions.iter().enumerate() {
+        let used = match (q.asked_at_s.first(), q.done_at_s) {
+            (Some(a), Some(d)) => Some(d - a),
+            _ => None,
+        };
+        let planned = q.planned_s.unwrap_or(0.0);
+        let diff = used.map_or("-".into(), |u| {
+            let d = u - planned;
+            format!("{}{}", if d < 0.0 { "-" } else { "+" }, mmss(d.abs()))
+        });
+        let _ = writeln!(
+            out,
+            "{:<3} {:<28} {:>7} {:>7} {:>7}",
+            i + 1,
+            truncate(
+                &format!(
+                    "{}{}",
+                    if q.follow_up_of.is_some() { "↳ " } else { "" },
+                    q.id
+                ),
+                28
+            ),
+            mmss(planned),
+            used.map_or("-".into(), mmss),
+            if q.outcome == Outcome::NotReached {
+                "not reached".to_string()
+            } else {
+                diff
+            }
+        );
+    }
+    if !schedule.not_reached.is_empty() {
+        let _ = writeln!(out, "Not reached: {}", schedule.not_reached.join(", "));
+    }
+    if !schedule.over_limit.is_empty() {
+        let _ = writeln!(out, "Over their limit: {}", schedule.over_limit.join(", "));
+    }
+    Some(out)
+}
+
 /// `notes.md`, the user's own page, written once when the session starts and never again: a
 /// heading per question to write under.
 pub fn notes_page(log: &SessionLog) -> String {
@@ -276,6 +333,10 @@ mod tests {
             speech_ended_at_s: vec![3.0],
             think_started_at_s: vec![3.0],
             takes,
+            follow_up_of: None,
+            lights_s: None,
+            planned_s: None,
+            done_at_s: None,
         };
         SessionLog {
             version: LOG_VERSION,
@@ -298,6 +359,8 @@ mod tests {
             input_device: "default".into(),
             speech: "system".into(),
             checklist: vec!["Did I give an example?".into()],
+            budget_s: None,
+            schedule: None,
             questions: vec![
                 q(
                     "a",

@@ -7,17 +7,49 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::pack::Lights;
+
 /// One question as the session asks it, with its timing settled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
-    pub text: String,
     pub think_s: f64,
-    pub limit_s: f64,
-    /// Minimum useful length: the light turns green here.
-    pub min_s: f64,
-    /// The light turns yellow when this many seconds remain.
-    pub warn_s: f64,
+    /// The limit of each take: one for most questions, one per round for a drill.
+    pub limits: Vec<f64>,
+    /// When the lights change for a take held to `limits[0]` (scaled for the other limits).
+    pub lights: Lights,
+    /// The question this one follows up, as an index into the plan: skipped with it.
+    pub follow_up_of: Option<usize>,
+    /// Seconds the schedule gives this question: reading, thinking, answering, moving on.
+    pub planned_s: f64,
 }
+
+impl Step {
+    /// The limit of take `take` (1-based); takes past the plan's keep the last limit.
+    pub fn limit_for(&self, take: u32) -> f64 {
+        let i = (take.max(1) as usize - 1).min(self.limits.len().saturating_sub(1));
+        self.limits.get(i).copied().unwrap_or(0.0)
+    }
+
+    /// The lights of take `take`.
+    pub fn lights_for(&self, take: u32) -> Lights {
+        self.lights.scaled(
+            self.limits.first().copied().unwrap_or(1.0),
+            self.limit_for(take),
+        )
+    }
+}
+
+/// The interview's time budget (`rehearse`): when it runs short the interview skips ahead to
+/// its closing question, and an answer still running when it runs out is wrapped up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Budget {
+    pub total_s: f64,
+    /// The question that closes the interview ("your questions for us"), always asked.
+    pub closing: Option<usize>,
+}
+
+/// How long an answer may go on once the budget is spent.
+pub const WRAP_UP_S: f64 = 15.0;
 
 /// What a user can do from the keyboard (or, from a script, as a line on stdin).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +95,8 @@ pub enum EndedBy {
     Quit,
     Interrupt,
     DeviceError,
+    /// Wrapped up because the interview's time ran out.
+    Budget,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,14 +112,22 @@ pub enum Status {
 /// What the runner must do, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    /// Say question `q` (and print it); report `SpeechEnded` when done.
-    Ask { q: usize },
+    /// Say question `q` (and print it), after `preface` if there is one ("Thank you. Next
+    /// question."); with `reread` false only the preface is said (a drill's next round).
+    /// Report `SpeechEnded` when done.
+    Ask {
+        q: usize,
+        preface: Option<String>,
+        reread: bool,
+    },
     /// Stop saying it at once.
     StopSpeaking,
     /// Think time for question `q` begins.
     Think { q: usize, seconds: f64 },
-    /// Start recording take `take` (1-based) of question `q`.
-    StartRecording { q: usize, take: u32 },
+    /// Start recording take `take` (1-based) of question `q`, held to `limit_s`.
+    StartRecording { q: usize, take: u32, limit_s: f64 },
+    /// The interview's time is spent: this answer has `seconds` left to wrap up.
+    WrapUp { q: usize, seconds: f64 },
     /// Stop the current recording and keep it.
     StopRecording {
         q: usize,
@@ -120,12 +162,12 @@ pub enum Light {
     Red,
 }
 
-pub fn light_at(step: &Step, elapsed_s: f64) -> Light {
-    if elapsed_s >= step.limit_s {
+pub fn light_at(lights: &Lights, elapsed_s: f64) -> Light {
+    if elapsed_s >= lights.red_s {
         Light::Red
-    } else if elapsed_s >= step.limit_s - step.warn_s {
+    } else if elapsed_s >= lights.yellow_s {
         Light::Yellow
-    } else if elapsed_s >= step.min_s {
+    } else if elapsed_s >= lights.green_s {
         Light::Green
     } else {
         Light::Off
@@ -172,6 +214,9 @@ enum Phase {
     Answering {
         since: f64,
         take: u32,
+        limit_s: f64,
+        /// When the budget ran out during this answer, and it began to wrap up.
+        wrap_up_from: Option<f64>,
     },
     /// Listening back: the countdown to going on runs from `since` while nothing plays.
     Reviewing {
@@ -180,6 +225,18 @@ enum Phase {
         playing: bool,
     },
     Done,
+}
+
+/// Where a rehearsal stands against its budget.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Schedule {
+    pub used_s: f64,
+    pub budget_s: f64,
+    /// The current question (1-based) and how many the plan has.
+    pub question: usize,
+    pub questions: usize,
+    /// Seconds ahead of the plan (negative: behind), as of when this question was asked.
+    pub ahead_s: f64,
 }
 
 #[derive(Debug)]
@@ -193,11 +250,20 @@ pub struct Machine {
     think_used_s: f64,
     /// Seconds to review each kept take before going on; `None`: no review.
     review_s: Option<f64>,
+    budget: Option<Budget>,
+    /// Spoken transitions between questions ("Thank you. Next question.").
+    transitions: bool,
+    /// Questions skipped by the user (their follow-ups are skipped with them).
+    skipped: Vec<bool>,
+    /// When the current question was first asked.
+    asked_at: f64,
+    closing_asked: bool,
 }
 
 impl Machine {
     /// `overtime_s` is the grace after the limit during which the speaker may finish.
     pub fn new(steps: Vec<Step>, overtime_s: f64) -> Machine {
+        let n = steps.len();
         Machine {
             steps,
             overtime_s: overtime_s.max(0.0),
@@ -206,6 +272,11 @@ impl Machine {
             takes: 0,
             think_used_s: 0.0,
             review_s: None,
+            budget: None,
+            transitions: false,
+            skipped: vec![false; n],
+            asked_at: 0.0,
+            closing_asked: false,
         }
     }
 
@@ -216,14 +287,28 @@ impl Machine {
         self
     }
 
+    /// Holds the whole interview to `budget`, with spoken transitions as an interviewer
+    /// would make them.
+    pub fn with_budget(mut self, budget: Budget) -> Machine {
+        self.budget = Some(budget);
+        self.transitions = true;
+        self
+    }
+
+    /// Spoken transitions between questions without a budget (a drill's rounds).
+    pub fn with_transitions(mut self) -> Machine {
+        self.transitions = true;
+        self
+    }
+
     pub fn steps(&self) -> &[Step] {
         &self.steps
     }
 
-    /// The limit a take of question `q` is held to: the one number the timer enforces, the
-    /// bar shows and the log records.
-    pub fn limit_s(&self, q: usize) -> f64 {
-        self.steps[q].limit_s
+    /// The limit take `take` of question `q` is held to: the one number the timer enforces,
+    /// the bar shows and the log records.
+    pub fn limit_s(&self, q: usize, take: u32) -> f64 {
+        self.steps[q].limit_for(take)
     }
 
     pub fn is_done(&self) -> bool {
@@ -240,6 +325,22 @@ impl Machine {
         matches!(self.phase, Phase::Answering { .. })
     }
 
+    /// Where the interview stands against its budget; `None` without one.
+    pub fn schedule(&self, now: f64) -> Option<Schedule> {
+        let budget = self.budget?;
+        let planned_start: f64 = self.steps[..self.q.min(self.steps.len())]
+            .iter()
+            .map(|s| s.planned_s)
+            .sum();
+        Some(Schedule {
+            used_s: now,
+            budget_s: budget.total_s,
+            question: (self.q + 1).min(self.steps.len()),
+            questions: self.steps.len(),
+            ahead_s: planned_start - self.asked_at,
+        })
+    }
+
     pub fn view(&self, now: f64) -> View {
         match self.phase {
             Phase::Start | Phase::Asking => View::Asking { q: self.q },
@@ -248,14 +349,23 @@ impl Machine {
                 elapsed_s: now - since,
                 remaining_s: (self.steps[self.q].think_s - (now - since)).max(0.0),
             },
-            Phase::Answering { since, take } => {
+            Phase::Answering {
+                since,
+                take,
+                limit_s,
+                wrap_up_from,
+            } => {
                 let step = &self.steps[self.q];
+                let mut remaining_s = limit_s - (now - since);
+                if let Some(from) = wrap_up_from {
+                    remaining_s = remaining_s.min(from + WRAP_UP_S - now);
+                }
                 View::Answering {
                     q: self.q,
                     take,
                     elapsed_s: now - since,
-                    remaining_s: step.limit_s - (now - since),
-                    light: light_at(step, now - since),
+                    remaining_s,
+                    light: light_at(&step.lights_for(take), now - since),
                 }
             }
             Phase::Reviewing {
@@ -276,6 +386,10 @@ impl Machine {
         }
     }
 
+    fn budget_spent(&self, now: f64) -> bool {
+        self.budget.is_some_and(|b| now >= b.total_s)
+    }
+
     /// Feeds one event at time `now` and returns what the runner must do.
     pub fn step(&mut self, now: f64, event: Event) -> Vec<Action> {
         let mut out = Vec::new();
@@ -287,7 +401,7 @@ impl Machine {
                 if self.steps.is_empty() {
                     self.finish(&mut out, Status::Completed);
                 } else {
-                    self.ask(&mut out);
+                    self.enter_question(now, 0, None, &mut out);
                 }
             }
 
@@ -299,11 +413,12 @@ impl Machine {
             }
             (Phase::Asking, Event::Control(Control::Skip)) => {
                 out.push(Action::StopSpeaking);
-                self.next_question(true, &mut out);
+                self.skipped[self.q] = true;
+                self.next_question(now, true, &mut out);
             }
             (Phase::Asking, Event::Control(Control::Repeat)) => {
                 out.push(Action::StopSpeaking);
-                self.ask(&mut out);
+                self.ask(None, true, &mut out);
             }
             (Phase::Asking, Event::Control(Control::Quit)) => {
                 out.push(Action::StopSpeaking);
@@ -328,11 +443,12 @@ impl Machine {
                     }
                     Event::Control(Control::Skip) => {
                         self.think_used_s += (now - since).min(think_s);
-                        self.next_question(true, &mut out);
+                        self.skipped[self.q] = true;
+                        self.next_question(now, true, &mut out);
                     }
                     Event::Control(Control::Repeat) => {
                         self.think_used_s += (now - since).min(think_s);
-                        self.ask(&mut out);
+                        self.ask(None, true, &mut out);
                     }
                     Event::Control(Control::Quit) => self.finish(&mut out, Status::Quit),
                     Event::Signal(sig) => self.finish(&mut out, signal_status(sig)),
@@ -340,10 +456,17 @@ impl Machine {
                 }
             }
 
-            (Phase::Answering { since, take }, event) => {
-                let step = &self.steps[self.q];
+            (
+                Phase::Answering {
+                    since,
+                    take,
+                    limit_s,
+                    wrap_up_from,
+                },
+                event,
+            ) => {
                 let elapsed = now - since;
-                let overtime = (elapsed - step.limit_s).max(0.0);
+                let overtime = (elapsed - limit_s).max(0.0);
                 let stop = |ended_by, overtime_s| Action::StopRecording {
                     q: self.q,
                     take,
@@ -351,9 +474,25 @@ impl Machine {
                     overtime_s,
                 };
                 match event {
-                    Event::Tick if elapsed >= step.limit_s + self.overtime_s => {
+                    Event::Tick if elapsed >= limit_s + self.overtime_s => {
                         out.push(stop(EndedBy::Limit, self.overtime_s));
                         self.kept(now, take, &mut out);
+                    }
+                    Event::Tick if wrap_up_from.is_some_and(|from| now - from >= WRAP_UP_S) => {
+                        out.push(stop(EndedBy::Budget, overtime));
+                        self.kept(now, take, &mut out);
+                    }
+                    Event::Tick if wrap_up_from.is_none() && self.budget_spent(now) => {
+                        self.phase = Phase::Answering {
+                            since,
+                            take,
+                            limit_s,
+                            wrap_up_from: Some(now),
+                        };
+                        out.push(Action::WrapUp {
+                            q: self.q,
+                            seconds: WRAP_UP_S.min(limit_s + self.overtime_s - elapsed),
+                        });
                     }
                     Event::Control(Control::Enter) => {
                         out.push(stop(EndedBy::Enter, overtime));
@@ -361,11 +500,12 @@ impl Machine {
                     }
                     Event::Control(Control::Skip) => {
                         out.push(stop(EndedBy::Skip, overtime));
-                        self.next_question(true, &mut out);
+                        self.skipped[self.q] = true;
+                        self.next_question(now, true, &mut out);
                     }
                     Event::Control(Control::Repeat) => {
                         out.push(stop(EndedBy::Repeat, overtime));
-                        self.ask(&mut out);
+                        self.ask(None, true, &mut out);
                     }
                     Event::Control(Control::Quit) => {
                         out.push(stop(EndedBy::Quit, overtime));
@@ -401,7 +541,7 @@ impl Machine {
                 };
                 match event {
                     Event::Tick if !playing && now - since >= self.review_s.unwrap_or(0.0) => {
-                        self.next_question(false, &mut out);
+                        self.advance(now, &mut out);
                     }
                     Event::PlaybackEnded if playing => {
                         self.phase = Phase::Reviewing {
@@ -422,7 +562,7 @@ impl Machine {
                     }
                     Event::Control(Control::Enter | Control::Skip) => {
                         stop_playing(&mut out);
-                        self.next_question(false, &mut out);
+                        self.advance(now, &mut out);
                     }
                     Event::Control(Control::Repeat) => {
                         // Record again: think time again, then a new take.
@@ -446,7 +586,7 @@ impl Machine {
         out
     }
 
-    /// A take ended normally and is kept: review it if asked to, else go on.
+    /// A take ended and is kept: review it if asked to, else go on.
     fn kept(&mut self, now: f64, take: u32, out: &mut Vec<Action>) {
         match self.review_s {
             Some(seconds) => {
@@ -461,13 +601,50 @@ impl Machine {
                     seconds,
                 });
             }
-            None => self.next_question(false, out),
+            None => self.advance(now, out),
         }
     }
 
-    fn ask(&mut self, out: &mut Vec<Action>) {
+    /// After a kept take: the drill's next round, or the next question.
+    fn advance(&mut self, now: f64, out: &mut Vec<Action>) {
+        let step = &self.steps[self.q];
+        let rounds = step.limits.len() as u32;
+        if self.takes < rounds && !self.budget_spent(now) {
+            let next = step.limit_for(self.takes + 1);
+            let preface = self
+                .transitions
+                .then(|| format!("Again, this time in {}.", spoken_duration(next)));
+            self.ask(preface, false, out);
+        } else {
+            self.next_question(now, false, out);
+        }
+    }
+
+    fn ask(&mut self, preface: Option<String>, reread: bool, out: &mut Vec<Action>) {
         self.phase = Phase::Asking;
-        out.push(Action::Ask { q: self.q });
+        out.push(Action::Ask {
+            q: self.q,
+            preface,
+            reread,
+        });
+    }
+
+    /// Moves to question `q` and asks it.
+    fn enter_question(
+        &mut self,
+        now: f64,
+        q: usize,
+        preface: Option<String>,
+        out: &mut Vec<Action>,
+    ) {
+        self.q = q;
+        self.takes = 0;
+        self.think_used_s = 0.0;
+        self.asked_at = now;
+        if self.budget.and_then(|b| b.closing) == Some(q) {
+            self.closing_asked = true;
+        }
+        self.ask(preface, true, out);
     }
 
     fn begin_thinking(&mut self, now: f64, out: &mut Vec<Action>) {
@@ -485,14 +662,26 @@ impl Machine {
 
     fn start_take(&mut self, now: f64, out: &mut Vec<Action>) {
         self.takes += 1;
+        let limit_s = self.steps[self.q].limit_for(self.takes);
+        // A take that starts with the budget already spent wraps up from its first second.
+        let wrap_up_from = self.budget_spent(now).then_some(now);
         self.phase = Phase::Answering {
             since: now,
             take: self.takes,
+            limit_s,
+            wrap_up_from,
         };
         out.push(Action::StartRecording {
             q: self.q,
             take: self.takes,
+            limit_s,
         });
+        if wrap_up_from.is_some() {
+            out.push(Action::WrapUp {
+                q: self.q,
+                seconds: WRAP_UP_S.min(limit_s + self.overtime_s),
+            });
+        }
     }
 
     fn finish_question(&mut self, skipped: bool, out: &mut Vec<Action>) {
@@ -503,21 +692,79 @@ impl Machine {
         });
     }
 
-    fn next_question(&mut self, skipped: bool, out: &mut Vec<Action>) {
+    /// The question after the current one, as the plan and the budget allow: a skipped
+    /// question's follow-ups are passed over; with the budget short, the interview goes
+    /// straight to its closing question; once that is done, it ends.
+    fn next_question(&mut self, now: f64, skipped: bool, out: &mut Vec<Action>) {
         self.finish_question(skipped, out);
-        self.q += 1;
-        self.takes = 0;
-        self.think_used_s = 0.0;
-        if self.q >= self.steps.len() {
+        let mut next = self.q + 1;
+        while next < self.steps.len()
+            && self.steps[next]
+                .follow_up_of
+                .is_some_and(|parent| self.skipped[parent])
+        {
+            self.skipped[next] = true;
+            next += 1;
+        }
+        let mut preface = (self.transitions && next < self.steps.len()).then(|| {
+            if self.steps[next].follow_up_of.is_some() {
+                "A follow-up.".to_string()
+            } else {
+                "Thank you. Next question.".to_string()
+            }
+        });
+        if let Some(budget) = self.budget {
+            let remaining = budget.total_s - now;
+            match budget.closing {
+                Some(closing) if self.closing_asked => {
+                    if next > closing || remaining <= 0.0 {
+                        next = self.steps.len();
+                    }
+                }
+                Some(closing) if next < closing => {
+                    let needed = self.steps[next].planned_s + self.steps[closing].planned_s;
+                    if remaining < needed {
+                        next = closing;
+                        preface = Some("Thank you. We have time for one last question.".into());
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    if next < self.steps.len() && remaining < self.steps[next].planned_s {
+                        next = self.steps.len();
+                    }
+                }
+            }
+        }
+        if next >= self.steps.len() {
+            self.q = self.steps.len().saturating_sub(1).max(self.q);
             self.finish(out, Status::Completed);
         } else {
-            self.ask(out);
+            self.enter_question(now, next, preface, out);
         }
     }
 
     fn finish(&mut self, out: &mut Vec<Action>, status: Status) {
         self.phase = Phase::Done;
         out.push(Action::Finish { status });
+    }
+}
+
+/// A limit as an interviewer would say it: "two minutes", "one minute thirty", "45 seconds".
+pub fn spoken_duration(s: f64) -> String {
+    let s = s.round().max(0.0) as u64;
+    let (m, r) = (s / 60, s % 60);
+    let minutes = |m: u64| {
+        if m == 1 {
+            "one minute".to_string()
+        } else {
+            format!("{m} minutes")
+        }
+    };
+    match (m, r) {
+        (0, r) => format!("{r} seconds"),
+        (m, 0) => minutes(m),
+        (m, r) => format!("{} {r}", minutes(m)),
     }
 }
 
@@ -531,20 +778,51 @@ mod tests {
 
     fn step(think_s: f64, limit_s: f64) -> Step {
         Step {
-            text: "Tell me about a time you failed.".into(),
             think_s,
-            limit_s,
-            min_s: limit_s / 2.0,
-            warn_s: limit_s / 4.0,
+            limits: vec![limit_s],
+            lights: Lights {
+                green_s: limit_s / 2.0,
+                yellow_s: limit_s * 3.0 / 4.0,
+                red_s: limit_s,
+            },
+            follow_up_of: None,
+            planned_s: think_s + limit_s + 5.0,
         }
     }
 
     /// Drives a machine through `(time, event)` pairs and returns every action, in order.
-    fn drive(machine: &mut Machine, script: &[(f64, Event)]) -> Vec<Action> {
+    fn drive_raw(machine: &mut Machine, script: &[(f64, Event)]) -> Vec<Action> {
         script
             .iter()
             .flat_map(|&(t, e)| machine.step(t, e))
             .collect()
+    }
+
+    /// [`drive_raw`] with each recording's limit left out, for tests about the flow.
+    fn drive(machine: &mut Machine, script: &[(f64, Event)]) -> Vec<Action> {
+        drive_raw(machine, script)
+            .into_iter()
+            .map(|a| match a {
+                StartRecording { q, take, .. } => rec(q, take),
+                other => other,
+            })
+            .collect()
+    }
+
+    fn ask(q: usize) -> Action {
+        Action::Ask {
+            q,
+            preface: None,
+            reread: true,
+        }
+    }
+
+    fn rec(q: usize, take: u32) -> Action {
+        Action::StartRecording {
+            q,
+            take,
+            limit_s: 0.0,
+        }
     }
 
     fn stop(q: usize, take: u32, ended_by: EndedBy, overtime_s: f64) -> Action {
@@ -587,16 +865,16 @@ mod tests {
         assert_eq!(
             actions,
             vec![
-                Ask { q: 0 },
+                ask(0),
                 Think {
                     q: 0,
                     seconds: 10.0
                 },
-                StartRecording { q: 0, take: 1 },
+                rec(0, 1),
                 stop(0, 1, EndedBy::Limit, 0.0),
                 done(0, 10.0, false),
-                Ask { q: 1 },
-                StartRecording { q: 1, take: 1 },
+                ask(1),
+                rec(1, 1),
                 stop(1, 1, EndedBy::Limit, 0.0),
                 done(1, 0.0, false),
                 Finish {
@@ -622,7 +900,7 @@ mod tests {
         assert_eq!(
             actions[2..],
             [
-                StartRecording { q: 0, take: 1 },
+                rec(0, 1),
                 stop(0, 1, EndedBy::Enter, 0.0),
                 done(0, 3.0, false),
                 Finish {
@@ -636,7 +914,7 @@ mod tests {
     fn overtime_grace_lets_the_speaker_finish() {
         let mut m = Machine::new(vec![step(0.0, 60.0)], 15.0);
         let mut actions = drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded), (61.0, Tick)]);
-        assert_eq!(actions.last(), Some(&StartRecording { q: 0, take: 1 }));
+        assert_eq!(actions.last(), Some(&rec(0, 1)));
         assert_eq!(
             m.view(70.0),
             View::Answering {
@@ -682,20 +960,20 @@ mod tests {
         assert_eq!(
             actions,
             vec![
-                Ask { q: 0 },
+                ask(0),
                 StopSpeaking,
                 done(0, 0.0, true),
-                Ask { q: 1 },
+                ask(1),
                 Think { q: 1, seconds: 5.0 },
                 done(1, 1.0, true),
-                Ask { q: 2 },
+                ask(2),
                 Think { q: 2, seconds: 5.0 },
-                StartRecording { q: 2, take: 1 },
+                rec(2, 1),
                 stop(2, 1, EndedBy::Skip, 0.0),
                 done(2, 5.0, true),
-                Ask { q: 3 },
+                ask(3),
                 Think { q: 3, seconds: 5.0 },
-                StartRecording { q: 3, take: 1 },
+                rec(3, 1),
                 stop(3, 1, EndedBy::Enter, 0.0),
                 done(3, 5.0, false),
                 Finish {
@@ -721,11 +999,11 @@ mod tests {
         assert_eq!(
             actions,
             vec![
-                Ask { q: 0 },
-                StartRecording { q: 0, take: 1 },
+                ask(0),
+                rec(0, 1),
                 stop(0, 1, EndedBy::Repeat, 0.0),
-                Ask { q: 0 },
-                StartRecording { q: 0, take: 2 },
+                ask(0),
+                rec(0, 2),
                 stop(0, 2, EndedBy::Enter, 0.0),
                 done(0, 0.0, false),
                 Finish {
@@ -815,7 +1093,7 @@ mod tests {
         assert_eq!(
             actions,
             vec![
-                Ask { q: 0 },
+                ask(0),
                 StopSpeaking,
                 Finish {
                     status: Status::Interrupted
@@ -833,12 +1111,10 @@ mod tests {
 
     #[test]
     fn lights_follow_the_clock() {
-        let s = Step {
-            text: String::new(),
-            think_s: 0.0,
-            limit_s: 120.0,
-            min_s: 60.0,
-            warn_s: 30.0,
+        let s = Lights {
+            green_s: 60.0,
+            yellow_s: 90.0,
+            red_s: 120.0,
         };
         let cases = [
             (0.0, Light::Off),
@@ -893,8 +1169,8 @@ mod tests {
         assert_eq!(
             actions,
             vec![
-                Ask { q: 0 },
-                StartRecording { q: 0, take: 1 },
+                ask(0),
+                rec(0, 1),
                 stop(0, 1, EndedBy::Limit, 0.0),
                 Review {
                     q: 0,
@@ -903,7 +1179,7 @@ mod tests {
                 },
                 Play { q: 0, take: 1 },
                 // Recording again starts a new take without asking the question again.
-                StartRecording { q: 0, take: 2 },
+                rec(0, 2),
                 stop(0, 2, EndedBy::Enter, 0.0),
                 Review {
                     q: 0,
@@ -911,7 +1187,7 @@ mod tests {
                     seconds: 5.0
                 },
                 done(0, 0.0, false),
-                Ask { q: 1 },
+                ask(1),
             ]
         );
         assert_eq!(
@@ -924,7 +1200,7 @@ mod tests {
     #[test]
     fn review_stops_playback_on_every_way_out() {
         for (control, last) in [
-            (Control::Enter, Ask { q: 1 }),
+            (Control::Enter, ask(1)),
             (
                 Control::Quit,
                 Finish {
@@ -989,6 +1265,220 @@ mod tests {
                 status: Status::Completed
             })
         );
+    }
+
+    #[test]
+    fn a_drill_records_one_take_per_limit_each_held_to_its_own() {
+        let mut drill = step(0.0, 6.0);
+        drill.limits = vec![6.0, 4.0, 2.0];
+        let mut m = Machine::new(vec![drill], 0.0).with_transitions();
+        let actions = drive_raw(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (1.0, SpeechEnded),
+                (7.0, Tick),
+                (8.0, SpeechEnded),
+                (12.0, Tick),
+                (13.0, SpeechEnded),
+                (15.0, Tick),
+            ],
+        );
+        let limits: Vec<f64> = actions
+            .iter()
+            .filter_map(|a| match a {
+                StartRecording { limit_s, .. } => Some(*limit_s),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(limits, [6.0, 4.0, 2.0], "{actions:?}");
+        let stops = actions
+            .iter()
+            .filter(|a| {
+                matches!(
+                    a,
+                    StopRecording {
+                        ended_by: EndedBy::Limit,
+                        ..
+                    }
+                )
+            })
+            .count();
+        assert_eq!(stops, 3);
+        // Between rounds only the preface is said, not the question again.
+        assert!(actions.contains(&Ask {
+            q: 0,
+            preface: Some("Again, this time in 4 seconds.".into()),
+            reread: false
+        }));
+        assert_eq!(
+            actions.last(),
+            Some(&Finish {
+                status: Status::Completed
+            })
+        );
+    }
+
+    /// Four questions of (0 s think, 10 s limit, 15 s planned); the last is the closing one.
+    fn interview(total_s: f64) -> Machine {
+        Machine::new(vec![step(0.0, 10.0); 4], 0.0).with_budget(Budget {
+            total_s,
+            closing: Some(3),
+        })
+    }
+
+    fn asked(actions: &[Action]) -> Vec<usize> {
+        actions
+            .iter()
+            .filter_map(|a| match a {
+                Ask { q, .. } => Some(*q),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_short_budget_skips_ahead_to_the_closing_question() {
+        // 30 s: after the first question (ending at 11 s) the next and the closing one need
+        // 30 s together, so the interview goes straight to the closing one.
+        let mut m = interview(30.0);
+        let actions = drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded), (11.0, Tick)]);
+        assert_eq!(asked(&actions), [0, 3]);
+        assert!(actions.contains(&Ask {
+            q: 3,
+            preface: Some("Thank you. We have time for one last question.".into()),
+            reread: true
+        }));
+        let more = drive(&mut m, &[(12.0, SpeechEnded), (22.0, Tick)]);
+        assert_eq!(
+            more.last(),
+            Some(&Finish {
+                status: Status::Completed
+            })
+        );
+        // With room, every question is asked in turn, with the transitions.
+        let mut m = interview(100.0);
+        let mut script = vec![(0.0, Tick)];
+        for k in 0..4 {
+            let t = f64::from(k) * 11.0;
+            script.push((t + 1.0, SpeechEnded));
+            script.push((t + 11.0, Tick));
+        }
+        let actions = drive(&mut m, &script);
+        assert_eq!(asked(&actions), [0, 1, 2, 3]);
+        assert!(actions.contains(&Ask {
+            q: 1,
+            preface: Some("Thank you. Next question.".into()),
+            reread: true
+        }));
+    }
+
+    #[test]
+    fn an_answer_running_when_the_budget_is_spent_wraps_up_and_ends_with_its_own_reason() {
+        let mut long = step(0.0, 60.0);
+        long.planned_s = 5.0;
+        let mut m = Machine::new(vec![long, step(0.0, 10.0)], 0.0).with_budget(Budget {
+            total_s: 20.0,
+            closing: Some(1),
+        });
+        let actions = drive(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (1.0, SpeechEnded),
+                (19.9, Tick),
+                (20.0, Tick),
+                (34.9, Tick),
+                (35.0, Tick),
+            ],
+        );
+        assert!(actions.contains(&WrapUp {
+            q: 0,
+            seconds: WRAP_UP_S
+        }));
+        assert!(
+            actions.contains(&stop(0, 1, EndedBy::Budget, 0.0)),
+            "{actions:?}"
+        );
+        // The closing question is still asked, and its answer wraps up at once.
+        assert_eq!(asked(&actions), [0, 1]);
+        let more = drive(&mut m, &[(36.0, SpeechEnded)]);
+        assert!(
+            more.iter().any(|a| matches!(a, WrapUp { q: 1, .. })),
+            "{more:?}"
+        );
+        let end = drive(&mut m, &[(46.0, Tick)]);
+        assert!(end.contains(&stop(1, 1, EndedBy::Limit, 0.0)), "{end:?}");
+        assert_eq!(
+            end.last(),
+            Some(&Finish {
+                status: Status::Completed
+            })
+        );
+        // The schedule: the closing question was planned to start at 5 s, asked at 35 s.
+        let s = m.schedule(46.0).unwrap();
+        assert_eq!((s.question, s.questions), (2, 2));
+        assert!((s.ahead_s + 30.0).abs() < 1e-9, "{s:?}");
+    }
+
+    #[test]
+    fn skipping_a_question_skips_its_follow_ups() {
+        let mut follow = step(0.0, 5.0);
+        follow.follow_up_of = Some(0);
+        let mut m = Machine::new(vec![step(0.0, 10.0), follow, step(0.0, 10.0)], 0.0);
+        let actions = drive(&mut m, &[(0.0, Tick), (1.0, Event::Control(Control::Skip))]);
+        assert_eq!(asked(&actions), [0, 2]);
+        // Answered, the follow-up comes next.
+        let mut follow = step(0.0, 5.0);
+        follow.follow_up_of = Some(0);
+        let mut m =
+            Machine::new(vec![step(0.0, 10.0), follow, step(0.0, 10.0)], 0.0).with_transitions();
+        let actions = drive(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (1.0, SpeechEnded),
+                (3.0, Event::Control(Control::Enter)),
+            ],
+        );
+        assert_eq!(
+            actions.last(),
+            Some(&Ask {
+                q: 1,
+                preface: Some("A follow-up.".into()),
+                reread: true
+            })
+        );
+    }
+
+    #[test]
+    fn a_take_is_held_to_the_limit_the_machine_announced() {
+        let mut m = Machine::new(vec![step(0.0, 7.5)], 0.0);
+        let actions = drive_raw(&mut m, &[(0.0, Tick), (1.0, SpeechEnded)]);
+        assert_eq!(
+            actions.last(),
+            Some(&StartRecording {
+                q: 0,
+                take: 1,
+                limit_s: 7.5
+            })
+        );
+        assert_eq!(m.limit_s(0, 1), 7.5);
+        assert!(drive(&mut m, &[(8.4, Tick)]).is_empty());
+        assert!(!drive(&mut m, &[(8.5, Tick)]).is_empty());
+    }
+
+    #[test]
+    fn spoken_durations_read_as_an_interviewer_says_them() {
+        for (s, said) in [
+            (45.0, "45 seconds"),
+            (60.0, "one minute"),
+            (90.0, "one minute 30"),
+            (120.0, "2 minutes"),
+            (150.0, "2 minutes 30"),
+        ] {
+            assert_eq!(spoken_duration(s), said);
+        }
     }
 
     #[test]

@@ -3,5 +3,6 @@
 
 pub mod input;
 pub mod machine;
+pub mod plan;
 pub mod runner;
 pub mod signals;

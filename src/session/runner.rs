@@ -9,10 +9,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use super::machine::{Action, Control, EndedBy, Event, Light, Machine, Signal, Status, View};
+use super::machine::{
+    Action, Control, EndedBy, Event, Light, Machine, Schedule, Signal, Status, View,
+};
 use super::signals;
 use crate::audio::level::dbfs;
 use crate::audio::{ActiveRecording, Fault, Microphone, Playback, Player};
+use crate::record::format::ScheduleLog;
 use crate::record::store::{self, save_log, write_atomic};
 use crate::record::{Level, Outcome, SessionLog, SessionStatus, TakeEnd, TakeLog, REVIEW_FILE};
 use crate::report;
@@ -301,7 +304,7 @@ impl Runner<'_> {
     /// Carries out one action; returns the final status when the session is over.
     fn execute(&mut self, action: Action, now: f64) -> anyhow::Result<Option<Status>> {
         match action {
-            Action::Ask { q } => self.ask(q, now)?,
+            Action::Ask { q, preface, reread } => self.ask(q, preface, reread, now)?,
             Action::StopSpeaking => {
                 if let Some(s) = self.devices.speaker.as_deref_mut() {
                     s.stop();
@@ -315,9 +318,17 @@ impl Runner<'_> {
                     "  Think time: {} (Enter: start answering now, s: skip, r: repeat, q: quit)",
                     mmss(seconds)
                 ));
-                self.bar = Some(PhaseBar::new(seconds, "thinking"));
+                self.bar = Some(self.new_bar(seconds, "thinking"));
             }
-            Action::StartRecording { q, take } => self.start_recording(q, take, now)?,
+            Action::StartRecording { q, take, limit_s } => {
+                self.start_recording(q, take, limit_s, now)?
+            }
+            Action::WrapUp { q: _, seconds } => {
+                self.say(&format!(
+                    "  The interview's time is up: wrap up this answer ({} left)",
+                    mmss(seconds)
+                ));
+            }
             Action::StopRecording {
                 q,
                 take: _,
@@ -335,7 +346,7 @@ impl Runner<'_> {
                      (going on by itself in {})",
                     mmss(seconds)
                 ));
-                self.bar = Some(PhaseBar::new(seconds, "reviewing"));
+                self.bar = Some(self.new_bar(seconds, "reviewing"));
             }
             Action::Play { q, take } => self.play(q, take, now)?,
             Action::StopPlaying => self.playing = None,
@@ -345,6 +356,7 @@ impl Runner<'_> {
                 skipped,
             } => {
                 self.question_done(q, think_used_s, skipped);
+                self.plan.log.questions[q].done_at_s = Some(now);
                 self.save()?;
             }
             Action::Finish { status } => {
@@ -357,6 +369,7 @@ impl Runner<'_> {
                 self.plan.log.status = session_status(status);
                 self.plan.log.ended_at = Some(timestamp());
                 self.plan.log.ended_at_s = Some(now);
+                self.plan.log.schedule = schedule_log(&self.plan.log, now);
                 self.save()?;
                 return Ok(Some(status));
             }
@@ -364,22 +377,54 @@ impl Runner<'_> {
         Ok(None)
     }
 
-    fn ask(&mut self, q: usize, now: f64) -> anyhow::Result<()> {
+    fn ask(
+        &mut self,
+        q: usize,
+        preface: Option<String>,
+        reread: bool,
+        now: f64,
+    ) -> anyhow::Result<()> {
         self.end_bar();
         let total = self.plan.log.questions.len();
         let question = &self.plan.log.questions[q];
         let text = question.text.clone();
-        outln("");
-        outln(format_args!(
-            "Question {}/{} [{}]",
-            q + 1,
-            total,
-            question.category
-        ));
-        outln(format_args!("  {text}"));
+        if reread {
+            outln("");
+            outln(format_args!(
+                "Question {}/{} [{}]{}",
+                q + 1,
+                total,
+                question.category,
+                if question.follow_up_of.is_some() {
+                    ", a follow-up"
+                } else {
+                    ""
+                }
+            ));
+        }
+        if let Some(s) = self.plan.machine.schedule(now) {
+            outln(format_args!("  {}", schedule_line(&s)));
+        }
+        if let Some(p) = &preface {
+            outln(format_args!("  ({p})"));
+        }
+        if reread {
+            outln(format_args!("  {text}"));
+        }
+        let said = match (preface, reread) {
+            (Some(p), true) => format!("{p} {text}"),
+            (None, true) => text,
+            (Some(p), false) => p,
+            (None, false) => String::new(),
+        };
         let mut spoken = false;
-        if let Some(speaker) = self.devices.speaker.as_deref_mut() {
-            match speaker.start(&text) {
+        if let Some(speaker) = self
+            .devices
+            .speaker
+            .as_deref_mut()
+            .filter(|_| !said.is_empty())
+        {
+            match speaker.start(&said) {
                 Ok(()) => spoken = true,
                 Err(e) => {
                     warn(format_args!("{e}; the questions will only be printed"));
@@ -388,23 +433,36 @@ impl Runner<'_> {
                 }
             }
         }
-        self.speech_deadline = Some(now + speech_timeout(&text).as_secs_f64());
+        self.speech_deadline = Some(now + speech_timeout(&said).as_secs_f64());
         self.reading = Some(q);
         let question = &mut self.plan.log.questions[q];
         question.asked_at_s.push(now);
-        question.spoken |= spoken;
+        question.spoken |= spoken && reread;
         if question.outcome == Outcome::NotReached {
             question.outcome = Outcome::Asked;
         }
         self.save()
     }
 
-    fn start_recording(&mut self, q: usize, take: u32, now: f64) -> anyhow::Result<()> {
+    /// A bar for a phase `length_s` long: under the whole interview's bar in a rehearsal.
+    fn new_bar(&self, length_s: f64, prefix: &str) -> PhaseBar {
+        match self.plan.log.budget_s {
+            Some(budget_s) => PhaseBar::with_overall(length_s, prefix, budget_s),
+            None => PhaseBar::new(length_s, prefix),
+        }
+    }
+
+    fn start_recording(
+        &mut self,
+        q: usize,
+        take: u32,
+        limit_s: f64,
+        now: f64,
+    ) -> anyhow::Result<()> {
         self.end_bar();
         let question = &self.plan.log.questions[q];
         let file = format!("q{:02}-{}-take{}.wav", q + 1, sanitize(&question.id), take);
         let path = self.plan.dir.join(&file);
-        let limit_s = self.plan.machine.limit_s(q);
         // However fast the device delivers, the take holds no more than its limit and grace.
         let max_s = limit_s + self.plan.log.settings.overtime_s;
         let recording = match self.devices.mic.start(&path, max_s) {
@@ -450,7 +508,7 @@ impl Runner<'_> {
             mmss(limit_s)
         ));
         self.last_light = Light::Off;
-        self.bar = Some(PhaseBar::new(limit_s, "answering"));
+        self.bar = Some(self.new_bar(limit_s, "answering"));
         self.save()
     }
 
@@ -550,6 +608,9 @@ impl Runner<'_> {
     fn render(&mut self, now: f64) {
         let view = self.plan.machine.view(now);
         let Some(bar) = &self.bar else { return };
+        if let Some(s) = self.plan.machine.schedule(now) {
+            bar.update_overall(s.used_s, schedule_line(&s));
+        }
         match view {
             View::Thinking {
                 elapsed_s,
@@ -668,6 +729,46 @@ fn light_label(light: Light) -> &'static str {
     }
 }
 
+/// "4:12 of 30:00 used, question 3 of 8, 0:40 ahead of plan".
+fn schedule_line(s: &Schedule) -> String {
+    let pace = if s.ahead_s.abs() < 5.0 {
+        "on schedule".to_string()
+    } else if s.ahead_s > 0.0 {
+        format!("{} ahead of plan", mmss(s.ahead_s))
+    } else {
+        format!("{} behind plan", mmss(-s.ahead_s))
+    };
+    format!(
+        "{} of {} used, question {} of {}, {pace}",
+        mmss(s.used_s),
+        mmss(s.budget_s),
+        s.question,
+        s.questions
+    )
+}
+
+/// A rehearsal's schedule as it turned out; `None` without a budget.
+fn schedule_log(log: &SessionLog, now: f64) -> Option<ScheduleLog> {
+    let budget_s = log.budget_s?;
+    Some(ScheduleLog {
+        budget_s,
+        planned_s: log.questions.iter().filter_map(|q| q.planned_s).sum(),
+        used_s: now,
+        not_reached: log
+            .questions
+            .iter()
+            .filter(|q| q.outcome == Outcome::NotReached)
+            .map(|q| q.id.clone())
+            .collect(),
+        over_limit: log
+            .questions
+            .iter()
+            .filter(|q| q.takes.iter().any(TakeLog::is_over_limit))
+            .map(|q| q.id.clone())
+            .collect(),
+    })
+}
+
 /// How a take ended, in the log's own words.
 fn take_end(e: EndedBy) -> TakeEnd {
     match e {
@@ -678,6 +779,7 @@ fn take_end(e: EndedBy) -> TakeEnd {
         EndedBy::Quit => TakeEnd::Quit,
         EndedBy::Interrupt => TakeEnd::Interrupt,
         EndedBy::DeviceError => TakeEnd::DeviceError,
+        EndedBy::Budget => TakeEnd::Budget,
     }
 }
 
@@ -733,8 +835,9 @@ mod tests {
 
     use super::*;
     use crate::audio::{DeviceError, TakeStats};
-    use crate::record::{reader::read_log, PackRef, QuestionLog, Settings, LOG_FILE, LOG_VERSION};
-    use crate::session::machine::Step;
+    use crate::record::{reader::read_log, PackRef, Settings, LOG_FILE, LOG_VERSION};
+    use crate::session::machine::{Lights, Step};
+    use crate::session::plan::Planned;
     use crate::speech::SpeechError;
 
     type Now = Rc<Cell<f64>>;
@@ -992,13 +1095,24 @@ mod tests {
     }
 
     fn plan(dir: &Path, think_s: f64, limit_s: f64, n: usize) -> Plan {
-        let steps: Vec<Step> = (0..n)
-            .map(|i| Step {
+        let planned: Vec<Planned> = (0..n)
+            .map(|i| Planned {
+                id: format!("q{}", i + 1),
+                category: "c".into(),
                 text: format!("Question number {}?", i + 1),
-                think_s,
-                limit_s,
-                min_s: limit_s / 2.0,
-                warn_s: limit_s / 4.0,
+                notes: vec!["A point.".into()],
+                follow_up_of: None,
+                step: Step {
+                    think_s,
+                    limits: vec![limit_s],
+                    lights: Lights {
+                        green_s: limit_s / 2.0,
+                        yellow_s: limit_s * 0.75,
+                        red_s: limit_s,
+                    },
+                    follow_up_of: None,
+                    planned_s: think_s + limit_s + 5.0,
+                },
             })
             .collect();
         let log = SessionLog {
@@ -1019,18 +1133,14 @@ mod tests {
             input_device: "fake".into(),
             speech: "fake".into(),
             checklist: vec!["Did I?".into()],
-            questions: steps
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    QuestionLog::planned(&format!("q{}", i + 1), "c", s, vec!["A point.".into()])
-                })
-                .collect(),
+            budget_s: None,
+            schedule: None,
+            questions: crate::session::plan::log_questions(&planned),
         };
         Plan {
             dir: dir.to_path_buf(),
             log,
-            machine: Machine::new(steps, 0.0),
+            machine: crate::session::plan::machine(&planned, 0.0),
             usual_wpm: None,
         }
     }

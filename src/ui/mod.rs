@@ -18,7 +18,7 @@ use std::time::Duration;
 
 pub mod keys;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::audio::level::dbfs;
 
@@ -121,23 +121,47 @@ pub fn mmss(seconds: f64) -> String {
 /// A bar for a timed phase (think time, an answer, a test recording).
 pub struct PhaseBar {
     bar: ProgressBar,
+    /// A rehearsal's whole-interview bar, drawn above the phase's.
+    overall: Option<(MultiProgress, ProgressBar)>,
+}
+
+fn phase_style(bar: &ProgressBar, prefix: &str, colours: &str) {
+    bar.set_style(
+        ProgressStyle::with_template(&format!("{{prefix:>9}} {{bar:30.{colours}}} {{msg}}"))
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_prefix(prefix.to_string());
+}
+
+fn tenths(s: f64) -> u64 {
+    (s * 10.0).round().max(0.0) as u64
 }
 
 impl PhaseBar {
     /// `length_s` is the phase's full length; progress is shown in tenths of a second.
     pub fn new(length_s: f64, prefix: &str) -> PhaseBar {
         let bar = ProgressBar::with_draw_target(
-            Some((length_s * 10.0).round().max(1.0) as u64),
+            Some(tenths(length_s).max(1)),
             ProgressDrawTarget::stderr_with_hz(15),
         );
-        bar.set_style(
-            ProgressStyle::with_template("{prefix:>9} {bar:30.cyan/blue} {msg}")
-                .expect("a valid template")
-                .progress_chars("=> "),
-        );
-        bar.set_prefix(prefix.to_string());
+        phase_style(&bar, prefix, "cyan/blue");
         bar.enable_steady_tick(Duration::from_millis(100));
-        PhaseBar { bar }
+        PhaseBar { bar, overall: None }
+    }
+
+    /// A phase bar under a bar for the whole interview, `budget_s` long.
+    pub fn with_overall(length_s: f64, prefix: &str, budget_s: f64) -> PhaseBar {
+        let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr_with_hz(15));
+        let overall = multi.add(ProgressBar::new(tenths(budget_s).max(1)));
+        phase_style(&overall, "interview", "green/white");
+        let bar = multi.add(ProgressBar::new(tenths(length_s).max(1)));
+        phase_style(&bar, prefix, "cyan/blue");
+        bar.enable_steady_tick(Duration::from_millis(100));
+        PhaseBar {
+            bar,
+            overall: Some((multi, overall)),
+        }
     }
 
     /// The phase's full length, as given to [`PhaseBar::new`] (to a tenth of a second).
@@ -146,18 +170,31 @@ impl PhaseBar {
     }
 
     pub fn update(&self, elapsed_s: f64, message: String) {
-        self.bar
-            .set_position((elapsed_s * 10.0).round().max(0.0) as u64);
+        self.bar.set_position(tenths(elapsed_s));
         self.bar.set_message(message);
+    }
+
+    /// Moves the whole-interview bar, if there is one.
+    pub fn update_overall(&self, used_s: f64, message: String) {
+        if let Some((_, overall)) = &self.overall {
+            overall.set_position(tenths(used_s));
+            overall.set_message(message);
+        }
     }
 
     /// Prints a line above the bar (or plainly, when the bar is hidden).
     pub fn println(&self, line: &str) {
-        self.bar.suspend(|| outln(line));
+        match &self.overall {
+            Some((multi, _)) => multi.suspend(|| outln(line)),
+            None => self.bar.suspend(|| outln(line)),
+        }
     }
 
     pub fn finish(self) {
         self.bar.finish_and_clear();
+        if let Some((_, overall)) = self.overall {
+            overall.finish_and_clear();
+        }
     }
 }
 

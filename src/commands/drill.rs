@@ -1,0 +1,56 @@
+//! `voicemock drill QUESTION`: the compression exercise. The same question answered once per
+//! limit, each round shorter, as takes of one question in one session; a table compares them.
+
+use crate::cli::DrillArgs;
+use crate::pack;
+use crate::record;
+use crate::session::plan;
+use crate::ui::{mmss, out, outln};
+
+use super::compare;
+use super::interview::{self, Interview};
+
+pub fn run(args: &DrillArgs) -> anyhow::Result<()> {
+    interview::check_flags(&args.session)?;
+    if args.limits.is_empty() {
+        anyhow::bail!("--limits needs at least one limit in seconds, e.g. 120,90,60");
+    }
+    for &l in &args.limits {
+        interview::check_limit("each of --limits", l)?;
+    }
+    let pack = pack::load(args.pack.as_deref())?;
+    let Some(question) = pack.question(&args.question) else {
+        anyhow::bail!(
+            "pack {} has no question \"{}\"; its questions: {}",
+            pack.name,
+            args.question,
+            pack.ids().join(", ")
+        );
+    };
+    let over = interview::overrides(&args.session, None)?;
+    let planned = plan::for_drill(question, &args.limits, &over);
+    let mut settings = interview::settings(&args.session);
+    settings.question_ids = vec![args.question.clone()];
+    settings.limits = args.limits.clone();
+    let rounds: Vec<String> = args.limits.iter().map(|&l| mmss(l)).collect();
+    let conducted = interview::conduct(
+        Interview {
+            kind: "drill",
+            pack: &pack,
+            plan: vec![planned],
+            budget: None,
+            settings,
+            header: vec![format!("  Rounds: {}", rounds.join(", then "))],
+        },
+        &args.session,
+    )?;
+    if let Some(log) = conducted.log {
+        let session = record::load(&conducted.dir)?;
+        let rows = compare::rows_of(&session, &args.question);
+        outln("");
+        outln(format_args!("The rounds of \"{}\":", log.questions[0].text));
+        out(compare::table(&rows));
+        outln("");
+    }
+    Ok(())
+}

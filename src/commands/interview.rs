@@ -1,0 +1,370 @@
+//! What `run`, `rehearse` and `drill` share: checking the session's flags, opening the
+//! devices, making the session folder and its log from a plan, running the session core, and
+//! ending it (the summary, the exit code, no folder left behind when nothing was recorded).
+//! Each command only chooses its questions and limits (`session::plan`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::audio::fake::FastMicrophone;
+use crate::audio::{CpalMicrophone, DevicePlayer, Fault, Microphone};
+use crate::cli::SessionArgs;
+use crate::pack::{Lights, Pack, MAX_SECONDS, MIN_ANSWER_S};
+use crate::record::store::{self, SessionLock};
+use crate::record::{
+    self, PackRef, SessionLog, SessionStatus, Settings, LOG_FILE, LOG_VERSION, NOTES_FILE,
+    REVIEW_FILE,
+};
+use crate::session::machine::{Budget, Signal, Status};
+use crate::session::plan::{self, Overrides, Planned};
+use crate::session::runner::{self, Devices, MonotonicClock, Plan};
+use crate::session::{input, signals};
+use crate::speech::{Speaker, SpeechError, SpeechOptions, SystemSpeaker};
+use crate::ui::{mmss, out, outln, warn};
+use crate::ExitWith;
+
+/// A session about to be conducted.
+pub struct Interview<'a> {
+    /// `run`, `rehearse` or `drill`, as the log records it.
+    pub kind: &'static str,
+    pub pack: &'a Pack,
+    pub plan: Vec<Planned>,
+    pub budget: Option<Budget>,
+    /// The choices the command was given, as the log keeps them (its timing flags are filled
+    /// in here).
+    pub settings: Settings,
+    /// Lines printed under the header (a rehearsal's plan).
+    pub header: Vec<String>,
+}
+
+/// Checks the flags every session takes, with the same bounds a pack's times have.
+pub fn check_flags(args: &SessionArgs) -> anyhow::Result<()> {
+    let bad = |flag: &str, what: String| anyhow::anyhow!("{flag} must be {what}");
+    let within = |t: f64, low: f64| t.is_finite() && (low..=MAX_SECONDS).contains(&t);
+    if args.think.is_some_and(|t| !within(t, 0.0)) {
+        return Err(bad("--think", format!("0 to {MAX_SECONDS} seconds")));
+    }
+    if !within(args.overtime, 0.0) {
+        return Err(bad("--overtime", format!("0 to {MAX_SECONDS} seconds")));
+    }
+    if args
+        .speech_rate
+        .is_some_and(|r| !(r.is_finite() && (0.5..=2.0).contains(&r)))
+    {
+        return Err(bad("--speech-rate", "between 0.5 and 2.0".into()));
+    }
+    if args.listen.is_some_and(|t| !within(t, 0.0)) {
+        return Err(bad("--listen", format!("0 to {MAX_SECONDS} seconds")));
+    }
+    lights(args)?;
+    Ok(())
+}
+
+/// An answer limit from the command line, with a pack's bounds.
+pub fn check_limit(flag: &str, t: f64) -> anyhow::Result<()> {
+    if !(t.is_finite() && (MIN_ANSWER_S..=MAX_SECONDS).contains(&t)) {
+        anyhow::bail!("{flag} must be {MIN_ANSWER_S} to {MAX_SECONDS} seconds, not {t}");
+    }
+    Ok(())
+}
+
+/// `--lights G,Y,R`, checked.
+fn lights(args: &SessionArgs) -> anyhow::Result<Option<Lights>> {
+    let Some(l) = &args.lights else {
+        return Ok(None);
+    };
+    let ok = l.len() == 3
+        && l.iter()
+            .all(|t| t.is_finite() && *t > 0.0 && *t <= MAX_SECONDS)
+        && l[0] < l[1]
+        && l[1] < l[2];
+    if !ok {
+        anyhow::bail!(
+            "--lights takes three times in seconds that increase, green,yellow,red (e.g. \
+             60,90,120), each up to {MAX_SECONDS}"
+        );
+    }
+    Ok(Some(Lights {
+        green_s: l[0],
+        yellow_s: l[1],
+        red_s: l[2],
+    }))
+}
+
+/// What the command line changes in the pack's timing.
+pub fn overrides(args: &SessionArgs, answer_s: Option<f64>) -> anyhow::Result<Overrides> {
+    Ok(Overrides {
+        think_s: args.think,
+        answer_s,
+        lights: lights(args)?,
+    })
+}
+
+/// The settings every session records; the command adds its own choices.
+pub fn settings(args: &SessionArgs) -> Settings {
+    Settings {
+        think_s: args.think,
+        overtime_s: args.overtime,
+        voice: args.voice.clone(),
+        speech_rate: args.speech_rate,
+        listen: args.listen.is_some(),
+        ..Settings::default()
+    }
+}
+
+/// How a conducted session ended, for the command to report on.
+pub struct Conducted {
+    pub dir: PathBuf,
+    /// `None` when nothing was recorded (and no folder was kept).
+    pub log: Option<SessionLog>,
+}
+
+/// Runs the session the plan describes and ends it: the summary on success, the right exit
+/// code after a signal or a fault.
+pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<Conducted> {
+    let Interview {
+        kind,
+        pack,
+        plan,
+        budget,
+        settings,
+        header,
+    } = interview;
+    // Everything that can be wrong with the input is found before a folder is made.
+    let mut mic: Box<dyn Microphone> = match &args.test_microphone {
+        Some(kind) => Box::new(FastMicrophone::open(kind)?),
+        None => Box::new(CpalMicrophone::open(args.devices.input.as_deref())?),
+    };
+    let mut speaker = if args.no_speak {
+        None
+    } else {
+        let options = SpeechOptions {
+            voice: args.voice.clone(),
+            rate: args.speech_rate,
+        };
+        match SystemSpeaker::new(&options) {
+            Ok(s) => Some(s),
+            Err(e @ SpeechError::NoSuchVoice { .. }) => return Err(e.into()),
+            Err(e) => {
+                warn(format_args!("{e}; the questions will only be printed"));
+                None
+            }
+        }
+    };
+    // Listening back needs a speaker; without one the session still runs, and says why.
+    let mut player = match args.listen {
+        None => None,
+        Some(_) => match DevicePlayer::open(args.devices.output.as_deref()) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                warn(format_args!(
+                    "{e}; answers cannot be played back during this session"
+                ));
+                None
+            }
+        },
+    };
+    let speech = match (&speaker, args.no_speak) {
+        (Some(_), _) => "system text-to-speech".to_string(),
+        (None, true) => "off (--no-speak)".to_string(),
+        (None, false) => "unavailable".to_string(),
+    };
+
+    let dir = store::create_unique_dir(&args.recordings, &runner::session_stem(&pack.name))
+        .with_context(|| format!("creating a session folder in {}", args.recordings.display()))?;
+    let lock = SessionLock::acquire(&dir)
+        .with_context(|| format!("locking the session folder {}", dir.display()))?;
+    let id = runner::session_dir_name(&dir);
+    let log = SessionLog {
+        version: LOG_VERSION,
+        id: id.clone(),
+        status: SessionStatus::InProgress,
+        started_at: runner::timestamp(),
+        ended_at: None,
+        ended_at_s: None,
+        kind: kind.into(),
+        pack: PackRef {
+            name: pack.name.clone(),
+            title: pack.title.clone(),
+            origin: pack.origin.clone(),
+            sha256: Some(pack.sha256.clone()),
+        },
+        settings,
+        input_device: mic.name(),
+        speech,
+        checklist: pack.checklist.clone(),
+        budget_s: budget.map(|b| b.total_s),
+        schedule: None,
+        questions: plan::log_questions(&plan),
+    };
+    store::write_new(
+        &dir.join(NOTES_FILE),
+        crate::report::notes_page(&log).as_bytes(),
+    )
+    .with_context(|| format!("writing {NOTES_FILE} in {}", dir.display()))?;
+
+    print_header(&pack.title, &plan, budget, args, &dir, &header);
+    let mut machine = plan::machine(&plan, args.overtime);
+    if let Some(b) = budget {
+        machine = machine.with_budget(b);
+    } else if kind == "drill" {
+        machine = machine.with_transitions();
+    }
+    if let Some(seconds) = args.listen {
+        machine = machine.with_review(seconds);
+    }
+    let session_plan = Plan {
+        usual_wpm: record::reader::usual_wpm(&args.recordings, &id),
+        dir: dir.clone(),
+        log,
+        machine,
+    };
+    let signals = signals::Signals::install().context("installing the Ctrl-C handler")?;
+    let (controls, terminal) = input::spawn_controls();
+    let devices = Devices {
+        mic: mic.as_mut(),
+        speaker: speaker.as_mut().map(|s| s as &mut dyn Speaker),
+        player: player.as_mut().map(|p| p as &mut dyn crate::audio::Player),
+    };
+    let ending = runner::run(
+        session_plan,
+        devices,
+        &controls,
+        &|| signals.received(),
+        &MonotonicClock::start(),
+    );
+    drop(terminal);
+    let log = record::reader::read_log(&dir)?;
+    let kept = log.takes().next().is_some();
+    if kept {
+        lock.release();
+    } else {
+        // Nothing worth keeping: leave no folder behind.
+        remove_empty_session(&dir, lock);
+        outln("");
+        outln("Nothing was recorded, so no session folder was kept.");
+    }
+    let ending = ending?;
+    if kept {
+        outln("");
+        out(crate::report::summary_table(&log));
+        if let Some(schedule) = crate::report::schedule_report(&log) {
+            outln("");
+            out(schedule);
+        }
+        outln("");
+        outln(format_args!(
+            "Session log:  {}",
+            dir.join(LOG_FILE).display()
+        ));
+        outln(format_args!(
+            "Review sheet: {}",
+            dir.join(REVIEW_FILE).display()
+        ));
+        outln(format_args!(
+            "Your notes:   {}",
+            dir.join(NOTES_FILE).display()
+        ));
+        outln(format_args!("Listen back:  voicemock replay {}", log.id));
+    }
+    match ending.status {
+        Status::Completed | Status::Quit | Status::InProgress => Ok(Conducted {
+            dir,
+            log: kept.then_some(log),
+        }),
+        Status::Interrupted => {
+            let code = signals
+                .exit_code()
+                .unwrap_or_else(|| signals::exit_code(ending.signal.unwrap_or(Signal::Interrupt)));
+            Err(ExitWith {
+                code,
+                message: "session interrupted; everything recorded so far is kept".into(),
+            }
+            .into())
+        }
+        Status::DeviceError => match ending.fault {
+            Some((Fault::DiskFull, held_s)) => anyhow::bail!(
+                "the disk is full: recording stopped at {}; what was recorded until then is kept \
+                 in {}; free some space before the next session",
+                mmss(held_s),
+                dir.display()
+            ),
+            Some((fault @ Fault::Write(_), held_s)) => anyhow::bail!(
+                "{fault}: recording stopped at {}; what was recorded until then is kept in {}",
+                mmss(held_s),
+                dir.display()
+            ),
+            Some((Fault::DeviceLost, held_s)) => anyhow::bail!(
+                "the microphone stopped delivering sound at {}; what was recorded until then is \
+                 kept in {}; check the device (`voicemock devices`) and run again",
+                mmss(held_s),
+                dir.display()
+            ),
+            None => anyhow::bail!(
+                "the microphone failed during an answer; what was recorded until then is kept \
+                 in {}",
+                dir.display()
+            ),
+        },
+    }
+}
+
+/// Removes a session folder that holds no recording: the files voicemock wrote there, then
+/// the folder itself. Anything else found in it (it should hold nothing else) is left.
+fn remove_empty_session(dir: &Path, lock: SessionLock) {
+    for file in [LOG_FILE, REVIEW_FILE, NOTES_FILE] {
+        let _ = std::fs::remove_file(dir.join(file));
+    }
+    lock.release();
+    let _ = std::fs::remove_dir(dir);
+}
+
+fn print_header(
+    title: &str,
+    plan: &[Planned],
+    budget: Option<Budget>,
+    args: &SessionArgs,
+    dir: &Path,
+    extra: &[String],
+) {
+    let think = match args.think {
+        Some(t) => mmss(t),
+        None => "as the pack says".into(),
+    };
+    let limits: Vec<f64> = plan
+        .iter()
+        .flat_map(|p| p.step.limits.iter().copied())
+        .collect();
+    let min = limits.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = limits.iter().copied().fold(0.0, f64::max);
+    let limit = if (max - min).abs() < 0.5 {
+        mmss(max)
+    } else {
+        format!("{} to {}", mmss(min), mmss(max))
+    };
+    outln(format_args!("voicemock: {title}"));
+    outln(format_args!(
+        "  {} question{}; think time {think}; answers up to {limit}{}",
+        plan.len(),
+        if plan.len() == 1 { "" } else { "s" },
+        if args.overtime > 0.0 {
+            format!(" (+{} grace)", mmss(args.overtime))
+        } else {
+            String::new()
+        }
+    ));
+    if let Some(b) = budget {
+        outln(format_args!("  Time budget {}", mmss(b.total_s)));
+    }
+    for line in extra {
+        outln(line);
+    }
+    outln(format_args!(
+        "  Recordings go to {} (only you can read them)",
+        dir.display()
+    ));
+    outln(format_args!(
+        "  Keys: Enter = start/finish an answer, s = skip, r = repeat the question, q = quit"
+    ));
+}

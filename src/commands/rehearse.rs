@@ -1,0 +1,63 @@
+//! `voicemock rehearse`: a whole mock interview on a clock. The plan (an opening, a mixed
+//! body with follow-ups, the closing turn) is chosen to fit the budget; the session core holds
+//! it to the budget; a schedule report closes it.
+
+use crate::cli::RehearseArgs;
+use crate::pack;
+use crate::session::plan;
+use crate::ui::mmss;
+
+use super::interview::{self, Interview};
+
+/// The longest rehearsal: three hours.
+const MAX_MINUTES: f64 = 180.0;
+
+pub fn run(args: &RehearseArgs) -> anyhow::Result<()> {
+    interview::check_flags(&args.session)?;
+    if !(args.minutes.is_finite() && args.minutes >= 1.0 && args.minutes <= MAX_MINUTES) {
+        anyhow::bail!(
+            "--minutes must be 1 to {MAX_MINUTES} minutes, not {}",
+            args.minutes
+        );
+    }
+    let pack = pack::load(args.pack.as_deref())?;
+    let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
+    let over = interview::overrides(&args.session, None)?;
+    let budget_s = args.minutes * 60.0;
+    let rehearsal = plan::for_rehearsal(&pack, &args.categories, budget_s, seed, &over)
+        .map_err(anyhow::Error::msg)?;
+    let mut header = vec![format!(
+        "  Plan (--seed {seed}): {} of the {} budget",
+        mmss(rehearsal.planned_total_s),
+        mmss(budget_s)
+    )];
+    let mut at = 0.0;
+    for (i, p) in rehearsal.plan.iter().enumerate() {
+        header.push(format!(
+            "    {:>2}. {}{:<28} at {:>5}, {:>5} ({} to answer)",
+            i + 1,
+            if p.follow_up_of.is_some() { "↳ " } else { "" },
+            p.id,
+            mmss(at),
+            mmss(p.planned_s()),
+            mmss(p.step.limits[0])
+        ));
+        at += p.planned_s();
+    }
+    let mut settings = interview::settings(&args.session);
+    settings.categories = args.categories.clone();
+    settings.seed = Some(seed);
+    settings.follow_ups = true;
+    interview::conduct(
+        Interview {
+            kind: "rehearse",
+            pack: &pack,
+            plan: rehearsal.plan,
+            budget: Some(rehearsal.budget),
+            settings,
+            header,
+        },
+        &args.session,
+    )?;
+    Ok(())
+}
