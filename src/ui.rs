@@ -148,6 +148,11 @@ impl PhaseBar {
         self.bar.suspend(|| outln(line));
     }
 
+    /// Runs `f` (which prints) with the bar out of the way.
+    pub fn suspend(&self, f: impl FnOnce()) {
+        self.bar.suspend(f);
+    }
+
     pub fn finish(self) {
         self.bar.finish_and_clear();
     }

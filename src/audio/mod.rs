@@ -1,6 +1,6 @@
 //! Audio: the microphone, the speaker, WAV files and levels.
 //!
-//! Only `device` names cpal. The rest is plain Rust over `f32` samples so that it can be
+//! Only `device` names cpal; only `pulse` names libpulse. The rest is plain Rust over `f32` samples so that it can be
 //! unit-tested without hardware, and the session core sees audio only through the
 //! [`Microphone`], [`ActiveRecording`] and [`Player`] traits.
 
@@ -8,6 +8,8 @@ pub mod convert;
 pub mod device;
 pub mod fake;
 pub mod level;
+#[cfg(target_os = "linux")]
+pub mod pulse;
 pub mod wav_reader;
 pub mod writer;
 
@@ -88,6 +90,11 @@ pub trait ActiveRecording {
     /// Set once the recording cannot go on: the device reported the stream lost or has
     /// delivered nothing for several seconds, or the file cannot be written.
     fn fault(&self) -> Option<Fault>;
+    /// The source the sound server moved the recording to, once it has (the take goes on,
+    /// but most likely records silence from then on). Not every platform can tell.
+    fn moved_to(&self) -> Option<String> {
+        None
+    }
     /// Stops, writes what was captured and finalizes the WAV. Never waits on a device that
     /// has stopped answering.
     fn stop(self: Box<Self>) -> Result<TakeStats, DeviceError>;

@@ -16,7 +16,7 @@ use crate::audio::level::dbfs;
 use crate::audio::{ActiveRecording, Fault, Microphone};
 use crate::report;
 use crate::speech::{speech_timeout, Speaker};
-use crate::ui::{level_meter, mmss, outln, warn, PhaseBar};
+use crate::ui::{errln, level_meter, mmss, outln, warn, PhaseBar};
 
 /// Time as the runner sees it: seconds since the session started, and a way to wait. A test
 /// clock jumps instead of sleeping.
@@ -71,6 +71,8 @@ struct Take {
     recording: Box<dyn ActiveRecording>,
     q: usize,
     index_in_log: usize,
+    /// Said once that the sound server moved the recording to another source.
+    told_moved: bool,
 }
 
 struct Runner<'a> {
@@ -168,6 +170,7 @@ impl Runner<'_> {
                     break status;
                 }
             }
+            r.tell_if_moved();
             if r.take
                 .as_ref()
                 .is_some_and(|t| t.recording.fault().is_some())
@@ -260,6 +263,26 @@ impl Runner<'_> {
             self.plan.usual_wpm,
         );
         store::write_atomic(&self.plan.dir.join(REVIEW_FILE), md.as_bytes())
+    }
+
+    /// Says, once a take, that the sound server moved its recording to another source: the
+    /// take goes on, but what it records from then on is most likely silence.
+    fn tell_if_moved(&mut self) {
+        let Some(take) = self.take.as_mut().filter(|t| !t.told_moved) else {
+            return;
+        };
+        let Some(to) = take.recording.moved_to() else {
+            return;
+        };
+        take.told_moved = true;
+        let line = format!(
+            "warning: the sound server moved this recording to another source ({to}); the \
+             rest of the answer may be silence; check the microphone (`voicemock devices`)"
+        );
+        match &self.bar {
+            Some(bar) => bar.suspend(|| errln(&line)),
+            None => errln(&line),
+        }
     }
 
     /// After an error: stop the take in progress so its file is finished, and keep what the
@@ -406,6 +429,7 @@ impl Runner<'_> {
             recording,
             q,
             index_in_log,
+            told_moved: false,
         });
         // Announced on stdout before anything else, so a script can tell the take has begun.
         outln(format_args!(
