@@ -122,7 +122,7 @@ pub fn run(
         fault: None,
         rescue,
     };
-    let status = r.session(controls, signals, clock);
+    let status = session(&mut r, controls, signals, clock);
     if status.is_err() {
         // Whatever went wrong, the take in progress gets a finished file.
         r.abandon_take();
@@ -138,56 +138,55 @@ pub fn run(
     })
 }
 
-impl Runner<'_> {
-    /// The loop itself, until the machine says the session is over; `run` wraps it so that
-    /// an error still leaves the take in progress finished.
-    fn session(
-        &mut self,
-        controls: &Receiver<Control>,
-        signals: &dyn Fn() -> Option<Signal>,
-        clock: &dyn Clock,
-    ) -> anyhow::Result<Status> {
-        let r = self;
-        r.save()?;
-        let status = 'session: loop {
-            let now = clock.now_s();
-            // What the user and the system did comes first; what follows from the state (speech
-            // over, device gone, time up) is asked only after, of the state those left behind, so
-            // a repeat pressed as the question ends cannot be mistaken for the end of the repeat.
-            let mut happened = Vec::with_capacity(2);
-            if let Some(sig) = signals() {
-                r.signal = Some(sig);
-                happened.push(Event::Signal(sig));
+/// The loop itself, until the machine says the session is over; `run` wraps it so that
+/// an error still leaves the take in progress finished.
+fn session(
+    r: &mut Runner<'_>,
+    controls: &Receiver<Control>,
+    signals: &dyn Fn() -> Option<Signal>,
+    clock: &dyn Clock,
+) -> anyhow::Result<Status> {
+    r.save()?;
+    let status = 'session: loop {
+        let now = clock.now_s();
+        // What the user and the system did comes first; what follows from the state (speech
+        // over, device gone, time up) is asked only after, of the state those left behind, so
+        // a repeat pressed as the question ends cannot be mistaken for the end of the repeat.
+        let mut happened = Vec::with_capacity(2);
+        if let Some(sig) = signals() {
+            r.signal = Some(sig);
+            happened.push(Event::Signal(sig));
+        }
+        happened.extend(controls.try_iter().map(Event::Control));
+        for event in happened {
+            if let Some(status) = r.feed(now, event)? {
+                break 'session status;
             }
-            happened.extend(controls.try_iter().map(Event::Control));
-            for event in happened {
-                if let Some(status) = r.feed(now, event)? {
-                    break 'session status;
-                }
-            }
-            if r.plan.machine.is_asking() && r.speech_finished(now) {
-                if let Some(status) = r.feed(now, Event::SpeechEnded)? {
-                    break status;
-                }
-            }
-            r.tell_if_moved();
-            if r.take
-                .as_ref()
-                .is_some_and(|t| t.recording.fault().is_some())
-            {
-                if let Some(status) = r.feed(now, Event::DeviceFailed)? {
-                    break status;
-                }
-            }
-            if let Some(status) = r.feed(now, Event::Tick)? {
+        }
+        if r.plan.machine.is_asking() && r.speech_finished(now) {
+            if let Some(status) = r.feed(now, Event::SpeechEnded)? {
                 break status;
             }
-            r.render(now);
-            clock.pause(POLL);
-        };
-        Ok(status)
-    }
+        }
+        r.tell_if_moved();
+        if r.take
+            .as_ref()
+            .is_some_and(|t| t.recording.fault().is_some())
+        {
+            if let Some(status) = r.feed(now, Event::DeviceFailed)? {
+                break status;
+            }
+        }
+        if let Some(status) = r.feed(now, Event::Tick)? {
+            break status;
+        }
+        r.render(now);
+        clock.pause(POLL);
+    };
+    Ok(status)
+}
 
+impl Runner<'_> {
     /// Feeds one event to the machine and carries out what it says; the final status once the
     /// session is over.
     fn feed(&mut self, now: f64, event: Event) -> anyhow::Result<Option<Status>> {
