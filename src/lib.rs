@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// An error that ends the program with a specific exit code (an interrupted session exits 130
-/// for SIGINT and 143 for SIGTERM, as shells expect).
+/// for SIGINT, 143 for SIGTERM and 129 for SIGHUP, as shells expect).
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct ExitWith {

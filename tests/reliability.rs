@@ -168,6 +168,45 @@ fn a_sound_server_that_dies_mid_answer_ends_the_take_as_a_device_error() {
     );
 }
 
+#[test]
+fn a_recording_moved_to_another_source_is_told_and_goes_on() {
+    let Some(_turn) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("rel-moved");
+    let recordings = dir.join("recordings");
+    let private = PrivateStack::start("moved");
+    let mut run = Running::spawn(private.apply(&mut common::silent_run(
+        &recordings,
+        4,
+        &["--question", "why-netflix"],
+    )));
+    run.wait_for("Recording answer", Duration::from_secs(30));
+    std::thread::sleep(Duration::from_millis(800));
+    // The microphone's module goes away: the server moves the stream to another source.
+    let out = private
+        .apply(&mut Command::new("pactl"))
+        .args(["unload-module", "module-remap-source"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert_eq!(
+        stderr
+            .matches("moved this recording to another source")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    let (_, log) = only_session(&recordings);
+    assert_eq!(log["status"], "completed");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Output that cannot be written.
 
@@ -198,6 +237,10 @@ fn a_session_whose_output_is_full_or_closed_still_finishes_its_files() {
         };
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_ne!(out.status.code(), Some(101), "{output}: {stderr}");
+        assert!(
+            !stderr.contains("moved this recording"),
+            "{output}: {stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{output}: {stderr}");
         if output == "/dev/full" {
             assert!(

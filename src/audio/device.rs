@@ -351,6 +351,8 @@ impl CpalMicrophone {
             return Err(unusable(e.to_string()));
         }
         Ok(Box::new(CpalRecording {
+            #[cfg(target_os = "linux")]
+            watch: super::pulse::SourceWatch::start(),
             stream: Some(stream),
             writer,
             shared,
@@ -444,6 +446,9 @@ where
 }
 
 struct CpalRecording {
+    /// Notices the sound server moving the stream to another source.
+    #[cfg(target_os = "linux")]
+    watch: Option<super::pulse::SourceWatch>,
     stream: Option<cpal::Stream>,
     writer: Writer,
     shared: Arc<Shared>,
@@ -479,6 +484,14 @@ impl ActiveRecording for CpalRecording {
             return None;
         }
         (since.elapsed() >= STALL).then_some(Fault::DeviceLost)
+    }
+
+    fn moved_to(&self) -> Option<String> {
+        #[cfg(target_os = "linux")]
+        if let Some(to) = self.watch.as_ref().and_then(|w| w.moved_to()) {
+            return Some(to.to_string());
+        }
+        None
     }
 
     fn stop(mut self: Box<Self>) -> Result<TakeStats, DeviceError> {

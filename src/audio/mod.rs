@@ -1,6 +1,6 @@
 //! Audio: the microphone, the speaker, WAV files and levels.
 //!
-//! Only `device` names cpal. The rest is plain Rust over `f32` samples so that it can be
+//! Only `device` names cpal; only `pulse` names libpulse. The rest is plain Rust over `f32` samples so that it can be
 //! unit-tested without hardware, and the session core sees audio only through the
 //! [`Microphone`], [`ActiveRecording`], [`Player`] and [`Playback`] traits. `player` is the
 //! one module that names rodio and rubato.
@@ -10,6 +10,8 @@ pub mod device;
 pub mod fake;
 pub mod level;
 pub mod player;
+#[cfg(target_os = "linux")]
+pub mod pulse;
 pub mod wav_reader;
 pub mod writer;
 
@@ -91,6 +93,11 @@ pub trait ActiveRecording {
     /// Set once the recording cannot go on: the device reported the stream lost or has
     /// delivered nothing for several seconds, or the file cannot be written.
     fn fault(&self) -> Option<Fault>;
+    /// The source the sound server moved the recording to, once it has (the take goes on,
+    /// but most likely records silence from then on). Not every platform can tell.
+    fn moved_to(&self) -> Option<String> {
+        None
+    }
     /// Stops, writes what was captured and finalizes the WAV. Never waits on a device that
     /// has stopped answering.
     fn stop(self: Box<Self>) -> Result<TakeStats, DeviceError>;

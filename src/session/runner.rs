@@ -20,7 +20,7 @@ use crate::record::store::{self, save_log, write_atomic};
 use crate::record::{Level, Outcome, SessionLog, SessionStatus, TakeEnd, TakeLog, REVIEW_FILE};
 use crate::report;
 use crate::speech::{speech_timeout, Speaker};
-use crate::ui::{level_meter, mmss, outln, warn, PhaseBar};
+use crate::ui::{errln, level_meter, mmss, outln, warn, PhaseBar};
 
 /// Time as the runner sees it: seconds since the session started, and a way to wait. A test
 /// clock jumps instead of sleeping.
@@ -75,6 +75,8 @@ struct Take {
     recording: Box<dyn ActiveRecording>,
     q: usize,
     index_in_log: usize,
+    /// Said once that the sound server moved the recording to another source.
+    told_moved: bool,
 }
 
 struct Runner<'a> {
@@ -129,7 +131,7 @@ pub fn run(
         fault: None,
         rescue,
     };
-    let status = r.session(controls, signals, clock);
+    let status = session(&mut r, controls, signals, clock);
     if status.is_err() {
         // Whatever went wrong, the take in progress gets a finished file.
         r.abandon_take();
@@ -145,64 +147,65 @@ pub fn run(
     })
 }
 
-impl Runner<'_> {
-    /// The loop itself, until the machine says the session is over; `run` wraps it so that
-    /// an error still leaves the take in progress finished.
-    fn session(
-        &mut self,
-        controls: &Receiver<Control>,
-        signals: &dyn Fn() -> Option<Signal>,
-        clock: &dyn Clock,
-    ) -> anyhow::Result<Status> {
-        let r = self;
-        r.save()?;
-        let status = 'session: loop {
-            let now = clock.now_s();
-            // What the user and the system did comes first; what follows from the state (speech
-            // over, device gone, time up) is asked only after, of the state those left behind, so
-            // a repeat pressed as the question ends cannot be mistaken for the end of the repeat.
-            let mut happened = Vec::with_capacity(2);
-            if let Some(sig) = signals() {
-                r.signal = Some(sig);
-                happened.push(Event::Signal(sig));
+/// The loop itself, until the machine says the session is over; `run` wraps it so that
+/// an error still leaves the take in progress finished.
+fn session(
+    r: &mut Runner<'_>,
+    controls: &Receiver<Control>,
+    signals: &dyn Fn() -> Option<Signal>,
+    clock: &dyn Clock,
+) -> anyhow::Result<Status> {
+    r.save()?;
+    let status = 'session: loop {
+        let now = clock.now_s();
+        // What the user and the system did comes first; what follows from the state (speech
+        // over, device gone, time up) is asked only after, of the state those left behind, so
+        // a repeat pressed as the question ends cannot be mistaken for the end of the repeat.
+        let mut happened = Vec::with_capacity(2);
+        if let Some(sig) = signals() {
+            r.signal = Some(sig);
+            happened.push(Event::Signal(sig));
+        }
+        happened.extend(controls.try_iter().map(Event::Control));
+        for event in happened {
+            if let Some(status) = r.feed(now, event)? {
+                break 'session status;
             }
-            happened.extend(controls.try_iter().map(Event::Control));
-            for event in happened {
-                if let Some(status) = r.feed(now, event)? {
-                    break 'session status;
-                }
-            }
-            if r.plan.machine.is_asking() && r.speech_finished(now) {
-                if let Some(status) = r.feed(now, Event::SpeechEnded)? {
-                    break status;
-                }
-            }
-            if r.playing
-                .as_ref()
-                .is_some_and(|p| p.is_finished() || p.failure().is_some())
-            {
-                r.playing = None;
-                if let Some(status) = r.feed(now, Event::PlaybackEnded)? {
-                    break status;
-                }
-            }
-            if r.take
-                .as_ref()
-                .is_some_and(|t| t.recording.fault().is_some())
-            {
-                if let Some(status) = r.feed(now, Event::DeviceFailed)? {
-                    break status;
-                }
-            }
-            if let Some(status) = r.feed(now, Event::Tick)? {
+        }
+        if r.plan.machine.is_asking() && r.speech_finished(now) {
+            if let Some(status) = r.feed(now, Event::SpeechEnded)? {
                 break status;
             }
-            r.render(now);
-            clock.pause(POLL);
-        };
-        Ok(status)
-    }
+        }
+        if r
+            .playing
+            .as_ref()
+            .is_some_and(|p| p.is_finished() || p.failure().is_some())
+        {
+            r.playing = None;
+            if let Some(status) = r.feed(now, Event::PlaybackEnded)? {
+                break status;
+            }
+        }
+        r.tell_if_moved();
+        if r.take
+            .as_ref()
+            .is_some_and(|t| t.recording.fault().is_some())
+        {
+            if let Some(status) = r.feed(now, Event::DeviceFailed)? {
+                break status;
+            }
+        }
+        if let Some(status) = r.feed(now, Event::Tick)? {
+            break status;
+        }
+        r.render(now);
+        clock.pause(POLL);
+    };
+    Ok(status)
+}
 
+impl Runner<'_> {
     /// Feeds one event to the machine and carries out what it says; the final status once the
     /// session is over.
     fn feed(&mut self, now: f64, event: Event) -> anyhow::Result<Option<Status>> {
@@ -283,6 +286,26 @@ impl Runner<'_> {
         rescue.log = Some(self.plan.log.clone());
         let md = report::review_markdown(&self.plan.log, self.plan.usual_wpm);
         write_atomic(&self.plan.dir.join(REVIEW_FILE), md.as_bytes())
+    }
+
+    /// Says, once a take, that the sound server moved its recording to another source: the
+    /// take goes on, but what it records from then on is most likely silence.
+    fn tell_if_moved(&mut self) {
+        let Some(take) = self.take.as_mut().filter(|t| !t.told_moved) else {
+            return;
+        };
+        let Some(to) = take.recording.moved_to() else {
+            return;
+        };
+        take.told_moved = true;
+        let line = format!(
+            "warning: the sound server moved this recording to another source ({to}); the \
+             rest of the answer may be silence; check the microphone (`voicemock devices`)"
+        );
+        match &self.bar {
+            Some(bar) => bar.suspend(|| errln(&line)),
+            None => errln(&line),
+        }
     }
 
     /// After an error: stop the take in progress so its file is finished, and keep what the
@@ -501,6 +524,7 @@ impl Runner<'_> {
             recording,
             q,
             index_in_log,
+            told_moved: false,
         });
         // Announced on stdout before anything else, so a script can tell the take has begun.
         outln(format_args!(

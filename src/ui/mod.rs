@@ -184,9 +184,14 @@ impl PhaseBar {
 
     /// Prints a line above the bar (or plainly, when the bar is hidden).
     pub fn println(&self, line: &str) {
+        self.suspend(|| outln(line));
+    }
+
+    /// Runs `f` (which prints) with the bar out of the way.
+    pub fn suspend(&self, f: impl FnOnce()) {
         match &self.overall {
-            Some((multi, _)) => multi.suspend(|| outln(line)),
-            None => self.bar.suspend(|| outln(line)),
+            Some((multi, _)) => multi.suspend(f),
+            None => self.bar.suspend(f),
         }
     }
 

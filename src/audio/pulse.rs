@@ -1,0 +1,164 @@
+//! The one module that names libpulse: it watches, from the sound server's side, the capture
+//! stream a take records from, and notices when the server moves it to another source (the
+//! microphone's module unloaded, a headset unplugged, a user's choice in a mixer). Through
+//! ALSA such a move is invisible: the stream just goes on, often with silence.
+//!
+//! The watch is best-effort and never blocks: without a reachable PulseAudio (or PipeWire's
+//! pulse server) it simply ends, and every call it makes on the server is polled, never waited
+//! on, so a server that dies cannot hold anything up.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use libpulse_binding::callbacks::ListResult;
+use libpulse_binding::context::{Context, FlagSet, State};
+use libpulse_binding::mainloop::standard::Mainloop;
+
+/// How often the stream's source is looked at.
+const EVERY: Duration = Duration::from_millis(200);
+/// How long the server has to answer one question before the watch gives up.
+const ANSWER_WITHIN: Duration = Duration::from_secs(2);
+
+/// A running watch; it stops when dropped.
+pub struct SourceWatch {
+    stop: Arc<AtomicBool>,
+    moved: Arc<OnceLock<String>>,
+}
+
+impl SourceWatch {
+    /// Starts watching this process's newest capture stream.
+    pub fn start() -> Option<SourceWatch> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let moved = Arc::new(OnceLock::new());
+        let (thread_stop, thread_moved) = (Arc::clone(&stop), Arc::clone(&moved));
+        std::thread::Builder::new()
+            .name("voicemock-source-watch".into())
+            .spawn(move || {
+                let _ = watch(&thread_stop, &thread_moved);
+            })
+            .ok()?;
+        Some(SourceWatch { stop, moved })
+    }
+
+    /// The source the stream was moved to, once it has been.
+    pub fn moved_to(&self) -> Option<&str> {
+        self.moved.get().map(String::as_str)
+    }
+}
+
+impl Drop for SourceWatch {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+struct Server {
+    mainloop: Mainloop,
+    context: Context,
+}
+
+impl Server {
+    fn connect() -> Option<Server> {
+        let mainloop = Mainloop::new()?;
+        let mut context = Context::new(&mainloop, "voicemock")?;
+        context.connect(None, FlagSet::NOAUTOSPAWN, None).ok()?;
+        let mut server = Server { mainloop, context };
+        let ready = Rc::new(Cell::new(false));
+        server.wait_until(&ready, |s| s.context.get_state() == State::Ready)?;
+        Some(server)
+    }
+
+    /// Runs the main loop until `done` (or `check`) says so; None if the server failed or
+    /// took too long.
+    fn wait_until(&mut self, done: &Rc<Cell<bool>>, check: impl Fn(&Server) -> bool) -> Option<()> {
+        let deadline = Instant::now() + ANSWER_WITHIN;
+        loop {
+            self.mainloop.iterate(false);
+            if done.get() || check(self) {
+                return Some(());
+            }
+            if matches!(self.context.get_state(), State::Failed | State::Terminated)
+                || Instant::now() >= deadline
+            {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// (index, source) of this process's capture streams.
+    fn our_streams(&mut self) -> Option<Vec<(u32, u32)>> {
+        let pid = std::process::id().to_string();
+        let found = Rc::new(RefCell::new(Vec::new()));
+        let done = Rc::new(Cell::new(false));
+        let (f, d) = (Rc::clone(&found), Rc::clone(&done));
+        let _op = self
+            .context
+            .introspect()
+            .get_source_output_info_list(move |item| match item {
+                ListResult::Item(info) => {
+                    if info.proplist.get_str("application.process.id").as_deref()
+                        == Some(pid.as_str())
+                    {
+                        f.borrow_mut().push((info.index, info.source));
+                    }
+                }
+                ListResult::End | ListResult::Error => d.set(true),
+            });
+        self.wait_until(&done, |_| false)?;
+        let streams = found.borrow().clone();
+        Some(streams)
+    }
+
+    fn source_name(&mut self, index: u32) -> Option<String> {
+        let name = Rc::new(RefCell::new(None));
+        let done = Rc::new(Cell::new(false));
+        let (n, d) = (Rc::clone(&name), Rc::clone(&done));
+        let _op =
+            self.context
+                .introspect()
+                .get_source_info_by_index(index, move |item| match item {
+                    ListResult::Item(info) => {
+                        *n.borrow_mut() = info
+                            .description
+                            .as_ref()
+                            .or(info.name.as_ref())
+                            .map(|s| s.to_string());
+                    }
+                    ListResult::End | ListResult::Error => d.set(true),
+                });
+        self.wait_until(&done, |_| false)?;
+        let name = name.borrow().clone();
+        name
+    }
+}
+
+fn watch(stop: &AtomicBool, moved: &OnceLock<String>) -> Option<()> {
+    let mut server = Server::connect()?;
+    // The take's stream is the newest of this process's (an earlier take's may still be
+    // closing); it is followed by its index from then on.
+    let mut followed: Option<(u32, u32)> = None;
+    while !stop.load(Ordering::Relaxed) {
+        let streams = server.our_streams()?;
+        match followed {
+            None => followed = streams.iter().max().copied(),
+            Some((index, source)) => match streams.iter().find(|(i, _)| *i == index) {
+                None => break,
+                Some(&(_, now)) if now != source => {
+                    let name = server
+                        .source_name(now)
+                        .unwrap_or_else(|| format!("source #{now}"));
+                    let _ = moved.set(name);
+                    break;
+                }
+                Some(_) => {}
+            },
+        }
+        std::thread::sleep(EVERY);
+    }
+    server.context.disconnect();
+    Some(())
+}
