@@ -8,6 +8,7 @@ mod check;
 mod cli;
 mod fuzz;
 mod play;
+mod rehearse;
 mod reliability;
 mod replay;
 mod run;

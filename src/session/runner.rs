@@ -177,8 +177,7 @@ fn session(
                 break status;
             }
         }
-        if r
-            .playing
+        if r.playing
             .as_ref()
             .is_some_and(|p| p.is_finished() || p.failure().is_some())
         {
