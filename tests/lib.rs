@@ -8,3 +8,4 @@ mod check;
 mod cli;
 mod play;
 mod run;
+mod wav_fuzz;

@@ -643,4 +643,84 @@ mod tests {
         map_channels(&[0.25, -0.5], 1, 2, &mut out);
         assert_eq!(out, [0.25, 0.25, -0.5, -0.5]);
     }
+
+    fn scratch_wav(
+        name: &str,
+        rate: u32,
+        samples: impl Iterator<Item = f32>,
+    ) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("voicemock-player-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: rate,
+            bits_per_sample: 32,
+            sample_format: hound::SampleFormat::Float,
+        };
+        let mut w = hound::WavWriter::create(&path, spec).unwrap();
+        for s in samples {
+            w.write_sample(s).unwrap();
+        }
+        w.finalize().unwrap();
+        path
+    }
+
+    /// Everything the decoder would push for `path` at `out_rate`, mono.
+    fn decode_all(path: &Path, out_rate: u32) -> Vec<f32> {
+        let reader = WavReader::open(path).unwrap();
+        let (producer, _consumer) = rtrb::RingBuffer::new(16);
+        let shared = Arc::new(Shared::new(0));
+        let mut d = Decoder::new(reader, out_rate, 1, producer, Arc::clone(&shared)).unwrap();
+        let mut out = Vec::new();
+        while !shared.end_pushed.load(Ordering::Relaxed) {
+            d.decode_next().unwrap();
+            out.extend_from_slice(&d.pending);
+        }
+        let _ = std::fs::remove_file(path);
+        out
+    }
+
+    fn sine(rate: u32, hz: f64, amplitude: f64) -> impl Fn(usize) -> f64 {
+        move |i| amplitude * (2.0 * std::f64::consts::PI * hz * i as f64 / f64::from(rate)).sin()
+    }
+
+    fn rms_db(x: &[f64]) -> f64 {
+        20.0 * ((x.iter().map(|v| v * v).sum::<f64>() / x.len() as f64).sqrt()).log10()
+    }
+
+    #[test]
+    fn resampling_keeps_length_timing_and_the_signal() {
+        let n = 22_050 * 2;
+        let tone = sine(22_050, 1_000.0, 0.5);
+        let path = scratch_wav("up.wav", 22_050, (0..n).map(|i| tone(i) as f32));
+        let out = decode_all(&path, 48_000);
+        assert_eq!(out.len(), 96_000, "2 s in, 2 s out");
+        // Sample for sample (no delay: it is thrown away), the same tone at the new rate.
+        let want = sine(48_000, 1_000.0, 0.5);
+        let error: Vec<f64> = (4_800..91_200)
+            .map(|i| f64::from(out[i]) - want(i))
+            .collect();
+        let err_db = rms_db(&error);
+        eprintln!("22.05 → 48 kHz, 1 kHz tone at -6 dBFS: error {err_db:.1} dBFS");
+        assert!(err_db < -60.0, "error at {err_db:.1} dBFS");
+    }
+
+    #[test]
+    fn downsampling_filters_out_what_the_new_rate_cannot_hold() {
+        // 15 kHz cannot exist at 22.05 kHz: a filtered resampler removes it; decimation or
+        // unfiltered interpolation would fold it down to 7.05 kHz at nearly full level.
+        let n = 48_000;
+        let tone = sine(48_000, 15_000.0, 0.5);
+        let path = scratch_wav("down.wav", 48_000, (0..n).map(|i| tone(i) as f32));
+        let out = decode_all(&path, 22_050);
+        assert_eq!(out.len(), 22_050);
+        let middle: Vec<f64> = out[2_000..20_000].iter().map(|&v| f64::from(v)).collect();
+        let level = rms_db(&middle);
+        eprintln!("48 → 22.05 kHz, 15 kHz tone at -9 dBFS: {level:.1} dBFS left");
+        assert!(
+            level < -70.0,
+            "an out-of-band tone came through at {level:.1} dBFS"
+        );
+    }
 }
