@@ -212,3 +212,98 @@ fn ctrl_c_stops_playback_with_130() {
     );
     assert!(stderr.contains("playback interrupted"), "{stderr}");
 }
+
+/// The terminal's line mode and echo flags on `fd`.
+fn lflags(fd: i32) -> libc::tcflag_t {
+    // SAFETY: tcgetattr on a descriptor this test owns, into a zeroed termios.
+    unsafe {
+        let mut t: libc::termios = std::mem::zeroed();
+        assert_eq!(libc::tcgetattr(fd, &mut t), 0);
+        t.c_lflag & (libc::ICANON | libc::ECHO)
+    }
+}
+
+#[test]
+fn on_a_terminal_keys_mode_is_set_and_restored_after_q_and_after_ctrl_c() {
+    for by_key in [true, false] {
+        play_on_a_terminal(by_key);
+    }
+}
+
+/// Plays on a pseudo-terminal and ends with the `q` key (`by_key`) or with SIGINT.
+fn play_on_a_terminal(by_key: bool) {
+    use std::io::BufRead;
+    use std::os::fd::FromRawFd;
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("play-terminal");
+    let file = answer_wav(&dir);
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty fills two descriptors this test then owns.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(rc, 0, "openpty");
+    let before = lflags(slave);
+    assert_eq!(
+        before,
+        libc::ICANON | libc::ECHO,
+        "a fresh terminal is in line mode"
+    );
+    // SAFETY: `slave` is open and owned here; the child gets its own duplicate.
+    let stdin = unsafe { std::fs::File::from_raw_fd(libc::dup(slave)) };
+    let mut child = common::bin()
+        .arg("play")
+        .arg(&file)
+        .stdin(stdin)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert!(line.starts_with("Playing"), "{line}");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while lflags(slave) != 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(lflags(slave), 0, "keys mode: no line buffering, no echo");
+    std::thread::sleep(Duration::from_millis(300));
+    let asked = Instant::now();
+    if by_key {
+        // SAFETY: writes one byte to the terminal's master side, as a keyboard would.
+        let n = unsafe { libc::write(master, b"q".as_ptr().cast(), 1) };
+        assert_eq!(n, 1);
+    } else {
+        common::send_signal(child.id(), libc::SIGINT);
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(if by_key { 0 } else { 130 }),
+        "by key: {by_key}"
+    );
+    assert!(
+        asked.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        asked.elapsed()
+    );
+    assert_eq!(
+        lflags(slave),
+        before,
+        "the terminal is back in line mode with echo"
+    );
+    // SAFETY: closing the descriptors openpty gave.
+    unsafe {
+        libc::close(master);
+        libc::close(slave);
+    }
+}

@@ -62,8 +62,8 @@ pub enum DeviceError {
     },
     #[error("cannot write {path}: {reason}")]
     File { path: String, reason: String },
-    #[error("playing {path} failed: {reason}")]
-    PlaybackFailed { path: String, reason: String },
+    #[error("playback stopped: {reason}")]
+    PlaybackFailed { reason: String },
     #[error(transparent)]
     Wav(#[from] super::wav_reader::WavError),
 }

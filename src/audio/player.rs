@@ -97,15 +97,24 @@ impl Player for DevicePlayer {
             tail_frames: (TAIL_S * f64::from(out_rate)) as u64,
             tail_left: u64::MAX,
         };
-        let errors = Arc::clone(&shared);
-        let mut sink = rodio::DeviceSinkBuilder::from_device(self.device.device.clone())
-            .map_err(|e| self.device.unusable(e.to_string()))?
-            .with_supported_config(&config)
-            .with_buffer_size(super::device::buffer_frames(out_rate))
-            .with_error_callback(move |_err| {
-                errors.stream_errors.fetch_add(1, Ordering::Relaxed);
-            })
-            .open_stream()
+        // Short periods for a quick first sound; the device's own choice if it refuses them.
+        let open = |fixed: bool| {
+            let errors = Arc::clone(&shared);
+            let builder = rodio::DeviceSinkBuilder::from_device(self.device.device.clone())?
+                .with_supported_config(&config);
+            let builder = if fixed {
+                builder.with_buffer_size(super::device::buffer_frames(out_rate))
+            } else {
+                builder
+            };
+            builder
+                .with_error_callback(move |_err| {
+                    errors.stream_errors.fetch_add(1, Ordering::Relaxed);
+                })
+                .open_stream()
+        };
+        let mut sink = open(true)
+            .or_else(|_| open(false))
             .map_err(|e| self.device.unusable(error_chain(&e)))?;
         sink.log_on_drop(false);
         sink.mixer().add(source);
