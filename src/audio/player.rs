@@ -43,6 +43,9 @@ const STALL: Duration = Duration::from_secs(3);
 /// Plays WAV files on one output device, opened once by name.
 pub struct DevicePlayer {
     device: OutputDevice,
+    /// A rate to open the device at instead of the file's (tests: makes voicemock's own
+    /// resampler do the work on a device that would take any rate).
+    output_rate: Option<u32>,
 }
 
 impl DevicePlayer {
@@ -50,7 +53,14 @@ impl DevicePlayer {
     pub fn open(wanted: Option<&str>) -> Result<Self, DeviceError> {
         Ok(DevicePlayer {
             device: OutputDevice::open(wanted)?,
+            output_rate: None,
         })
+    }
+
+    /// Asks for the device at `rate` whatever the file's rate (if the device offers it).
+    pub fn with_output_rate(mut self, rate: Option<u32>) -> Self {
+        self.output_rate = rate;
+        self
     }
 
     pub fn name(&self) -> &str {
@@ -62,7 +72,8 @@ impl Player for DevicePlayer {
     fn open(&mut self, path: &Path, from_s: f64) -> Result<Box<dyn Playback>, DeviceError> {
         let mut reader = WavReader::open(path)?;
         let spec = reader.spec();
-        let config = self.device.config_for(spec.sample_rate, spec.channels)?;
+        let wanted_rate = self.output_rate.unwrap_or(spec.sample_rate);
+        let config = self.device.config_for(wanted_rate, spec.channels)?;
         let out_rate = config.sample_rate();
         let out_channels = config.channels();
         let (Some(rate_nz), Some(channels_nz)) =
