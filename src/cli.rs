@@ -325,4 +325,7 @@ pub struct PlayArgs {
     /// Speaker to play through: a device name, or part of one (see `voicemock devices`).
     #[arg(long, value_name = "NAME")]
     pub output: Option<String>,
+    /// Open the speaker at this rate instead of the file's (for tests of the resampler).
+    #[arg(long, value_name = "HZ", hide = true)]
+    pub output_rate: Option<u32>,
 }

@@ -160,10 +160,7 @@ pub fn play_interactive(
             return Ok(PlayOutcome::Finished);
         }
         if let Some(reason) = playback.failure() {
-            return Err(DeviceError::PlaybackFailed {
-                path: path.display().to_string(),
-                reason,
-            });
+            return Err(DeviceError::PlaybackFailed { reason });
         }
         std::thread::sleep(Duration::from_millis(10));
     }

@@ -243,3 +243,45 @@ fn terminal_escapes_never_reach_the_terminal_raw() {
         "a refused pack leaves no session folder"
     );
 }
+
+#[test]
+fn play_refuses_what_it_cannot_play_before_opening_a_device() {
+    let dir = common::temp_dir("cli-play");
+    let notes = dir.join("notes.wav");
+    std::fs::write(&notes, "not audio").unwrap();
+    let short = dir.join("short.wav");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 16_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&short, spec).unwrap();
+    for _ in 0..16_000 {
+        w.write_sample(0i16).unwrap();
+    }
+    w.finalize().unwrap();
+    let missing = dir.join("missing.wav");
+    let (notes, short, missing) = (
+        notes.to_str().unwrap(),
+        short.to_str().unwrap(),
+        missing.to_str().unwrap(),
+    );
+    for (args, needle) in [
+        (vec!["play", missing], "missing.wav: file not found"),
+        (vec!["play", notes], "notes.wav: not a WAV file"),
+        (vec!["play", short, "--from=-1"], "--from"),
+        (vec!["play", short, "--from", "5"], "past the end"),
+        (
+            vec!["play", short, "--output", "no-such-speaker"],
+            "no-such-speaker",
+        ),
+    ] {
+        let (ok, stdout, stderr) = run(&args);
+        assert!(!ok, "{args:?} was accepted");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+        assert!(!stdout.contains("Playing"), "{args:?}: {stdout}");
+        // Each cause is said once.
+        assert_eq!(stderr.matches(needle).count(), 1, "{args:?}: {stderr}");
+    }
+}

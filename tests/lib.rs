@@ -13,3 +13,4 @@ mod reliability;
 mod replay;
 mod run;
 mod sessions;
+mod wav_fuzz;

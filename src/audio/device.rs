@@ -62,8 +62,8 @@ pub enum DeviceError {
     },
     #[error("cannot write {path}: {reason}")]
     File { path: String, reason: String },
-    #[error("playing {path} failed: {reason}")]
-    PlaybackFailed { path: String, reason: String },
+    #[error("playback stopped: {reason}")]
+    PlaybackFailed { reason: String },
     #[error(transparent)]
     Wav(#[from] super::wav_reader::WavError),
 }
@@ -550,11 +550,11 @@ impl CpalRecording {
     }
 }
 
-/// The output buffer the player asks for: periods of about 50 ms (the device double-buffers
-/// them), short enough for a quick first sound and a prompt pause, long enough not to
-/// underrun on a busy machine.
+/// The output buffer the player asks for: periods of 100 ms (the device double-buffers
+/// them). Short enough for a prompt first sound and pause; 50 ms periods underran (a 0.1 s
+/// hole in the sound) when the build machine was busy.
 pub(crate) fn buffer_frames(rate: u32) -> cpal::BufferSize {
-    cpal::BufferSize::Fixed((rate / 20).max(256))
+    cpal::BufferSize::Fixed((rate / 10).max(256))
 }
 
 /// An output device, found by name, for the streaming player (`audio::player`), which opens

@@ -135,10 +135,7 @@ pub fn play_to_end(player: &mut dyn Player, path: &Path) -> Result<(), DeviceErr
             return Ok(());
         }
         if let Some(reason) = playback.failure() {
-            return Err(DeviceError::PlaybackFailed {
-                path: path.display().to_string(),
-                reason,
-            });
+            return Err(DeviceError::PlaybackFailed { reason });
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }

@@ -43,6 +43,9 @@ const STALL: Duration = Duration::from_secs(3);
 /// Plays WAV files on one output device, opened once by name.
 pub struct DevicePlayer {
     device: OutputDevice,
+    /// A rate to open the device at instead of the file's (tests: makes voicemock's own
+    /// resampler do the work on a device that would take any rate).
+    output_rate: Option<u32>,
 }
 
 impl DevicePlayer {
@@ -50,7 +53,14 @@ impl DevicePlayer {
     pub fn open(wanted: Option<&str>) -> Result<Self, DeviceError> {
         Ok(DevicePlayer {
             device: OutputDevice::open(wanted)?,
+            output_rate: None,
         })
+    }
+
+    /// Asks for the device at `rate` whatever the file's rate (if the device offers it).
+    pub fn with_output_rate(mut self, rate: Option<u32>) -> Self {
+        self.output_rate = rate;
+        self
     }
 
     pub fn name(&self) -> &str {
@@ -62,7 +72,8 @@ impl Player for DevicePlayer {
     fn open(&mut self, path: &Path, from_s: f64) -> Result<Box<dyn Playback>, DeviceError> {
         let mut reader = WavReader::open(path)?;
         let spec = reader.spec();
-        let config = self.device.config_for(spec.sample_rate, spec.channels)?;
+        let wanted_rate = self.output_rate.unwrap_or(spec.sample_rate);
+        let config = self.device.config_for(wanted_rate, spec.channels)?;
         let out_rate = config.sample_rate();
         let out_channels = config.channels();
         let (Some(rate_nz), Some(channels_nz)) =
@@ -97,15 +108,24 @@ impl Player for DevicePlayer {
             tail_frames: (TAIL_S * f64::from(out_rate)) as u64,
             tail_left: u64::MAX,
         };
-        let errors = Arc::clone(&shared);
-        let mut sink = rodio::DeviceSinkBuilder::from_device(self.device.device.clone())
-            .map_err(|e| self.device.unusable(e.to_string()))?
-            .with_supported_config(&config)
-            .with_buffer_size(super::device::buffer_frames(out_rate))
-            .with_error_callback(move |_err| {
-                errors.stream_errors.fetch_add(1, Ordering::Relaxed);
-            })
-            .open_stream()
+        // Short periods for a quick first sound; the device's own choice if it refuses them.
+        let open = |fixed: bool| {
+            let errors = Arc::clone(&shared);
+            let builder = rodio::DeviceSinkBuilder::from_device(self.device.device.clone())?
+                .with_supported_config(&config);
+            let builder = if fixed {
+                builder.with_buffer_size(super::device::buffer_frames(out_rate))
+            } else {
+                builder
+            };
+            builder
+                .with_error_callback(move |_err| {
+                    errors.stream_errors.fetch_add(1, Ordering::Relaxed);
+                })
+                .open_stream()
+        };
+        let mut sink = open(true)
+            .or_else(|_| open(false))
             .map_err(|e| self.device.unusable(error_chain(&e)))?;
         sink.log_on_drop(false);
         sink.mixer().add(source);
@@ -642,5 +662,85 @@ mod tests {
         assert!((out[0] - 0.2).abs() < 1e-6 && (out[1] - 0.6).abs() < 1e-6);
         map_channels(&[0.25, -0.5], 1, 2, &mut out);
         assert_eq!(out, [0.25, 0.25, -0.5, -0.5]);
+    }
+
+    fn scratch_wav(
+        name: &str,
+        rate: u32,
+        samples: impl Iterator<Item = f32>,
+    ) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("voicemock-player-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: rate,
+            bits_per_sample: 32,
+            sample_format: hound::SampleFormat::Float,
+        };
+        let mut w = hound::WavWriter::create(&path, spec).unwrap();
+        for s in samples {
+            w.write_sample(s).unwrap();
+        }
+        w.finalize().unwrap();
+        path
+    }
+
+    /// Everything the decoder would push for `path` at `out_rate`, mono.
+    fn decode_all(path: &Path, out_rate: u32) -> Vec<f32> {
+        let reader = WavReader::open(path).unwrap();
+        let (producer, _consumer) = rtrb::RingBuffer::new(16);
+        let shared = Arc::new(Shared::new(0));
+        let mut d = Decoder::new(reader, out_rate, 1, producer, Arc::clone(&shared)).unwrap();
+        let mut out = Vec::new();
+        while !shared.end_pushed.load(Ordering::Relaxed) {
+            d.decode_next().unwrap();
+            out.extend_from_slice(&d.pending);
+        }
+        let _ = std::fs::remove_file(path);
+        out
+    }
+
+    fn sine(rate: u32, hz: f64, amplitude: f64) -> impl Fn(usize) -> f64 {
+        move |i| amplitude * (2.0 * std::f64::consts::PI * hz * i as f64 / f64::from(rate)).sin()
+    }
+
+    fn rms_db(x: &[f64]) -> f64 {
+        20.0 * ((x.iter().map(|v| v * v).sum::<f64>() / x.len() as f64).sqrt()).log10()
+    }
+
+    #[test]
+    fn resampling_keeps_length_timing_and_the_signal() {
+        let n = 22_050 * 2;
+        let tone = sine(22_050, 1_000.0, 0.5);
+        let path = scratch_wav("up.wav", 22_050, (0..n).map(|i| tone(i) as f32));
+        let out = decode_all(&path, 48_000);
+        assert_eq!(out.len(), 96_000, "2 s in, 2 s out");
+        // Sample for sample (no delay: it is thrown away), the same tone at the new rate.
+        let want = sine(48_000, 1_000.0, 0.5);
+        let error: Vec<f64> = (4_800..91_200)
+            .map(|i| f64::from(out[i]) - want(i))
+            .collect();
+        let err_db = rms_db(&error);
+        eprintln!("22.05 → 48 kHz, 1 kHz tone at -6 dBFS: error {err_db:.1} dBFS");
+        assert!(err_db < -60.0, "error at {err_db:.1} dBFS");
+    }
+
+    #[test]
+    fn downsampling_filters_out_what_the_new_rate_cannot_hold() {
+        // 15 kHz cannot exist at 22.05 kHz: a filtered resampler removes it; decimation or
+        // unfiltered interpolation would fold it down to 7.05 kHz at nearly full level.
+        let n = 48_000;
+        let tone = sine(48_000, 15_000.0, 0.5);
+        let path = scratch_wav("down.wav", 48_000, (0..n).map(|i| tone(i) as f32));
+        let out = decode_all(&path, 22_050);
+        assert_eq!(out.len(), 22_050);
+        let middle: Vec<f64> = out[2_000..20_000].iter().map(|&v| f64::from(v)).collect();
+        let level = rms_db(&middle);
+        eprintln!("48 → 22.05 kHz, 15 kHz tone at -9 dBFS: {level:.1} dBFS left");
+        assert!(
+            level < -70.0,
+            "an out-of-band tone came through at {level:.1} dBFS"
+        );
     }
 }

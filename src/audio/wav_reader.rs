@@ -512,4 +512,134 @@ mod tests {
         let (_, got) = read_all(&path).unwrap();
         assert_eq!(got.len(), 999);
     }
+
+    /// A 32-bit float mono WAV holding `samples`, written by hand (any bit pattern).
+    fn float_wav(path: &Path, samples: &[f32]) {
+        let data: Vec<u8> = samples.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let mut bytes = b"RIFF".to_vec();
+        bytes.extend((36 + data.len() as u32).to_le_bytes());
+        bytes.extend(b"WAVEfmt ");
+        bytes.extend(16u32.to_le_bytes());
+        for v in [3u16, 1] {
+            bytes.extend(v.to_le_bytes());
+        }
+        bytes.extend(16_000u32.to_le_bytes());
+        bytes.extend(64_000u32.to_le_bytes());
+        for v in [4u16, 32] {
+            bytes.extend(v.to_le_bytes());
+        }
+        bytes.extend(b"data");
+        bytes.extend((data.len() as u32).to_le_bytes());
+        bytes.extend(data);
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    #[test]
+    fn non_finite_float_samples_read_as_clipped_full_scale() {
+        let scratch = Scratch::new("non_finite_float_samples_read_as_clipped_full_scale");
+        let path = scratch.path("inf.wav");
+        float_wav(
+            &path,
+            &[0.5, f32::INFINITY, f32::NEG_INFINITY, f32::NAN, -0.25],
+        );
+        let (_, got) = read_all(&path).unwrap();
+        assert_eq!(got, [0.5, 1.0, -1.0, 1.0, -0.25]);
+        let m = analyze_file(&path, analysis::Params::default()).unwrap();
+        assert!(
+            m.peak_dbfs.is_finite() && m.peak_dbfs <= 0.0,
+            "{}",
+            m.peak_dbfs
+        );
+        assert!(m.clipped_fraction > 0.0);
+        let json = serde_json::to_string(&m).unwrap();
+        assert!(!json.contains("inf") && !json.contains("NaN"), "{json}");
+    }
+
+    #[test]
+    fn interleaved_reads_keep_channels_and_seek_moves_by_frames() {
+        let scratch = Scratch::new("interleaved_reads_keep_channels_and_seek_moves_by_frames");
+        let spec = hound::WavSpec {
+            channels: 2,
+            sample_rate: 8_000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let path = scratch.path("stereo.wav");
+        let mut w = hound::WavWriter::create(&path, spec).unwrap();
+        for i in 0..1000i16 {
+            w.write_sample(i).unwrap();
+            w.write_sample(-i).unwrap();
+        }
+        w.finalize().unwrap();
+        let mut r = WavReader::open(&path).unwrap();
+        assert_eq!(r.frames(), 1000);
+        assert!((r.duration_s() - 0.125).abs() < 1e-9);
+        let mut block = Vec::new();
+        r.read_interleaved(&mut block, 3).unwrap();
+        assert_eq!(
+            block,
+            [
+                0.0,
+                0.0,
+                1.0 / 32768.0,
+                -1.0 / 32768.0,
+                2.0 / 32768.0,
+                -2.0 / 32768.0
+            ]
+        );
+        r.seek_frame(998).unwrap();
+        r.read_interleaved(&mut block, 10).unwrap();
+        assert_eq!(block.len(), 4, "two frames left after frame 998");
+        assert_eq!(block[0], 998.0 / 32768.0);
+        r.seek_frame(5000).unwrap();
+        r.read_interleaved(&mut block, 10).unwrap();
+        assert!(block.is_empty(), "a seek past the end reads nothing");
+    }
+
+    #[test]
+    fn a_header_declaring_16383_channels_reads_in_small_blocks() {
+        let scratch = Scratch::new("a_header_declaring_16383_channels_reads_in_small_blocks");
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 16_000,
+            bits_per_sample: 32,
+            sample_format: hound::SampleFormat::Float,
+        };
+        let path = scratch.path("many.wav");
+        write(&path, spec, &vec![0.1; 200_000]);
+        // Rewrite the header: 16,383 channels, block align and byte rate to match.
+        let mut bytes = std::fs::read(&path).unwrap();
+        let at = bytes.windows(4).position(|w| w == b"fmt ").unwrap() + 8;
+        bytes[at + 2..at + 4].copy_from_slice(&16_383u16.to_le_bytes());
+        bytes[at + 8..at + 12].copy_from_slice(&(16_000u32 * 4 * 16_383).to_le_bytes());
+        bytes[at + 12..at + 14].copy_from_slice(&(4u16 * 16_383).to_le_bytes());
+        let data = bytes.windows(4).position(|w| w == b"data").unwrap() + 4;
+        let whole_frames = (800_000 / (4 * 16_383) * (4 * 16_383)) as u32;
+        bytes[data..data + 4].copy_from_slice(&whole_frames.to_le_bytes());
+        std::fs::write(&path, bytes).unwrap();
+        let r = WavReader::open(&path).unwrap();
+        assert_eq!(r.spec().channels, 16_383);
+        assert!(r.bytes.len() <= MAX_BLOCK_BYTES, "{} bytes", r.bytes.len());
+        let (_, mono) = read_all(&path).unwrap();
+        assert_eq!(mono.len(), 200_000 / 16_383);
+        analyze_file(&path, analysis::Params::default()).unwrap();
+    }
+
+    #[test]
+    fn an_error_says_its_cause_once() {
+        let scratch = Scratch::new("an_error_says_its_cause_once");
+        let dir = scratch.path("a-folder.wav");
+        std::fs::create_dir_all(&dir).unwrap();
+        let missing = scratch.path("missing.wav");
+        for path in [&dir, &missing] {
+            let err =
+                anyhow::Error::from(analyze_file(path, analysis::Params::default()).unwrap_err());
+            let chain: Vec<String> = err.chain().map(|e| e.to_string()).collect();
+            assert_eq!(
+                chain.len(),
+                1,
+                "the cause is in the message, not repeated: {chain:?}"
+            );
+        }
+    }
 }

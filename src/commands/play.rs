@@ -28,7 +28,7 @@ pub fn run(args: &PlayArgs) -> anyhow::Result<()> {
             ui::mmss(measures.duration_s)
         );
     }
-    let mut player = DevicePlayer::open(args.output.as_deref())?;
+    let mut player = DevicePlayer::open(args.output.as_deref())?.with_output_rate(args.output_rate);
     let signals = Signals::install().context("installing the Ctrl-C handler")?;
     let (controls, terminal) = playback::spawn_controls();
     let mut bar = PlaybackBar::new(

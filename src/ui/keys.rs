@@ -6,7 +6,8 @@
 //! The saved settings come back on every exit path: when the [`InputGuard`] drops (normal
 //! return, error return, unwinding), from the panic hook installed here, and from
 //! [`restore_terminal`], which signal handlers may call. When standard input is not a
-//! terminal, each line is one input; the end of input sends nothing.
+//! terminal (or on systems without termios), each line is one input; the end of input sends
+//! nothing.
 
 use std::io::{BufRead, IsTerminal};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -211,25 +212,13 @@ mod saved {
 
 #[cfg(not(unix))]
 mod saved {
-    // Elsewhere keys arrive through crossterm's raw mode.
-    use std::sync::atomic::{AtomicBool, Ordering};
-
-    static CHANGED: AtomicBool = AtomicBool::new(false);
-
+    // Elsewhere input stays line by line (type the letter, then Enter): crossterm's raw mode
+    // would turn Ctrl-C into a key instead of the signal every command relies on.
     pub(super) fn key_at_a_time() -> bool {
-        if crossterm::terminal::enable_raw_mode().is_ok() {
-            CHANGED.store(true, Ordering::SeqCst);
-            true
-        } else {
-            false
-        }
+        false
     }
 
-    pub(super) fn restore() {
-        if CHANGED.swap(false, Ordering::SeqCst) {
-            let _ = crossterm::terminal::disable_raw_mode();
-        }
-    }
+    pub(super) fn restore() {}
 }
 
 #[cfg(test)]

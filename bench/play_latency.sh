@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# How soon `voicemock play` is heard: time from starting it to its first sound on the
+# virtual speaker's monitor, against paplay (PulseAudio's own player) in the same run, for a
+# file at the device's rate and one that needs converting (22.05 kHz stereo float).
+# Target: first sound within 150 ms. Needs the virtual audio stack's packages, sox, python3.
+# Not run in CI; see bench/README.md.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root="$here/.."
+out="$here/out/play_latency"
+mkdir -p "$out"
+export VOICEMOCK_AUDIO_DIR="${VOICEMOCK_AUDIO_DIR:-/tmp/voicemock-audio-bench}"
+started=0
+if ! "$root/scripts/virtual-audio" status >/dev/null 2>&1; then
+    "$root/scripts/virtual-audio" start >/dev/null
+    started=1
+fi
+cleanup() { [[ $started == 1 ]] && "$root/scripts/virtual-audio" stop >/dev/null || true; }
+trap cleanup EXIT
+eval "$("$root/scripts/virtual-audio" env)"
+
+(cd "$root" && cargo build --release --quiet)
+vm="$root/target/release/voicemock"
+# Sound from the very first sample: a 1 s tone at -12 dBFS.
+sox -n -r 48000 -b 16 -c 1 "$out/tone48.wav" synth 1 sine 440 vol 0.25
+sox "$out/tone48.wav" -r 22050 -c 2 -e floating-point -b 32 "$out/tone22-stereo-float.wav"
+for f in tone48 tone22-stereo-float; do
+    echo "== $f.wav"
+    python3 "$here/play_latency.py" 7 "$out/$f.wav" "voicemock play=$vm play" "paplay=paplay"
+done
+echo "(target: voicemock's first sound within 150 ms of its start)"
