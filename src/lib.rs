@@ -7,10 +7,12 @@ pub mod analysis;
 pub mod audio;
 pub mod cli;
 pub mod commands;
+pub mod models;
 pub mod pack;
 pub mod report;
 pub mod session;
 pub mod speech;
+pub mod transcribe;
 pub mod ui;
 
 use std::process::ExitCode;

@@ -73,6 +73,16 @@ pub struct Question {
     pub timing: Timing,
     /// What a strong answer covers.
     pub notes: Vec<String>,
+    /// Points a transcript is checked against; empty when the pack gives none.
+    pub talking_points: Vec<TalkingPoint>,
+}
+
+/// A point a strong answer makes, and the words that count as making it: an answer covers the
+/// point when it says any of them (matching is in `transcribe::measures::coverage`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TalkingPoint {
+    pub point: String,
+    pub words: Vec<String>,
 }
 
 /// One row of `voicemock packs`: a pack that may have failed to load.

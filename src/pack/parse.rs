@@ -10,7 +10,9 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny};
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use super::{file_stem, Pack, PackError, Question, Timing, DEFAULT_TIMING, FORMAT_VERSION};
+use super::{
+    file_stem, Pack, PackError, Question, TalkingPoint, Timing, DEFAULT_TIMING, FORMAT_VERSION,
+};
 
 /// Longest think time or answer limit a pack may set: a typo guard, not a policy.
 const MAX_SECONDS: f64 = 3600.0;
@@ -78,10 +80,19 @@ struct RawQuestion {
     text: Spanned<String>,
     #[serde(default)]
     notes: Vec<Spanned<String>>,
+    #[serde(default)]
+    talking_points: Vec<RawTalkingPoint>,
     think_s: Option<Spanned<Seconds>>,
     answer_s: Option<Spanned<Seconds>>,
     min_s: Option<Spanned<Seconds>>,
     warn_s: Option<Spanned<Seconds>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table of point and words")]
+struct RawTalkingPoint {
+    point: Spanned<String>,
+    words: Spanned<Vec<Spanned<String>>>,
 }
 
 /// A time in seconds, written as an integer or a float. Its own type so a wrong value reads
@@ -443,6 +454,7 @@ impl Checker<'_> {
                 text: self.text(&q.text, &at("text"))?,
                 timing: layer.timing(),
                 notes: self.texts(&q.notes, &at("notes"))?,
+                talking_points: self.talking_points(&q.talking_points, &at("talking_points"))?,
             });
         }
 
@@ -463,6 +475,31 @@ impl Checker<'_> {
             return Err(self.src.error(&value.span(), field, "must not be empty"));
         }
         Ok(text.to_string())
+    }
+
+    fn talking_points(
+        &self,
+        raw: &[RawTalkingPoint],
+        field: &str,
+    ) -> Result<Vec<TalkingPoint>, PackError> {
+        raw.iter()
+            .enumerate()
+            .map(|(i, tp)| {
+                let at = |f: &str| format!("{field}[{i}].{f}");
+                let words = self.texts(tp.words.get_ref(), &at("words"))?;
+                if words.is_empty() {
+                    return Err(self.src.error(
+                        &tp.words.span(),
+                        &at("words"),
+                        "is empty; give at least one word or phrase that counts as covering the point",
+                    ));
+                }
+                Ok(TalkingPoint {
+                    point: self.text(&tp.point, &at("point"))?,
+                    words,
+                })
+            })
+            .collect()
     }
 
     fn texts(&self, values: &[Spanned<String>], field: &str) -> Result<Vec<String>, PackError> {
