@@ -1,4 +1,4 @@
-//! The terminal: countdowns, the live level meter and timing lights. The one module that
+//! The terminal: countdowns, the live level meter, timing lights and download progress. The one module that
 //! names indicatif. Bars draw on stderr and hide themselves when it is not a terminal, so
 //! scripted runs see only the plain lines printed on stdout.
 
@@ -58,6 +58,39 @@ impl PhaseBar {
     /// Prints a line above the bar (or plainly, when the bar is hidden).
     pub fn println(&self, line: &str) {
         self.bar.suspend(|| println!("{line}"));
+    }
+
+    pub fn finish(self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// A download's progress: bytes, total, speed and time left, on stderr.
+pub struct DownloadBar {
+    bar: ProgressBar,
+}
+
+impl DownloadBar {
+    /// `total` when the server said it; `from` bytes were already there (a resumed download).
+    pub fn new(total: Option<u64>, from: u64) -> DownloadBar {
+        let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr_with_hz(10));
+        let template = if total.is_some() {
+            "{bar:30.cyan/blue} {bytes}/{total_bytes} {bytes_per_sec} {eta} left"
+        } else {
+            "{spinner} {bytes} {bytes_per_sec}"
+        };
+        bar.set_style(
+            ProgressStyle::with_template(template)
+                .expect("a valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_position(from);
+        bar.reset_eta();
+        DownloadBar { bar }
+    }
+
+    pub fn set(&self, done: u64) {
+        self.bar.set_position(done);
     }
 
     pub fn finish(self) {

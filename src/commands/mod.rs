@@ -4,8 +4,10 @@
 pub mod analyze;
 pub mod check;
 pub mod devices;
+pub mod models;
 pub mod packs;
 pub mod run;
+pub mod transcribe;
 pub mod voices;
 
 use crate::cli::{Cli, Command};
@@ -22,6 +24,8 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Devices => devices::run(),
         Command::Voices(args) => voices::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Transcribe(args) => transcribe::run(&args),
+        Command::Models(args) => models::run(&args),
     }
 }
 
