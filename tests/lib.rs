@@ -7,3 +7,4 @@ mod analyze;
 mod check;
 mod cli;
 mod run;
+mod transcribe;

@@ -105,7 +105,8 @@ fn add(file: &std::path::Path, name: Option<&str>) -> anyhow::Result<()> {
         .with_context(|| format!("{} was not installed", file.display()))?;
     store.create_dir()?;
     let tmp = store.partial_path_of(&name)?;
-    fs::copy(file, &tmp).with_context(|| format!("copying {} to {}", file.display(), tmp.display()))?;
+    fs::copy(file, &tmp)
+        .with_context(|| format!("copying {} to {}", file.display(), tmp.display()))?;
     fs::rename(&tmp, &dest).with_context(|| format!("installing {}", dest.display()))?;
     println!("installed {name} as {}", dest.display());
     Ok(())
@@ -136,7 +137,9 @@ fn fetch(name: &str, base_url: Option<&str>, sha1: Option<&str>) -> anyhow::Resu
     }
     let url = format!(
         "{}/ggml-{name}.bin",
-        base_url.unwrap_or(models::OFFICIAL_BASE_URL).trim_end_matches('/')
+        base_url
+            .unwrap_or(models::OFFICIAL_BASE_URL)
+            .trim_end_matches('/')
     );
     let sha1 = sha1.unwrap_or(official.sha1);
     store.create_dir()?;

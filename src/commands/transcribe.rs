@@ -58,7 +58,8 @@ pub fn summary_lines(m: &TextMeasures) -> Vec<String> {
     let mut lines = vec![format!(
         "words: {}{}",
         m.words,
-        m.wpm.map_or(String::new(), |w| format!(", {w:.0} words per minute"))
+        m.wpm
+            .map_or(String::new(), |w| format!(", {w:.0} words per minute"))
     )];
     let fillers: Vec<&str> = m.fillers.iter().map(|h| h.text.as_str()).collect();
     lines.push(format!(
@@ -72,7 +73,11 @@ pub fn summary_lines(m: &TextMeasures) -> Vec<String> {
         }
     ));
     if !m.repeats.is_empty() {
-        let r: Vec<String> = m.repeats.iter().map(|h| format!("\"{0} {0}\"", h.text)).collect();
+        let r: Vec<String> = m
+            .repeats
+            .iter()
+            .map(|h| format!("\"{0} {0}\"", h.text))
+            .collect();
         lines.push(format!("repeated words: {}", r.join(", ")));
     }
     lines.push(format!("\"I\": {}, \"we\": {}", m.i_count, m.we_count));
