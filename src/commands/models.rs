@@ -2,7 +2,6 @@
 //! one the user has (after loading it); `models fetch NAME` downloads an official one, the only
 //! network use in voicemock, and only when the user runs it.
 
-use std::fs;
 use std::io::Write as _;
 
 use anyhow::{bail, Context};
@@ -105,9 +104,9 @@ fn add(file: &std::path::Path, name: Option<&str>) -> anyhow::Result<()> {
         .with_context(|| format!("{} was not installed", file.display()))?;
     store.create_dir()?;
     let tmp = store.partial_path_of(&name)?;
-    fs::copy(file, &tmp)
+    std::fs::copy(file, &tmp)
         .with_context(|| format!("copying {} to {}", file.display(), tmp.display()))?;
-    fs::rename(&tmp, &dest).with_context(|| format!("installing {}", dest.display()))?;
+    std::fs::rename(&tmp, &dest).with_context(|| format!("installing {}", dest.display()))?;
     println!("installed {name} as {}", dest.display());
     Ok(())
 }

@@ -7,8 +7,6 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use anyhow::Context;
-
 use crate::cli::TranscribeArgs;
 use crate::transcribe::measures::{self, TextMeasures};
 use crate::transcribe::Transcript;
@@ -92,6 +90,8 @@ pub fn summary_lines(m: &TextMeasures) -> Vec<String> {
 
 #[cfg(feature = "transcribe")]
 fn transcribe(args: &TranscribeArgs) -> anyhow::Result<Transcript> {
+    use anyhow::Context;
+
     use crate::models::ModelStore;
     use crate::transcribe::{load_engine, transcribe_file};
 

@@ -629,3 +629,6 @@ impl Checker<'_> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod talking_points_tests;

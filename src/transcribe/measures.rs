@@ -483,4 +483,22 @@ mod tests {
             .at_s;
         assert_eq!(at, 0.4);
     }
+
+    #[test]
+    fn a_sample_answer_against_the_netflix_pack() {
+        let pack = crate::pack::load(Some(crate::pack::DEFAULT_PACK)).unwrap();
+        let q = pack.question("why-netflix").unwrap();
+        let answer = said(
+            "I love how Netflix personalizes the home page. In my last role I built a \
+             recommendation service, and I'd like to bring that to help members find shows.",
+        );
+        let flags: Vec<bool> = coverage(&answer, &q.talking_points)
+            .iter()
+            .map(|c| c.covered)
+            .collect();
+        // Netflix in particular, own path, the business (members), a contribution (bring).
+        assert_eq!(flags, [true, true, true, true]);
+        let silent = coverage(&said("I like movies."), &q.talking_points);
+        assert!(silent.iter().all(|c| !c.covered));
+    }
 }
