@@ -153,6 +153,10 @@ pub struct TranscribeArgs {
     /// Print JSON: the text, every word with its start and end time, and the measures.
     #[arg(long)]
     pub json: bool,
+    /// Threads for the engine (default: every core); the benchmark uses it to run as the
+    /// session's background worker does.
+    #[arg(long, hide = true, value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -97,7 +97,9 @@ fn transcribe(args: &TranscribeArgs) -> anyhow::Result<Transcript> {
 
     let store = ModelStore::locate()?;
     let model = store.resolve(args.model.as_deref())?;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let mut engine = load_engine(&model, threads)?;
     transcribe_file(engine.as_mut(), &args.target)
         .with_context(|| format!("transcribing {}", args.target.display()))
