@@ -9,9 +9,12 @@ fn points(text: &str) -> Result<Vec<TalkingPoint>, PackError> {
     parse(text, "content/x.toml").map(|p| p.questions[0].talking_points.clone())
 }
 
+/// A point and its words, as expected.
+type Expected<'a> = &'a [(&'a str, &'a [&'a str])];
+
 #[test]
 fn talking_points_are_read_as_point_and_words() {
-    let cases: &[(&str, &[(&str, &[&str])])] = &[
+    let cases: &[(&str, Expected)] = &[
         ("", &[]),
         (
             "talking_points = [{ point = \"Own your part\", words = [\"I decided\", \"I led\"] }]\n",
