@@ -20,6 +20,12 @@ struct Output<'a> {
 }
 
 pub fn run(args: &TranscribeArgs) -> anyhow::Result<()> {
+    if args.target.is_dir() {
+        anyhow::bail!(
+            "{} is a folder; give one recording (a take's .wav file)",
+            args.target.display()
+        );
+    }
     let transcript = transcribe(args)?;
     let m = measures::measure(&transcript.words);
     let mut out = std::io::stdout().lock();
