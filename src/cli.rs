@@ -47,6 +47,11 @@ pub enum Command {
     Replay(ReplayArgs),
     /// Your progress per question over every session, against your own earlier attempts.
     History(HistoryArgs),
+    /// Write down what a recording says, on this machine (no network), with filler words and
+    /// other measures of the words.
+    Transcribe(TranscribeArgs),
+    /// List the transcription models, install one you have, or download an official one.
+    Models(ModelsArgs),
 }
 
 /// Device choice shared by the commands that use the microphone or speaker.
@@ -328,4 +333,67 @@ pub struct PlayArgs {
     /// Open the speaker at this rate instead of the file's (for tests of the resampler).
     #[arg(long, value_name = "HZ", hide = true)]
     pub output_rate: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct TranscribeArgs {
+    /// A WAV file.
+    #[arg(value_name = "FILE.wav")]
+    pub target: PathBuf,
+    /// An installed model's name (see `voicemock models`) or a model file's path
+    /// (default: base.en, else the model installed).
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
+    /// Print JSON: the text, every word with its start and end time, and the measures.
+    #[arg(long)]
+    pub json: bool,
+    /// Threads for the engine (default: every core); the benchmark uses it to run as the
+    /// session's background worker does.
+    #[arg(long, hide = true, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    #[command(subcommand)]
+    pub action: Option<ModelsAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsAction {
+    /// Install a whisper.cpp GGML model file you already have (it is checked by loading it).
+    Add {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The name to install it under (default: from the file name, `ggml-NAME.bin`).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
+    /// Download an official whisper.cpp model (the one command that uses the network).
+    Fetch {
+        /// tiny.en (fastest), base.en (the default) or small.en (most accurate).
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// Where to download from instead of the official address (for tests).
+        #[arg(long, hide = true, value_name = "URL")]
+        base_url: Option<String>,
+        /// The SHA-1 to expect instead of the published one (for tests).
+        #[arg(long, hide = true, value_name = "HEX")]
+        sha1: Option<String>,
+    },
+    /// Convert a CTranslate2 Whisper model to a GGML file (used to build the test model).
+    #[command(hide = true)]
+    ConvertCt2 {
+        /// The folder holding the CTranslate2 `model.bin`.
+        #[arg(value_name = "DIR")]
+        model_dir: PathBuf,
+        /// OpenAI whisper's `mel_80` filters, as a .npy file.
+        #[arg(long, value_name = "NPY")]
+        mel_filters: PathBuf,
+        /// OpenAI whisper's `gpt2.tiktoken` vocabulary.
+        #[arg(long, value_name = "FILE")]
+        vocab: PathBuf,
+        #[arg(long, value_name = "OUT")]
+        out: PathBuf,
+    },
 }

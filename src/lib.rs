@@ -7,12 +7,14 @@ pub mod analysis;
 pub mod audio;
 pub mod cli;
 pub mod commands;
+pub mod models;
 pub mod pack;
 pub mod playback;
 pub mod record;
 pub mod report;
 pub mod session;
 pub mod speech;
+pub mod transcribe;
 pub mod ui;
 
 use std::process::ExitCode;

@@ -13,4 +13,5 @@ mod reliability;
 mod replay;
 mod run;
 mod sessions;
+mod transcribe;
 mod wav_fuzz;

@@ -12,6 +12,7 @@ pub mod level;
 pub mod player;
 #[cfg(target_os = "linux")]
 pub mod pulse;
+pub mod resample;
 pub mod wav_reader;
 pub mod writer;
 

@@ -9,12 +9,14 @@ pub mod devices;
 pub mod drill;
 pub mod history;
 pub mod interview;
+pub mod models;
 pub mod packs;
 pub mod play;
 pub mod rehearse;
 pub mod replay;
 pub mod run;
 pub mod sessions;
+pub mod transcribe;
 pub mod voices;
 
 use crate::cli::{Cli, Command};
@@ -35,5 +37,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Compare(args) => compare::run(&args),
         Command::Replay(args) => replay::run(&args),
         Command::History(args) => history::run(&args),
+        Command::Transcribe(args) => transcribe::run(&args),
+        Command::Models(args) => models::run(&args),
     }
 }

@@ -89,6 +89,8 @@ pub struct Question {
     pub notes: Vec<String>,
     /// Probes asked right after this question's answer (`run --follow-ups`, `rehearse`).
     pub follow_ups: Vec<FollowUp>,
+    /// Points a transcript is checked against; empty when the pack gives none.
+    pub talking_points: Vec<TalkingPoint>,
 }
 
 /// A question asked right after its parent's answer, with a shorter limit of its own.
@@ -127,6 +129,14 @@ impl Lights {
             red_s: self.red_s * k,
         }
     }
+}
+
+/// A point a strong answer makes, and the words that count as making it: an answer covers the
+/// point when it says any of them (matching is in `transcribe::measures::coverage`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TalkingPoint {
+    pub point: String,
+    pub words: Vec<String>,
 }
 
 /// One row of `voicemock packs`: a pack that may have failed to load.

@@ -11,7 +11,8 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::{
-    file_stem, FollowUp, Pack, PackError, Question, Timing, DEFAULT_TIMING, FORMAT_VERSION,
+    file_stem, FollowUp, Pack, PackError, Question, TalkingPoint, Timing, DEFAULT_TIMING,
+    FORMAT_VERSION,
 };
 
 /// Longest think time or answer limit a pack (or a flag) may set: a typo guard, not a policy.
@@ -117,6 +118,8 @@ struct RawQuestion {
     text: Spanned<String>,
     #[serde(default)]
     notes: Vec<Spanned<String>>,
+    #[serde(default)]
+    talking_points: Vec<RawTalkingPoint>,
     think_s: Option<Spanned<Seconds>>,
     answer_s: Option<Spanned<Seconds>>,
     min_s: Option<Spanned<Seconds>>,
@@ -137,6 +140,13 @@ struct RawFollowUp {
     answer_s: Option<Spanned<Seconds>>,
     #[serde(default)]
     notes: Vec<Spanned<String>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table of point and words")]
+struct RawTalkingPoint {
+    point: Spanned<String>,
+    words: Spanned<Vec<Spanned<String>>>,
 }
 
 /// A time in seconds, written as an integer or a float. Its own type so a wrong value reads
@@ -602,6 +612,7 @@ impl Checker<'_> {
                 lights,
                 notes: self.texts(&q.notes, &at("notes"))?,
                 follow_ups,
+                talking_points: self.talking_points(&q.talking_points, &at("talking_points"))?,
             });
         }
         // A follow-up's id (given or made) names its recordings too: it must be unique.
@@ -645,6 +656,31 @@ impl Checker<'_> {
             return Err(self.src.error(&value.span(), field, "must not be empty"));
         }
         Ok(text.replace("\r\n", "\n"))
+    }
+
+    fn talking_points(
+        &self,
+        raw: &[RawTalkingPoint],
+        field: &str,
+    ) -> Result<Vec<TalkingPoint>, PackError> {
+        raw.iter()
+            .enumerate()
+            .map(|(i, tp)| {
+                let at = |f: &str| format!("{field}[{i}].{f}");
+                let words = self.texts(tp.words.get_ref(), &at("words"))?;
+                if words.is_empty() {
+                    return Err(self.src.error(
+                        &tp.words.span(),
+                        &at("words"),
+                        "is empty; give at least one word or phrase that counts as covering the point",
+                    ));
+                }
+                Ok(TalkingPoint {
+                    point: self.text(&tp.point, &at("point"))?,
+                    words,
+                })
+            })
+            .collect()
     }
 
     fn texts(&self, values: &[Spanned<String>], field: &str) -> Result<Vec<String>, PackError> {
@@ -858,3 +894,6 @@ impl Checker<'_> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod talking_points_tests;

@@ -1,5 +1,5 @@
 //! The terminal: every line voicemock prints, the countdowns, the live level meter, timing
-//! lights and the playback bar. The one module that names indicatif; `keys` is the one that
+//! lights, the playback bar and download progress. The one module that names indicatif; `keys` is the one that
 //! names crossterm. Bars draw on stderr and hide themselves when it is not a terminal, so
 //! scripted runs see only the plain lines printed on stdout.
 //!
@@ -200,6 +200,39 @@ impl PhaseBar {
         if let Some((_, overall)) = self.overall {
             overall.finish_and_clear();
         }
+    }
+}
+
+/// A download's progress: bytes, total, speed and time left, on stderr.
+pub struct DownloadBar {
+    bar: ProgressBar,
+}
+
+impl DownloadBar {
+    /// `total` when the server said it; `from` bytes were already there (a resumed download).
+    pub fn new(total: Option<u64>, from: u64) -> DownloadBar {
+        let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr_with_hz(10));
+        let template = if total.is_some() {
+            "{bar:30.cyan/blue} {bytes}/{total_bytes} {bytes_per_sec} {eta} left"
+        } else {
+            "{spinner} {bytes} {bytes_per_sec}"
+        };
+        bar.set_style(
+            ProgressStyle::with_template(template)
+                .expect("a valid template")
+                .progress_chars("=> "),
+        );
+        bar.set_position(from);
+        bar.reset_eta();
+        DownloadBar { bar }
+    }
+
+    pub fn set(&self, done: u64) {
+        self.bar.set_position(done);
+    }
+
+    pub fn finish(self) {
+        self.bar.finish_and_clear();
     }
 }
 

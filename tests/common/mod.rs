@@ -458,3 +458,62 @@ impl Running {
         (status.code(), transcript, stderr)
     }
 }
+
+/// The real Whisper model the transcription tests use, made by `scripts/test-model` and
+/// passed in VOICEMOCK_TEST_MODEL (as `scripts/test` does). With VOICEMOCK_E2E=1 a missing
+/// model fails the test; otherwise the test is skipped with a note.
+pub fn test_model() -> Option<PathBuf> {
+    let path = std::env::var_os("VOICEMOCK_TEST_MODEL").map(PathBuf::from);
+    match path {
+        Some(p) if p.is_file() => return Some(p),
+        _ => {}
+    }
+    if std::env::var("VOICEMOCK_E2E").as_deref() == Ok("1") {
+        panic!(
+            "VOICEMOCK_E2E=1 but VOICEMOCK_TEST_MODEL ({path:?}) is not a model file; make it \
+             with scripts/test-model, or run scripts/test"
+        );
+    }
+    eprintln!("skipping: no test model (run scripts/test to include this test)");
+    None
+}
+
+/// Words for scoring a transcript: lower case, hyphens as spaces, other punctuation dropped,
+/// and the abbreviations speech recognition writes spelt out ("Mr." is "mister").
+pub fn scoring_words(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .replace(['-', '—'], " ")
+        .split_whitespace()
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric() || *c == '\'')
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty())
+        .map(|w| match w.as_str() {
+            "mr" => "mister".to_string(),
+            "mrs" => "missus".to_string(),
+            "dr" => "doctor".to_string(),
+            _ => w,
+        })
+        .collect()
+}
+
+/// Word errors (substitutions + deletions + insertions, by edit distance) of `hypothesis`
+/// against `reference`, and the number of reference words: their ratio is the word error rate.
+pub fn word_errors(reference: &str, hypothesis: &str) -> (usize, usize) {
+    let r = scoring_words(reference);
+    let h = scoring_words(hypothesis);
+    let mut row: Vec<usize> = (0..=h.len()).collect();
+    for i in 1..=r.len() {
+        let mut prev_diag = row[0];
+        row[0] = i;
+        for j in 1..=h.len() {
+            let cost = usize::from(r[i - 1] != h[j - 1]);
+            let next = (row[j] + 1).min(row[j - 1] + 1).min(prev_diag + cost);
+            prev_diag = row[j];
+            row[j] = next;
+        }
+    }
+    (row[h.len()], r.len())
+}

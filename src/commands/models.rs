@@ -1,0 +1,179 @@
+//! `voicemock models`: lists the installed transcription models; `models add FILE` installs
+//! one the user has (after loading it); `models fetch NAME` downloads an official one, the only
+//! network use in voicemock, and only when the user runs it.
+
+use std::io::Write as _;
+
+use anyhow::{bail, Context};
+
+use crate::cli::{ModelsAction, ModelsArgs};
+use crate::models::{self, ModelStore};
+
+/// What a build without the `transcribe` feature says when asked to transcribe.
+pub const NOT_BUILT_IN: &str = "this voicemock was built without transcription (the cargo \
+     feature `transcribe`); rebuild it with the default features to use models and transcripts";
+
+pub fn run(args: &ModelsArgs) -> anyhow::Result<()> {
+    match &args.action {
+        None => list(),
+        Some(ModelsAction::Add { file, name }) => add(file, name.as_deref()),
+        Some(ModelsAction::Fetch {
+            name,
+            base_url,
+            sha1,
+        }) => fetch(name, base_url.as_deref(), sha1.as_deref()),
+        Some(ModelsAction::ConvertCt2 {
+            model_dir,
+            mel_filters,
+            vocab,
+            out,
+        }) => {
+            let s = models::ct2::convert(model_dir, mel_filters, vocab, out)
+                .context("converting the CTranslate2 model")?;
+            println!(
+                "wrote {} ({} tensors, {} encoder and {} decoder layers, {} tokens, {} bytes)",
+                out.display(),
+                s.tensors,
+                s.encoder_layers,
+                s.decoder_layers,
+                s.n_vocab,
+                s.bytes
+            );
+            Ok(())
+        }
+    }
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+fn list() -> anyhow::Result<()> {
+    let store = ModelStore::locate()?;
+    let installed = store.list()?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "models in {}", store.dir().display())?;
+    if installed.is_empty() {
+        writeln!(out, "  none installed. {}", models::how_to_get_one())?;
+    } else {
+        let default = store.resolve(None).ok();
+        for m in &installed {
+            let mark = if default.as_ref() == Some(&m.path) {
+                "  (used by default)"
+            } else {
+                ""
+            };
+            writeln!(out, "  {:<12} {:>8}{mark}", m.name, mib(m.bytes))?;
+        }
+    }
+    writeln!(out, "official models (voicemock models fetch NAME):")?;
+    for o in models::OFFICIAL {
+        let have = installed.iter().any(|m| m.name == o.name);
+        writeln!(
+            out,
+            "  {:<12} {:>4} MiB  {}{}",
+            o.name,
+            o.size_mib,
+            o.note,
+            if have { " [installed]" } else { "" }
+        )?;
+    }
+    if !crate::transcribe::AVAILABLE {
+        writeln!(out, "note: {NOT_BUILT_IN}")?;
+    }
+    Ok(())
+}
+
+#[cfg(feature = "transcribe")]
+fn add(file: &std::path::Path, name: Option<&str>) -> anyhow::Result<()> {
+    let name = match name {
+        Some(n) => n.to_string(),
+        None => models::name_for_file(file)?,
+    };
+    let store = ModelStore::locate()?;
+    let dest = store.path_of(&name)?;
+    if dest.exists() {
+        bail!(
+            "a model named `{name}` is already installed ({}); remove it first or choose another \
+             name with --name",
+            dest.display()
+        );
+    }
+    // Checked before it is copied: a file whisper.cpp cannot load is never installed.
+    crate::transcribe::load_engine(file, 1)
+        .with_context(|| format!("{} was not installed", file.display()))?;
+    store.create_dir()?;
+    let tmp = store.partial_path_of(&name)?;
+    std::fs::copy(file, &tmp)
+        .with_context(|| format!("copying {} to {}", file.display(), tmp.display()))?;
+    std::fs::rename(&tmp, &dest).with_context(|| format!("installing {}", dest.display()))?;
+    println!("installed {name} as {}", dest.display());
+    Ok(())
+}
+
+#[cfg(feature = "transcribe")]
+fn fetch(name: &str, base_url: Option<&str>, sha1: Option<&str>) -> anyhow::Result<()> {
+    use crate::models::fetch::{fetch, Progress};
+
+    struct Bar(Option<crate::ui::DownloadBar>);
+    impl Progress for Bar {
+        fn start(&mut self, resumed_from: u64, total: Option<u64>) {
+            self.0 = Some(crate::ui::DownloadBar::new(total, resumed_from));
+        }
+        fn advance(&mut self, done: u64) {
+            if let Some(b) = &self.0 {
+                b.set(done);
+            }
+        }
+    }
+
+    let official = models::official(name)?;
+    let store = ModelStore::locate()?;
+    let dest = store.path_of(name)?;
+    if dest.exists() {
+        println!("{name} is already installed: {}", dest.display());
+        return Ok(());
+    }
+    let url = format!(
+        "{}/ggml-{name}.bin",
+        base_url
+            .unwrap_or(models::OFFICIAL_BASE_URL)
+            .trim_end_matches('/')
+    );
+    let sha1 = sha1.unwrap_or(official.sha1);
+    store.create_dir()?;
+    let partial = store.partial_path_of(name)?;
+    let resuming = partial.metadata().map(|m| m.len()).unwrap_or(0);
+    println!(
+        "downloading {name} (about {} MiB) from {url}{}",
+        official.size_mib,
+        if resuming > 0 {
+            format!(", resuming after {}", mib(resuming))
+        } else {
+            String::new()
+        }
+    );
+    println!("to {}; its SHA-1 must be {sha1}", dest.display());
+    let mut bar = Bar(None);
+    let result = fetch(&url, sha1, &partial, &dest, &mut bar);
+    if let Some(b) = bar.0.take() {
+        b.finish();
+    }
+    let fetched = result.with_context(|| format!("{name} was not installed"))?;
+    println!(
+        "installed {name} ({}, checksum verified): {}",
+        mib(fetched.bytes),
+        dest.display()
+    );
+    Ok(())
+}
+
+#[cfg(not(feature = "transcribe"))]
+fn add(_file: &std::path::Path, _name: Option<&str>) -> anyhow::Result<()> {
+    bail!("{NOT_BUILT_IN}")
+}
+
+#[cfg(not(feature = "transcribe"))]
+fn fetch(_name: &str, _base_url: Option<&str>, _sha1: Option<&str>) -> anyhow::Result<()> {
+    bail!("{NOT_BUILT_IN}")
+}
