@@ -1,6 +1,7 @@
 //! The terminal: countdowns, the live level meter, timing lights and the playback bar. The
-//! one module that names indicatif; `keys` is the one that names crossterm. Bars draw on stderr and hide themselves when it is not a terminal, so
-//! scripted runs see only the plain lines printed on stdout.
+//! one module that names indicatif; `keys` is the one that names crossterm. Bars draw on
+//! stderr and hide themselves when it is not a terminal, so scripted runs see only the plain
+//! lines printed on stdout.
 
 use std::time::Duration;
 
