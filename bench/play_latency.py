@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time from starting a player to its first sound on the virtual speaker's monitor.
 
-Usage: play_latency.py RUNS FILE.wav NAME=COMMAND...   (COMMAND gets the file appended)
+Usage: play_latency.py RUNS FILE.wav NAME=COMMAND...   (the file goes at {}, or at the end)
 
 A low-latency parecord on speaker.monitor runs for the whole benchmark; each sample's time
 is taken from when its chunk arrived. For each run: note the time, start the command, and
@@ -68,7 +68,10 @@ def main():
         for name, command in players:
             start = time.monotonic()
             tap.arm(start)
-            proc = subprocess.Popen(command.split() + [wav],
+            words = command.split()
+            # The file goes where {} is, else at the end.
+            argv = [wav if w == "{}" else w for w in words] if "{}" in words else words + [wav]
+            proc = subprocess.Popen(argv,
                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
             deadline = start + 5
             while tap.found() is None and time.monotonic() < deadline:

@@ -24,8 +24,11 @@ vm="$root/target/release/voicemock"
 # Sound from the very first sample: a 1 s tone at -12 dBFS.
 sox -n -r 48000 -b 16 -c 1 "$out/tone48.wav" synth 1 sine 440 vol 0.25
 sox "$out/tone48.wav" -r 22050 -c 2 -e floating-point -b 32 "$out/tone22-stereo-float.wav"
-for f in tone48 tone22-stereo-float; do
-    echo "== $f.wav"
-    python3 "$here/play_latency.py" 7 "$out/$f.wav" "voicemock play=$vm play" "paplay=paplay"
-done
+echo "== tone48.wav"
+python3 "$here/play_latency.py" 7 "$out/tone48.wav" "voicemock play=$vm play" "paplay=paplay"
+# The sound server would take 22.05 kHz as it is; --output-rate (hidden, for tests) makes
+# voicemock open the speaker at 48 kHz and resample itself.
+echo "== tone22-stereo-float.wav"
+python3 "$here/play_latency.py" 7 "$out/tone22-stereo-float.wav" "voicemock play=$vm play" \
+    "voicemock, own resampler=$vm play {} --output-rate 48000" "paplay=paplay"
 echo "(target: voicemock's first sound within 150 ms of its start)"

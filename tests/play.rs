@@ -327,3 +327,24 @@ fn play_on_a_terminal(by_key: bool) {
         libc::close(slave);
     }
 }
+
+#[test]
+fn from_starts_playback_that_far_into_the_file() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("play-from");
+    let file = answer_wav(&dir);
+    let (run, tap, _) = start_play_with(&dir, &file, &["--from", "10"]);
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(30));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (captured, rate) = tap.stop();
+    let (fed, _) = common::read_wav(&file);
+    let duration = fed.len() as f64 / f64::from(rate);
+    let rest = piece(&fed, rate, 10.0, duration);
+    let (lag, ncc) = common::best_alignment(&rest, &captured);
+    assert!(ncc >= 0.9, "the last part matches only at {ncc:.3}");
+    // Nothing from before 10 s was played.
+    let heard = common::sound_seconds(&captured, rate, 0.0, lag as f64 / f64::from(rate));
+    assert!(heard <= 0.1, "{heard:.2} s of sound before the 10 s point");
+}

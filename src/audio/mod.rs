@@ -1,9 +1,9 @@
 //! Audio: the microphone, the speaker, WAV files and levels.
 //!
-//! Only `device` names cpal; only `pulse` names libpulse. The rest is plain Rust over `f32` samples so that it can be
-//! unit-tested without hardware, and the session core sees audio only through the
-//! [`Microphone`], [`ActiveRecording`], [`Player`] and [`Playback`] traits. `player` is the
-//! one module that names rodio and rubato.
+//! Only `device` names cpal, only `pulse` names libpulse, only `player` names rodio, and only
+//! `player` and `resample` name rubato. The rest is plain Rust over `f32` samples so that it
+//! can be unit-tested without hardware, and the rest of the program sees audio only through
+//! the [`Microphone`], [`ActiveRecording`], [`Player`] and [`Playback`] traits.
 
 pub mod convert;
 pub mod device;

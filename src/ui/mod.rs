@@ -1,6 +1,6 @@
 //! The terminal: every line voicemock prints, the countdowns, the live level meter, timing
-//! lights, the playback bar and download progress. The one module that names indicatif; `keys` is the one that
-//! names crossterm. Bars draw on stderr and hide themselves when it is not a terminal, so
+//! lights, the playback bar and download progress. The one module that names indicatif;
+//! `keys` is the one that names crossterm. Bars draw on stderr and hide themselves when it is not a terminal, so
 //! scripted runs see only the plain lines printed on stdout.
 //!
 //! All output goes through [`out`], [`outln`], [`errln`] and [`warn`]. They never panic and
