@@ -157,6 +157,13 @@ pub struct SessionArgs {
     /// Speech rate, from 0.5 (slow) to 2.0 (fast); 1.0 is the voice's normal rate.
     #[arg(long, value_name = "R")]
     pub speech_rate: Option<f32>,
+    /// The transcription model for each answer (an installed name or a file; default:
+    /// base.en, else the one installed; see `voicemock models`).
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
+    /// Do not transcribe the answers.
+    #[arg(long)]
+    pub no_transcribe: bool,
     /// For the tests only: record from a built-in test microphone instead of a device
     /// (`fast`: a tone delivered faster than real time).
     #[arg(long, value_name = "KIND", hide = true)]
@@ -337,8 +344,8 @@ pub struct PlayArgs {
 
 #[derive(Debug, Args)]
 pub struct TranscribeArgs {
-    /// A WAV file.
-    #[arg(value_name = "FILE.wav")]
+    /// A WAV file, or a session folder (every take in it, kept beside each take).
+    #[arg(value_name = "FILE.wav|SESSION")]
     pub target: PathBuf,
     /// An installed model's name (see `voicemock models`) or a model file's path
     /// (default: base.en, else the model installed).

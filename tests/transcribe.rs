@@ -478,3 +478,98 @@ fn a_cut_download_installs_nothing_and_the_next_attempt_resumes_it() {
         body
     );
 }
+
+#[test]
+fn run_transcribes_each_take_in_the_background_without_moving_the_timers() {
+    let Some(model) = common::test_model() else {
+        return;
+    };
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    const FIRST: &str = "I want to build the product that people reach for at the end of the day.";
+    const SECOND: &str = "We would look at the data first, and then I would talk to the team.";
+    let dir = common::temp_dir("transcribe-run");
+    let recordings = dir.join("recordings");
+    let first = common::speech_wav(&dir, "first", FIRST, "en-us");
+    let second = common::speech_wav(&dir, "second", SECOND, "en-us");
+    let mut run = Running::spawn(
+        common::silent_run(&recordings, 8, &["--question", "why-netflix"])
+            .args(["--question", "stay-current", "--model"])
+            .arg(&model),
+    );
+    run.wait_for("Transcripts: each answer", Duration::from_secs(20));
+    run.wait_for("Recording answer", Duration::from_secs(20));
+    std::thread::sleep(Duration::from_millis(300));
+    common::feed_mic(&first);
+    run.send_line("");
+    // The second answer is recorded while the first is being transcribed, and runs to its
+    // 8 s limit.
+    let started = run.wait_for("Recording answer", Duration::from_secs(20));
+    std::thread::sleep(Duration::from_millis(300));
+    common::feed_mic(&second);
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(200));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(200));
+    let session = std::fs::read_dir(&recordings)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .next()
+        .unwrap();
+    let log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(session.join("session.json")).unwrap())
+            .unwrap();
+    assert!(log["settings"]["transcribe_model"].is_string(), "{log}");
+    let second_take = &log["questions"][1]["takes"][0];
+    let held = second_take["duration_s"].as_f64().unwrap();
+    eprintln!(
+        "second answer, limit 8 s: {held:.3} s; overruns {}",
+        second_take["overruns"]
+    );
+    // The same tolerance as the limit test without transcription (tests/run.rs).
+    assert!(
+        (held - 8.0).abs() <= 0.15,
+        "held {held} s against an 8 s limit"
+    );
+    assert_eq!(second_take["ended_by"], "limit");
+    assert_eq!(second_take["overruns"], 0);
+    let ncc = common::match_score(
+        &second,
+        &session.join(second_take["file"].as_str().unwrap()),
+    );
+    assert!(
+        ncc >= 0.9,
+        "the second answer matches what was said only at {ncc:.3}"
+    );
+    for (q, said) in [(0, FIRST), (1, SECOND)] {
+        let take = &log["questions"][q]["takes"][0];
+        let t = &take["transcript"];
+        let text = t["text"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no transcript: {take}"));
+        let (errors, words) = common::word_errors(said, text);
+        let wer = errors as f64 / words as f64;
+        eprintln!(
+            "answer {}: word error rate {:.1} %: {text}",
+            q + 1,
+            wer * 100.0
+        );
+        assert!(
+            wer <= 0.15,
+            "answer {}: {:.1} %: {text:?}",
+            q + 1,
+            wer * 100.0
+        );
+        let sidecar: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(session.join(t["file"].as_str().unwrap())).unwrap(),
+        )
+        .unwrap();
+        assert!(!sidecar["words"].as_array().unwrap().is_empty());
+        assert!(sidecar["words"][0]["start_s"].as_f64().is_some());
+    }
+    assert_eq!(log["questions"][0]["takes"][0]["transcript"]["i_count"], 1);
+    assert!(stdout.contains("transcript: \""), "{stdout}");
+    let review = std::fs::read_to_string(session.join("review.md")).unwrap();
+    assert!(review.contains("What you said"), "{review}");
+}

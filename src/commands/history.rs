@@ -32,6 +32,10 @@ pub struct Attempt {
     pub first_speech_s: Option<f64>,
     pub est_wpm: Option<f64>,
     pub longest_pause_s: Option<f64>,
+    /// From the transcript, when there is one: pace from the words, and fillers per 100 words
+    /// (a lower bound).
+    pub words_wpm: Option<f64>,
+    pub fillers_per_100_words: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -59,6 +63,7 @@ pub struct Trends {
     pub first_words: Option<Trend>,
     pub pace: Option<Trend>,
     pub longest_pause: Option<Trend>,
+    pub fillers: Option<Trend>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -133,6 +138,8 @@ pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<Questio
                     first_speech_s: m.and_then(|m| m.first_speech_s),
                     est_wpm: m.map(|m| m.est_wpm).filter(|w| *w > 0.0),
                     longest_pause_s: m.map(|m| m.longest_pause_s),
+                    words_wpm: t.transcript.as_ref().and_then(|tr| tr.wpm),
+                    fillers_per_100_words: t.transcript.as_ref().map(|tr| tr.fillers_per_100_words),
                 };
                 by_question
                     .entry(q.id.clone())
@@ -155,6 +162,8 @@ pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<Questio
             let first: Vec<Option<f64>> = history.iter().map(|a| a.first_speech_s).collect();
             let pace: Vec<Option<f64>> = history.iter().map(|a| a.est_wpm.map(pace_miss)).collect();
             let pause: Vec<Option<f64>> = history.iter().map(|a| a.longest_pause_s).collect();
+            let fillers: Vec<Option<f64>> =
+                history.iter().map(|a| a.fillers_per_100_words).collect();
             QuestionHistory {
                 over_limit_share: history.iter().filter(|a| a.over_limit).count() as f64
                     / history.len() as f64,
@@ -164,6 +173,7 @@ pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<Questio
                     first_words: trend(&first, 0.3),
                     pace: trend(&pace, 5.0),
                     longest_pause: trend(&pause, 0.3),
+                    fillers: trend(&fillers, 1.0),
                 },
                 last,
                 best,
@@ -240,14 +250,14 @@ fn table(all: &[QuestionHistory]) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{:<width$} {:>5}  {:>11}  {:>9}  {:>4}  {:>7}  {:>5}  {:>7}",
-        "question", "tries", "last", "best", "over", "first", "wpm", "pause"
+        "{:<width$} {:>5}  {:>11}  {:>9}  {:>4}  {:>7}  {:>5}  {:>7}  {:>7}",
+        "question", "tries", "last", "best", "over", "first", "wpm", "pause", "fillers"
     );
     for h in all {
         let len = |a: &Attempt| format!("{}/{}", mmss(a.duration_s), mmss(a.limit_s));
         let _ = writeln!(
             s,
-            "{:<width$} {:>5}  {:>9} {}  {:>9}  {:>3.0}%  {:>5} {}  {:>3} {}  {:>5} {}",
+            "{:<width$} {:>5}  {:>9} {}  {:>9}  {:>3.0}%  {:>5} {}  {:>3} {}  {:>5} {}  {:>5} {}",
             h.id,
             h.attempts,
             len(&h.last),
@@ -262,13 +272,18 @@ fn table(all: &[QuestionHistory]) -> String {
             Trend::arrow(h.trend.pace),
             secs(h.last.longest_pause_s),
             Trend::arrow(h.trend.longest_pause),
+            h.last
+                .fillers_per_100_words
+                .map_or_else(|| "—".into(), |f| format!("{f:.1}")),
+            Trend::arrow(h.trend.fillers),
         );
     }
     let _ = write!(
         s,
         "last = your latest attempt; ↑ better, = same, ↓ worse than the median of your \
          earlier attempts at that question (length: nearer its useful range; pace: nearer \
-         {:.0}–{:.0} wpm; first words and pauses: shorter)",
+         {:.0}–{:.0} wpm; first words and pauses: shorter; fillers per 100 words, from \
+         transcripts: fewer)",
         PACE_BAND_WPM.0, PACE_BAND_WPM.1
     );
     s
@@ -290,6 +305,8 @@ mod tests {
             first_speech_s: Some(first),
             est_wpm: Some(wpm),
             longest_pause_s: Some(pause),
+            words_wpm: None,
+            fillers_per_100_words: None,
         }
     }
 

@@ -3,6 +3,7 @@
 //! ending it (the summary, the exit code, no folder left behind when nothing was recorded).
 //! Each command only chooses its questions and limits (`session::plan`).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -18,9 +19,11 @@ use crate::record::{
 };
 use crate::session::machine::{Budget, Signal, Status};
 use crate::session::plan::{self, Overrides, Planned};
-use crate::session::runner::{self, Devices, MonotonicClock, Plan};
+use crate::session::runner::{self, Devices, MonotonicClock, Plan, TakeKey};
 use crate::session::{input, signals};
 use crate::speech::{Speaker, SpeechError, SpeechOptions, SystemSpeaker};
+use crate::transcribe::worker::{Job, Worker};
+use crate::transcribe::Transcript;
 use crate::ui::{mmss, out, outln, warn};
 use crate::ExitWith;
 
@@ -165,6 +168,7 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
             }
         },
     };
+    let (mut transcriber, transcripts) = background_transcriber(args)?;
     let speech = match (&speaker, args.no_speak) {
         (Some(_), _) => "system text-to-speech".to_string(),
         (None, true) => "off (--no-speak)".to_string(),
@@ -190,7 +194,10 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
             origin: pack.origin.clone(),
             sha256: Some(pack.sha256.clone()),
         },
-        settings,
+        settings: Settings {
+            transcribe_model: transcriber.as_ref().map(|t| t.model.clone()),
+            ..settings
+        },
         input_device: mic.name(),
         speech,
         checklist: pack.checklist.clone(),
@@ -204,6 +211,8 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
     )
     .with_context(|| format!("writing {NOTES_FILE} in {}", dir.display()))?;
 
+    let mut header = header;
+    header.push(format!("  Transcripts: {transcripts}"));
     print_header(&pack.title, &plan, budget, args, &dir, &header);
     let mut machine = plan::machine(&plan, args.overtime);
     if let Some(b) = budget {
@@ -226,6 +235,9 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         mic: mic.as_mut(),
         speaker: speaker.as_mut().map(|s| s as &mut dyn Speaker),
         player: player.as_mut().map(|p| p as &mut dyn crate::audio::Player),
+        transcriber: transcriber
+            .as_mut()
+            .map(|t| t as &mut dyn runner::Transcriber),
     };
     let ending = runner::run(
         session_plan,
@@ -308,6 +320,86 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
             ),
         },
     }
+}
+
+/// Transcribes the session's takes on a background worker at a lower priority.
+pub struct Background {
+    worker: Worker,
+    /// The model's name, for the log.
+    model: String,
+    waiting: HashMap<String, TakeKey>,
+}
+
+impl runner::Transcriber for Background {
+    fn submit(&mut self, key: TakeKey, wav: &Path) {
+        let name = format!("{}:{}", key.q, key.take);
+        self.waiting.insert(name.clone(), key);
+        self.worker.submit(Job {
+            key: name,
+            wav: wav.to_path_buf(),
+        });
+    }
+
+    fn poll(&mut self) -> Vec<(TakeKey, Result<Transcript, String>)> {
+        self.worker
+            .try_results()
+            .into_iter()
+            .filter_map(|done| Some((self.waiting.remove(&done.key)?, done.result)))
+            .collect()
+    }
+
+    fn pending(&self) -> usize {
+        self.waiting.len()
+    }
+}
+
+/// The background transcriber for a session, and a few words on it for the header. A model
+/// named with `--model` that cannot be found is an error (before any folder is made); with
+/// none installed, the session runs without transcripts and says how to get them.
+fn background_transcriber(args: &SessionArgs) -> anyhow::Result<(Option<Background>, String)> {
+    if args.no_transcribe {
+        return Ok((None, "off (--no-transcribe)".into()));
+    }
+    #[cfg(not(feature = "transcribe"))]
+    {
+        Ok((None, "not built into this voicemock".into()))
+    }
+    #[cfg(feature = "transcribe")]
+    {
+        with_model(args)
+    }
+}
+
+#[cfg(feature = "transcribe")]
+fn with_model(args: &SessionArgs) -> anyhow::Result<(Option<Background>, String)> {
+    let store = crate::models::ModelStore::locate()?;
+    let path = match store.resolve(args.model.as_deref()) {
+        Ok(path) => path,
+        Err(e) if args.model.is_some() => return Err(e.into()),
+        Err(_) => {
+            return Ok((
+                None,
+                format!(
+                    "off: no model installed ({})",
+                    crate::models::how_to_get_one()
+                ),
+            ))
+        }
+    };
+    let model = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let threads = crate::transcribe::engine_threads();
+    let worker = Worker::spawn(move || crate::transcribe::load_engine(&path, threads));
+    Ok((
+        Some(Background {
+            worker,
+            model: model.clone(),
+            waiting: HashMap::new(),
+        }),
+        format!("each answer, in the background, with {model}"),
+    ))
 }
 
 /// Removes a session folder that holds no recording: the files voicemock wrote there, then

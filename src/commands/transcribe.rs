@@ -1,15 +1,17 @@
-//! `voicemock transcribe FILE.wav`: writes down what a recording says, on this machine, and
-//! measures the words (pace, fillers, repeats, "I" and "we", numbers).
+//! `voicemock transcribe FILE.wav|SESSION`: writes down what a recording says, on this machine,
+//! and measures the words (pace, fillers, repeats, "I" and "we", numbers). For a session, every
+//! take, with each transcript kept beside its take and in the session log.
 //!
-//! JSON shape: `{"file", "model", "text", "words": [{"text", "start_s", "end_s"}],
-//! "duration_s", "speech_span_s", "measures": {…}}`.
+//! JSON shape: for a file `{"file", "model", "text", "words": [{"text", "start_s", "end_s"}],
+//! "duration_s", "speech_span_s", "measures": {…}}`; for a session an array of `{"file",
+//! "transcript", "measures", "covered", "missed"}` (or `{"file", "error"}`).
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use crate::cli::TranscribeArgs;
 use crate::transcribe::measures::{self, TextMeasures};
 use crate::transcribe::Transcript;
+use crate::ui::outln;
 
 #[derive(serde::Serialize)]
 struct Output<'a> {
@@ -21,38 +23,33 @@ struct Output<'a> {
 
 pub fn run(args: &TranscribeArgs) -> anyhow::Result<()> {
     if args.target.is_dir() {
-        anyhow::bail!(
-            "{} is a folder; give one recording (a take's .wav file)",
-            args.target.display()
-        );
+        return transcribe_session(args);
     }
-    let transcript = transcribe(args)?;
+    let mut engine = engine(args)?;
+    let transcript = transcribe_one(engine.as_mut(), &args.target)?;
     let m = measures::measure(&transcript.words);
-    let mut out = std::io::stdout().lock();
     if args.json {
         let output = Output {
             file: &args.target,
             transcript: &transcript,
             measures: &m,
         };
-        serde_json::to_writer_pretty(&mut out, &output)?;
-        writeln!(out)?;
+        outln(serde_json::to_string_pretty(&output)?);
         return Ok(());
     }
-    writeln!(
-        out,
+    outln(format_args!(
         "{} (model {}, {:.1} s)",
         args.target.display(),
         transcript.model,
         transcript.duration_s
-    )?;
+    ));
     if transcript.words.is_empty() {
-        writeln!(out, "no speech found")?;
+        outln("no speech found");
         return Ok(());
     }
-    writeln!(out, "\n{}\n", transcript.text)?;
+    outln(format_args!("\n{}\n", transcript.text));
     for line in summary_lines(&m) {
-        writeln!(out, "{line}")?;
+        outln(line);
     }
     Ok(())
 }
@@ -94,24 +91,109 @@ pub fn summary_lines(m: &TextMeasures) -> Vec<String> {
     lines
 }
 
-#[cfg(feature = "transcribe")]
-fn transcribe(args: &TranscribeArgs) -> anyhow::Result<Transcript> {
+/// Every take of a session: each transcript goes in a sidecar beside its WAV and in the
+/// session log, as a session's own background transcription leaves them.
+fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
     use anyhow::Context;
 
+    use crate::record::store::{save_log, SessionLock};
+    use crate::transcribe::sidecar;
+
+    let session = crate::record::load(&args.target).with_context(|| {
+        format!(
+            "{} is a folder but not a session; give a session folder or one recording",
+            args.target.display()
+        )
+    })?;
+    // The log is rewritten: not while the session runs.
+    let lock = SessionLock::acquire(&session.dir)
+        .with_context(|| format!("{} is still being recorded", session.dir.display()))?;
+    let mut log = session.log;
+    if log.takes().next().is_none() {
+        anyhow::bail!(
+            "{}: this session has no recorded takes",
+            session.dir.display()
+        );
+    }
+    let mut engine = engine(args)?;
+    let mut all = Vec::new();
+    let mut failed = 0;
+    for q in 0..log.questions.len() {
+        for t in 0..log.questions[q].takes.len() {
+            let file = log.questions[q].takes[t].file.clone();
+            let wav = session.dir.join(&file);
+            match transcribe_one(engine.as_mut(), &wav) {
+                Ok(transcript) => {
+                    let summary =
+                        sidecar::summarize(&transcript, &file, &log.questions[q].talking_points);
+                    sidecar::write(&session.dir, &summary, &transcript)
+                        .with_context(|| format!("writing {}", summary.file))?;
+                    if !args.json {
+                        outln(crate::report::transcript_line(
+                            q + 1,
+                            log.questions[q].takes[t].take,
+                            &summary,
+                        ));
+                    }
+                    all.push(serde_json::json!({
+                        "file": wav,
+                        "transcript": transcript,
+                        "measures": measures::measure(&transcript.words),
+                        "covered": summary.covered,
+                        "missed": summary.missed,
+                    }));
+                    let take = &mut log.questions[q].takes[t];
+                    take.transcript = Some(summary);
+                    take.transcript_error = None;
+                }
+                Err(e) => {
+                    failed += 1;
+                    crate::ui::warn(format_args!("{}: {e:#}", wav.display()));
+                    all.push(serde_json::json!({ "file": wav, "error": format!("{e:#}") }));
+                    log.questions[q].takes[t].transcript_error = Some(format!("{e:#}"));
+                }
+            }
+        }
+    }
+    save_log(&session.dir, &log).context("writing the session log")?;
+    let review = crate::report::review_markdown(&log, None);
+    crate::record::store::write_atomic(
+        &session.dir.join(crate::record::REVIEW_FILE),
+        review.as_bytes(),
+    )
+    .context("writing the review sheet")?;
+    lock.release();
+    if args.json {
+        outln(serde_json::to_string_pretty(&all)?);
+    }
+    if failed > 0 {
+        anyhow::bail!("{failed} take(s) of {} could not be transcribed", log.id);
+    }
+    Ok(())
+}
+
+#[cfg(feature = "transcribe")]
+fn engine(args: &TranscribeArgs) -> anyhow::Result<Box<dyn crate::transcribe::Engine>> {
     use crate::models::ModelStore;
-    use crate::transcribe::{load_engine, transcribe_file};
 
     let store = ModelStore::locate()?;
     let model = store.resolve(args.model.as_deref())?;
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let mut engine = load_engine(&model, threads)?;
-    transcribe_file(engine.as_mut(), &args.target)
-        .with_context(|| format!("transcribing {}", args.target.display()))
+    Ok(crate::transcribe::load_engine(&model, threads)?)
 }
 
 #[cfg(not(feature = "transcribe"))]
-fn transcribe(_args: &TranscribeArgs) -> anyhow::Result<Transcript> {
+fn engine(_args: &TranscribeArgs) -> anyhow::Result<Box<dyn crate::transcribe::Engine>> {
     anyhow::bail!("{}", crate::commands::models::NOT_BUILT_IN)
+}
+
+fn transcribe_one(
+    engine: &mut dyn crate::transcribe::Engine,
+    wav: &std::path::Path,
+) -> anyhow::Result<Transcript> {
+    use anyhow::Context;
+    crate::transcribe::transcribe_file(engine, wav)
+        .with_context(|| format!("transcribing {}", wav.display()))
 }

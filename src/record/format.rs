@@ -86,6 +86,9 @@ pub struct Settings {
     /// Whether follow-ups were asked (`run --follow-ups`; `rehearse` always asks them).
     #[serde(default)]
     pub follow_ups: bool,
+    /// The model the answers were transcribed with; `None`: not transcribed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcribe_model: Option<String>,
     /// A drill's limit for each round.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub limits: Vec<f64>,
@@ -177,6 +180,46 @@ pub struct QuestionLog {
         skip_serializing_if = "Option::is_none"
     )]
     pub done_at_s: Option<f64>,
+    /// The pack's talking points for this question, as they were when the session ran.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub talking_points: Vec<TalkingPointLog>,
+}
+
+/// A point a strong answer makes, and the words that count as making it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TalkingPointLog {
+    pub point: String,
+    pub words: Vec<String>,
+}
+
+/// What a take said, in short: the words themselves, with their times, are in its sidecar
+/// file (`file`), written once the background transcription finished.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TranscriptLog {
+    /// The sidecar, relative to the session folder.
+    pub file: String,
+    pub model: String,
+    pub text: String,
+    pub words: usize,
+    /// From the words themselves (not estimated from syllables).
+    pub wpm: Option<f64>,
+    /// Filler words found; a lower bound, since speech recognition drops some.
+    pub fillers: usize,
+    pub fillers_per_100_words: f64,
+    pub i_count: usize,
+    pub we_count: usize,
+    pub gave_number: bool,
+    /// The talking points the words cover, and those they miss.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub covered: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missed: Vec<String>,
+}
+
+/// The sidecar that holds a take's transcript: `q01-x-take1.wav` → `q01-x-take1.transcript.json`.
+pub fn transcript_file(take_file: &str) -> String {
+    let stem = take_file.strip_suffix(".wav").unwrap_or(take_file);
+    format!("{stem}.transcript.json")
 }
 
 /// A rehearsal's schedule as it turned out.
@@ -301,6 +344,12 @@ pub struct TakeLog {
     /// Played back during the session (listen-back), before going on or trying again.
     #[serde(default)]
     pub listened: bool,
+    /// What was said, once transcribed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<TranscriptLog>,
+    /// Why the take has no transcript, if transcription was tried and failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript_error: Option<String>,
 }
 
 impl SessionLog {

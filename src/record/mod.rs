@@ -11,8 +11,9 @@ pub mod store;
 mod v1;
 
 pub use format::{
-    Level, Outcome, PackRef, QuestionLog, SessionLog, SessionStatus, Settings, TakeEnd, TakeLog,
-    LOG_FILE, LOG_VERSION, NOTES_FILE, REVIEW_FILE,
+    transcript_file, Level, Outcome, PackRef, QuestionLog, SessionLog, SessionStatus, Settings,
+    TakeEnd, TakeLog, TalkingPointLog, TranscriptLog, LOG_FILE, LOG_VERSION, NOTES_FILE,
+    REVIEW_FILE,
 };
 pub use reader::{list, load, resolve, sessions, Entry, RecordError, Session, Standing};
 

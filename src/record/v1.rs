@@ -94,6 +94,8 @@ impl V1Log {
                             stream_errors: t.stream_errors,
                             analysis: t.analysis,
                             listened: false,
+                            transcript: None,
+                            transcript_error: None,
                         }
                     })
                     .collect();
@@ -118,6 +120,7 @@ impl V1Log {
                     lights_s: None,
                     planned_s: None,
                     done_at_s: None,
+                    talking_points: Vec::new(),
                 }
             })
             .collect();

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::analysis::Measures;
-use crate::record::{Level, Outcome, SessionLog, TakeEnd, TakeLog, NOTES_FILE};
+use crate::record::{Level, Outcome, SessionLog, TakeEnd, TakeLog, TranscriptLog, NOTES_FILE};
 use crate::ui::mmss;
 
 pub fn ended_by_label(e: Option<TakeEnd>) -> &'static str {
@@ -169,6 +169,33 @@ pub fn review_markdown(log: &SessionLog, usual_wpm: Option<f64>) -> String {
             if t.level != Level::Good {
                 let _ = write!(md, "\n  - level: {}", t.level.label());
             }
+            if let Some(tr) = &t.transcript {
+                let _ = write!(md, "\n  - What you said ({}): \"{}\"", tr.model, tr.text);
+                let _ = write!(
+                    md,
+                    "\n  - {} words{}; {} filler word{} ({:.1} per 100 words, at least);                      \"I\" {} / \"we\" {}; {}",
+                    tr.words,
+                    tr.wpm.map_or(String::new(), |w| format!(", {w:.0} wpm")),
+                    tr.fillers,
+                    if tr.fillers == 1 { "" } else { "s" },
+                    tr.fillers_per_100_words,
+                    tr.i_count,
+                    tr.we_count,
+                    if tr.gave_number {
+                        "you gave a number"
+                    } else {
+                        "no number given"
+                    }
+                );
+                for p in &tr.covered {
+                    let _ = write!(md, "\n  - [x] {p}");
+                }
+                for p in &tr.missed {
+                    let _ = write!(md, "\n  - [ ] {p} (not said)");
+                }
+            } else if let Some(e) = &t.transcript_error {
+                let _ = write!(md, "\n  - no transcript: {e}");
+            }
             md.push('\n');
         }
         if !q.notes.is_empty() {
@@ -245,6 +272,41 @@ pub fn schedule_report(log: &SessionLog) -> Option<String> {
     Some(out)
 }
 
+/// The line printed when a take's transcript is ready.
+pub fn transcript_line(q_number: usize, take: u32, t: &TranscriptLog) -> String {
+    let mut line = format!(
+        "  Answer {q_number}, take {take}, transcript: \"{}\"",
+        t.text
+    );
+    let _ = write!(
+        line,
+        "\n    {} words{}, {} filler word{} (at least), \"I\" {} / \"we\" {}{}",
+        t.words,
+        t.wpm.map_or(String::new(), |w| format!(", {w:.0} wpm")),
+        t.fillers,
+        if t.fillers == 1 { "" } else { "s" },
+        t.i_count,
+        t.we_count,
+        if t.gave_number {
+            ", gave a number"
+        } else {
+            ", no number"
+        }
+    );
+    if !t.covered.is_empty() || !t.missed.is_empty() {
+        let _ = write!(
+            line,
+            "\n    talking points: {} of {} covered",
+            t.covered.len(),
+            t.covered.len() + t.missed.len()
+        );
+        if !t.missed.is_empty() {
+            let _ = write!(line, "; missed: {}", t.missed.join("; "));
+        }
+    }
+    line
+}
+
 /// `notes.md`, the user's own page, written once when the session starts and never again: a
 /// heading per question to write under.
 pub fn notes_page(log: &SessionLog) -> String {
@@ -309,6 +371,8 @@ mod tests {
             stream_errors: 0,
             analysis,
             listened: false,
+            transcript: None,
+            transcript_error: None,
         }
     }
 
@@ -337,6 +401,7 @@ mod tests {
             lights_s: None,
             planned_s: None,
             done_at_s: None,
+            talking_points: Vec::new(),
         };
         SessionLog {
             version: LOG_VERSION,

@@ -3,8 +3,8 @@
 //! `rehearse` and `drill` are three ways of building this list for one session core; the
 //! commands only choose questions and limits.
 
-use crate::pack::{FollowUp, Lights, Pack, Question, Timing};
-use crate::record::{Outcome, QuestionLog};
+use crate::pack::{FollowUp, Lights, Pack, Question, TalkingPoint, Timing};
+use crate::record::{Outcome, QuestionLog, TalkingPointLog};
 
 use super::machine::{Budget, Machine, Step};
 
@@ -21,6 +21,8 @@ pub struct Planned {
     pub notes: Vec<String>,
     /// The id of the question this one follows up.
     pub follow_up_of: Option<String>,
+    /// What a transcript of the answer is checked against.
+    pub talking_points: Vec<TalkingPoint>,
     pub step: Step,
 }
 
@@ -63,6 +65,7 @@ impl Planned {
             text: text.to_string(),
             notes: notes.to_vec(),
             follow_up_of: None,
+            talking_points: Vec::new(),
             step: Step {
                 think_s,
                 limits: vec![limit_s],
@@ -74,7 +77,7 @@ impl Planned {
     }
 
     pub fn question(q: &Question, over: &Overrides) -> Planned {
-        Planned::new(
+        let mut p = Planned::new(
             &q.id,
             &q.category,
             &q.text,
@@ -82,7 +85,9 @@ impl Planned {
             &q.timing,
             q.lights,
             over,
-        )
+        );
+        p.talking_points = q.talking_points.clone();
+        p
     }
 
     /// A follow-up of the question at `parent` in the plan. `--answer` does not stretch a
@@ -302,6 +307,14 @@ pub fn log_questions(plan: &[Planned]) -> Vec<QuestionLog> {
                 ]),
                 planned_s: Some(p.step.planned_s),
                 done_at_s: None,
+                talking_points: p
+                    .talking_points
+                    .iter()
+                    .map(|t| TalkingPointLog {
+                        point: t.point.clone(),
+                        words: t.words.clone(),
+                    })
+                    .collect(),
             }
         })
         .collect()

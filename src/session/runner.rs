@@ -20,6 +20,7 @@ use crate::record::store::{self, save_log, write_atomic};
 use crate::record::{Level, Outcome, SessionLog, SessionStatus, TakeEnd, TakeLog, REVIEW_FILE};
 use crate::report;
 use crate::speech::{speech_timeout, Speaker};
+use crate::transcribe::{sidecar, Transcript};
 use crate::ui::{errln, level_meter, mmss, outln, warn, PhaseBar};
 
 /// Time as the runner sees it: seconds since the session started, and a way to wait. A test
@@ -56,8 +57,27 @@ pub struct Plan {
     pub usual_wpm: Option<f64>,
 }
 
+/// Transcribes finished takes in the background; the session never waits for it while it
+/// runs. `key` comes back with the result.
+pub trait Transcriber {
+    fn submit(&mut self, key: TakeKey, wav: &Path);
+    /// Results finished so far; never blocks.
+    fn poll(&mut self) -> Vec<(TakeKey, Result<Transcript, String>)>;
+    /// Takes submitted and not yet returned.
+    fn pending(&self) -> usize;
+}
+
+/// Which take a transcript belongs to: question index and take number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TakeKey {
+    pub q: usize,
+    pub take: u32,
+}
+
 pub struct Devices<'a> {
     pub mic: &'a mut dyn Microphone,
+    /// Transcribes each take once it ends; `None` without a model (or with it turned off).
+    pub transcriber: Option<&'a mut dyn Transcriber>,
     pub speaker: Option<&'a mut dyn Speaker>,
     /// Plays takes back during review; `None` if there is no output device.
     pub player: Option<&'a mut dyn Player>,
@@ -136,6 +156,10 @@ pub fn run(
         // Whatever went wrong, the take in progress gets a finished file.
         r.abandon_take();
     }
+    // The last answers' transcripts, unless the user asked to stop.
+    if matches!(status, Ok(ref s) if *s != Status::Interrupted) {
+        r.await_transcripts(signals, clock);
+    }
     if let Some(bar) = r.bar.take() {
         bar.finish();
     }
@@ -187,6 +211,7 @@ fn session(
             }
         }
         r.tell_if_moved();
+        r.collect_transcripts();
         if r.take
             .as_ref()
             .is_some_and(|t| t.recording.fault().is_some())
@@ -515,6 +540,8 @@ impl Runner<'_> {
             stream_errors: 0,
             analysis: None,
             listened: false,
+            transcript: None,
+            transcript_error: None,
         };
         let question = &mut self.plan.log.questions[q];
         question.takes.push(entry);
@@ -580,7 +607,88 @@ impl Runner<'_> {
         }
         let entry = &self.plan.log.questions[q].takes[take.index_in_log];
         outln(report::take_line(q + 1, entry, self.plan.usual_wpm));
+        let (file, take_number) = (entry.file.clone(), entry.take);
+        let kept = !matches!(ended_by, EndedBy::Repeat);
+        if let Some(t) = self.devices.transcriber.as_deref_mut().filter(|_| kept) {
+            t.submit(
+                TakeKey {
+                    q,
+                    take: take_number,
+                },
+                &self.plan.dir.join(file),
+            );
+        }
         self.save()
+    }
+
+    /// At the end of a session: the transcripts still being made, until they are all in, a
+    /// signal arrives, or [`TRANSCRIPT_WAIT`] has passed.
+    fn await_transcripts(&mut self, signals: &dyn Fn() -> Option<Signal>, clock: &dyn Clock) {
+        let pending = self
+            .devices
+            .transcriber
+            .as_deref()
+            .map_or(0, |t| t.pending());
+        if pending == 0 {
+            return;
+        }
+        self.end_bar();
+        outln(format_args!(
+            "  Transcribing the last answer{}... (Ctrl-C to leave it)",
+            if pending == 1 { "" } else { "s" }
+        ));
+        let deadline = clock.now_s() + TRANSCRIPT_WAIT.as_secs_f64();
+        while self
+            .devices
+            .transcriber
+            .as_deref()
+            .is_some_and(|t| t.pending() > 0)
+            && clock.now_s() < deadline
+            && signals().is_none()
+        {
+            self.collect_transcripts();
+            clock.pause(Duration::from_millis(50));
+        }
+        self.collect_transcripts();
+    }
+
+    /// Takes in the transcripts that are ready, writes each take's sidecar and summary, and
+    /// says what was said.
+    fn collect_transcripts(&mut self) {
+        let Some(t) = self.devices.transcriber.as_deref_mut() else {
+            return;
+        };
+        let results = t.poll();
+        if results.is_empty() {
+            return;
+        }
+        for (key, result) in results {
+            let question = &mut self.plan.log.questions[key.q];
+            let Some(entry) = question.takes.iter_mut().find(|t| t.take == key.take) else {
+                continue;
+            };
+            match result {
+                Ok(transcript) => {
+                    let summary =
+                        sidecar::summarize(&transcript, &entry.file, &question.talking_points);
+                    if let Err(e) = sidecar::write(&self.plan.dir, &summary, &transcript) {
+                        warn(format_args!("could not write {}: {e}", summary.file));
+                    }
+                    let line = report::transcript_line(key.q + 1, key.take, &summary);
+                    entry.transcript = Some(summary);
+                    self.say(&line);
+                }
+                Err(e) => {
+                    entry.transcript_error = Some(e.clone());
+                    self.say(&format!(
+                        "  Answer {}, take {}: no transcript ({e})",
+                        key.q + 1,
+                        key.take
+                    ));
+                }
+            }
+        }
+        let _ = self.save();
     }
 
     /// Plays take `take` of question `q` back. If it cannot be played, says why and lets the
@@ -751,6 +859,9 @@ fn light_label(light: Light) -> &'static str {
         Light::Red => "\x1b[31m● red\x1b[0m",
     }
 }
+
+/// How long the end of a session waits for the last transcripts.
+const TRANSCRIPT_WAIT: Duration = Duration::from_secs(180);
 
 /// "4:12 of 30:00 used, question 3 of 8, 0:40 ahead of plan".
 fn schedule_line(s: &Schedule) -> String {
@@ -1002,6 +1113,52 @@ mod tests {
         mic: FakeMic,
         listener: FakeListener,
         review_s: Option<f64>,
+        transcriber: Option<FakeTranscriber>,
+    }
+
+    /// "Transcribes" each take in `seconds` of clock time, as the words "we grew ten percent".
+    struct FakeTranscriber {
+        now: Now,
+        seconds: f64,
+        queue: Vec<(TakeKey, f64)>,
+    }
+
+    impl Transcriber for FakeTranscriber {
+        fn submit(&mut self, key: TakeKey, wav: &Path) {
+            assert!(wav.exists());
+            self.queue.push((key, self.now.get() + self.seconds));
+        }
+        fn poll(&mut self) -> Vec<(TakeKey, Result<Transcript, String>)> {
+            let now = self.now.get();
+            let (done, left): (Vec<_>, Vec<_>) =
+                self.queue.drain(..).partition(|(_, at)| now >= *at);
+            self.queue = left;
+            done.into_iter()
+                .map(|(key, _)| {
+                    let words = ["we", "grew", "ten", "percent"]
+                        .iter()
+                        .enumerate()
+                        .map(|(i, w)| crate::transcribe::Word {
+                            text: (*w).to_string(),
+                            start_s: i as f64 * 0.4,
+                            end_s: i as f64 * 0.4 + 0.3,
+                        })
+                        .collect();
+                    Ok::<_, String>(Transcript {
+                        model: "fake".into(),
+                        text: "we grew ten percent".into(),
+                        words,
+                        duration_s: 5.0,
+                        speech_span_s: Some((0.0, 1.5)),
+                    })
+                    .map(|t| (key, Ok(t)))
+                    .unwrap()
+                })
+                .collect()
+        }
+        fn pending(&self) -> usize {
+            self.queue.len()
+        }
     }
 
     /// "Plays" a file for `seconds` of clock time; remembers what it played.
@@ -1090,6 +1247,7 @@ mod tests {
             mic,
             listener,
             review_s: None,
+            transcriber: None,
         }
     }
 
@@ -1109,6 +1267,7 @@ mod tests {
             mic: &mut s.mic,
             speaker,
             player: Some(&mut s.listener),
+            transcriber: s.transcriber.as_mut().map(|t| t as &mut dyn Transcriber),
         };
         let mut plan = plan(&s.dir, think_s, limit_s, questions);
         if let Some(seconds) = s.review_s {
@@ -1125,6 +1284,10 @@ mod tests {
                 text: format!("Question number {}?", i + 1),
                 notes: vec!["A point.".into()],
                 follow_up_of: None,
+                talking_points: vec![crate::pack::TalkingPoint {
+                    point: "Names a number".into(),
+                    words: vec!["percent".into()],
+                }],
                 step: Step {
                     think_s,
                     limits: vec![limit_s],
@@ -1315,6 +1478,8 @@ mod tests {
             stream_errors: 0,
             analysis: None,
             listened: false,
+            transcript: None,
+            transcript_error: None,
         });
         // A take being written: 1.5 s in the header, as the writer leaves it between flushes.
         let spec = hound::WavSpec {
@@ -1395,6 +1560,38 @@ mod tests {
             "{:?}",
             log.ended_at_s
         );
+    }
+
+    #[test]
+    fn transcripts_come_in_the_background_without_moving_the_timers() {
+        let mut s = setup("transcripts", false, false);
+        s.transcriber = Some(FakeTranscriber {
+            now: Rc::clone(&s.now),
+            seconds: 7.0,
+            queue: Vec::new(),
+        });
+        let (_tx, rx) = mpsc::channel();
+        let ending = drive(&mut s, 0.0, 5.0, 2, &rx, &|| None, false).unwrap();
+        assert_eq!(ending.status, Status::Completed);
+        let log = read_log(&s.dir).unwrap();
+        for q in &log.questions {
+            let take = &q.takes[0];
+            // The limit held while the first transcript was being made.
+            assert!((take.duration_s - 5.0).abs() < 0.02, "{}", take.duration_s);
+            let t = take.transcript.as_ref().expect("a transcript");
+            assert_eq!(t.text, "we grew ten percent");
+            assert_eq!((t.words, t.we_count, t.i_count), (4, 1, 0));
+            assert!(t.gave_number);
+            assert_eq!(t.covered, ["Names a number"]);
+            let sidecar: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(s.dir.join(&t.file)).unwrap())
+                    .unwrap();
+            assert_eq!(sidecar["words"].as_array().unwrap().len(), 4);
+            assert_eq!(sidecar["measures"]["we_count"], 1);
+        }
+        // The session ended after its last answer, then waited for that answer's transcript.
+        assert!((log.ended_at_s.unwrap() - 10.0).abs() < 0.1);
+        assert!(s.now.get() >= 17.0, "{}", s.now.get());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! background thread for the session. No devices, no terminal, no network.
 
 pub mod measures;
+pub mod sidecar;
 #[cfg(feature = "transcribe")]
 pub mod whisper;
 pub mod worker;
