@@ -285,3 +285,40 @@ fn play_refuses_what_it_cannot_play_before_opening_a_device() {
         assert_eq!(stderr.matches(needle).count(), 1, "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn analyze_of_a_session_reports_a_take_whose_recording_is_missing() {
+    let dir = common::temp_dir("cli-analyze-missing");
+    let session = dir.join("2026-11-26_161748-netflix-pm");
+    std::fs::create_dir_all(&session).unwrap();
+    std::fs::copy(
+        "tests/fixtures/format2/session.json",
+        session.join("session.json"),
+    )
+    .unwrap();
+    // The first take is there (a second of silence), the second is not.
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 16_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(session.join("q01-why-netflix-take1.wav"), spec).unwrap();
+    for _ in 0..16_000 {
+        w.write_sample(0i16).unwrap();
+    }
+    w.finalize().unwrap();
+    let (ok, stdout, stderr) = run(&["analyze", session.to_str().unwrap(), "--json"]);
+    assert!(!ok, "a missing take must not pass silently: {stdout}");
+    let entries: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(entries.as_array().unwrap().len(), 2, "{stdout}");
+    assert!(entries[0]["analysis"].is_object());
+    assert!(
+        entries[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("q02-stay-current-take1.wav"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("1 of 2 takes"), "{stderr}");
+}
