@@ -4,12 +4,12 @@
 //! JSON shape: `{"file", "model", "text", "words": [{"text", "start_s", "end_s"}],
 //! "duration_s", "speech_span_s", "measures": {…}}`.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use crate::cli::TranscribeArgs;
 use crate::transcribe::measures::{self, TextMeasures};
 use crate::transcribe::Transcript;
+use crate::ui::outln;
 
 #[derive(serde::Serialize)]
 struct Output<'a> {
@@ -28,31 +28,28 @@ pub fn run(args: &TranscribeArgs) -> anyhow::Result<()> {
     }
     let transcript = transcribe(args)?;
     let m = measures::measure(&transcript.words);
-    let mut out = std::io::stdout().lock();
     if args.json {
         let output = Output {
             file: &args.target,
             transcript: &transcript,
             measures: &m,
         };
-        serde_json::to_writer_pretty(&mut out, &output)?;
-        writeln!(out)?;
+        outln(serde_json::to_string_pretty(&output)?);
         return Ok(());
     }
-    writeln!(
-        out,
+    outln(format!(
         "{} (model {}, {:.1} s)",
         args.target.display(),
         transcript.model,
         transcript.duration_s
-    )?;
+    ));
     if transcript.words.is_empty() {
-        writeln!(out, "no speech found")?;
+        outln("no speech found");
         return Ok(());
     }
-    writeln!(out, "\n{}\n", transcript.text)?;
+    outln(format!("\n{}\n", transcript.text));
     for line in summary_lines(&m) {
-        writeln!(out, "{line}")?;
+        outln(line);
     }
     Ok(())
 }
