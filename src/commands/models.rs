@@ -2,12 +2,11 @@
 //! one the user has (after loading it); `models fetch NAME` downloads an official one, the only
 //! network use in voicemock, and only when the user runs it.
 
-use std::io::Write as _;
-
 use anyhow::{bail, Context};
 
 use crate::cli::{ModelsAction, ModelsArgs};
 use crate::models::{self, ModelStore};
+use crate::ui::outln;
 
 /// What a build without the `transcribe` feature says when asked to transcribe.
 pub const NOT_BUILT_IN: &str = "this voicemock was built without transcription (the cargo \
@@ -30,7 +29,7 @@ pub fn run(args: &ModelsArgs) -> anyhow::Result<()> {
         }) => {
             let s = models::ct2::convert(model_dir, mel_filters, vocab, out)
                 .context("converting the CTranslate2 model")?;
-            println!(
+            outln(format!(
                 "wrote {} ({} tensors, {} encoder and {} decoder layers, {} tokens, {} bytes)",
                 out.display(),
                 s.tensors,
@@ -38,7 +37,7 @@ pub fn run(args: &ModelsArgs) -> anyhow::Result<()> {
                 s.decoder_layers,
                 s.n_vocab,
                 s.bytes
-            );
+            ));
             Ok(())
         }
     }
@@ -51,10 +50,9 @@ fn mib(bytes: u64) -> String {
 fn list() -> anyhow::Result<()> {
     let store = ModelStore::locate()?;
     let installed = store.list()?;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "models in {}", store.dir().display())?;
+    outln(format!("models in {}", store.dir().display()));
     if installed.is_empty() {
-        writeln!(out, "  none installed. {}", models::how_to_get_one())?;
+        outln(format!("  none installed. {}", models::how_to_get_one()));
     } else {
         let default = store.resolve(None).ok();
         for m in &installed {
@@ -63,23 +61,22 @@ fn list() -> anyhow::Result<()> {
             } else {
                 ""
             };
-            writeln!(out, "  {:<12} {:>8}{mark}", m.name, mib(m.bytes))?;
+            outln(format!("  {:<12} {:>8}{mark}", m.name, mib(m.bytes)));
         }
     }
-    writeln!(out, "official models (voicemock models fetch NAME):")?;
+    outln("official models (voicemock models fetch NAME):");
     for o in models::OFFICIAL {
         let have = installed.iter().any(|m| m.name == o.name);
-        writeln!(
-            out,
+        outln(format!(
             "  {:<12} {:>4} MiB  {}{}",
             o.name,
             o.size_mib,
             o.note,
             if have { " [installed]" } else { "" }
-        )?;
+        ));
     }
     if !crate::transcribe::AVAILABLE {
-        writeln!(out, "note: {NOT_BUILT_IN}")?;
+        outln(format!("note: {NOT_BUILT_IN}"));
     }
     Ok(())
 }
@@ -107,7 +104,7 @@ fn add(file: &std::path::Path, name: Option<&str>) -> anyhow::Result<()> {
     std::fs::copy(file, &tmp)
         .with_context(|| format!("copying {} to {}", file.display(), tmp.display()))?;
     std::fs::rename(&tmp, &dest).with_context(|| format!("installing {}", dest.display()))?;
-    println!("installed {name} as {}", dest.display());
+    outln(format!("installed {name} as {}", dest.display()));
     Ok(())
 }
 
@@ -131,7 +128,7 @@ fn fetch(name: &str, base_url: Option<&str>, sha1: Option<&str>) -> anyhow::Resu
     let store = ModelStore::locate()?;
     let dest = store.path_of(name)?;
     if dest.exists() {
-        println!("{name} is already installed: {}", dest.display());
+        outln(format!("{name} is already installed: {}", dest.display()));
         return Ok(());
     }
     let url = format!(
@@ -144,7 +141,7 @@ fn fetch(name: &str, base_url: Option<&str>, sha1: Option<&str>) -> anyhow::Resu
     store.create_dir()?;
     let partial = store.partial_path_of(name)?;
     let resuming = partial.metadata().map(|m| m.len()).unwrap_or(0);
-    println!(
+    outln(format!(
         "downloading {name} (about {} MiB) from {url}{}",
         official.size_mib,
         if resuming > 0 {
@@ -152,19 +149,19 @@ fn fetch(name: &str, base_url: Option<&str>, sha1: Option<&str>) -> anyhow::Resu
         } else {
             String::new()
         }
-    );
-    println!("to {}; its SHA-1 must be {sha1}", dest.display());
+    ));
+    outln(format!("to {}; its SHA-1 must be {sha1}", dest.display()));
     let mut bar = Bar(None);
     let result = fetch(&url, sha1, &partial, &dest, &mut bar);
     if let Some(b) = bar.0.take() {
         b.finish();
     }
     let fetched = result.with_context(|| format!("{name} was not installed"))?;
-    println!(
+    outln(format!(
         "installed {name} ({}, checksum verified): {}",
         mib(fetched.bytes),
         dest.display()
-    );
+    ));
     Ok(())
 }
 
