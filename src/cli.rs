@@ -41,6 +41,8 @@ pub enum Command {
     Compare(CompareArgs),
     /// Listen back to a session: each question (said aloud), then its answer.
     Replay(ReplayArgs),
+    /// Write a session's review page (report.html), or the progress page over all sessions.
+    Report(ReportArgs),
 }
 
 /// Device choice shared by the commands that use the microphone or speaker.
@@ -248,4 +250,19 @@ pub struct PlayArgs {
     /// Speaker to play through: a device name, or part of one (see `voicemock devices`).
     #[arg(long, value_name = "NAME")]
     pub output: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The session: `latest` (the default), its id, a unique prefix of it, or its folder.
+    #[arg(value_name = "SESSION", conflicts_with = "progress")]
+    pub session: Option<String>,
+    #[command(flatten)]
+    pub recordings: RecordingsArg,
+    /// Write progress.html over every session in the recordings folder instead.
+    #[arg(long)]
+    pub progress: bool,
+    /// Open the page with the system's opener once it is written.
+    #[arg(long)]
+    pub open: bool,
 }

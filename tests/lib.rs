@@ -8,5 +8,6 @@ mod check;
 mod cli;
 mod play;
 mod replay;
+mod report;
 mod run;
 mod sessions;

@@ -8,6 +8,7 @@ pub mod devices;
 pub mod packs;
 pub mod play;
 pub mod replay;
+pub mod report;
 pub mod run;
 pub mod sessions;
 pub mod voices;
@@ -30,6 +31,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Play(args) => play::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Replay(args) => replay::run(&args),
+        Command::Report(args) => report::run(&args),
     }
 }
 

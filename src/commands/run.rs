@@ -160,6 +160,19 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         println!("Your notes:   {}", dir.join(NOTES_FILE).display());
         println!("Listen back:  voicemock replay {}", log.id);
     }
+    // The review page: cheap, since each take's levels were kept as it ended.
+    if log.takes().next().is_some() {
+        let written = record::load(&dir)
+            .map_err(anyhow::Error::from)
+            .and_then(|s| Ok(crate::report::write_session_page(&s)?));
+        match written {
+            Ok(path) => println!("Review page:  {}", path.display()),
+            Err(e) => eprintln!(
+                "warning: the review page was not written ({e:#}); `voicemock report {}` tries again",
+                log.id
+            ),
+        }
+    }
     match ending.status {
         Status::Completed | Status::Quit | Status::InProgress => Ok(()),
         Status::Interrupted => {

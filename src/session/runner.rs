@@ -11,7 +11,7 @@ use anyhow::Context;
 use super::machine::{Action, Control, EndedBy, Event, Light, Machine, Signal, Status, View};
 use crate::audio::level::dbfs;
 use crate::audio::{ActiveRecording, Microphone, Playback, Player};
-use crate::record::store::{save_log, write_atomic};
+use crate::record::store::{self, save_log, write_atomic};
 use crate::record::{Level, Outcome, SessionLog, SessionStatus, TakeEnd, TakeLog, REVIEW_FILE};
 use crate::report;
 use crate::speech::{speech_timeout, Speaker};
@@ -393,11 +393,21 @@ impl Runner<'_> {
                 entry.stream_errors = stats.stream_errors;
                 let path = self.plan.dir.join(&entry.file);
                 entry.level = stats.verdict().into();
-                match crate::audio::wav_reader::analyze_file(
+                match crate::audio::wav_reader::analyze_file_with_envelope(
                     &path,
                     crate::analysis::Params::default(),
                 ) {
-                    Ok(m) => entry.analysis = Some(m),
+                    Ok((m, envelope)) => {
+                        entry.analysis = Some(m);
+                        // The waveform of the review page; without it the page reads the WAV.
+                        let levels = (&envelope).into();
+                        if let Err(e) = store::save_levels(&self.plan.dir, &entry.file, &levels) {
+                            eprintln!(
+                                "warning: could not keep the levels of {}: {e}",
+                                path.display()
+                            );
+                        }
+                    }
                     Err(e) => eprintln!("warning: could not analyse {}: {e}", path.display()),
                 }
             }
