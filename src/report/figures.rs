@@ -12,6 +12,9 @@ pub const WAVE_W: f64 = 1000.0;
 pub const WAVE_H: f64 = 100.0;
 /// How far below the take's loudest point the drawing reaches: quieter is drawn as silence.
 const WAVE_RANGE_DB: f32 = 45.0;
+/// Most points an outline is drawn with: more than a laptop's take column has pixels would
+/// only make the page heavier. A longer envelope is merged, keeping each stretch's loudest.
+const MAX_OUTLINE_POINTS: usize = 400;
 
 /// A pause the analysis found, placed on the waveform.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,12 +133,15 @@ fn outline(levels: &LevelsFile, duration_s: f64, axis_s: f64) -> Option<String> 
     }
     let floor = loudest - WAVE_RANGE_DB;
     let mid = WAVE_H / 2.0;
+    let merge = levels.db.len().div_ceil(MAX_OUTLINE_POINTS);
+    let step_s = levels.step_s * merge as f64;
     let points: Vec<(f64, f64)> = levels
         .db
-        .iter()
+        .chunks(merge)
+        .map(|c| c.iter().copied().fold(f32::MIN, f32::max))
         .enumerate()
-        .map(|(i, &db)| {
-            let t = (i as f64 * levels.step_s).min(duration_s);
+        .map(|(i, db)| {
+            let t = (i as f64 * step_s).min(duration_s);
             let a = f64::from(((db - floor) / WAVE_RANGE_DB).clamp(0.0, 1.0));
             // A hair of height everywhere, so silence still reads as a line.
             let half = (a * 0.92 + 0.01) * mid;
@@ -233,8 +239,10 @@ impl Metric {
 pub struct Point {
     /// Its session's page (and the take on it), relative to the progress page.
     pub href: String,
-    /// The session's date, for people.
+    /// The session's date and time, for people.
     pub when: String,
+    /// The session's day, short, for under a chart's axis.
+    pub day: String,
     pub question_id: String,
     pub take: u32,
     pub duration_s: f64,
@@ -323,10 +331,10 @@ pub fn chart(metric: Metric, points: &[Point]) -> Chart<'_> {
     let grid = (0..)
         .map(|k| k as f64 * step)
         .take_while(|v| *v <= top + 1e-9)
-        .map(|v| (y(v), format!("{v}")))
+        .map(|v| (y(v), grid_label(v)))
         .collect();
     let span = match (values.first(), values.last()) {
-        (Some((a, _)), Some((b, _))) => Some((a.when.clone(), b.when.clone())),
+        (Some((a, _)), Some((b, _))) => Some((a.day.clone(), b.day.clone())),
         _ => None,
     };
     Chart {
@@ -337,6 +345,12 @@ pub fn chart(metric: Metric, points: &[Point]) -> Chart<'_> {
         grid,
         span,
     }
+}
+
+/// A grid value as few digits as it needs: "0.25", "1", "150".
+fn grid_label(v: f64) -> String {
+    let text = format!("{v:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// A round step for three to five grid lines, and the top of the scale (a multiple of it).
@@ -367,6 +381,9 @@ mod tests {
         ] {
             assert_eq!(nice_scale(max), (step, top), "max {max}");
         }
+        assert_eq!(grid_label(0.1 + 0.2), "0.3");
+        assert_eq!(grid_label(150.0), "150");
+        assert_eq!(grid_label(0.25), "0.25");
     }
 
     fn question() -> QuestionLog {
@@ -443,6 +460,20 @@ mod tests {
             "{d}"
         );
         assert!(d.ends_with("L666.7 50.5L333.3 96.5L0 50.5Z"), "{d}");
+        // A long take is drawn with at most MAX_OUTLINE_POINTS points, keeping the peaks.
+        let mut long = LevelsFile {
+            version: 1,
+            step_s: 0.1,
+            db: vec![-60.0; 6000],
+        };
+        long.db[4321] = -10.0;
+        let d = outline(&long, 600.0, 600.0).unwrap();
+        assert_eq!(d.matches('L').count(), 2 * MAX_OUTLINE_POINTS + 1, "{d}");
+        assert_eq!(
+            d.matches(" 3.5L").count(),
+            1,
+            "the one loud point survives the merge: {d}"
+        );
         let silent = LevelsFile {
             db: vec![-120.0; 3],
             ..levels
@@ -454,7 +485,8 @@ mod tests {
     fn a_chart_has_a_dot_per_take_that_has_the_measure() {
         let p = |d: f64, first: Option<f64>| Point {
             href: "s/report.html".into(),
-            when: "26 Nov".into(),
+            when: "Thu 26 Nov 2026, 16:35".into(),
+            day: "26 Nov".into(),
             question_id: "q".into(),
             take: 1,
             duration_s: d,

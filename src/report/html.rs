@@ -84,6 +84,13 @@ pub fn when(started_at: &str) -> String {
         .unwrap_or_else(|_| started_at.to_string())
 }
 
+/// A session's day, short: "26 Nov".
+pub fn day(started_at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(started_at)
+        .map(|t| t.format("%-d %b").to_string())
+        .unwrap_or_default()
+}
+
 /// Percent-encodes a relative path for an `href` or `src`, keeping its slashes: a folder
 /// renamed to hold spaces or `#` still links.
 pub fn url_path(path: &str) -> String {
@@ -129,8 +136,8 @@ pub fn session_page(p: &SessionPage) -> String {
             div.scroll { (summary(p)) }
         }
         @if !log.checklist.is_empty() {
-            section.card.checklist aria-labelledby="checklist-title" {
-                h2 #checklist-title { "After each answer, ask yourself" }
+            details.card.checklist {
+                summary { h2 { "Checklist: after each answer, ask yourself (" (log.checklist.len()) ")" } }
                 ul { @for c in &log.checklist { li { (c) } } }
             }
         }
@@ -149,7 +156,7 @@ fn summary(p: &SessionPage) -> Markup {
     html! {
         table {
             thead { tr {
-                th.num { "#" } th { "Question" } th { "Outcome" } th.num { "Takes" }
+                th.num { "#" } th { "Question" } th.hide-narrow { "Outcome" } th.num.hide-narrow { "Takes" }
                 th.num { "Last take" } th.num.hide-narrow { "First words" }
                 th.num.hide-narrow { "Longest pause" } th.num { "Pace" }
             } }
@@ -161,8 +168,8 @@ fn summary(p: &SessionPage) -> Markup {
                     tr {
                         td.num { (i + 1) }
                         td { a href={ "#q" (i + 1) } { (q.id) } }
-                        td { (outcome_label(q.outcome)) }
-                        td.num { (q.takes.len()) }
+                        td.hide-narrow { (outcome_label(q.outcome)) }
+                        td.num.hide-narrow { (q.takes.len()) }
                         td.num {
                             @match last {
                                 Some(t) => {
@@ -376,8 +383,12 @@ fn chart(c: &Chart) -> Markup {
                     }
                 }
                 @if let Some((first, last)) = &c.span {
-                    text x="34" y=(CHART_H - 4.0) { (first) }
-                    text x=(CHART_W - 8.0) y=(CHART_H - 4.0) text-anchor="end" { (last) }
+                    @if first == last || c.dots.len() == 1 {
+                        text x=((CHART_W + 26.0) / 2.0) y=(CHART_H - 4.0) text-anchor="middle" { (first) }
+                    } @else {
+                        text x="34" y=(CHART_H - 4.0) { (first) }
+                        text x=(CHART_W - 8.0) y=(CHART_H - 4.0) text-anchor="end" { (last) }
+                    }
                 }
             }
         }
@@ -387,6 +398,7 @@ fn chart(c: &Chart) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn urls_keep_slashes_and_encode_the_rest() {
@@ -400,6 +412,52 @@ mod tests {
         ] {
             assert_eq!(url_path(path), url);
         }
+    }
+
+    #[test]
+    fn pack_text_is_escaped_everywhere_it_appears() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/format2");
+        let mut session = crate::record::load(&dir).unwrap();
+        let evil = "<script>alert(1)</script><img src=x onerror=alert(2)>\"'&";
+        session.log.pack.title = evil.into();
+        session.log.checklist = vec![evil.into()];
+        session.log.questions[0].text = evil.into();
+        session.log.questions[0].notes = vec![evil.into()];
+        session.log.questions[0].id = evil.into();
+        let takes = session
+            .log
+            .questions
+            .iter()
+            .map(|q| {
+                q.takes
+                    .iter()
+                    .map(|t| TakeView {
+                        take: t,
+                        measures: t.analysis.clone(),
+                        levels: None,
+                    })
+                    .collect()
+            })
+            .collect();
+        let page = session_page(&SessionPage {
+            session: &session,
+            takes,
+            usual_wpm: None,
+        });
+        assert!(!page.contains("<img"), "an image tag got through");
+        assert_eq!(
+            page.matches("<script").count(),
+            1,
+            "only the page's own script"
+        );
+        assert!(page.contains(
+            "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;&quot;'&amp;"
+        ));
+        // Title, checklist, question text, notes, summary link and id: six places at least.
+        assert!(
+            page.matches("&lt;script&gt;alert(1)").count() >= 6,
+            "{page}"
+        );
     }
 
     #[test]

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use super::figures::Point;
 use super::html::{self, ProgressPage, SessionPage, SessionRow, TakeView};
-use crate::record::store::write_atomic;
-use crate::record::{self, Session, TakeLog, PROGRESS_FILE, REPORT_FILE};
+use crate::record::store::{self, write_atomic};
+use crate::record::{self, LevelsFile, Session, TakeLog, PROGRESS_FILE, REPORT_FILE};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {
@@ -50,8 +50,9 @@ pub fn write_session_page(session: &Session) -> Result<PathBuf, PageError> {
 }
 
 /// A take's measures and levels: the log's and its sidecar's, or else measured from its WAV
-/// now (slower, but only for sessions recorded before sidecars existed). A take whose WAV
-/// cannot be read keeps what the log has.
+/// now (slower, but only for sessions recorded before sidecars existed; the levels are then
+/// kept in a sidecar so the next page is quick). A take whose WAV cannot be read keeps what
+/// the log has.
 fn take_view<'a>(session: &Session, t: &'a TakeLog) -> TakeView<'a> {
     let levels = session.levels(t);
     if levels.is_some() && t.analysis.is_some() {
@@ -67,11 +68,22 @@ fn take_view<'a>(session: &Session, t: &'a TakeLog) -> TakeView<'a> {
     )
     .ok();
     match measured {
-        Some((m, envelope)) => TakeView {
-            take: t,
-            measures: t.analysis.clone().or(Some(m)),
-            levels: levels.or_else(|| Some((&envelope).into())),
-        },
+        Some((m, envelope)) => {
+            let levels = levels.unwrap_or_else(|| {
+                let measured: LevelsFile = (&envelope).into();
+                // A finished take only: one still being recorded has more to come. A folder
+                // that cannot be written to just goes without the shortcut.
+                if t.ended_by.is_some() {
+                    let _ = store::save_levels(&session.dir, &t.file, &measured);
+                }
+                measured
+            });
+            TakeView {
+                take: t,
+                measures: t.analysis.clone().or(Some(m)),
+                levels: Some(levels),
+            }
+        }
         None => TakeView {
             take: t,
             measures: t.analysis.clone(),
@@ -125,6 +137,7 @@ pub fn progress_view(sessions: &[Session]) -> ProgressPage {
     for s in sessions {
         let folder = s.name();
         let when = html::when(&s.log.started_at);
+        let day = html::day(&s.log.started_at);
         for (i, q) in s.log.questions.iter().enumerate() {
             for t in &q.takes {
                 let spoke = t.analysis.as_ref().filter(|m| m.first_speech_s.is_some());
@@ -136,6 +149,7 @@ pub fn progress_view(sessions: &[Session]) -> ProgressPage {
                         t.take
                     ),
                     when: when.clone(),
+                    day: day.clone(),
                     question_id: q.id.clone(),
                     take: t.take,
                     duration_s: t.duration_s,
