@@ -10,6 +10,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use headless_chrome::protocol::cdp::types::Event;
+use headless_chrome::protocol::cdp::Log::LogEntryLevel;
+use headless_chrome::protocol::cdp::Runtime::ConsoleAPICalledEventTypeOption;
 use headless_chrome::protocol::cdp::{Emulation, Network, Page};
 use headless_chrome::{Browser, LaunchOptions, Tab};
 use serde_json::Value;
@@ -48,65 +50,61 @@ struct Fixture {
     markup: PathBuf,
 }
 
-static FIXTURE: OnceLock<Option<Fixture>> = OnceLock::new();
+static FIXTURE: OnceLock<Fixture> = OnceLock::new();
 
-/// Records the three sessions once for all the tests here (they take turns on the one
-/// microphone); `None` when the test is skipped for want of the sound stack.
-fn fixture() -> Option<&'static Fixture> {
-    FIXTURE
-        .get_or_init(|| {
-            let _stack = common::stack()?;
-            let dir = output_dir();
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            let recordings = dir.join("recordings");
-            let pack = dir.join("markup-pack.toml");
-            std::fs::write(&pack, PACK).unwrap();
-            let a = common::speech_wav(
-                &dir,
-                "a",
-                "I want to build the product people reach for.",
-                "en-us",
-            );
-            let b = common::speech_wav(
-                &dir,
-                "b",
-                "Every evening at the end of a long day.",
-                "en-us",
-            );
-            let paused = common::join_with_gap(&dir, "paused", &a, &b, 1.2);
+/// Records the three sessions once for all the tests here, on the devices `_stack` holds.
+fn fixture(_stack: &common::Stack) -> &'static Fixture {
+    FIXTURE.get_or_init(|| {
+        let dir = output_dir();
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let recordings = dir.join("recordings");
+        let pack = dir.join("markup-pack.toml");
+        std::fs::write(&pack, PACK).unwrap();
+        let a = common::speech_wav(
+            &dir,
+            "a",
+            "I want to build the product people reach for.",
+            "en-us",
+        );
+        let b = common::speech_wav(
+            &dir,
+            "b",
+            "Every evening at the end of a long day.",
+            "en-us",
+        );
+        let paused = common::join_with_gap(&dir, "paused", &a, &b, 1.2);
 
-            let two = record(
-                &recordings,
-                &["--question", "why-netflix", "--question", "stay-current"],
-                |run| {
-                    answer(run, &a, Some("r"));
-                    answer(run, &paused, None);
-                    answer(run, &paused, None);
-                },
-            );
-            let pack_arg = pack.to_str().unwrap();
-            let markup = record(
-                &recordings,
-                &["--pack", pack_arg, "--question", "markup"],
-                |run| {
-                    answer(run, &paused, None);
-                },
-            );
-            record(
-                &recordings,
-                &["--pack", pack_arg, "--question", "plain"],
-                |run| {
-                    answer(run, &b, None);
-                },
-            );
-            Some(Fixture {
-                recordings,
-                two,
-                markup,
-            })
-        })
-        .as_ref()
+        let two = record(
+            &recordings,
+            &["--question", "why-netflix", "--question", "stay-current"],
+            |run| {
+                answer(run, &a, Some("r"));
+                answer(run, &paused, None);
+                answer(run, &paused, None);
+            },
+        );
+        let pack_arg = pack.to_str().unwrap();
+        let markup = record(
+            &recordings,
+            &["--pack", pack_arg, "--question", "markup"],
+            |run| {
+                answer(run, &paused, None);
+            },
+        );
+        record(
+            &recordings,
+            &["--pack", pack_arg, "--question", "plain"],
+            |run| {
+                answer(run, &b, None);
+            },
+        );
+        Fixture {
+            recordings,
+            two,
+            markup,
+        }
+    })
 }
 
 /// Waits for recording to start, speaks `wav` into the microphone, then ends the take with
@@ -228,23 +226,24 @@ fn open(chrome: &Chrome, page: &Path) -> (Arc<Tab>, Arc<Mutex<Watch>>) {
         let mut w = seen.lock().unwrap_or_else(|e| e.into_inner());
         match event {
             Event::NetworkRequestWillBeSent(e) => w.requests.push(e.params.request.url.clone()),
-            Event::RuntimeConsoleAPICalled(e) => {
-                let kind = format!("{:?}", e.params.Type);
-                if kind == "Error" || kind == "Assert" {
-                    w.errors
-                        .push(format!("console.{kind}: {:?}", e.params.args));
-                }
+            Event::RuntimeConsoleAPICalled(e)
+                if matches!(
+                    e.params.Type,
+                    ConsoleAPICalledEventTypeOption::Error
+                        | ConsoleAPICalledEventTypeOption::Assert
+                ) =>
+            {
+                w.errors
+                    .push(format!("console.{:?}: {:?}", e.params.Type, e.params.args))
             }
             Event::RuntimeExceptionThrown(e) => w
                 .errors
                 .push(format!("exception: {:?}", e.params.exception_details)),
-            Event::LogEntryAdded(e) => {
-                if format!("{:?}", e.params.entry.level) == "Error" {
-                    w.errors.push(format!(
-                        "log: {} {:?}",
-                        e.params.entry.text, e.params.entry.url
-                    ));
-                }
+            Event::LogEntryAdded(e) if e.params.entry.level == LogEntryLevel::Error => {
+                w.errors.push(format!(
+                    "log: {} {:?}",
+                    e.params.entry.text, e.params.entry.url
+                ))
             }
             _ => {}
         }
@@ -333,7 +332,9 @@ fn session_page(f: &Fixture, session: &Path) -> PathBuf {
 
 #[test]
 fn a_session_page_loads_from_file_with_no_console_error_and_no_network() {
-    let Some(f) = fixture() else { return };
+    // Chromium reaches the sound server too (muted): like every device test, take turns.
+    let Some(stack) = common::stack() else { return };
+    let f = fixture(&stack);
     let Some(chrome) = launch("load") else { return };
     let page = session_page(f, &f.two);
     let (tab, watch) = open(&chrome, &page);
@@ -364,7 +365,9 @@ fn a_session_page_loads_from_file_with_no_console_error_and_no_network() {
 
 #[test]
 fn every_audio_element_plays_its_wav_with_the_wav_s_duration() {
-    let Some(f) = fixture() else { return };
+    // Chromium reaches the sound server too (muted): like every device test, take turns.
+    let Some(stack) = common::stack() else { return };
+    let f = fixture(&stack);
     let Some(chrome) = launch("audio") else {
         return;
     };
@@ -392,7 +395,9 @@ fn every_audio_element_plays_its_wav_with_the_wav_s_duration() {
 
 #[test]
 fn clicking_a_pause_plays_from_its_start() {
-    let Some(f) = fixture() else { return };
+    // Chromium reaches the sound server too (muted): like every device test, take turns.
+    let Some(stack) = common::stack() else { return };
+    let f = fixture(&stack);
     let Some(chrome) = launch("click") else {
         return;
     };
@@ -485,7 +490,9 @@ fn player_time(tab: &Tab, take: &str) -> (f64, f64) {
 
 #[test]
 fn a_question_holding_markup_shows_it_as_text() {
-    let Some(f) = fixture() else { return };
+    // Chromium reaches the sound server too (muted): like every device test, take turns.
+    let Some(stack) = common::stack() else { return };
+    let f = fixture(&stack);
     let Some(chrome) = launch("markup") else {
         return;
     };
@@ -580,7 +587,9 @@ fn ink(png_bytes: &[u8]) -> (u32, u32, f64, usize) {
 
 #[test]
 fn screenshots_at_laptop_and_phone_width_are_not_blank() {
-    let Some(f) = fixture() else { return };
+    // Chromium reaches the sound server too (muted): like every device test, take turns.
+    let Some(stack) = common::stack() else { return };
+    let f = fixture(&stack);
     let Some(chrome) = launch("shots") else {
         return;
     };
@@ -610,7 +619,9 @@ fn screenshots_at_laptop_and_phone_width_are_not_blank() {
 
 #[test]
 fn the_progress_page_has_a_point_per_take_each_linking_to_a_page() {
-    let Some(f) = fixture() else { return };
+    // Chromium reaches the sound server too (muted): like every device test, take turns.
+    let Some(stack) = common::stack() else { return };
+    let f = fixture(&stack);
     let Some(chrome) = launch("progress") else {
         return;
     };
