@@ -15,12 +15,6 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
     let recordings = &args.recordings.recordings;
     let path = if args.progress {
         let done = report::write_progress_page(recordings)?;
-        if done.sessions == 0 {
-            anyhow::bail!(
-                "no sessions in {} yet: record one with `voicemock run`",
-                recordings.display()
-            );
-        }
         println!(
             "Progress over {} session{} ({} take{}): {}",
             done.sessions,

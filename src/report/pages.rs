@@ -16,6 +16,8 @@ pub enum PageError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("no sessions in {} yet: record one with `voicemock run`", dir.display())]
+    NoSessions { dir: PathBuf },
 }
 
 /// The session's review page, as HTML.
@@ -106,6 +108,11 @@ pub struct ProgressWritten {
 /// `report.html` of any session that has none yet.
 pub fn write_progress_page(recordings: &Path) -> Result<ProgressWritten, PageError> {
     let mut sessions: Vec<Session> = record::sessions(recordings).collect();
+    if sessions.is_empty() {
+        return Err(PageError::NoSessions {
+            dir: recordings.to_path_buf(),
+        });
+    }
     sessions.reverse(); // oldest first: charts read left to right in time
     let mut pages_written = 0;
     for s in &sessions {
