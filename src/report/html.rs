@@ -341,10 +341,10 @@ pub fn progress_page(p: &ProgressPage) -> String {
         section.card aria-labelledby="sessions-title" {
             h2 #sessions-title { "Sessions" }
             div.scroll { table {
-                thead { tr { th { "When" } th { "Pack" } th { "Status" } th.num { "Answered" } th.num { "Speaking" } } }
+                thead { tr { th { "When" } th.hide-narrow { "Pack" } th { "Status" } th.num { "Answered" } th.num.hide-narrow { "Speaking" } } }
                 tbody { @for s in &p.sessions { tr {
                     td { a href=(s.href) { (s.when) } }
-                    td { (s.pack) } td { (s.status) } td.num { (s.answered) } td.num { (mmss(s.speaking_s)) }
+                    td.hide-narrow { (s.pack) } td { (s.status) } td.num { (s.answered) } td.num.hide-narrow { (mmss(s.speaking_s)) }
                 } } }
             } }
         }
