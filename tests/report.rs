@@ -615,6 +615,30 @@ fn screenshots_at_laptop_and_phone_width_are_not_blank() {
             path.display()
         );
     }
+    // As printed: an A4-like width with print styles, the players left out, nothing cut off.
+    tab.call_method(Emulation::SetEmulatedMedia {
+        media: Some("print".into()),
+        features: None,
+    })
+    .unwrap();
+    assert_eq!(
+        eval(
+            &tab,
+            "Array.from(document.querySelectorAll('audio')).filter(a => a.offsetParent).length"
+        ),
+        0,
+        "no player on paper"
+    );
+    let png = screenshot(&tab, 794, false);
+    let path = dir.join("report-print.png");
+    std::fs::write(&path, &png).unwrap();
+    let (_, _, inked, colours) = ink(&png);
+    println!("screenshot {} (print styles)", path.display());
+    assert!(
+        inked > 0.02 && colours > 20,
+        "{} looks blank",
+        path.display()
+    );
 }
 
 #[test]

@@ -122,7 +122,7 @@ pub fn session_page(p: &SessionPage) -> String {
             ul.facts {
                 li { (when(&log.started_at)) }
                 li { span.badge.(status_class) { (standing) } }
-                li { strong { (answered) } " of " (asked) " asked answered" }
+                li { strong { (answered) } " of " (asked) " answered" }
                 li { "speaking " strong { (mmss(log.speaking_s())) } }
                 li {
                     @if over == 0 { "no take over its limit" }
