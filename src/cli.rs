@@ -52,6 +52,8 @@ pub enum Command {
     Transcribe(TranscribeArgs),
     /// List the transcription models, install one you have, or download an official one.
     Models(ModelsArgs),
+    /// Write a session's review page (report.html), or the progress page over all sessions.
+    Report(ReportArgs),
 }
 
 /// Device choice shared by the commands that use the microphone or speaker.
@@ -403,4 +405,19 @@ pub enum ModelsAction {
         #[arg(long, value_name = "OUT")]
         out: PathBuf,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The session: `latest` (the default), its id, a unique prefix of it, or its folder.
+    #[arg(value_name = "SESSION", conflicts_with = "progress")]
+    pub session: Option<String>,
+    #[command(flatten)]
+    pub recordings: RecordingsArg,
+    /// Write progress.html over every session in the recordings folder instead.
+    #[arg(long)]
+    pub progress: bool,
+    /// Open the page with the system's opener once it is written.
+    #[arg(long)]
+    pub open: bool,
 }

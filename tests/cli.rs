@@ -322,3 +322,58 @@ fn analyze_of_a_session_reports_a_take_whose_recording_is_missing() {
     );
     assert!(stderr.contains("1 of 2 takes"), "{stderr}");
 }
+
+#[test]
+fn report_writes_the_page_of_a_session_and_says_when_there_is_none() {
+    let dir = common::temp_dir("cli-report");
+    let recordings = dir.join("rec");
+    let (ok, _, stderr) = run(&["report", "--recordings", recordings.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("no sessions") && stderr.contains("voicemock run"),
+        "{stderr}"
+    );
+    let (ok, _, stderr) = run(&[
+        "report",
+        "--progress",
+        "--recordings",
+        recordings.to_str().unwrap(),
+    ]);
+    assert!(!ok, "no progress page over nothing");
+    assert!(stderr.contains("no sessions"), "{stderr}");
+
+    // A session whose WAVs are gone still gets its page, from the log alone.
+    let session = recordings.join("2026-11-26_161748-netflix-pm");
+    std::fs::create_dir_all(&session).unwrap();
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/format2/session.json"
+    );
+    std::fs::copy(fixture, session.join("session.json")).unwrap();
+    let (ok, stdout, stderr) = run(&[
+        "report",
+        "2026-11",
+        "--recordings",
+        recordings.to_str().unwrap(),
+    ]);
+    assert!(ok, "{stderr}");
+    let page = std::fs::read_to_string(session.join("report.html")).unwrap();
+    assert!(stdout.contains("report.html"), "{stdout}");
+    assert!(page.contains("Why do you want to work at Netflix?"));
+    assert!(
+        page.contains(r#"src="q01-why-netflix-take1.wav""#),
+        "WAVs by relative path"
+    );
+    let (ok, stdout, stderr) = run(&[
+        "report",
+        "--progress",
+        "--recordings",
+        recordings.to_str().unwrap(),
+    ]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("Progress over 1 session (2 takes)"),
+        "{stdout}"
+    );
+    assert!(recordings.join("progress.html").is_file());
+}

@@ -11,6 +11,7 @@ mod play;
 mod rehearse;
 mod reliability;
 mod replay;
+mod report;
 mod run;
 mod sessions;
 mod transcribe;

@@ -31,6 +31,8 @@ pub const SYLLABLES_PER_WORD: f64 = 1.5;
 pub const LONG_PAUSE_S: f64 = 1.0;
 /// Levels reported for digital silence (and the floor of any level) in dB re full scale.
 pub const MIN_DBFS: f64 = -120.0;
+/// Spacing of the level envelope kept for drawing: ten 10 ms frames per point.
+pub const ENVELOPE_STEP_S: f64 = 0.1;
 
 /// Level-contour smoothing over five 10 ms frames. The weights give a spread (standard deviation)
 /// of about 10 ms, the same as Praat's intensity window for a 50 Hz minimum pitch (a 64 ms
@@ -99,6 +101,30 @@ pub struct Measures {
     pub clipped_fraction: f64,
 }
 
+/// The recording's level over time, coarse enough to keep beside it and draw: the loudest
+/// smoothed 10 ms level in each [`ENVELOPE_STEP_S`], in dB re full scale to a tenth.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    pub step_s: f64,
+    pub db: Vec<f32>,
+}
+
+impl Envelope {
+    fn from_levels(levels: &[f32], frames_per_point: usize) -> Envelope {
+        let db = levels
+            .chunks(frames_per_point.max(1))
+            .map(|c| {
+                let loudest = c.iter().copied().fold(MIN_DBFS as f32, f32::max);
+                (loudest * 10.0).round() / 10.0
+            })
+            .collect();
+        Envelope {
+            step_s: ENVELOPE_STEP_S,
+            db,
+        }
+    }
+}
+
 /// Streaming analysis: push blocks of mono samples of any size, then [`Analyzer::finish`].
 pub struct Analyzer {
     sample_rate: u32,
@@ -157,7 +183,12 @@ impl Analyzer {
         });
     }
 
-    pub fn finish(mut self) -> Measures {
+    pub fn finish(self) -> Measures {
+        self.finish_with_envelope().0
+    }
+
+    /// The measures, and the level envelope the drawing of the take is made from.
+    pub fn finish_with_envelope(mut self) -> (Measures, Envelope) {
         if let Some(f) = self.front.flush() {
             self.energies.push(f.energy);
             self.vowel_energies.push(f.vowel_energy);
@@ -170,7 +201,7 @@ impl Analyzer {
             self.tracker.push(frame, vowel, self.front.decimated());
         }
         let peaks = self.tracker.finish(self.front.decimated());
-        measure(
+        let measures = measure(
             self.sample_rate,
             self.params,
             &self.front,
@@ -178,7 +209,10 @@ impl Analyzer {
             &self.levels,
             &self.histogram,
             &peaks,
-        )
+        );
+        let hop_s = self.front.hop() as f64 / f64::from(self.sample_rate);
+        let per_point = (ENVELOPE_STEP_S / hop_s).round() as usize;
+        (measures, Envelope::from_levels(&self.levels, per_point))
     }
 }
 

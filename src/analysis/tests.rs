@@ -354,3 +354,29 @@ fn nasals_between_vowels_separate_syllables_the_whole_level_runs_together() {
         assert_eq!(m.pause_count, 0, "{vowels} vowels: {m:?}");
     }
 }
+
+#[test]
+fn the_envelope_has_a_point_per_tenth_of_a_second_loud_where_the_sound_is() {
+    // 3 s with sound from 1.0 to 2.0 s: 30 points, the loud ones exactly in that second.
+    let signal = bursts(3.0, RATE, &[(1.0, 2.0)], 0.5);
+    let mut a = Analyzer::new(RATE, params(0.25));
+    a.push(&signal);
+    let (measures, envelope) = a.finish_with_envelope();
+    assert_eq!(measures, analyze(&signal, RATE, params(0.25)));
+    assert_eq!(envelope.step_s, ENVELOPE_STEP_S);
+    assert_eq!(envelope.db.len(), 30);
+    let loud: Vec<usize> = (0..30).filter(|&i| envelope.db[i] > -40.0).collect();
+    // The smoothing spreads a sound by two frames at most, so a point either side may be loud.
+    assert!(
+        loud.first().is_some_and(|&i| (9..=10).contains(&i)),
+        "{loud:?}"
+    );
+    assert!(
+        loud.last().is_some_and(|&i| (19..=20).contains(&i)),
+        "{loud:?}"
+    );
+    assert!(
+        envelope.db[..8].iter().all(|&d| d == MIN_DBFS as f32),
+        "{envelope:?}"
+    );
+}

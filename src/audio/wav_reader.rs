@@ -13,7 +13,7 @@ use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use crate::analysis::{self, Analyzer, Measures};
+use crate::analysis::{self, Analyzer, Envelope, Measures};
 
 /// Frames decoded per block when frames are small: 64 Ki frames is 128 KiB of 16-bit mono,
 /// large enough that the per-block overhead vanishes, small enough to stay in cache.
@@ -204,13 +204,21 @@ impl WavReader {
 
 /// Analyse a WAV file block by block; memory stays flat whatever its length.
 pub fn analyze_file(path: &Path, params: analysis::Params) -> Result<Measures, WavError> {
+    analyze_file_with_envelope(path, params).map(|(m, _)| m)
+}
+
+/// [`analyze_file`], with the level envelope a drawing of the recording is made from.
+pub fn analyze_file_with_envelope(
+    path: &Path,
+    params: analysis::Params,
+) -> Result<(Measures, Envelope), WavError> {
     let mut reader = WavReader::open(path)?;
     let mut analyzer = Analyzer::new(reader.spec().sample_rate, params);
     let mut block = Vec::with_capacity(reader.block_frames());
     loop {
         reader.read_block(&mut block)?;
         if block.is_empty() {
-            return Ok(analyzer.finish());
+            return Ok(analyzer.finish_with_envelope());
         }
         analyzer.push(&block);
     }

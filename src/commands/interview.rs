@@ -279,6 +279,17 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
             dir.join(NOTES_FILE).display()
         ));
         outln(format_args!("Listen back:  voicemock replay {}", log.id));
+        // The review page: cheap, since each take's levels were kept as it ended.
+        let written = record::load(&dir)
+            .map_err(anyhow::Error::from)
+            .and_then(|s| Ok(crate::report::write_session_page(&s)?));
+        match written {
+            Ok(path) => outln(format_args!("Review page:  {}", path.display())),
+            Err(e) => warn(format_args!(
+                "the review page was not written ({e:#}); `voicemock report {}` tries again",
+                log.id
+            )),
+        }
     }
     match ending.status {
         Status::Completed | Status::Quit | Status::InProgress => Ok(Conducted {

@@ -14,6 +14,7 @@ pub mod packs;
 pub mod play;
 pub mod rehearse;
 pub mod replay;
+pub mod report;
 pub mod run;
 pub mod sessions;
 pub mod transcribe;
@@ -39,5 +40,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::History(args) => history::run(&args),
         Command::Transcribe(args) => transcribe::run(&args),
         Command::Models(args) => models::run(&args),
+        Command::Report(args) => report::run(&args),
     }
 }

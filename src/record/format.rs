@@ -16,6 +16,40 @@ pub const LOG_FILE: &str = "session.json";
 pub const REVIEW_FILE: &str = "review.md";
 /// The user's own notes: created once, never rewritten by voicemock.
 pub const NOTES_FILE: &str = "notes.md";
+/// The review page (`voicemock report`), written at the end of a session and on demand.
+pub const REPORT_FILE: &str = "report.html";
+/// The progress page over all sessions, in the recordings folder itself.
+pub const PROGRESS_FILE: &str = "progress.html";
+/// The format of a take's levels sidecar.
+pub const LEVELS_VERSION: u32 = 1;
+
+/// The levels sidecar of a take: `q01-x-take1.wav` keeps its level envelope in
+/// `q01-x-take1.levels.json` beside it.
+pub fn levels_file(take_file: &str) -> String {
+    let stem = take_file.strip_suffix(".wav").unwrap_or(take_file);
+    format!("{stem}.levels.json")
+}
+
+/// A take's level over time, coarse enough to draw its waveform: what the analysis measured
+/// when the take ended, so a page can be drawn without reading the WAV again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelsFile {
+    pub version: u32,
+    /// Seconds between two points.
+    pub step_s: f64,
+    /// The loudest level in each step, in dB re full scale.
+    pub db: Vec<f32>,
+}
+
+impl From<&crate::analysis::Envelope> for LevelsFile {
+    fn from(e: &crate::analysis::Envelope) -> LevelsFile {
+        LevelsFile {
+            version: LEVELS_VERSION,
+            step_s: e.step_s,
+            db: e.db.clone(),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionLog {

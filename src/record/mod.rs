@@ -1,6 +1,7 @@
 //! The session record: what a session leaves on disk and the one way to read it back.
 //!
-//! `format` is `session.json` (format 2) as types; `v1` reads the first format and upgrades
+//! `format` is `session.json` (format 2) as types, with the names of the files beside it
+//! (a take's WAV and its levels sidecar, the review sheet and pages); `v1` reads the first format and upgrades
 //! it; `store` writes folders and logs (atomically, privately, never reusing a name) and
 //! holds the running session's lock; `reader` lists a recordings folder and loads one
 //! session. Nothing else in voicemock opens a `session.json`.
@@ -11,9 +12,9 @@ pub mod store;
 mod v1;
 
 pub use format::{
-    transcript_file, Level, Outcome, PackRef, QuestionLog, SessionLog, SessionStatus, Settings,
-    TakeEnd, TakeLog, TalkingPointLog, TranscriptLog, LOG_FILE, LOG_VERSION, NOTES_FILE,
-    REVIEW_FILE,
+    levels_file, transcript_file, Level, LevelsFile, Outcome, PackRef, QuestionLog, SessionLog,
+    SessionStatus, Settings, TakeEnd, TakeLog, TalkingPointLog, TranscriptLog, LOG_FILE,
+    LOG_VERSION, NOTES_FILE, PROGRESS_FILE, REPORT_FILE, REVIEW_FILE,
 };
 pub use reader::{list, load, resolve, sessions, Entry, RecordError, Session, Standing};
 

@@ -5,7 +5,10 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::format::{SessionLog, SessionStatus, LOG_FILE, LOG_VERSION};
+use super::format::{
+    levels_file, LevelsFile, SessionLog, SessionStatus, TakeLog, LEVELS_VERSION, LOG_FILE,
+    LOG_VERSION,
+};
 use crate::audio::writer::frames_on_disk;
 
 /// A log larger than this is not a log voicemock wrote (a thousand-question session is a few
@@ -93,6 +96,18 @@ impl Session {
 
     pub fn take_path(&self, file: &str) -> PathBuf {
         self.dir.join(file)
+    }
+
+    /// The level envelope kept beside `take`'s WAV; `None` when the take has none (sessions
+    /// recorded before sidecars existed) or it cannot be read, so the caller measures the WAV.
+    pub fn levels(&self, take: &TakeLog) -> Option<LevelsFile> {
+        let path = self.dir.join(levels_file(&take.file));
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        if !meta.is_file() || meta.len() > MAX_LOG_BYTES {
+            return None;
+        }
+        let levels: LevelsFile = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+        (levels.version == LEVELS_VERSION && levels.step_s > 0.0).then_some(levels)
     }
 }
 

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::format::{SessionLog, LOG_FILE};
+use super::format::{levels_file, LevelsFile, SessionLog, LOG_FILE};
 
 /// Held (an exclusive `flock`) for as long as a session's process runs. The kernel lets go
 /// when the process ends in any way, SIGKILL and power loss included, so a log still
@@ -64,6 +64,12 @@ pub fn is_locked(dir: &Path) -> bool {
 pub fn save_log(dir: &Path, log: &SessionLog) -> std::io::Result<()> {
     let json = serde_json::to_vec_pretty(log).map_err(std::io::Error::other)?;
     write_atomic(&dir.join(LOG_FILE), &json)
+}
+
+/// Writes the levels sidecar of the take recorded in `dir/take_file`, atomically.
+pub fn save_levels(dir: &Path, take_file: &str, levels: &LevelsFile) -> std::io::Result<()> {
+    let json = serde_json::to_vec(levels).map_err(std::io::Error::other)?;
+    write_atomic(&dir.join(levels_file(take_file)), &json)
 }
 
 /// Creates `path` with `contents` unless it exists: for files the user may edit, which

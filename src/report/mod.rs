@@ -1,7 +1,15 @@
 //! What a session tells its user afterwards: the one-line take summary, the summary table,
-//! and `review.md`, the self-review sheet. Pure text out of the log; no I/O here.
+//! and `review.md`, the self-review sheet, as text out of the log (no I/O in this file); and
+//! the HTML review pages: `html` renders them (the one module that names maud), `figures`
+//! computes their waveforms and charts, `pages` gathers what they show and writes them.
 
 use std::fmt::Write;
+
+pub mod figures;
+pub mod html;
+pub mod pages;
+
+pub use pages::{write_progress_page, write_session_page, PageError, ProgressWritten};
 
 use crate::analysis::Measures;
 use crate::record::{Level, Outcome, SessionLog, TakeEnd, TakeLog, TranscriptLog, NOTES_FILE};
@@ -57,7 +65,7 @@ pub fn take_line(q_number: usize, t: &TakeLog, usual_wpm: Option<f64>) -> String
     line
 }
 
-fn outcome_label(o: Outcome) -> &'static str {
+pub fn outcome_label(o: Outcome) -> &'static str {
     match o {
         Outcome::NotReached => "not reached",
         Outcome::Asked => "asked",

@@ -592,11 +592,21 @@ impl Runner<'_> {
                 entry.stream_errors = stats.stream_errors;
                 let path = self.plan.dir.join(&entry.file);
                 entry.level = stats.verdict().into();
-                match crate::audio::wav_reader::analyze_file(
+                match crate::audio::wav_reader::analyze_file_with_envelope(
                     &path,
                     crate::analysis::Params::default(),
                 ) {
-                    Ok(m) => entry.analysis = Some(m),
+                    Ok((m, envelope)) => {
+                        entry.analysis = Some(m);
+                        // The waveform of the review page; without it the page reads the WAV.
+                        let levels = (&envelope).into();
+                        if let Err(e) = store::save_levels(&self.plan.dir, &entry.file, &levels) {
+                            warn(format_args!(
+                                "could not keep the levels of {}: {e}",
+                                path.display()
+                            ));
+                        }
+                    }
                     Err(e) => warn(format_args!("could not analyse {}: {e}", path.display())),
                 }
             }
