@@ -104,6 +104,8 @@ struct Runner<'a> {
     devices: Devices<'a>,
     take: Option<Take>,
     playing: Option<Box<dyn Playback>>,
+    /// Finished takes waiting to be handed to the transcriber.
+    to_transcribe: Vec<(TakeKey, PathBuf)>,
     bar: Option<PhaseBar>,
     speech_deadline: Option<f64>,
     /// The question being read aloud, until its reading ends.
@@ -143,6 +145,7 @@ pub fn run(
         devices,
         take: None,
         playing: None,
+        to_transcribe: Vec::new(),
         bar: None,
         speech_deadline: None,
         reading: None,
@@ -211,6 +214,7 @@ fn session(
             }
         }
         r.tell_if_moved();
+        r.submit_transcriptions();
         r.collect_transcripts();
         if r.take
             .as_ref()
@@ -618,22 +622,42 @@ impl Runner<'_> {
         let entry = &self.plan.log.questions[q].takes[take.index_in_log];
         outln(report::take_line(q + 1, entry, self.plan.usual_wpm));
         let (file, take_number) = (entry.file.clone(), entry.take);
-        let kept = !matches!(ended_by, EndedBy::Repeat);
-        if let Some(t) = self.devices.transcriber.as_deref_mut().filter(|_| kept) {
-            t.submit(
+        if self.devices.transcriber.is_some() && !matches!(ended_by, EndedBy::Repeat) {
+            self.to_transcribe.push((
                 TakeKey {
                     q,
                     take: take_number,
                 },
-                &self.plan.dir.join(file),
-            );
+                self.plan.dir.join(file),
+            ));
         }
         self.save()
+    }
+
+    /// Hands the finished takes to the transcriber, but never while a recording is starting:
+    /// a new take's stream gets going first (its first half second in the file), so the
+    /// transcription's start never costs the next answer its opening.
+    fn submit_transcriptions(&mut self) {
+        if self.to_transcribe.is_empty()
+            || self
+                .take
+                .as_ref()
+                .is_some_and(|t| t.recording.recorded_s() < TRANSCRIBE_AFTER_S)
+        {
+            return;
+        }
+        if let Some(t) = self.devices.transcriber.as_deref_mut() {
+            for (key, wav) in self.to_transcribe.drain(..) {
+                t.submit(key, &wav);
+            }
+        }
     }
 
     /// At the end of a session: the transcripts still being made, until they are all in, a
     /// signal arrives, or [`TRANSCRIPT_WAIT`] has passed.
     fn await_transcripts(&mut self, signals: &dyn Fn() -> Option<Signal>, clock: &dyn Clock) {
+        // The last take has ended: nothing is recording now.
+        self.submit_transcriptions();
         let pending = self
             .devices
             .transcriber
@@ -869,6 +893,9 @@ fn light_label(light: Light) -> &'static str {
         Light::Red => "\x1b[31m● red\x1b[0m",
     }
 }
+
+/// Seconds a new take records before the transcriber gets the takes that ended before it.
+const TRANSCRIBE_AFTER_S: f64 = 0.5;
 
 /// How long the end of a session waits for the last transcripts.
 const TRANSCRIPT_WAIT: Duration = Duration::from_secs(180);
@@ -1131,11 +1158,13 @@ mod tests {
         now: Now,
         seconds: f64,
         queue: Vec<(TakeKey, f64)>,
+        submitted_at: Vec<f64>,
     }
 
     impl Transcriber for FakeTranscriber {
         fn submit(&mut self, key: TakeKey, wav: &Path) {
             assert!(wav.exists());
+            self.submitted_at.push(self.now.get());
             self.queue.push((key, self.now.get() + self.seconds));
         }
         fn poll(&mut self) -> Vec<(TakeKey, Result<Transcript, String>)> {
@@ -1579,6 +1608,7 @@ mod tests {
             now: Rc::clone(&s.now),
             seconds: 7.0,
             queue: Vec::new(),
+            submitted_at: Vec::new(),
         });
         let (_tx, rx) = mpsc::channel();
         let ending = drive(&mut s, 0.0, 5.0, 2, &rx, &|| None, false).unwrap();
@@ -1599,6 +1629,10 @@ mod tests {
             assert_eq!(sidecar["words"].as_array().unwrap().len(), 4);
             assert_eq!(sidecar["measures"]["we_count"], 1);
         }
+        // The first take went to the transcriber only once the second had recorded half a
+        // second (it began at 5 s), so a transcription never competes with a starting stream.
+        let at = &s.transcriber.as_ref().unwrap().submitted_at;
+        assert!(at[0] >= 5.5 && at[0] < 5.6, "{at:?}");
         // The session ended after its last answer, then waited for that answer's transcript.
         assert!((log.ended_at_s.unwrap() - 10.0).abs() < 0.1);
         assert!(s.now.get() >= 17.0, "{}", s.now.get());
