@@ -15,7 +15,7 @@ use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample, StreamConfig};
 
 use super::writer::{Shared, StreamShape, Writer};
-use super::{ActiveRecording, Fault, Microphone, TakeStats};
+use super::{ActiveRecording, Fault, Microphone, TakeStats, Voice};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -298,13 +298,14 @@ impl CpalMicrophone {
         seconds: f64,
     ) -> Result<Box<dyn ActiveRecording>, DeviceError> {
         let frames = (seconds * f64::from(self.sample_rate())).round() as u64;
-        self.start_with_limit(path, Some(frames))
+        self.start_with_limit(path, Some(frames), None)
     }
 
     fn start_with_limit(
         &mut self,
         path: &Path,
         max_frames: Option<u64>,
+        pre_roll_frames: Option<u64>,
     ) -> Result<Box<dyn ActiveRecording>, DeviceError> {
         let unusable = |reason: String| DeviceError::Unusable {
             direction: Direction::Input,
@@ -317,11 +318,12 @@ impl CpalMicrophone {
         let capacity = (stream_config.sample_rate as usize * channels * 2).max(channels * 1024);
         let capacity = capacity - capacity % channels;
         let (producer, consumer) = rtrb::RingBuffer::new(capacity);
-        let shared = Arc::new(Shared::default());
+        let shared = Arc::new(Shared::new(pre_roll_frames.is_some()));
         let shape = StreamShape {
             channels: stream_config.channels,
             sample_rate: stream_config.sample_rate,
             max_frames,
+            pre_roll_frames: pre_roll_frames.unwrap_or(0),
         };
         let writer = Writer::spawn(path, shape, consumer, Arc::clone(&shared)).map_err(|e| {
             DeviceError::File {
@@ -363,9 +365,14 @@ impl CpalMicrophone {
 }
 
 impl Microphone for CpalMicrophone {
-    fn start(&mut self, path: &Path, max_s: f64) -> Result<Box<dyn ActiveRecording>, DeviceError> {
-        let frames = (max_s * f64::from(self.sample_rate())).round().max(0.0) as u64;
-        self.start_with_limit(path, Some(frames))
+    fn start(
+        &mut self,
+        path: &Path,
+        max_s: f64,
+        pre_roll_s: Option<f64>,
+    ) -> Result<Box<dyn ActiveRecording>, DeviceError> {
+        let frames = |s: f64| (s * f64::from(self.sample_rate())).round().max(0.0) as u64;
+        self.start_with_limit(path, Some(frames(max_s)), pre_roll_s.map(frames))
     }
 
     fn name(&self) -> String {
@@ -477,13 +484,37 @@ impl ActiveRecording for CpalRecording {
         if self.shared.device_failed.load(Ordering::Relaxed) {
             return Some(Fault::DeviceLost);
         }
-        let frames = self.shared.frames_written.load(Ordering::Relaxed);
+        // Captured, not written: a capture waiting for its beginning writes nothing yet.
+        let frames = self.shared.captured.load(Ordering::Relaxed);
         let (seen, since) = self.progress.get();
         if frames != seen {
             self.progress.set((frames, Instant::now()));
             return None;
         }
         (since.elapsed() >= STALL).then_some(Fault::DeviceLost)
+    }
+
+    fn begin(&self, at_s: f64) {
+        self.shared
+            .begin((at_s.max(0.0) * f64::from(self.sample_rate)).round() as u64);
+    }
+
+    fn file_start_s(&self) -> Option<f64> {
+        self.shared
+            .first_written()
+            .map(|f| f as f64 / f64::from(self.sample_rate))
+    }
+
+    fn voice(&self) -> Voice {
+        Voice::from_frames(self.shared.voice(), self.sample_rate)
+    }
+
+    fn mask(&self, from_s: f64, to_s: f64) {
+        let rate = f64::from(self.sample_rate);
+        self.shared.mask(
+            (from_s.max(0.0) * rate) as u64,
+            (to_s.max(0.0) * rate).ceil() as u64,
+        );
     }
 
     fn moved_to(&self) -> Option<String> {

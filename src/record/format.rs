@@ -210,6 +210,23 @@ pub enum TakeEnd {
     DeviceError,
     /// Wrapped up because the interview's time ran out (`rehearse`).
     Budget,
+    /// Ended by itself after the set silence following speech (`--auto-finish`).
+    AutoFinish,
+    /// Went past the limit and ended once the speaker stopped, inside the grace.
+    FinishedInGrace,
+}
+
+/// What started a take's clock, as the log records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TakeStart {
+    /// Think time ran out (or there was none).
+    ThinkTimeOver,
+    Enter,
+    /// The candidate began to speak.
+    Voice,
+    /// Straight after abandoning the take before (`r` while answering).
+    Restart,
 }
 
 impl TakeEnd {
@@ -223,6 +240,8 @@ impl TakeEnd {
             TakeEnd::Interrupt => "interrupted",
             TakeEnd::DeviceError => "microphone failed",
             TakeEnd::Budget => "wrapped up: the interview's time ran out",
+            TakeEnd::AutoFinish => "ended after your silence",
+            TakeEnd::FinishedInGrace => "finished in overtime",
         }
     }
 }
@@ -301,6 +320,13 @@ pub struct TakeLog {
     /// Played back during the session (listen-back), before going on or trying again.
     #[serde(default)]
     pub listened: bool,
+    /// What started the take's clock (absent in logs written before it was recorded).
+    #[serde(default)]
+    pub started_by: Option<TakeStart>,
+    /// Seconds of the file before the take's clock started: what was kept of the moment
+    /// before the candidate spoke up. The file's times minus this are the take's times.
+    #[serde(default, serialize_with = "ms")]
+    pub pre_roll_s: f64,
 }
 
 impl SessionLog {

@@ -12,7 +12,7 @@ mod v1;
 
 pub use format::{
     Level, Outcome, PackRef, QuestionLog, SessionLog, SessionStatus, Settings, TakeEnd, TakeLog,
-    LOG_FILE, LOG_VERSION, NOTES_FILE, REVIEW_FILE,
+    TakeStart, LOG_FILE, LOG_VERSION, NOTES_FILE, REVIEW_FILE,
 };
 pub use reader::{list, load, resolve, sessions, Entry, RecordError, Session, Standing};
 

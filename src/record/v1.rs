@@ -94,6 +94,8 @@ impl V1Log {
                             stream_errors: t.stream_errors,
                             analysis: t.analysis,
                             listened: false,
+                            started_by: None,
+                            pre_roll_s: 0.0,
                         }
                     })
                     .collect();

@@ -309,6 +309,8 @@ mod tests {
             stream_errors: 0,
             analysis,
             listened: false,
+            started_by: None,
+            pre_roll_s: 0.0,
         }
     }
 

@@ -10,14 +10,16 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use super::machine::{
-    Action, Control, EndedBy, Event, Light, Machine, Schedule, Signal, Status, View,
+    Action, Control, EndedBy, Event, Light, Machine, Schedule, Signal, StartedBy, Status, View,
 };
 use super::signals;
 use crate::audio::level::dbfs;
 use crate::audio::{ActiveRecording, Fault, Microphone, Playback, Player};
 use crate::record::format::ScheduleLog;
 use crate::record::store::{self, save_log, write_atomic};
-use crate::record::{Level, Outcome, SessionLog, SessionStatus, TakeEnd, TakeLog, REVIEW_FILE};
+use crate::record::{
+    Level, Outcome, SessionLog, SessionStatus, TakeEnd, TakeLog, TakeStart, REVIEW_FILE,
+};
 use crate::report;
 use crate::speech::{speech_timeout, Speaker};
 use crate::ui::{errln, level_meter, mmss, outln, warn, PhaseBar};
@@ -74,10 +76,46 @@ pub struct Ending {
 struct Take {
     recording: Box<dyn ActiveRecording>,
     q: usize,
-    index_in_log: usize,
+    take: u32,
+    file: String,
+    /// Its entry in the log, once the take has started (`None` while the microphone only
+    /// listens during think time).
+    index_in_log: Option<usize>,
     /// Said once that the sound server moved the recording to another source.
     told_moved: bool,
+    /// Session time of the capture's first frame, as best seen: the least of `now` minus the
+    /// seconds captured, over every look (delivery only ever lags).
+    origin: f64,
+    /// The live voice activity said speech was going on, when last looked at.
+    speaking: bool,
+    /// Seconds of capture where the take's clock started.
+    clock_start_s: f64,
 }
+
+impl Take {
+    /// Looks at the live voice activity: the change since the last look, as a machine event.
+    fn voice_change(&mut self, now: f64) -> Option<Event> {
+        let voice = self.recording.voice();
+        self.origin = self.origin.min(now - voice.captured_s);
+        if voice.speaking == self.speaking {
+            return None;
+        }
+        self.speaking = voice.speaking;
+        Some(if voice.speaking {
+            Event::VoiceStarted {
+                at: self.origin + voice.started_s.unwrap_or(voice.captured_s),
+            }
+        } else {
+            Event::VoiceStopped {
+                at: self.origin + voice.stopped_s.unwrap_or(voice.captured_s),
+            }
+        })
+    }
+}
+
+/// Seconds kept before the point a take started by speaking: the voice activity places the
+/// start of speech on its first loud frame, and a soft opening sound comes before that.
+pub const PRE_ROLL_S: f64 = 0.5;
 
 struct Runner<'a> {
     plan: Plan,
@@ -187,6 +225,12 @@ fn session(
             }
         }
         r.tell_if_moved();
+        let now = clock.now_s();
+        if let Some(event) = r.take.as_mut().and_then(|t| t.voice_change(now)) {
+            if let Some(status) = r.feed(now, event)? {
+                break status;
+            }
+        }
         if r.take
             .as_ref()
             .is_some_and(|t| t.recording.fault().is_some())
@@ -314,8 +358,13 @@ impl Runner<'_> {
         let Some(take) = self.take.take() else {
             return;
         };
+        let Some(index) = take.index_in_log else {
+            let _ = take.recording.stop();
+            let _ = std::fs::remove_file(self.plan.dir.join(&take.file));
+            return;
+        };
         if let Ok(stats) = take.recording.stop() {
-            let entry = &mut self.plan.log.questions[take.q].takes[take.index_in_log];
+            let entry = &mut self.plan.log.questions[take.q].takes[index];
             entry.duration_s = stats.duration_s();
             entry.sample_rate = stats.sample_rate;
             entry.ended_by = Some(TakeEnd::DeviceError);
@@ -342,8 +391,35 @@ impl Runner<'_> {
                 ));
                 self.bar = Some(self.new_bar(seconds, "thinking"));
             }
-            Action::StartRecording { q, take, limit_s } => {
-                self.start_recording(q, take, limit_s, now)?
+            Action::OpenMic { q, take } => self.open_mic(q, take, now)?,
+            Action::CloseMic => {
+                if let Some(take) = self.take.take() {
+                    debug_assert!(take.index_in_log.is_none());
+                    let _ = take.recording.stop();
+                    // It holds nothing: the answer never started.
+                    let _ = std::fs::remove_file(self.plan.dir.join(&take.file));
+                }
+            }
+            Action::StartRecording {
+                q,
+                take,
+                limit_s,
+                at,
+                started_by,
+            } => self.start_recording(q, take, limit_s, at, started_by, now)?,
+            Action::NoVoice { .. } => {
+                let (peak, _) = self
+                    .take
+                    .as_ref()
+                    .map_or((0.0, 0.0), |t| t.recording.recent_level());
+                let line = format!(
+                    "warning: no voice heard from the microphone yet (level {:.0} dBFS): is it                      muted or the wrong input? `voicemock check` tests it",
+                    dbfs(peak)
+                );
+                match &self.bar {
+                    Some(bar) => bar.suspend(|| errln(&line)),
+                    None => errln(&line),
+                }
             }
             Action::WrapUp { q: _, seconds } => {
                 self.say(&format!(
@@ -474,34 +550,85 @@ impl Runner<'_> {
         }
     }
 
-    fn start_recording(
+    /// Opens the microphone for a take that has not started: it listens for the candidate
+    /// to speak up, keeping a pre-roll, and writes nothing until the take starts.
+    fn open_mic(&mut self, q: usize, take: u32, now: f64) -> anyhow::Result<()> {
+        let max_s = self.plan.machine.limit_s(q, take) + self.plan.log.settings.overtime_s;
+        let opened = self.open_capture(q, take, max_s + PRE_ROLL_S, Some(PRE_ROLL_S), now)?;
+        self.take = Some(opened);
+        Ok(())
+    }
+
+    fn open_capture(
         &mut self,
         q: usize,
         take: u32,
-        limit_s: f64,
+        max_s: f64,
+        pre_roll_s: Option<f64>,
         now: f64,
-    ) -> anyhow::Result<()> {
-        self.end_bar();
+    ) -> anyhow::Result<Take> {
         let question = &self.plan.log.questions[q];
         let file = format!("q{:02}-{}-take{}.wav", q + 1, sanitize(&question.id), take);
         let path = self.plan.dir.join(&file);
         // However fast the device delivers, the take holds no more than its limit and grace.
-        let max_s = limit_s + self.plan.log.settings.overtime_s;
-        let recording = match self.devices.mic.start(&path, max_s) {
-            Ok(r) => r,
+        match self.devices.mic.start(&path, max_s, pre_roll_s) {
+            Ok(recording) => Ok(Take {
+                recording,
+                q,
+                take,
+                file,
+                index_in_log: None,
+                told_moved: false,
+                origin: now,
+                speaking: false,
+                clock_start_s: 0.0,
+            }),
             Err(e) => {
                 self.plan.log.status = SessionStatus::DeviceError;
                 self.plan.log.ended_at = Some(timestamp());
                 self.plan.log.ended_at_s = Some(now);
                 self.save()?;
-                return Err(e).context(format!("starting to record answer {}", q + 1));
+                Err(e).context(format!("starting to record answer {}", q + 1))
+            }
+        }
+    }
+
+    fn start_recording(
+        &mut self,
+        q: usize,
+        take: u32,
+        limit_s: f64,
+        at: f64,
+        started_by: StartedBy,
+        now: f64,
+    ) -> anyhow::Result<()> {
+        self.end_bar();
+        let open = self
+            .take
+            .take()
+            .filter(|t| t.q == q && t.take == take && t.index_in_log.is_none());
+        let mut current = match open {
+            Some(mut t) => {
+                // The clock starts at `at`; a take started by speaking keeps the moment
+                // before, so its first word is whole.
+                t.clock_start_s = (at - t.origin).max(0.0);
+                let from = match started_by {
+                    StartedBy::Voice => t.clock_start_s - PRE_ROLL_S,
+                    _ => t.clock_start_s,
+                };
+                t.recording.begin(from.max(0.0));
+                t
+            }
+            None => {
+                let max_s = limit_s + self.plan.log.settings.overtime_s;
+                self.open_capture(q, take, max_s, None, now)?
             }
         };
         let entry = TakeLog {
             take,
-            file: file.clone(),
+            file: current.file.clone(),
             started_at: timestamp(),
-            started_at_s: now,
+            started_at_s: at,
             ended_at_s: None,
             limit_s,
             duration_s: 0.0,
@@ -515,23 +642,27 @@ impl Runner<'_> {
             stream_errors: 0,
             analysis: None,
             listened: false,
+            started_by: Some(take_start(started_by)),
+            pre_roll_s: 0.0,
         };
         let question = &mut self.plan.log.questions[q];
         question.takes.push(entry);
-        let index_in_log = question.takes.len() - 1;
-        self.take = Some(Take {
-            recording,
-            q,
-            index_in_log,
-            told_moved: false,
-        });
+        current.index_in_log = Some(question.takes.len() - 1);
+        self.take = Some(current);
         // Announced on stdout before anything else, so a script can tell the take has begun.
         outln(format_args!(
-            "  Recording answer (limit {}): Enter: done, s: skip, r: repeat, q: quit",
-            mmss(limit_s)
+            "  Recording answer (limit {}){}: Enter: done, s: skip, r: start again, q: quit",
+            mmss(limit_s),
+            if started_by == StartedBy::Voice {
+                ", started when you spoke"
+            } else {
+                ""
+            }
         ));
         self.last_light = Light::Off;
-        self.bar = Some(self.new_bar(limit_s, "answering"));
+        let bar = self.new_bar(limit_s, "answering");
+        bar.update(now - at, String::new());
+        self.bar = Some(bar);
         self.save()
     }
 
@@ -547,8 +678,13 @@ impl Runner<'_> {
             return Ok(());
         };
         debug_assert_eq!(take.q, q);
+        let Some(index) = take.index_in_log else {
+            return Ok(());
+        };
+        let file_start_s = take.recording.file_start_s();
         let stats = take.recording.stop();
-        let entry = &mut self.plan.log.questions[q].takes[take.index_in_log];
+        let entry = &mut self.plan.log.questions[q].takes[index];
+        entry.pre_roll_s = file_start_s.map_or(0.0, |f| (take.clock_start_s - f).max(0.0));
         entry.ended_by = Some(take_end(ended_by));
         entry.ended_at_s = Some(now);
         entry.overtime_s = overtime_s;
@@ -578,7 +714,7 @@ impl Runner<'_> {
                 warn(format_args!("finishing the recording: {e}"));
             }
         }
-        let entry = &self.plan.log.questions[q].takes[take.index_in_log];
+        let entry = &self.plan.log.questions[q].takes[index];
         outln(report::take_line(q + 1, entry, self.plan.usual_wpm));
         self.save()
     }
@@ -803,10 +939,21 @@ fn take_end(e: EndedBy) -> TakeEnd {
         EndedBy::Interrupt => TakeEnd::Interrupt,
         EndedBy::DeviceError => TakeEnd::DeviceError,
         EndedBy::Budget => TakeEnd::Budget,
+        EndedBy::AutoFinish => TakeEnd::AutoFinish,
+        EndedBy::FinishedInGrace => TakeEnd::FinishedInGrace,
     }
 }
 
 /// The session's status, in the log's own words.
+fn take_start(s: StartedBy) -> TakeStart {
+    match s {
+        StartedBy::Clock => TakeStart::ThinkTimeOver,
+        StartedBy::Enter => TakeStart::Enter,
+        StartedBy::Voice => TakeStart::Voice,
+        StartedBy::Restart => TakeStart::Restart,
+    }
+}
+
 pub fn session_status(s: Status) -> SessionStatus {
     match s {
         Status::InProgress => SessionStatus::InProgress,
@@ -915,7 +1062,9 @@ mod tests {
 
     struct FakeRecording {
         now: Now,
-        started: f64,
+        /// When the capture opened, and how far into it the file began (once it has).
+        opened: f64,
+        begun: Cell<Option<f64>>,
         max_s: f64,
         path: PathBuf,
         fails_after: Option<(f64, Fault)>,
@@ -926,6 +1075,7 @@ mod tests {
             &mut self,
             path: &Path,
             max_s: f64,
+            pre_roll_s: Option<f64>,
         ) -> Result<Box<dyn ActiveRecording>, DeviceError> {
             if self.fail {
                 return Err(DeviceError::NoDefault {
@@ -939,7 +1089,8 @@ mod tests {
             );
             Ok(Box::new(FakeRecording {
                 now: Rc::clone(&self.now),
-                started: self.now.get(),
+                opened: self.now.get(),
+                begun: Cell::new(pre_roll_s.is_none().then_some(0.0)),
                 max_s,
                 path: path.to_path_buf(),
                 fails_after: self.fails_after.clone(),
@@ -955,19 +1106,28 @@ mod tests {
             (0.5, 0.3)
         }
         fn recorded_s(&self) -> f64 {
-            self.now.get() - self.started
+            self.begun
+                .get()
+                .map_or(0.0, |b| self.now.get() - self.opened - b)
+        }
+        fn begin(&self, at_s: f64) {
+            if self.begun.get().is_none() {
+                self.begun.set(Some(at_s));
+            }
+        }
+        fn file_start_s(&self) -> Option<f64> {
+            self.begun.get()
         }
         fn fault(&self) -> Option<Fault> {
             self.fails_after
                 .as_ref()
-                .filter(|(t, _)| self.now.get() - self.started >= *t)
+                .filter(|(t, _)| self.recorded_s() >= *t)
                 .map(|(_, fault)| fault.clone())
         }
         fn stop(self: Box<Self>) -> Result<TakeStats, DeviceError> {
             let fault = self.fault();
             let rate = 8000;
-            let frames =
-                ((self.now.get() - self.started).min(self.max_s) * f64::from(rate)).round() as u64;
+            let frames = (self.recorded_s().min(self.max_s) * f64::from(rate)).round() as u64;
             let spec = hound::WavSpec {
                 channels: 1,
                 sample_rate: rate,
@@ -1315,6 +1475,8 @@ mod tests {
             stream_errors: 0,
             analysis: None,
             listened: false,
+            started_by: None,
+            pre_roll_s: 0.0,
         });
         // A take being written: 1.5 s in the header, as the writer leaves it between flushes.
         let spec = hound::WavSpec {
