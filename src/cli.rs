@@ -131,6 +131,10 @@ pub struct SessionArgs {
     /// Grace after the limit to finish a sentence, in seconds (shown as +MM:SS).
     #[arg(long, value_name = "SECS", default_value_t = 0.0)]
     pub overtime: f64,
+    /// End an answer by itself after SECS of silence that follow speech (e.g. 3); off unless
+    /// given.
+    #[arg(long, value_name = "SECS")]
+    pub auto_finish: Option<f64>,
     /// Timing lights for every answer: green, yellow and red, in seconds (e.g. 60,90,120).
     #[arg(long, value_name = "G,Y,R", value_delimiter = ',', num_args = 3)]
     pub lights: Option<Vec<f64>>,

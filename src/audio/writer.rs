@@ -403,6 +403,25 @@ fn drain(
         // Read the stop flag before draining, so the last drain sees everything that was
         // pushed before the stop was asked for.
         let stopping = shared.stop.load(Ordering::Acquire);
+        // The beginning is looked for before draining, so the pre-roll it reaches back into
+        // is still in the ring.
+        if let Some(ring) = pre_roll.as_mut() {
+            let begin = shared.begin_at.load(Ordering::Acquire);
+            if begin != NOT_BEGUN {
+                let ring_start = captured - ring.len() as u64;
+                let skip = usize::try_from(begin.saturating_sub(ring_start))
+                    .unwrap_or(usize::MAX)
+                    .min(ring.len());
+                shared
+                    .first_written
+                    .store(ring_start + skip as u64, Ordering::Release);
+                let kept: Vec<f32> = ring.drain(skip..).collect();
+                pre_roll = None;
+                if let Err(e) = append(&mut wav, &kept, &mut pcm, &mut totals, max_frames) {
+                    return give_up(wav, &e, totals, shared);
+                }
+            }
+        }
         let slots = consumer.slots();
         let available = slots - slots % channels;
         if available > 0 {
@@ -456,23 +475,6 @@ fn drain(
                     if let Err(e) = append(&mut wav, &mono, &mut pcm, &mut totals, max_frames) {
                         return give_up(wav, &e, totals, shared);
                     }
-                }
-            }
-        }
-        if let Some(ring) = pre_roll.as_mut() {
-            let begin = shared.begin_at.load(Ordering::Acquire);
-            if begin != NOT_BEGUN {
-                let ring_start = captured - ring.len() as u64;
-                let skip = usize::try_from(begin.saturating_sub(ring_start))
-                    .unwrap_or(usize::MAX)
-                    .min(ring.len());
-                shared
-                    .first_written
-                    .store(ring_start + skip as u64, Ordering::Release);
-                let kept: Vec<f32> = ring.drain(skip..).collect();
-                pre_roll = None;
-                if let Err(e) = append(&mut wav, &kept, &mut pcm, &mut totals, max_frames) {
-                    return give_up(wav, &e, totals, shared);
                 }
             }
         }

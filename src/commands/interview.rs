@@ -54,6 +54,12 @@ pub fn check_flags(args: &SessionArgs) -> anyhow::Result<()> {
     {
         return Err(bad("--speech-rate", "between 0.5 and 2.0".into()));
     }
+    if args.auto_finish.is_some_and(|t| !within(t, 0.5)) {
+        return Err(bad(
+            "--auto-finish",
+            format!("0.5 to {MAX_SECONDS} seconds"),
+        ));
+    }
     if args.listen.is_some_and(|t| !within(t, 0.0)) {
         return Err(bad("--listen", format!("0 to {MAX_SECONDS} seconds")));
     }
@@ -109,6 +115,7 @@ pub fn settings(args: &SessionArgs) -> Settings {
         voice: args.voice.clone(),
         speech_rate: args.speech_rate,
         listen: args.listen.is_some(),
+        auto_finish_s: args.auto_finish,
         ..Settings::default()
     }
 }
@@ -213,6 +220,9 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
     }
     if let Some(seconds) = args.listen {
         machine = machine.with_review(seconds);
+    }
+    if let Some(seconds) = args.auto_finish {
+        machine = machine.with_auto_finish(seconds);
     }
     let session_plan = Plan {
         usual_wpm: record::reader::usual_wpm(&args.recordings, &id),

@@ -89,6 +89,9 @@ pub struct Settings {
     /// A drill's limit for each round.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub limits: Vec<f64>,
+    /// Silence after speech that ended an answer by itself (`--auto-finish`), if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_finish_s: Option<f64>,
 }
 
 /// How the session stands. `InProgress` on disk is read as running or crashed, which only
@@ -368,7 +371,36 @@ impl SessionLog {
 
 impl TakeLog {
     pub fn is_over_limit(&self) -> bool {
+        if self.started_by.is_some() {
+            // The machine measured it against the voice: silence after the last word in
+            // the grace is not over.
+            return self.overtime_s > 0.0;
+        }
         self.overtime_s > 0.0 || self.duration_s > self.limit_s + 0.05
+    }
+
+    /// Seconds from the take's clock start to its end (the file less its pre-roll).
+    pub fn answer_s(&self) -> f64 {
+        (self.duration_s - self.pre_roll_s).max(0.0)
+    }
+
+    /// When the first words came, on the take's clock.
+    pub fn first_words_s(&self) -> Option<f64> {
+        let first = self.analysis.as_ref()?.first_speech_s?;
+        Some((first - self.pre_roll_s).max(0.0))
+    }
+
+    /// When the speaker stopped talking, on the take's clock.
+    pub fn stopped_talking_s(&self) -> Option<f64> {
+        let last = self.analysis.as_ref()?.last_speech_s?;
+        Some((last - self.pre_roll_s).max(0.0))
+    }
+
+    /// Analysed and no speech found in it.
+    pub fn no_speech(&self) -> bool {
+        self.analysis
+            .as_ref()
+            .is_some_and(|m| m.first_speech_s.is_none())
     }
 }
 

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::analysis::Measures;
-use crate::record::{Level, Outcome, SessionLog, TakeEnd, TakeLog, NOTES_FILE};
+use crate::record::{Level, Outcome, SessionLog, TakeEnd, TakeLog, TakeStart, NOTES_FILE};
 use crate::ui::mmss;
 
 pub fn ended_by_label(e: Option<TakeEnd>) -> &'static str {
@@ -12,9 +12,10 @@ pub fn ended_by_label(e: Option<TakeEnd>) -> &'static str {
 }
 
 /// A few words on pace and pauses, e.g. "first words after 1.2 s, 3 pauses (longest 2.1 s),
-/// ~140 wpm"; `None` when there was no speech (the remarks say so).
-pub fn measures_brief(m: &Measures) -> Option<String> {
-    let first = m.first_speech_s?;
+/// ~140 wpm"; `None` when there was no speech (the remarks say so). Times are of the file,
+/// less `pre_roll_s` (what the file holds before the take's clock started).
+pub fn measures_brief(m: &Measures, pre_roll_s: f64) -> Option<String> {
+    let first = (m.first_speech_s? - pre_roll_s).max(0.0);
     Some(format!(
         "first words after {first:.1} s, {} pause{} (longest {:.1} s), ~{:.0} wpm",
         m.pause_count,
@@ -24,20 +25,39 @@ pub fn measures_brief(m: &Measures) -> Option<String> {
     ))
 }
 
+/// What a take's log says beyond its length: how it started, when the talking stopped, no
+/// speech at all; e.g. "started when you spoke, talking stopped at 0:41".
+fn voice_brief(t: &TakeLog) -> Option<String> {
+    let mut parts = Vec::new();
+    if t.started_by == Some(TakeStart::Voice) {
+        parts.push("started when you spoke".to_string());
+    }
+    if let Some(end) = t.stopped_talking_s() {
+        parts.push(format!("talking stopped at {}", mmss(end)));
+    }
+    if t.no_speech() {
+        parts.push("NO SPEECH heard: was the microphone on?".to_string());
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
 /// The line printed after each answer.
 pub fn take_line(q_number: usize, t: &TakeLog, usual_wpm: Option<f64>) -> String {
     let mut line = format!(
         "  Answer {q_number}, take {}: {} of {}, {}",
         t.take,
-        mmss(t.duration_s),
+        mmss(t.answer_s()),
         mmss(t.limit_s),
         ended_by_label(t.ended_by)
     );
     if t.overtime_s > 0.0 {
         let _ = write!(line, " (+{} over)", mmss(t.overtime_s));
     }
+    if let Some(brief) = voice_brief(t) {
+        let _ = write!(line, "; {brief}");
+    }
     if let Some(m) = &t.analysis {
-        if let Some(brief) = measures_brief(m) {
+        if let Some(brief) = measures_brief(m, t.pre_roll_s) {
             let _ = write!(line, "; {brief}");
         }
         for remark in m.remarks(usual_wpm) {
@@ -77,11 +97,11 @@ pub fn summary_table(log: &SessionLog) -> String {
     for (i, q) in log.questions.iter().enumerate() {
         let last = q.takes.last();
         let dur = last.map_or("-".to_string(), |t| {
-            format!("{}/{}", mmss(t.duration_s), mmss(t.limit_s))
+            format!("{}/{}", mmss(t.answer_s()), mmss(t.limit_s))
         });
         let analysis = last.and_then(|t| t.analysis.as_ref());
-        let start = analysis
-            .and_then(|m| m.first_speech_s)
+        let start = last
+            .and_then(TakeLog::first_words_s)
             .map_or("-".to_string(), |s| format!("{s:.1}s"));
         let wpm = analysis
             .filter(|m| m.first_speech_s.is_some())
@@ -151,15 +171,18 @@ pub fn review_markdown(log: &SessionLog, usual_wpm: Option<f64>) -> String {
                 t.take,
                 t.file,
                 t.file,
-                mmss(t.duration_s),
+                mmss(t.answer_s()),
                 mmss(t.limit_s),
                 ended_by_label(t.ended_by)
             );
             if t.overtime_s > 0.0 {
                 let _ = write!(md, ", +{} over", mmss(t.overtime_s));
             }
+            if let Some(brief) = voice_brief(t) {
+                let _ = write!(md, "; {brief}");
+            }
             if let Some(m) = &t.analysis {
-                if let Some(brief) = measures_brief(m) {
+                if let Some(brief) = measures_brief(m, t.pre_roll_s) {
                     let _ = write!(md, "; {brief}");
                 }
                 for r in m.remarks(usual_wpm) {
