@@ -136,7 +136,7 @@ pub struct SessionArgs {
     #[arg(long, value_name = "SECS")]
     pub auto_finish: Option<f64>,
     /// Timing lights for every answer: green, yellow and red, in seconds (e.g. 60,90,120).
-    #[arg(long, value_name = "G,Y,R", value_delimiter = ',', num_args = 3)]
+    #[arg(long, value_name = "G,Y,R", value_delimiter = ',', num_args = 1)]
     pub lights: Option<Vec<f64>>,
     /// After each answer, wait so you can listen back to it (l) and record it again (r);
     /// the session goes on by itself after SECS (default 20) or at Enter.

@@ -375,6 +375,7 @@ fn print_header(
         dir.display()
     ));
     outln(format_args!(
-        "  Keys: Enter = start/finish an answer, s = skip, r = repeat the question, q = quit"
+        "  Keys: speak or Enter = start an answer, Enter = finish it, s = skip, r = repeat \
+         the question (while answering: start the answer again), q = quit"
     ));
 }

@@ -386,7 +386,8 @@ impl Runner<'_> {
                 self.end_bar();
                 self.plan.log.questions[q].think_started_at_s.push(now);
                 outln(format_args!(
-                    "  Think time: {} (Enter: start answering now, s: skip, r: repeat, q: quit)",
+                    "  Think time: {} (start speaking or press Enter to answer; s: skip, r: \
+                     repeat the question, q: quit)",
                     mmss(seconds)
                 ));
                 self.bar = Some(self.new_bar(seconds, "thinking"));
@@ -412,14 +413,11 @@ impl Runner<'_> {
                     .take
                     .as_ref()
                     .map_or((0.0, 0.0), |t| t.recording.recent_level());
-                let line = format!(
-                    "warning: no voice heard from the microphone yet (level {:.0} dBFS): is it                      muted or the wrong input? `voicemock check` tests it",
+                self.say(&format!(
+                    "  warning: no voice heard from the microphone yet (level {:.0} dBFS): is \
+                     it muted, or the wrong input? `voicemock check` tests it",
                     dbfs(peak)
-                );
-                match &self.bar {
-                    Some(bar) => bar.suspend(|| errln(&line)),
-                    None => errln(&line),
-                }
+                ));
             }
             Action::WrapUp { q: _, seconds } => {
                 self.say(&format!(
@@ -757,7 +755,8 @@ impl Runner<'_> {
         question.think_used_s = think_used_s;
         question.outcome = if skipped {
             Outcome::Skipped
-        } else if question.takes.is_empty() {
+        } else if question.takes.is_empty() || question.takes.iter().all(TakeLog::no_speech) {
+            // A take with nothing said in it is not an answer (a muted microphone).
             Outcome::Asked
         } else {
             Outcome::Answered
@@ -1050,7 +1049,7 @@ mod tests {
         }
     }
 
-    /// Writes a WAV of a 200 Hz tone as long as the recording ran on the clock. Checks that
+    /// Writes a WAV of bursts of a 200 Hz tone as long as the recording ran on the clock. Checks that
     /// no recording starts while the speaker is still speaking.
     struct FakeMic {
         now: Now,
@@ -1136,7 +1135,14 @@ mod tests {
             };
             let mut w = hound::WavWriter::create(&self.path, spec).unwrap();
             for i in 0..frames {
-                let v = (i as f32 * 200.0 * std::f32::consts::TAU / rate as f32).sin() * 0.5;
+                // Bursts of a tone four times a second, like syllables: the analysis hears
+                // speech in it.
+                let burst = if (i / u64::from(rate / 8)) % 2 == 0 {
+                    0.5
+                } else {
+                    0.002
+                };
+                let v = (i as f32 * 200.0 * std::f32::consts::TAU / rate as f32).sin() * burst;
                 w.write_sample((v * 32767.0) as i16).unwrap();
             }
             w.finalize().unwrap();
