@@ -330,6 +330,10 @@ pub struct TakeLog {
     /// before the candidate spoke up. The file's times minus this are the take's times.
     #[serde(default, serialize_with = "ms")]
     pub pre_roll_s: f64,
+    /// The remarks made on the take when it was recorded, kept so that every later report
+    /// reads the same (absent in older logs: they are worked out again from `analysis`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remarks: Option<Vec<String>>,
 }
 
 impl SessionLog {
@@ -394,6 +398,16 @@ impl TakeLog {
     pub fn stopped_talking_s(&self) -> Option<f64> {
         let last = self.analysis.as_ref()?.last_speech_s?;
         Some((last - self.pre_roll_s).max(0.0))
+    }
+
+    /// The remarks on this take: as made when it was recorded, or (older logs) worked out
+    /// from its measures against `usual_wpm`.
+    pub fn remarks(&self, usual_wpm: Option<f64>) -> Vec<String> {
+        match (&self.remarks, &self.analysis) {
+            (Some(r), _) => r.clone(),
+            (None, Some(m)) => m.remarks(usual_wpm),
+            (None, None) => Vec::new(),
+        }
     }
 
     /// Analysed and no speech found in it.

@@ -96,6 +96,7 @@ impl V1Log {
                             listened: false,
                             started_by: None,
                             pre_roll_s: 0.0,
+                            remarks: None,
                         }
                     })
                     .collect();

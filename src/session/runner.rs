@@ -642,6 +642,7 @@ impl Runner<'_> {
             listened: false,
             started_by: Some(take_start(started_by)),
             pre_roll_s: 0.0,
+            remarks: None,
         };
         let question = &mut self.plan.log.questions[q];
         question.takes.push(entry);
@@ -703,7 +704,11 @@ impl Runner<'_> {
                     &path,
                     crate::analysis::Params::default(),
                 ) {
-                    Ok(m) => entry.analysis = Some(m),
+                    Ok(m) => {
+                        // Stored as made now, so the review sheet and later reports agree.
+                        entry.remarks = Some(m.remarks(self.plan.usual_wpm));
+                        entry.analysis = Some(m);
+                    }
                     Err(e) => warn(format_args!("could not analyse {}: {e}", path.display())),
                 }
             }
@@ -1483,6 +1488,7 @@ mod tests {
             listened: false,
             started_by: None,
             pre_roll_s: 0.0,
+            remarks: None,
         });
         // A take being written: 1.5 s in the header, as the writer leaves it between flushes.
         let spec = hound::WavSpec {
