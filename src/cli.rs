@@ -135,6 +135,10 @@ pub struct SessionArgs {
     /// given.
     #[arg(long, value_name = "SECS")]
     pub auto_finish: Option<f64>,
+    /// No sound cues (by default a short tone when the answer starts, at the wrap-up point
+    /// and at the limit).
+    #[arg(long)]
+    pub no_cues: bool,
     /// Timing lights for every answer: green, yellow and red, in seconds (e.g. 60,90,120).
     #[arg(long, value_name = "G,Y,R", value_delimiter = ',', num_args = 1)]
     pub lights: Option<Vec<f64>>,

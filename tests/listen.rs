@@ -132,7 +132,8 @@ fn auto_finish_and_the_overtime_grace_end_once_the_speaker_has_stopped() {
         &["--count", "1", "--auto-finish", "2"],
     ));
     run.wait_for("Recording answer", Duration::from_secs(20));
-    std::thread::sleep(Duration::from_millis(500));
+    // After the start cue, as a candidate would.
+    std::thread::sleep(Duration::from_millis(700));
     common::feed_mic(&phrase);
     let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
@@ -158,7 +159,7 @@ fn auto_finish_and_the_overtime_grace_end_once_the_speaker_has_stopped() {
         &["--count", "1", "--overtime", "10"],
     ));
     run.wait_for("Recording answer", Duration::from_secs(20));
-    std::thread::sleep(Duration::from_millis(300));
+    std::thread::sleep(Duration::from_millis(700));
     common::feed_mic(&phrase);
     let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
@@ -178,5 +179,105 @@ fn auto_finish_and_the_overtime_grace_end_once_the_speaker_has_stopped() {
     assert!(
         after <= 2.0,
         "the grace went on {after:.2} s after the speech"
+    );
+}
+
+/// Share of a window's energy at `hz` (1 for a pure tone at that frequency).
+fn tone_share(x: &[f32], rate: u32, hz: f64) -> f64 {
+    let w = std::f64::consts::TAU * hz / f64::from(rate);
+    let (mut re, mut im, mut ms) = (0.0, 0.0, 0.0);
+    for (n, &v) in x.iter().enumerate() {
+        let v = f64::from(v);
+        re += v * (w * n as f64).cos();
+        im -= v * (w * n as f64).sin();
+        ms += v * v;
+    }
+    let n = x.len() as f64;
+    if ms <= 1e-9 * n {
+        return 0.0;
+    }
+    2.0 * (re * re + im * im) / (n * n) / (ms / n)
+}
+
+/// Start times (s) of the stretches where the speaker played a cue tone.
+fn cue_times(monitor: &[f32], rate: u32) -> Vec<f64> {
+    let win = rate as usize / 25;
+    let mut starts = Vec::new();
+    let mut in_cue = false;
+    for (k, w) in monitor.chunks(win).enumerate() {
+        let tone = [660.0, 880.0]
+            .iter()
+            .any(|&hz| tone_share(w, rate, hz) > 0.6);
+        let t = k as f64 * win as f64 / f64::from(rate);
+        // The notes of one cue are one cue.
+        if tone && !in_cue && starts.last().is_none_or(|&s: &f64| t - s > 0.4) {
+            starts.push(t);
+        }
+        in_cue = tone;
+    }
+    starts
+}
+
+#[test]
+fn cues_are_heard_at_the_start_and_at_the_limit_and_never_over_the_question() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("listen-cues");
+    let recordings = dir.join("recordings");
+    let tap = common::SpeakerTap::start(&dir);
+    let mut run = Running::spawn(
+        common::bin()
+            .args(["run", "--think", "0", "--answer", "4", "--count", "1"])
+            .args(["--question", "why-netflix", "--recordings"])
+            .arg(&recordings),
+    );
+    let asked = run.wait_for("Question ", Duration::from_secs(30));
+    let recording = run.wait_for("Recording answer", Duration::from_secs(30));
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(30));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    std::thread::sleep(Duration::from_millis(600));
+    let tap_started = tap.started;
+    let (monitor, rate) = tap.stop();
+    let cues = cue_times(&monitor, rate);
+    let rec = recording.duration_since(tap_started).as_secs_f64();
+    let asked = asked.duration_since(tap_started).as_secs_f64();
+    // The start cue as the recording begins, the time-up cue at the limit (the limit comes
+    // after the start cue has been heard out), and nothing like a cue before the recording.
+    let near = |t: f64, within: f64| cues.iter().copied().find(|c| (c - t).abs() <= within);
+    let start =
+        near(rec, 0.5).unwrap_or_else(|| panic!("no start cue near {rec:.2} s: cues at {cues:?}"));
+    let limit_at = rec + 0.45 + 4.0;
+    near(limit_at, 0.6)
+        .unwrap_or_else(|| panic!("no time-up cue near {limit_at:.2} s: cues at {cues:?}"));
+    assert!(
+        cues.iter().all(|&c| c >= start),
+        "a cue before the recording: {cues:?}"
+    );
+    let cues = [start];
+    // The question was said before, and nothing of it sounds once the start cue plays.
+    let question = common::sound_seconds(&monitor, rate, asked, cues[0] - 0.05);
+    assert!(
+        question >= 1.0,
+        "only {question:.2} s of the question before the cue"
+    );
+    let log: Value = {
+        let (_, log) = only_session(&recordings);
+        log
+    };
+    let q = &log["questions"][0];
+    let said_until = f(&q["speech_ended_at_s"][0]) - f(&q["asked_at_s"][0]) + asked;
+    assert!(
+        said_until <= cues[0] + 0.1,
+        "the question was still being said at {said_until:.2} s, the cue began at {:.2} s",
+        cues[0]
+    );
+    // The take's clock starts after its start cue.
+    let take = &q["takes"][0];
+    let clock = f(&take["started_at_s"]) - f(&q["asked_at_s"][0]) + asked;
+    assert!(
+        clock >= cues[0] + 0.2,
+        "the take's clock started at {clock:.2}, the cue at {:.2}",
+        cues[0]
     );
 }

@@ -6,6 +6,7 @@
 //! one module that names rodio and rubato.
 
 pub mod convert;
+pub mod cues;
 pub mod device;
 pub mod fake;
 pub mod level;

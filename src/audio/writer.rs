@@ -278,6 +278,13 @@ impl PcmWav {
     }
 }
 
+/// Writes a whole 16-bit mono WAV into `file` at once (short sounds made in memory).
+pub fn write_pcm_wav(file: File, sample_rate: u32, pcm: &[i16]) -> std::io::Result<()> {
+    let mut wav = PcmWav::create(file, sample_rate)?;
+    wav.write(pcm)?;
+    wav.sync_header()
+}
+
 /// The sample rate and the frames a WAV written here holds: what its header says, or what the
 /// file's size says where that is more (after a crash the header can lag the data by up to
 /// one rewrite).
@@ -407,7 +414,8 @@ fn drain(
         // is still in the ring.
         if let Some(ring) = pre_roll.as_mut() {
             let begin = shared.begin_at.load(Ordering::Acquire);
-            if begin != NOT_BEGUN {
+            // A beginning still ahead (after a cue) waits for the capture to reach it.
+            if begin != NOT_BEGUN && begin <= captured {
                 let ring_start = captured - ring.len() as u64;
                 let skip = usize::try_from(begin.saturating_sub(ring_start))
                     .unwrap_or(usize::MAX)

@@ -159,14 +159,15 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
             }
         }
     };
-    // Listening back needs a speaker; without one the session still runs, and says why.
-    let mut player = match args.listen {
-        None => None,
-        Some(_) => match DevicePlayer::open(args.devices.output.as_deref()) {
+    // Cues and listening back need a speaker; without one the session still runs, and says
+    // why.
+    let mut player = match (args.listen, args.no_cues) {
+        (None, true) => None,
+        _ => match DevicePlayer::open(args.devices.output.as_deref()) {
             Ok(p) => Some(p),
             Err(e) => {
                 warn(format_args!(
-                    "{e}; answers cannot be played back during this session"
+                    "{e}; there will be no sound cues and no playback during this session"
                 ));
                 None
             }
@@ -223,6 +224,9 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
     }
     if let Some(seconds) = args.auto_finish {
         machine = machine.with_auto_finish(seconds);
+    }
+    if !args.no_cues && player.is_some() {
+        machine = machine.with_cues(crate::audio::cues::START_CUE_HEARD_S);
     }
     let session_plan = Plan {
         usual_wpm: record::reader::usual_wpm(&args.recordings, &id),

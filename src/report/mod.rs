@@ -523,11 +523,17 @@ mod tests {
         let md = review_markdown(&l, None);
         let summary = md.find("| # | question").expect("a summary table");
         assert!(summary < md.find("## 1.").unwrap(), "{md}");
-        assert!(md.contains("| 1 | a | answered | 1 | 1:35 of 1:30 |"), "{md}");
+        assert!(
+            md.contains("| 1 | a | answered | 1 | 1:35 of 1:30 |"),
+            "{md}"
+        );
         assert!(md.contains("over the limit (+0:05)"), "{md}");
         assert!(md.contains("under the useful minimum (0:45)"), "{md}");
         assert_eq!(md.matches("under the useful minimum").count(), 2, "{md}");
-        assert!(md.contains("Not reached: 3. Question c?; 4. Question d?."), "{md}");
+        assert!(
+            md.contains("Not reached: 3. Question c?; 4. Question d?."),
+            "{md}"
+        );
         assert!(!md.contains("## 3."), "{md}");
     }
 

@@ -120,6 +120,17 @@ pub enum EndedBy {
     FinishedInGrace,
 }
 
+/// A short sound through the speaker, for a candidate looking away from the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cue {
+    /// The answer's clock is about to start.
+    Start,
+    /// Time to wrap up (the yellow light).
+    WrapUp,
+    /// The limit is reached.
+    TimeUp,
+}
+
 /// What started a take's clock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StartedBy {
@@ -176,6 +187,8 @@ pub enum Action {
     },
     /// No voice has been heard in the first seconds of this take.
     NoVoice { q: usize, take: u32 },
+    /// Play a cue now (never while the question is being said).
+    Cue(Cue),
     /// The interview's time is spent: this answer has `seconds` left to wrap up.
     WrapUp { q: usize, seconds: f64 },
     /// Stop the current recording and keep it.
@@ -337,6 +350,11 @@ pub struct Machine {
     closing_asked: bool,
     /// End an answer after this much silence following speech (`--auto-finish`).
     auto_finish_s: Option<f64>,
+    /// Play cues; a take's clock starts this long after its start cue, so the cue is over
+    /// before the take is measured.
+    start_cue_s: Option<f64>,
+    /// The wrap-up and time-up cues of the current take have been played.
+    cued: (bool, bool),
 }
 
 impl Machine {
@@ -357,7 +375,17 @@ impl Machine {
             asked_at: 0.0,
             closing_asked: false,
             auto_finish_s: None,
+            start_cue_s: None,
+            cued: (false, false),
         }
+    }
+
+    /// Plays cues at the start of each answer (unless it was started by speaking), at the
+    /// wrap-up point and at the limit; `start_cue_s` is how long the start cue takes to be
+    /// heard out, which delays the take's clock.
+    pub fn with_cues(mut self, start_cue_s: f64) -> Machine {
+        self.start_cue_s = Some(start_cue_s.max(0.0));
+        self
     }
 
     /// Ends each answer by itself after `seconds` of silence that follow speech.
@@ -460,7 +488,8 @@ impl Machine {
                 View::Answering {
                     q: self.q,
                     take,
-                    elapsed_s: now - since,
+                    // Negative while the start cue plays.
+                    elapsed_s: (now - since).max(0.0),
                     remaining_s,
                     light,
                     heard: voice.heard,
@@ -598,6 +627,17 @@ impl Machine {
                     overtime_s,
                 };
                 let silent_for = |t: f64| voice.stopped_at().map(|end| t - end);
+                if event == Event::Tick && self.start_cue_s.is_some() {
+                    let yellow = self.steps[self.q].lights_for(take).yellow_s;
+                    if !self.cued.0 && elapsed >= yellow && elapsed < limit_s {
+                        self.cued.0 = true;
+                        out.push(Action::Cue(Cue::WrapUp));
+                    }
+                    if !self.cued.1 && elapsed >= limit_s {
+                        self.cued = (true, true);
+                        out.push(Action::Cue(Cue::TimeUp));
+                    }
+                }
                 let set_voice = |m: &mut Machine, voice: TakeVoice| {
                     m.phase = Phase::Answering {
                         since,
@@ -852,9 +892,19 @@ impl Machine {
         }
     }
 
-    /// Starts the next take, its clock running from `at` (no later than `now`).
+    /// Starts the next take, its clock running from `at` (no later than `now`), or after its
+    /// start cue.
     fn start_take(&mut self, at: f64, now: f64, started_by: StartedBy, out: &mut Vec<Action>) {
         self.takes += 1;
+        self.cued = (false, false);
+        let at = match self.start_cue_s {
+            // Someone already speaking needs no cue, and it would spoil their opening.
+            Some(cue_s) if started_by != StartedBy::Voice => {
+                out.push(Action::Cue(Cue::Start));
+                now + cue_s
+            }
+            _ => at,
+        };
         let limit_s = self.steps[self.q].limit_for(self.takes);
         // A take that starts with the budget already spent wraps up from its first second.
         let wrap_up_from = self.budget_spent(now).then_some(at);
@@ -1300,6 +1350,48 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn cues_start_the_clock_after_them_and_mark_the_wrap_up_and_the_limit_once() {
+        let mut m = Machine::new(vec![step(5.0, 20.0)], 10.0).with_cues(0.4);
+        let actions = drive_raw(&mut m, &[(0.0, Tick), (2.0, SpeechEnded), (7.0, Tick)]);
+        assert_eq!(
+            actions[3..],
+            [
+                Action::Cue(super::Cue::Start),
+                StartRecording {
+                    q: 0,
+                    take: 1,
+                    limit_s: 20.0,
+                    at: 7.4,
+                    started_by: StartedBy::Clock
+                }
+            ]
+        );
+        m.step(8.0, Event::VoiceStarted { at: 7.9 });
+        // The yellow light is at 15 s into the take.
+        assert!(m.step(22.3, Tick).is_empty());
+        assert_eq!(m.step(22.45, Tick), vec![Action::Cue(super::Cue::WrapUp)]);
+        assert!(m.step(22.5, Tick).is_empty());
+        assert_eq!(m.step(27.45, Tick), vec![Action::Cue(super::Cue::TimeUp)]);
+        assert!(m.step(27.5, Tick).is_empty());
+
+        // A take started by speaking gets no start cue; its clock is the speech's.
+        let mut m = Machine::new(vec![step(5.0, 20.0)], 0.0).with_cues(0.4);
+        let actions = drive_raw(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (2.0, SpeechEnded),
+                (3.1, Event::VoiceStarted { at: 3.0 }),
+            ],
+        );
+        assert!(
+            !actions.contains(&Action::Cue(super::Cue::Start)),
+            "{actions:?}"
+        );
+        assert!(matches!(actions.last(), Some(StartRecording { at, .. }) if *at == 3.0));
     }
 
     #[test]

@@ -10,9 +10,10 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use super::machine::{
-    Action, Control, EndedBy, Event, Light, Machine, Schedule, Signal, StartedBy, Status, View,
+    Action, Control, Cue, EndedBy, Event, Light, Machine, Schedule, Signal, StartedBy, Status, View,
 };
 use super::signals;
+use crate::audio::cues::{CueFiles, CueSound, CUE_MASK_S};
 use crate::audio::level::dbfs;
 use crate::audio::{ActiveRecording, Fault, Microphone, Playback, Player};
 use crate::record::format::ScheduleLog;
@@ -133,9 +134,14 @@ struct Runner<'a> {
     reserve: Option<store::Reserve>,
     /// What a forced exit (a second signal) needs to leave a finished log behind.
     rescue: Arc<Mutex<Rescue>>,
+    /// The cue sounds, made at the first cue; the one playing.
+    cues: Option<CueFiles>,
+    cue_playing: Option<Box<dyn Playback>>,
 }
 
 const POLL: Duration = Duration::from_millis(10);
+/// The longest a cue is waited for (a cue lasts a fraction of a second).
+const CUE_WAIT: Duration = Duration::from_millis(1500);
 
 /// Runs the whole session. Returns when the machine says it is over; the log and review
 /// sheet are written after every change and once more at the end.
@@ -168,6 +174,8 @@ pub fn run(
         signal: None,
         fault: None,
         rescue,
+        cues: None,
+        cue_playing: None,
     };
     let status = session(&mut r, controls, signals, clock);
     if status.is_err() {
@@ -408,6 +416,7 @@ impl Runner<'_> {
                 at,
                 started_by,
             } => self.start_recording(q, take, limit_s, at, started_by, now)?,
+            Action::Cue(cue) => self.cue(cue, now),
             Action::NoVoice { .. } => {
                 let (peak, _) = self
                     .take
@@ -457,6 +466,9 @@ impl Runner<'_> {
             }
             Action::Finish { status } => {
                 self.end_bar();
+                if status == Status::Completed {
+                    self.let_cue_finish();
+                }
                 if let Some(s) = self.devices.speaker.as_deref_mut() {
                     if status != Status::Completed {
                         s.stop();
@@ -481,6 +493,7 @@ impl Runner<'_> {
         now: f64,
     ) -> anyhow::Result<()> {
         self.end_bar();
+        self.let_cue_finish();
         let total = self.plan.log.questions.len();
         let question = &self.plan.log.questions[q];
         let text = question.text.clone();
@@ -545,6 +558,54 @@ impl Runner<'_> {
         match self.plan.log.budget_s {
             Some(budget_s) => PhaseBar::with_overall(length_s, prefix, budget_s),
             None => PhaseBar::new(length_s, prefix),
+        }
+    }
+
+    /// Lets a cue that is playing finish (briefly: a cue is short), so that the next question
+    /// is not said over it and the session does not end in the middle of it.
+    fn let_cue_finish(&mut self) {
+        if let Some(playing) = self.cue_playing.take() {
+            let start = Instant::now();
+            while !playing.is_finished()
+                && playing.failure().is_none()
+                && start.elapsed() < CUE_WAIT
+            {
+                std::thread::sleep(POLL);
+            }
+        }
+    }
+
+    /// Plays a cue, and tells the live voice activity to count what the microphone hears of
+    /// it as silence. Without a speaker there is no cue.
+    fn cue(&mut self, cue: Cue, now: f64) {
+        let Some(player) = self.devices.player.as_deref_mut() else {
+            return;
+        };
+        if self.cues.is_none() {
+            match CueFiles::create(&std::env::temp_dir()) {
+                Ok(files) => self.cues = Some(files),
+                Err(e) => {
+                    warn(format_args!("cannot make the sound cues: {e}"));
+                    self.devices.player = None;
+                    return;
+                }
+            }
+        }
+        let sound = match cue {
+            Cue::Start => CueSound::Start,
+            Cue::WrapUp => CueSound::WrapUp,
+            Cue::TimeUp => CueSound::TimeUp,
+        };
+        let Some(path) = self.cues.as_ref().map(|c| c.path(sound)) else {
+            return;
+        };
+        if let Some(take) = &self.take {
+            let from = now - take.origin;
+            take.recording.mask(from, from + CUE_MASK_S);
+        }
+        match player.open(&path, 0.0) {
+            Ok(playing) => self.cue_playing = Some(playing),
+            Err(e) => warn(format_args!("cannot play a sound cue: {e}")),
         }
     }
 
@@ -618,8 +679,12 @@ impl Runner<'_> {
                 t
             }
             None => {
+                // Opened now; the file begins at `at`, after the start cue if there is one.
                 let max_s = limit_s + self.plan.log.settings.overtime_s;
-                self.open_capture(q, take, max_s, None, now)?
+                let mut t = self.open_capture(q, take, max_s, Some(0.0), now)?;
+                t.clock_start_s = (at - now).max(0.0);
+                t.recording.begin(t.clock_start_s);
+                t
             }
         };
         let entry = TakeLog {
