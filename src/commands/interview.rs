@@ -54,6 +54,13 @@ pub fn check_flags(args: &SessionArgs) -> anyhow::Result<()> {
     {
         return Err(bad("--speech-rate", "between 0.5 and 2.0".into()));
     }
+    if args.recordings.exists() && !args.recordings.is_dir() {
+        anyhow::bail!(
+            "--recordings {} is a file, not a folder: name a folder for the sessions (it is \
+             created if missing)",
+            args.recordings.display()
+        );
+    }
     if args.auto_finish.is_some_and(|t| !within(t, 0.5)) {
         return Err(bad(
             "--auto-finish",
@@ -174,7 +181,10 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         },
     };
     let speech = match (&speaker, args.no_speak) {
-        (Some(_), _) => "system text-to-speech".to_string(),
+        (Some(s), _) => match s.chosen_voice() {
+            Some(voice) => format!("system text-to-speech, voice {voice}"),
+            None => "system text-to-speech".to_string(),
+        },
         (None, true) => "off (--no-speak)".to_string(),
         (None, false) => "unavailable".to_string(),
     };
@@ -213,6 +223,9 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
     .with_context(|| format!("writing {NOTES_FILE} in {}", dir.display()))?;
 
     print_header(&pack.title, &plan, budget, args, &dir, &header);
+    if let Some(voice) = speaker.as_ref().and_then(SystemSpeaker::chosen_voice) {
+        outln(format_args!("  Voice: {voice}"));
+    }
     let mut machine = plan::machine(&plan, args.overtime);
     if let Some(b) = budget {
         machine = machine.with_budget(b);
