@@ -9,7 +9,7 @@
 use super::frontend::HOP_S;
 use super::segments::{
     ABOVE_FLOOR_DB, ABSOLUTE_FLOOR_DB, BELOW_P99_DB, EXIT_ABOVE_FLOOR_DB, EXIT_BELOW_P99_DB,
-    MAX_DECAY_S, MIN_SOUNDING_S,
+    MAX_ATTACK_S, MAX_DECAY_S, MIN_SOUNDING_S,
 };
 use super::{Params, MIN_DBFS};
 
@@ -58,6 +58,11 @@ pub struct LiveVoice {
     min_run: u64,
     min_gap: u64,
     max_decay: u64,
+    max_attack: u64,
+    /// The levels of the last `max_attack` frames, for a weak opening before an onset.
+    recent: std::collections::VecDeque<f32>,
+    /// The frame after the last speech ended: an opening never reaches back past it.
+    after_last: u64,
     /// Frames that must not count as speech: `[from, to)`, e.g. a cue the speaker played.
     masked: Option<(u64, u64)>,
     speech_frames: u64,
@@ -80,6 +85,9 @@ impl LiveVoice {
             min_run: frames(MIN_SOUNDING_S),
             min_gap: frames(params.pause_min_s),
             max_decay: frames(MAX_DECAY_S),
+            max_attack: frames(MAX_ATTACK_S),
+            recent: std::collections::VecDeque::with_capacity(frames(MAX_ATTACK_S) as usize + 1),
+            after_last: 0,
             masked: None,
             speech_frames: 0,
         }
@@ -156,8 +164,16 @@ impl LiveVoice {
         match self.state {
             State::Silent => {
                 if db >= onset {
+                    // Back over a weak opening, as the analysis does.
+                    let mut start = f;
+                    for &level in self.recent.iter().rev() {
+                        if start <= self.after_last || level < offset {
+                            break;
+                        }
+                        start -= 1;
+                    }
                     self.state = State::Rising {
-                        start: f,
+                        start,
                         last_loud: f,
                     };
                     self.loud = self.loud.max(db);
@@ -206,6 +222,7 @@ impl LiveVoice {
                         };
                     } else if f - last_sound >= self.min_gap {
                         self.state = State::Silent;
+                        self.after_last = last_sound + 1;
                         on_event(VoiceEvent::Stopped {
                             at: (last_sound + 1) * hop,
                         });
@@ -217,6 +234,12 @@ impl LiveVoice {
                     }
                 }
             }
+        }
+        if self.recent.len() == self.max_attack as usize {
+            self.recent.pop_front();
+        }
+        if self.max_attack > 0 {
+            self.recent.push_back(db);
         }
     }
 }
@@ -318,6 +341,27 @@ mod tests {
         let ev = events(&s, 480);
         assert_eq!(ev.len(), 4, "{ev:?}");
         assert!(matches!(ev[1], VoiceEvent::Stopped { at } if (secs(at) - 2.65).abs() < 0.011));
+    }
+
+    #[test]
+    fn a_weak_opening_after_a_pause_counts_from_its_start() {
+        // Speech, a pause, then a soft hiss 30 dB under the speech for 0.15 s before it.
+        let mut s = noise(0.5, 0.0005);
+        s.extend(tone(1.0, 0.3));
+        s.extend(noise(0.8, 0.0005));
+        s.extend(noise(0.15, 0.01));
+        s.extend(tone(1.0, 0.3));
+        s.extend(noise(0.5, 0.0005));
+        let ev = events(&s, 480);
+        assert_eq!(ev.len(), 4, "{ev:?}");
+        let VoiceEvent::Started { at } = ev[2] else {
+            panic!("{ev:?}")
+        };
+        assert!(
+            (secs(at) - 2.3).abs() <= 0.021,
+            "resumed at {} (hiss at 2.3)",
+            secs(at)
+        );
     }
 
     #[test]
