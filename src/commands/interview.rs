@@ -391,8 +391,8 @@ fn print_header(
         "  Recordings go to {} (only you can read them)",
         dir.display()
     ));
-    outln(format_args!(
+    outln(crate::ui::fit(
         "  Keys: speak or Enter = start an answer, Enter = finish it, s = skip, r = repeat \
-         the question (while answering: start the answer again), q = quit"
+         the question (while answering: start the answer again), q = quit",
     ));
 }

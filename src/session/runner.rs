@@ -23,7 +23,7 @@ use crate::record::{
 };
 use crate::report;
 use crate::speech::{speech_timeout, Speaker};
-use crate::ui::{errln, level_meter, mmss, outln, warn, PhaseBar};
+use crate::ui::{errln, fit, level_meter, mmss, outln, warn, PhaseBar};
 
 /// Time as the runner sees it: seconds since the session started, and a way to wait. A test
 /// clock jumps instead of sleeping.
@@ -289,9 +289,11 @@ impl Runner<'_> {
         false
     }
 
+    /// A line of prose while the session runs, wrapped to the terminal's width.
     fn say(&self, line: &str) {
+        let line = fit(line);
         match &self.bar {
-            Some(bar) => bar.println(line),
+            Some(bar) => bar.println(&line),
             None => outln(line),
         }
     }
@@ -393,11 +395,11 @@ impl Runner<'_> {
             Action::Think { q, seconds } => {
                 self.end_bar();
                 self.plan.log.questions[q].think_started_at_s.push(now);
-                outln(format_args!(
+                outln(fit(&format!(
                     "  Think time: {} (start speaking or press Enter to answer; s: skip, r: \
                      repeat the question, q: quit)",
                     mmss(seconds)
-                ));
+                )));
                 self.bar = Some(self.new_bar(seconds, "thinking"));
             }
             Action::OpenMic { q, take } => self.open_mic(q, take, now)?,
@@ -714,7 +716,7 @@ impl Runner<'_> {
         current.index_in_log = Some(question.takes.len() - 1);
         self.take = Some(current);
         // Announced on stdout before anything else, so a script can tell the take has begun.
-        outln(format_args!(
+        outln(fit(&format!(
             "  Recording answer (limit {}){}: Enter: done, s: skip, r: start again, q: quit",
             mmss(limit_s),
             if started_by == StartedBy::Voice {
@@ -722,7 +724,7 @@ impl Runner<'_> {
             } else {
                 ""
             }
-        ));
+        )));
         self.last_light = Light::Off;
         let bar = self.new_bar(limit_s, "answering");
         bar.update(now - at, String::new());
@@ -783,7 +785,7 @@ impl Runner<'_> {
             }
         }
         let entry = &self.plan.log.questions[q].takes[index];
-        outln(report::take_line(q + 1, entry, self.plan.usual_wpm));
+        outln(fit(&report::take_line(q + 1, entry, self.plan.usual_wpm)));
         self.save()
     }
 
