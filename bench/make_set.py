@@ -32,6 +32,12 @@ TEXTS = {
     "T4": "looking back I would have involved the customer support team much earlier",
     "T5": "my biggest strength is that I stay calm when priorities change suddenly",
     "T6": "in the end revenue grew by twenty percent over the following quarter",
+    # Soft openings: speech that resumes after a pause with a fricative or an "h".
+    "T7": "so the first thing I did was sit down with every stakeholder",
+    "T8": "she said finance would only fund it if we found the savings first",
+    "T9": "honestly the hardest thing was saying no to features people loved",
+    "T10": "for the second phase we hired three senior engineers",
+    "T11": "half of them had never shipped a mobile feature before",
 }
 
 
@@ -57,6 +63,10 @@ FILES = {
     "e4": ("espeak:en-gb-scotland:150", ["T3", "T4"], [0.3], 1.506, 48000),
     "e5": ("espeak:en-us+m3:175", ["T5", "T1", "T4"], [0.35, 1.0], 0.733, 48000),
     "e6": ("espeak:en-gb-x-rp+f2:140", ["T6", "T3", "T2"], [2.5, 0.5], 3.248, 16000),
+    # Soft onsets after pauses (and at the very start of s2).
+    "s1": ("espeak:en-us:160", ["T1", "T7", "T8", "T11"], [0.6, 1.0, 0.8], 1.207, 16000),
+    "s2": ("espeak:en-gb:150", ["T9", "T10", "T8", "T7"], [0.8, 0.5, 1.4], 0.913, 16000),
+    "s3": ("espeak:en-us+f3:175", ["T3", "T11", "T9", "T10"], [0.7, 1.1, 0.5], 1.618, 48000),
     "r1": ("real", [f"cards/00{i}.wav" for i in range(1, 6)], [0.4, 0.3, 1.5, 0.7], 1.195, 16000),
     "r2": ("real", [f"librivox/sense_and_sensibility_01_austen_64kb-0{n}.wav" for n in (870, 880, 890)],
            [0.5, 2.0], 0.862, 16000),

@@ -70,7 +70,12 @@ pub struct DeviceArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// How long to record, in seconds.
-    #[arg(long, default_value_t = 5.0, value_name = "N")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        default_value_t = 5.0,
+        value_name = "N"
+    )]
     pub seconds: f64,
     /// Where to save the test recording (default: a new file under recordings/).
     #[arg(long, value_name = "FILE")]
@@ -111,16 +116,16 @@ pub struct RunArgs {
     #[arg(long = "question", value_name = "ID")]
     pub questions: Vec<String>,
     /// Ask at most N questions.
-    #[arg(long, value_name = "N")]
+    #[arg(long, allow_negative_numbers = true, value_name = "N")]
     pub count: Option<usize>,
     /// Ask the questions in a random order.
     #[arg(long)]
     pub shuffle: bool,
     /// Seed for --shuffle, to repeat an order.
-    #[arg(long, value_name = "S")]
+    #[arg(long, allow_negative_numbers = true, value_name = "S")]
     pub seed: Option<u64>,
     /// Answer limit, in seconds; overrides the pack.
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS")]
     pub answer: Option<f64>,
     /// Ask each question's follow-ups right after its answer.
     #[arg(long)]
@@ -133,17 +138,36 @@ pub struct RunArgs {
 #[derive(Debug, Clone, Args)]
 pub struct SessionArgs {
     /// Think time before each answer, in seconds (0 skips it); overrides the pack.
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS")]
     pub think: Option<f64>,
     /// Grace after the limit to finish a sentence, in seconds (shown as +MM:SS).
-    #[arg(long, value_name = "SECS", default_value_t = 0.0)]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "SECS",
+        default_value_t = 0.0
+    )]
     pub overtime: f64,
+    /// End an answer by itself after SECS of silence that follow speech (e.g. 3); off unless
+    /// given.
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS")]
+    pub auto_finish: Option<f64>,
+    /// No sound cues (by default a short tone when the answer starts, at the wrap-up point
+    /// and at the limit).
+    #[arg(long)]
+    pub no_cues: bool,
     /// Timing lights for every answer: green, yellow and red, in seconds (e.g. 60,90,120).
-    #[arg(long, value_name = "G,Y,R", value_delimiter = ',', num_args = 3)]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "G,Y,R",
+        value_delimiter = ',',
+        num_args = 1
+    )]
     pub lights: Option<Vec<f64>>,
     /// After each answer, wait so you can listen back to it (l) and record it again (r);
     /// the session goes on by itself after SECS (default 20) or at Enter.
-    #[arg(long, value_name = "SECS", num_args = 0..=1, default_missing_value = "20")]
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS", num_args = 0..=1, default_missing_value = "20")]
     pub listen: Option<f64>,
     /// Folder the session folder is created in.
     #[arg(long, value_name = "DIR", default_value = "recordings")]
@@ -157,7 +181,7 @@ pub struct SessionArgs {
     #[arg(long, value_name = "NAME")]
     pub voice: Option<String>,
     /// Speech rate, from 0.5 (slow) to 2.0 (fast); 1.0 is the voice's normal rate.
-    #[arg(long, value_name = "R")]
+    #[arg(long, allow_negative_numbers = true, value_name = "R")]
     pub speech_rate: Option<f32>,
     /// The transcription model for each answer (an installed name or a file; default:
     /// base.en, else the one installed; see `voicemock models`).
@@ -175,7 +199,12 @@ pub struct SessionArgs {
 #[derive(Debug, Args)]
 pub struct RehearseArgs {
     /// The interview's length in minutes: questions are chosen to fit it.
-    #[arg(long, value_name = "M", default_value_t = 30.0)]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "M",
+        default_value_t = 30.0
+    )]
     pub minutes: f64,
     /// A built-in pack name, or the path of a pack file (default: the Netflix PM pack).
     #[arg(long, value_name = "P")]
@@ -185,7 +214,7 @@ pub struct RehearseArgs {
     #[arg(long = "category", value_name = "C")]
     pub categories: Vec<String>,
     /// Seed for choosing the questions, to repeat a plan.
-    #[arg(long, value_name = "S")]
+    #[arg(long, allow_negative_numbers = true, value_name = "S")]
     pub seed: Option<u64>,
     #[command(flatten)]
     pub session: SessionArgs,
@@ -199,6 +228,7 @@ pub struct DrillArgs {
     /// The limit of each round, in seconds, shortest last.
     #[arg(
         long,
+        allow_negative_numbers = true,
         value_name = "S,S,…",
         value_delimiter = ',',
         default_value = "120,90,60"
@@ -299,7 +329,7 @@ pub struct CompareArgs {
     #[command(flatten)]
     pub recordings: RecordingsArg,
     /// Only the N most recent takes.
-    #[arg(long, value_name = "N")]
+    #[arg(long, allow_negative_numbers = true, value_name = "N")]
     pub last: Option<usize>,
     /// Play the takes one after another, each announced, oldest first.
     #[arg(long)]
@@ -324,7 +354,12 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub json: bool,
     /// Shortest silence counted as a pause, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 0.25)]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "SECS",
+        default_value_t = 0.25
+    )]
     pub pause_min: f64,
 }
 
@@ -334,7 +369,12 @@ pub struct PlayArgs {
     #[arg(value_name = "FILE.wav")]
     pub file: PathBuf,
     /// Start this many seconds into the file.
-    #[arg(long, value_name = "SECS", default_value_t = 0.0)]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "SECS",
+        default_value_t = 0.0
+    )]
     pub from: f64,
     /// Speaker to play through: a device name, or part of one (see `voicemock devices`).
     #[arg(long, value_name = "NAME")]

@@ -45,6 +45,17 @@ fn bad_numbers_are_refused_before_anything_starts() {
         (vec!["run", "--speech-rate", "9"], "--speech-rate"),
         (vec!["run", "--question", "nope"], "nope"),
         (vec!["run", "--category", "astrology"], "astrology"),
+        // A negative number gets the range, not "unexpected argument".
+        (
+            vec!["run", "--answer", "-5"],
+            "--answer must be 1 to 3600 seconds",
+        ),
+        (vec!["run", "--overtime", "-1"], "--overtime must be 0 to"),
+        (vec!["run", "--auto-finish", "-2"], "--auto-finish must be"),
+        (
+            vec!["drill", "why-netflix", "--limits", "60,-5"],
+            "--limits must be",
+        ),
     ] {
         let mut full = args.clone();
         full.extend(["--no-speak", "--recordings", recordings]);
@@ -58,6 +69,20 @@ fn bad_numbers_are_refused_before_anything_starts() {
     );
     let (ok, _, stderr) = run(&["check", "--seconds", "0"]);
     assert!(!ok && stderr.contains("--seconds"), "{stderr}");
+    let (ok, _, stderr) = run(&["check", "--seconds", "-3"]);
+    assert!(!ok && stderr.contains("--seconds must be"), "{stderr}");
+
+    // --recordings naming a file says so.
+    let file = dir.join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let (ok, _, stderr) = run(&["run", "--no-speak", "--recordings", file.to_str().unwrap()]);
+    assert!(
+        !ok && stderr.contains("is a file, not a folder"),
+        "{stderr}"
+    );
+    // A mistyped command gets the right one suggested.
+    let (ok, _, stderr) = run(&["chek"]);
+    assert!(!ok && stderr.contains("'check'"), "{stderr}");
 }
 
 #[test]

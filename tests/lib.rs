@@ -7,6 +7,7 @@ mod analyze;
 mod check;
 mod cli;
 mod fuzz;
+mod listen;
 mod play;
 mod rehearse;
 mod reliability;

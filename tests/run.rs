@@ -340,4 +340,25 @@ fn voices_are_listed_and_an_unknown_voice_is_refused() {
         "{stderr}"
     );
     assert!(stderr.contains("English"), "{stderr}");
+
+    // A voice by the language code `voices` prints; the voice chosen is shown.
+    assert!(stdout.contains("en-GB"), "{stdout}");
+    let dir = common::temp_dir("run-voice-code");
+    let out = common::bin()
+        .args(["run", "--voice", "en-GB", "--think", "0", "--answer", "1"])
+        .args(["--count", "1", "--no-cues", "--recordings"])
+        .arg(dir.join("recordings"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("Voice: English (Great Britain) (en-GB)"),
+        "{stdout}"
+    );
 }

@@ -13,8 +13,8 @@ const DECIMATED_TARGET_HZ: f64 = 4000.0;
 /// Length of the decimated ring, a power of two. 4096 samples at ~4 kHz is about 1 s: far more
 /// than the ~60 ms around a candidate peak that the voicing check reads.
 const RING_LEN: usize = 4096;
-/// A sample at or above this magnitude counts as clipped (16-bit full scale is 0.99997).
-pub(crate) const CLIP_LEVEL: f32 = 0.999;
+/// A sample at or above this magnitude counts as clipped: the one clipping level.
+use crate::audio::level::CLIP_LEVEL;
 /// The vowel band: roughly the first two formants. Syllable nuclei are found in the level of
 /// this band rather than of the whole signal, because the consonants between vowels put their
 /// energy outside it: nasals, liquids and voice bars below 500 Hz (so "m", "n", "l" between two

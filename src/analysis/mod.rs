@@ -13,6 +13,7 @@
 //! few bytes per 10 ms frame and no samples are kept beyond a ~1 s ring of the decimated copy.
 
 mod frontend;
+pub mod live;
 mod nuclei;
 mod remarks;
 
@@ -264,10 +265,18 @@ fn measure(
                 min_gap: frames_for(params.pause_min_s),
                 min_run: frames_for(segments::MIN_SOUNDING_S),
                 max_decay: frames_for(segments::MAX_DECAY_S),
+                max_attack: frames_for(segments::MAX_ATTACK_S),
             };
             let mut runs = segments::speech_runs(levels, thresholds, durations);
             let raw_db = |k: usize| power_db(energies[k]) as f32;
-            segments::refine_edges(&mut runs, raw_db, levels.len(), thresholds, HALF);
+            segments::refine_edges(
+                &mut runs,
+                raw_db,
+                levels.len(),
+                thresholds,
+                HALF,
+                frames_for(segments::MAX_ATTACK_S),
+            );
             runs
         })
         .unwrap_or_default();

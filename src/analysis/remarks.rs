@@ -2,28 +2,28 @@
 //! be worth the speaker's attention, so only clear departures are mentioned.
 
 use super::Measures;
+use crate::audio::level::{Verdict, CLIPPED_FRACTION};
 
 /// A silence before the first word longer than this is remarked on.
 pub const SLOW_START_S: f64 = 3.0;
 /// A pause longer than this is a stall.
 pub const STALL_S: f64 = 3.0;
-/// Pace compared with the speaker's own usual: remark beyond ±25 %.
-pub const USUAL_PACE_TOLERANCE: f64 = 0.25;
-/// Without a usual pace, the broad band of comfortable interview speech, in words per minute,
-/// and how far outside it a pace must be to be remarked on (pace estimates are rough).
+/// Pace is judged by one rule everywhere: against the band of comfortable interview speech, in
+/// words per minute, with a margin because pace estimates are rough...
 pub const PACE_BAND_WPM: (f64, f64) = (100.0, 170.0);
 pub const PACE_BAND_MARGIN: f64 = 0.1;
+/// ...and, where the speaker's own usual pace is known, a second note when this answer is this
+/// far from it. The band's verdict never depends on the usual pace, so a habit of speaking fast
+/// is still called fast.
+pub const USUAL_PACE_TOLERANCE: f64 = 0.25;
 /// Pace needs this much speech to be judged at all.
 pub const MIN_SPEECH_FOR_PACE_S: f64 = 5.0;
-/// More than this fraction of samples at full scale is audible distortion.
-pub const CLIPPING_FRACTION: f64 = 0.001;
-/// Speech quieter than this (dBFS) is hard to hear back and to measure.
-pub const QUIET_DBFS: f64 = -40.0;
 
 impl Measures {
     /// Plain-words remarks where a measure stands out: a long silence before starting, a stall,
-    /// a pace far from the speaker's usual (`usual_wpm`: their median over earlier takes, if
-    /// any; otherwise a broad 100–170 wpm band with a margin), clipping, too quiet a recording.
+    /// a pace outside the band (and, as a separate note, far from `usual_wpm`, the speaker's
+    /// median over earlier takes, when known), clipping, too quiet a recording (by the same
+    /// level verdict as `check` and the log).
     pub fn remarks(&self, usual_wpm: Option<f64>) -> Vec<String> {
         let mut out = Vec::new();
         let Some(first) = self.first_speech_s else {
@@ -48,46 +48,60 @@ impl Measures {
             ));
         }
         if self.speech_s >= MIN_SPEECH_FOR_PACE_S && self.est_wpm > 0.0 {
-            out.extend(self.pace_remark(usual_wpm));
+            out.extend(self.pace_remark());
+            out.extend(self.usual_pace_remark(usual_wpm));
         }
-        if self.clipped_fraction > CLIPPING_FRACTION {
+        if self.clipped_fraction > CLIPPED_FRACTION {
             out.push(format!(
                 "The recording clipped ({:.1} % of samples at full scale): move back from the \
                  microphone or lower its gain.",
                 self.clipped_fraction * 100.0
             ));
         }
-        if let Some(rms) = self.speech_rms_dbfs.filter(|&r| r < QUIET_DBFS) {
+        let peak = 10f32.powf(self.peak_dbfs as f32 / 20.0);
+        let rms = 10f32.powf(self.speech_rms_dbfs.unwrap_or(self.peak_dbfs) as f32 / 20.0);
+        if Verdict::judge(peak, rms, 0.0) == Verdict::TooQuiet {
             out.push(format!(
-                "The recording is quiet (speech at {rms:.0} dBFS): move closer to the microphone \
-                 or raise its gain."
+                "The recording is quiet (peaks at {:.0} dBFS): move closer to the microphone \
+                 or raise its gain.",
+                self.peak_dbfs
             ));
         }
         out
     }
 
-    fn pace_remark(&self, usual_wpm: Option<f64>) -> Option<String> {
+    /// The one pace rule: the band.
+    fn pace_remark(&self) -> Option<String> {
         let wpm = self.est_wpm;
-        match usual_wpm.filter(|&u| u > 0.0) {
-            Some(usual) if wpm > usual * (1.0 + USUAL_PACE_TOLERANCE) => Some(format!(
-                "You spoke faster than usual for you (about {wpm:.0} words a minute against \
-                 {usual:.0})."
-            )),
-            Some(usual) if wpm < usual * (1.0 - USUAL_PACE_TOLERANCE) => Some(format!(
-                "You spoke slower than usual for you (about {wpm:.0} words a minute against \
-                 {usual:.0})."
-            )),
-            Some(_) => None,
-            None if wpm > PACE_BAND_WPM.1 * (1.0 + PACE_BAND_MARGIN) => Some(format!(
-                "Your pace was fast (about {wpm:.0} words a minute; {:.0}–{:.0} is easy to follow).",
-                PACE_BAND_WPM.0, PACE_BAND_WPM.1
-            )),
-            None if wpm < PACE_BAND_WPM.0 * (1.0 - PACE_BAND_MARGIN) => Some(format!(
-                "Your pace was slow (about {wpm:.0} words a minute; {:.0}–{:.0} is typical).",
-                PACE_BAND_WPM.0, PACE_BAND_WPM.1
-            )),
-            None => None,
+        let (lo, hi) = PACE_BAND_WPM;
+        if wpm > hi * (1.0 + PACE_BAND_MARGIN) {
+            Some(format!(
+                "Your pace was fast (about {wpm:.0} words a minute; {lo:.0}–{hi:.0} is easy to \
+                 follow)."
+            ))
+        } else if wpm < lo * (1.0 - PACE_BAND_MARGIN) {
+            Some(format!(
+                "Your pace was slow (about {wpm:.0} words a minute; {lo:.0}–{hi:.0} is typical)."
+            ))
+        } else {
+            None
         }
+    }
+
+    /// The second reference: the speaker's own usual pace.
+    fn usual_pace_remark(&self, usual_wpm: Option<f64>) -> Option<String> {
+        let wpm = self.est_wpm;
+        let usual = usual_wpm.filter(|&u| u > 0.0)?;
+        let than = if wpm > usual * (1.0 + USUAL_PACE_TOLERANCE) {
+            "faster"
+        } else if wpm < usual * (1.0 - USUAL_PACE_TOLERANCE) {
+            "slower"
+        } else {
+            return None;
+        };
+        Some(format!(
+            "That is {than} than usual for you (about {wpm:.0} words a minute against {usual:.0})."
+        ))
     }
 }
 
@@ -138,18 +152,25 @@ mod tests {
             (measures(Some(1.0), &[], 200.0), None, &["fast"]),
             (measures(Some(1.0), &[], 180.0), None, &[]),
             (measures(Some(1.0), &[], 80.0), None, &["slow"]),
-            // Against the speaker's own usual pace, 180 wpm is fast when they usually do 120...
+            // The usual pace is a second note: 180 wpm is within the band's margin but fast
+            // for someone who usually does 120...
             (
                 measures(Some(1.0), &[], 180.0),
                 Some(120.0),
                 &["faster than usual"],
             ),
-            // ...and 95 is fine for someone who usually speaks at 100.
+            // ...95 is fine for someone who usually speaks at 100...
             (measures(Some(1.0), &[], 95.0), Some(100.0), &[]),
             (
                 measures(Some(1.0), &[], 60.0),
                 Some(100.0),
-                &["slower than usual"],
+                &["slow (about 60", "slower than usual"],
+            ),
+            // ...and a habit of speaking fast never hides the band.
+            (
+                measures(Some(1.0), &[], 210.0),
+                Some(205.0),
+                &["fast (about 210"],
             ),
             (measures(None, &[], 0.0), None, &["No speech"]),
         ];
@@ -166,10 +187,15 @@ mod tests {
     fn clipping_and_quiet_are_remarked() {
         let mut m = measures(Some(1.0), &[], 140.0);
         m.clipped_fraction = 0.01;
+        let got = m.remarks(None);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].contains("clipped (1.0 %"));
+        // Quiet by the same verdict as `check`: peaks under its threshold.
+        let mut m = measures(Some(1.0), &[], 140.0);
+        m.peak_dbfs = -36.0;
         m.speech_rms_dbfs = Some(-48.0);
         let got = m.remarks(None);
-        assert_eq!(got.len(), 2, "{got:?}");
-        assert!(got[0].contains("clipped (1.0 %"));
-        assert!(got[1].contains("-48 dBFS"));
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].contains("-36 dBFS"), "{got:?}");
     }
 }

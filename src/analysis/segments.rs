@@ -32,6 +32,11 @@ pub(crate) const EXIT_ABOVE_FLOOR_DB: f32 = 3.0;
 /// ...and for at most this long after the level fell below the threshold: a decay, not a
 /// breath or a murmur that happens to follow the phrase.
 pub(crate) const MAX_DECAY_S: f64 = 0.2;
+/// The same hysteresis at the start of speech that resumes after a pause: a weak opening sound
+/// (a fricative, an "h", a soft consonant) lies below the onset threshold but above the offset
+/// one, just before the loud vowel that crosses the onset. Speech is taken back over such sound
+/// for at most this long.
+pub(crate) const MAX_ATTACK_S: f64 = 0.25;
 
 pub(crate) struct LevelHistogram {
     bins: Vec<u32>,
@@ -104,6 +109,8 @@ pub(crate) struct Durations {
     pub min_run: usize,
     /// Longest decay kept after the level falls below the onset threshold.
     pub max_decay: usize,
+    /// Longest weak opening kept before the level rises to the onset threshold.
+    pub max_attack: usize,
 }
 
 /// Half-open frame ranges `[start, end)` of speech.
@@ -116,6 +123,7 @@ pub(crate) fn speech_runs(
         min_gap,
         min_run,
         max_decay,
+        max_attack,
     } = durations;
     let mut runs = sounding(levels, thresholds.onset);
     merge_short_gaps(&mut runs, min_gap);
@@ -130,6 +138,14 @@ pub(crate) fn speech_runs(
             .min(runs[i].1 + max_decay);
         while runs[i].1 < limit && levels[runs[i].1] >= thresholds.offset {
             runs[i].1 += 1;
+        }
+    }
+    // The weak opening before each run, back to the run before.
+    for i in 0..runs.len() {
+        let lower = if i == 0 { 0 } else { runs[i - 1].1 };
+        let limit = runs[i].0.saturating_sub(max_attack).max(lower);
+        while runs[i].0 > limit && levels[runs[i].0 - 1] >= thresholds.offset {
+            runs[i].0 -= 1;
         }
     }
     // A decay may leave too little of a silence to be a pause.
@@ -170,7 +186,8 @@ fn merge_short_gaps(runs: &mut Vec<(usize, usize)>, min_gap: usize) {
 }
 
 /// Move each run's edges to where the unsmoothed level crosses the threshold (the onset
-/// threshold for starts, the offset threshold for ends), looking at most `reach` frames either
+/// threshold for starts, then back over a weak opening above the offset threshold for at most
+/// `max_attack` frames; the offset threshold for ends), looking at most `reach` frames either
 /// way: smoothing spreads a sharp onset over its window, and the unsmoothed frames put it back
 /// on the 10 ms grid. Edges never cross a neighbouring run.
 pub(crate) fn refine_edges(
@@ -179,6 +196,7 @@ pub(crate) fn refine_edges(
     frames: usize,
     thresholds: Thresholds,
     reach: usize,
+    max_attack: usize,
 ) {
     for i in 0..runs.len() {
         let lower = if i == 0 { 0 } else { runs[i - 1].1 + 1 };
@@ -187,6 +205,11 @@ pub(crate) fn refine_edges(
         let from = s.saturating_sub(reach).max(lower);
         let to = (s + reach + 1).min(e);
         if let Some(k) = (from..to).find(|&k| raw_db(k) >= thresholds.onset) {
+            let floor = k.saturating_sub(max_attack).max(lower);
+            let mut k = k;
+            while k > floor && raw_db(k - 1) >= thresholds.offset {
+                k -= 1;
+            }
             runs[i].0 = k;
         }
         let from = e.saturating_sub(reach + 1).max(runs[i].0);
@@ -267,7 +290,30 @@ mod tests {
             min_gap: 3,
             min_run: 3,
             max_decay,
+            max_attack: 0,
         }
+    }
+
+    #[test]
+    fn a_weak_opening_above_the_offset_is_speech_for_a_short_while() {
+        // Onset 0, offset -10: the -5 frames before the second run are its soft opening.
+        let mut levels = vec![-20.0; 3];
+        levels.extend([0.0; 4]);
+        levels.extend([-20.0; 5]);
+        levels.extend([-5.0; 3]);
+        levels.extend([0.0; 4]);
+        levels.extend([-20.0; 3]);
+        let mut d = durations(0);
+        d.max_attack = 2;
+        // At most two frames back: the third weak frame stays silence.
+        assert_eq!(speech_runs(&levels, T, d), vec![(3, 7), (13, 19)]);
+        d.max_attack = 5;
+        assert_eq!(speech_runs(&levels, T, d), vec![(3, 7), (12, 19)]);
+        // Never back into the run before: a gap that closes up merges.
+        let mut close = vec![0.0; 4];
+        close.extend([-5.0; 4]);
+        close.extend([0.0; 4]);
+        assert_eq!(speech_runs(&close, T, d), vec![(0, 12)]);
     }
 
     #[test]
@@ -321,12 +367,12 @@ mod tests {
         // Raw levels: sound in frames 10..20 only; the smoothed run was found at 8..22.
         let raw = |k: usize| if (10..20).contains(&k) { 0.0 } else { -50.0 };
         let mut runs = vec![(8, 22)];
-        refine_edges(&mut runs, raw, 40, t, 2);
+        refine_edges(&mut runs, raw, 40, t, 2, 0);
         assert_eq!(runs, vec![(10, 20)]);
         // A raw dip at the smoothed edge moves it inwards, but no further than `reach`.
         let raw = |k: usize| if (14..20).contains(&k) { 0.0 } else { -50.0 };
         let mut runs = vec![(10, 20)];
-        refine_edges(&mut runs, raw, 40, t, 2);
+        refine_edges(&mut runs, raw, 40, t, 2, 0);
         assert_eq!(
             runs,
             vec![(10, 20)],
@@ -339,7 +385,7 @@ mod tests {
             _ => -50.0,
         };
         let mut runs = vec![(10, 21)];
-        refine_edges(&mut runs, raw, 40, t, 2);
+        refine_edges(&mut runs, raw, 40, t, 2, 0);
         assert_eq!(runs, vec![(11, 22)]);
     }
 }

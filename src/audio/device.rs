@@ -15,7 +15,7 @@ use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
 use cpal::{FromSample, SampleFormat, SizedSample, StreamConfig};
 
 use super::writer::{Shared, StreamShape, Writer};
-use super::{ActiveRecording, Fault, Microphone, TakeStats};
+use super::{ActiveRecording, Fault, Microphone, TakeStats, Voice};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -134,13 +134,31 @@ pub fn list_devices() -> (Vec<DeviceInfo>, Vec<DeviceInfo>) {
     (inputs, outputs)
 }
 
+/// The device's id, unless it is one no one should record from or play to: ALSA's `null`
+/// device discards what it is given and delivers endless silence with no clock (a 1 s limit
+/// once produced an 11-minute WAV from it), so it is never offered or chosen.
 fn device_id(device: &cpal::Device) -> Option<String> {
-    device.id().ok().map(|id| id.id().to_string())
+    device
+        .id()
+        .ok()
+        .map(|id| id.id().to_string())
+        .filter(|id| !is_null_device(id))
+}
+
+fn is_null_device(id: &str) -> bool {
+    id == "null" || id.ends_with(":null")
 }
 
 /// Finds a device by exact id, else by a case-insensitive substring of its id or
 /// description; `None` asks for the system default.
-fn find_device(direction: Direction, wanted: Option<&str>) -> Result<cpal::Device, DeviceError> {
+///
+/// On Linux a name the devices do not know is also looked for among the sound server's
+/// sources (or sinks), by the names a mixer shows: found there, the recording goes through
+/// ALSA's `pulse` device, pointed at that source. The name returned is the server's then.
+fn find_device(
+    direction: Direction,
+    wanted: Option<&str>,
+) -> Result<(cpal::Device, Option<String>), DeviceError> {
     let _quiet = QuietAlsa::new();
     let host = cpal::default_host();
     let available = || {
@@ -162,7 +180,7 @@ fn find_device(direction: Direction, wanted: Option<&str>) -> Result<cpal::Devic
             Direction::Output => host.default_output_device(),
         };
         return match device {
-            Some(d) if usable(&d) => Ok(d),
+            Some(d) if usable(&d) && device_id(&d).is_some() => Ok((d, None)),
             _ => Err(DeviceError::NoDefault {
                 direction,
                 available: available(),
@@ -191,18 +209,63 @@ fn find_device(direction: Direction, wanted: Option<&str>) -> Result<cpal::Devic
             id.to_lowercase().contains(&needle) || desc.to_lowercase().contains(&needle)
         })
     };
-    match exact.or_else(partial) {
-        Some(i) => Ok(candidates
+    if let Some(i) = exact.or_else(partial) {
+        let device = candidates
             .into_iter()
             .nth(i)
             .expect("index from position")
-            .2),
-        None => Err(DeviceError::NotFound {
-            direction,
-            wanted: wanted.to_string(),
-            available: available(),
-        }),
+            .2;
+        return Ok((device, None));
     }
+    #[cfg(target_os = "linux")]
+    if let Some(found) = through_server(direction, wanted, &candidates) {
+        return Ok(found);
+    }
+    let mut available = available();
+    #[cfg(target_os = "linux")]
+    if let Some((sources, sinks)) = super::pulse::server_devices() {
+        let list = if direction == Direction::Input {
+            sources
+        } else {
+            sinks
+        };
+        available.extend(
+            list.iter()
+                .map(|d| format!("{} (sound server)", d.description)),
+        );
+    }
+    Err(DeviceError::NotFound {
+        direction,
+        wanted: wanted.to_string(),
+        available,
+    })
+}
+
+/// `wanted` among the sound server's sources or sinks: the ALSA `pulse` device, with the
+/// server told (through the environment libpulse reads when the stream connects) which source
+/// or sink to use.
+#[cfg(target_os = "linux")]
+fn through_server(
+    direction: Direction,
+    wanted: &str,
+    candidates: &[(String, String, cpal::Device)],
+) -> Option<(cpal::Device, Option<String>)> {
+    let (sources, sinks) = super::pulse::server_devices()?;
+    let list = if direction == Direction::Input {
+        sources
+    } else {
+        sinks
+    };
+    let found = super::pulse::find_server_device(&list, wanted)?;
+    let pulse = candidates.iter().find(|(id, _, _)| id == "pulse")?;
+    let var = if direction == Direction::Input {
+        "PULSE_SOURCE"
+    } else {
+        "PULSE_SINK"
+    };
+    // Set while choosing devices at start-up, before the session's threads exist.
+    std::env::set_var(var, &found.name);
+    Some((pulse.2.clone(), Some(found.description.clone())))
 }
 
 /// Silences the chatter that ALSA and its plugins print on stderr while devices are probed
@@ -271,8 +334,11 @@ pub struct CpalMicrophone {
 impl CpalMicrophone {
     /// Opens the named input (or the default one) and checks that it has a usable format.
     pub fn open(wanted: Option<&str>) -> Result<Self, DeviceError> {
-        let device = find_device(Direction::Input, wanted)?;
-        let name = device_id(&device).unwrap_or_else(|| "input".into());
+        let (device, server_name) = find_device(Direction::Input, wanted)?;
+        let name = match server_name {
+            Some(s) => format!("{s} (sound server, through ALSA pulse)"),
+            None => device_id(&device).unwrap_or_else(|| "input".into()),
+        };
         let config = device
             .default_input_config()
             .map_err(|e| DeviceError::Unusable {
@@ -298,13 +364,14 @@ impl CpalMicrophone {
         seconds: f64,
     ) -> Result<Box<dyn ActiveRecording>, DeviceError> {
         let frames = (seconds * f64::from(self.sample_rate())).round() as u64;
-        self.start_with_limit(path, Some(frames))
+        self.start_with_limit(path, Some(frames), None)
     }
 
     fn start_with_limit(
         &mut self,
         path: &Path,
         max_frames: Option<u64>,
+        pre_roll_frames: Option<u64>,
     ) -> Result<Box<dyn ActiveRecording>, DeviceError> {
         let unusable = |reason: String| DeviceError::Unusable {
             direction: Direction::Input,
@@ -317,11 +384,12 @@ impl CpalMicrophone {
         let capacity = (stream_config.sample_rate as usize * channels * 2).max(channels * 1024);
         let capacity = capacity - capacity % channels;
         let (producer, consumer) = rtrb::RingBuffer::new(capacity);
-        let shared = Arc::new(Shared::default());
+        let shared = Arc::new(Shared::new(pre_roll_frames.is_some()));
         let shape = StreamShape {
             channels: stream_config.channels,
             sample_rate: stream_config.sample_rate,
             max_frames,
+            pre_roll_frames: pre_roll_frames.unwrap_or(0),
         };
         let writer = Writer::spawn(path, shape, consumer, Arc::clone(&shared)).map_err(|e| {
             DeviceError::File {
@@ -363,9 +431,14 @@ impl CpalMicrophone {
 }
 
 impl Microphone for CpalMicrophone {
-    fn start(&mut self, path: &Path, max_s: f64) -> Result<Box<dyn ActiveRecording>, DeviceError> {
-        let frames = (max_s * f64::from(self.sample_rate())).round().max(0.0) as u64;
-        self.start_with_limit(path, Some(frames))
+    fn start(
+        &mut self,
+        path: &Path,
+        max_s: f64,
+        pre_roll_s: Option<f64>,
+    ) -> Result<Box<dyn ActiveRecording>, DeviceError> {
+        let frames = |s: f64| (s * f64::from(self.sample_rate())).round().max(0.0) as u64;
+        self.start_with_limit(path, Some(frames(max_s)), pre_roll_s.map(frames))
     }
 
     fn name(&self) -> String {
@@ -477,13 +550,37 @@ impl ActiveRecording for CpalRecording {
         if self.shared.device_failed.load(Ordering::Relaxed) {
             return Some(Fault::DeviceLost);
         }
-        let frames = self.shared.frames_written.load(Ordering::Relaxed);
+        // Captured, not written: a capture waiting for its beginning writes nothing yet.
+        let frames = self.shared.captured.load(Ordering::Relaxed);
         let (seen, since) = self.progress.get();
         if frames != seen {
             self.progress.set((frames, Instant::now()));
             return None;
         }
         (since.elapsed() >= STALL).then_some(Fault::DeviceLost)
+    }
+
+    fn begin(&self, at_s: f64) {
+        self.shared
+            .begin((at_s.max(0.0) * f64::from(self.sample_rate)).round() as u64);
+    }
+
+    fn file_start_s(&self) -> Option<f64> {
+        self.shared
+            .first_written()
+            .map(|f| f as f64 / f64::from(self.sample_rate))
+    }
+
+    fn voice(&self) -> Voice {
+        Voice::from_frames(self.shared.voice(), self.sample_rate)
+    }
+
+    fn mask(&self, from_s: f64, to_s: f64) {
+        let rate = f64::from(self.sample_rate);
+        self.shared.mask(
+            (from_s.max(0.0) * rate) as u64,
+            (to_s.max(0.0) * rate).ceil() as u64,
+        );
     }
 
     fn moved_to(&self) -> Option<String> {
@@ -566,8 +663,11 @@ pub struct OutputDevice {
 
 impl OutputDevice {
     pub fn open(wanted: Option<&str>) -> Result<Self, DeviceError> {
-        let device = find_device(Direction::Output, wanted)?;
-        let name = device_id(&device).unwrap_or_else(|| "output".into());
+        let (device, server_name) = find_device(Direction::Output, wanted)?;
+        let name = match server_name {
+            Some(s) => format!("{s} (sound server, through ALSA pulse)"),
+            None => device_id(&device).unwrap_or_else(|| "output".into()),
+        };
         Ok(OutputDevice { device, name })
     }
 
@@ -613,6 +713,18 @@ impl OutputDevice {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_null_device_is_never_a_device() {
+        for (id, null) in [
+            ("null", true),
+            ("alsa:null", true),
+            ("pulse", false),
+            ("nullmic", false),
+        ] {
+            assert_eq!(super::is_null_device(id), null, "{id}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use super::writer::{Shared, StreamShape, Writer};
-use super::{ActiveRecording, DeviceError, Fault, Microphone, TakeStats};
+use super::{ActiveRecording, DeviceError, Fault, Microphone, TakeStats, Voice};
 
 /// The kinds `--test-microphone` takes.
 pub const KINDS: &[&str] = &["fast"];
@@ -34,14 +34,21 @@ impl FastMicrophone {
 }
 
 impl Microphone for FastMicrophone {
-    fn start(&mut self, path: &Path, max_s: f64) -> Result<Box<dyn ActiveRecording>, DeviceError> {
+    fn start(
+        &mut self,
+        path: &Path,
+        max_s: f64,
+        pre_roll_s: Option<f64>,
+    ) -> Result<Box<dyn ActiveRecording>, DeviceError> {
         let rate = self.sample_rate;
         let (mut producer, consumer) = rtrb::RingBuffer::new(rate as usize / 10);
-        let shared = Arc::new(Shared::default());
+        let shared = Arc::new(Shared::new(pre_roll_s.is_some()));
+        let frames = |s: f64| (s * f64::from(rate)).round().max(0.0) as u64;
         let shape = StreamShape {
             channels: 1,
             sample_rate: rate,
-            max_frames: Some((max_s * f64::from(rate)).round().max(0.0) as u64),
+            max_frames: Some(frames(max_s)),
+            pre_roll_frames: pre_roll_s.map_or(0, frames),
         };
         let writer = Writer::spawn(path, shape, consumer, Arc::clone(&shared)).map_err(|e| {
             DeviceError::File {
@@ -102,6 +109,21 @@ impl ActiveRecording for FastRecording {
 
     fn fault(&self) -> Option<Fault> {
         self.shared.write_fault()
+    }
+
+    fn begin(&self, at_s: f64) {
+        self.shared
+            .begin((at_s.max(0.0) * f64::from(self.sample_rate)).round() as u64);
+    }
+
+    fn file_start_s(&self) -> Option<f64> {
+        self.shared
+            .first_written()
+            .map(|f| f as f64 / f64::from(self.sample_rate))
+    }
+
+    fn voice(&self) -> Voice {
+        Voice::from_frames(self.shared.voice(), self.sample_rate)
     }
 
     fn stop(mut self: Box<Self>) -> Result<TakeStats, DeviceError> {

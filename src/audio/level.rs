@@ -1,4 +1,6 @@
 //! Loudness of a recording and the verdict a user acts on: too quiet, good, or clipping.
+//! These are the one set of level thresholds: `check`, the live meter, the take's verdict in
+//! the log, the analysis and its remarks all judge by them.
 
 /// Peak and RMS over a stretch of samples, accumulated incrementally.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -9,8 +11,15 @@ pub struct LevelStats {
     clipped: u64,
 }
 
-/// A sample this close to full scale counts as clipped.
-const CLIP_LEVEL: f32 = 0.999;
+/// A sample this close to full scale counts as clipped (16-bit full scale is 0.99997).
+pub const CLIP_LEVEL: f32 = 0.999;
+/// More than this fraction of samples at full scale is audible distortion.
+pub const CLIPPED_FRACTION: f64 = 0.001;
+/// Speech recorded for review should peak above this (dBFS)...
+pub const QUIET_PEAK_DBFS: f32 = -30.0;
+/// ...and below this peak, or this RMS, effectively nothing reached the microphone.
+pub const SILENT_PEAK_DBFS: f32 = -45.0;
+pub const SILENT_RMS_DBFS: f32 = -70.0;
 
 impl LevelStats {
     pub fn add(&mut self, samples: &[f32]) {
@@ -67,16 +76,14 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// Thresholds: speech recorded for review should peak somewhere between -30 and -1 dBFS.
-    /// Below -45 dBFS peak there is effectively no signal; more than 0.1 % of samples at full
-    /// scale is audible distortion.
+    /// Clipping, silent, too quiet or good, by the thresholds above.
     pub fn judge(peak: f32, rms: f32, clipped_fraction: f64) -> Verdict {
         let peak_db = dbfs(peak);
-        if clipped_fraction > 0.001 {
+        if clipped_fraction > CLIPPED_FRACTION {
             Verdict::Clipping
-        } else if peak_db < -45.0 || dbfs(rms) < -70.0 {
+        } else if peak_db < SILENT_PEAK_DBFS || dbfs(rms) < SILENT_RMS_DBFS {
             Verdict::Silent
-        } else if peak_db < -30.0 {
+        } else if peak_db < QUIET_PEAK_DBFS {
             Verdict::TooQuiet
         } else {
             Verdict::Good

@@ -6,6 +6,7 @@
 //! the [`Microphone`], [`ActiveRecording`], [`Player`] and [`Playback`] traits.
 
 pub mod convert;
+pub mod cues;
 pub mod device;
 pub mod fake;
 pub mod level;
@@ -76,11 +77,43 @@ impl TakeStats {
     }
 }
 
+/// What the live voice activity has heard, in seconds of capture (from the moment the
+/// microphone opened).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Voice {
+    pub speaking: bool,
+    /// Where the current (or last) speech began.
+    pub started_s: Option<f64>,
+    /// Where the last finished speech ended.
+    pub stopped_s: Option<f64>,
+    /// Seconds captured so far.
+    pub captured_s: f64,
+}
+
+impl Voice {
+    pub(crate) fn from_frames(v: writer::VoiceNow, rate: u32) -> Voice {
+        let s = |f: u64| f as f64 / f64::from(rate.max(1));
+        Voice {
+            speaking: v.speaking,
+            started_s: v.started.map(s),
+            stopped_s: v.stopped.map(s),
+            captured_s: s(v.captured),
+        }
+    }
+}
+
 /// A microphone that can record into a new WAV file.
 pub trait Microphone {
     /// Starts recording into `path`, which must not exist yet. The take stops growing after
-    /// `max_s` seconds of audio, however fast the device delivers it.
-    fn start(&mut self, path: &Path, max_s: f64) -> Result<Box<dyn ActiveRecording>, DeviceError>;
+    /// `max_s` seconds of audio, however fast the device delivers it. With `pre_roll_s` the
+    /// microphone listens (voice activity runs) but the file waits for
+    /// [`ActiveRecording::begin`], and keeps that many seconds before the point it begins at.
+    fn start(
+        &mut self,
+        path: &Path,
+        max_s: f64,
+        pre_roll_s: Option<f64>,
+    ) -> Result<Box<dyn ActiveRecording>, DeviceError>;
     /// A human-readable name of the device, for logs.
     fn name(&self) -> String;
 }
@@ -99,6 +132,20 @@ pub trait ActiveRecording {
     fn moved_to(&self) -> Option<String> {
         None
     }
+    /// Begins the file at `at_s` seconds of capture (as far back as the pre-roll reaches);
+    /// a recording started without a pre-roll has begun already.
+    fn begin(&self, _at_s: f64) {}
+    /// Seconds of capture where the file's first sample is; `None` until it has begun.
+    fn file_start_s(&self) -> Option<f64> {
+        Some(0.0)
+    }
+    /// What the live voice activity has heard so far.
+    fn voice(&self) -> Voice {
+        Voice::default()
+    }
+    /// Counts `[from_s, to_s)` of capture as silence for the voice activity (a cue played
+    /// through the speaker that the microphone may hear).
+    fn mask(&self, _from_s: f64, _to_s: f64) {}
     /// Stops, writes what was captured and finalizes the WAV. Never waits on a device that
     /// has stopped answering.
     fn stop(self: Box<Self>) -> Result<TakeStats, DeviceError>;

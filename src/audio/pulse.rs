@@ -1,4 +1,5 @@
-//! The one module that names libpulse: it watches, from the sound server's side, the capture
+//! The one module that names libpulse: it lists the sound server's sources and sinks by the
+//! names a user knows from their mixer, and watches, from the server's side, the capture
 //! stream a take records from, and notices when the server moves it to another source (the
 //! microphone's module unloaded, a headset unplugged, a user's choice in a mixer). Through
 //! ALSA such a move is invisible: the stream just goes on, often with silence.
@@ -134,6 +135,93 @@ impl Server {
         let name = name.borrow().clone();
         name
     }
+}
+
+/// A source or sink as the sound server names it: its name (`alsa_input.usb-…`, `mic`) and the
+/// description a mixer shows ("Built-in Audio Analog Stereo", "VirtualMic").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerDevice {
+    pub name: String,
+    pub description: String,
+    pub is_default: bool,
+}
+
+/// The sound server's sources (inputs, monitors of outputs left out) and sinks, as the user
+/// knows them from their mixer; `None` without a reachable PulseAudio or PipeWire-pulse.
+pub fn server_devices() -> Option<(Vec<ServerDevice>, Vec<ServerDevice>)> {
+    let mut server = Server::connect()?;
+    let defaults = Rc::new(RefCell::new((None::<String>, None::<String>)));
+    let done = Rc::new(Cell::new(false));
+    let (dd, d) = (Rc::clone(&defaults), Rc::clone(&done));
+    let _op = server.context.introspect().get_server_info(move |info| {
+        *dd.borrow_mut() = (
+            info.default_source_name.as_ref().map(|s| s.to_string()),
+            info.default_sink_name.as_ref().map(|s| s.to_string()),
+        );
+        d.set(true);
+    });
+    server.wait_until(&done, |_| false)?;
+    let (default_source, default_sink) = defaults.borrow().clone();
+
+    let sources = Rc::new(RefCell::new(Vec::new()));
+    let done = Rc::new(Cell::new(false));
+    let (found, d) = (Rc::clone(&sources), Rc::clone(&done));
+    let _op = server
+        .context
+        .introspect()
+        .get_source_info_list(move |item| match item {
+            ListResult::Item(info) => {
+                // A monitor records what a sink plays: not a microphone.
+                if info.monitor_of_sink.is_none() {
+                    let name = info.name.as_deref().unwrap_or_default().to_string();
+                    found.borrow_mut().push(ServerDevice {
+                        is_default: default_source.as_deref() == Some(name.as_str()),
+                        description: info.description.as_deref().unwrap_or_default().to_string(),
+                        name,
+                    });
+                }
+            }
+            ListResult::End | ListResult::Error => d.set(true),
+        });
+    server.wait_until(&done, |_| false)?;
+
+    let sinks = Rc::new(RefCell::new(Vec::new()));
+    let done = Rc::new(Cell::new(false));
+    let (found, d) = (Rc::clone(&sinks), Rc::clone(&done));
+    let _op = server
+        .context
+        .introspect()
+        .get_sink_info_list(move |item| match item {
+            ListResult::Item(info) => {
+                let name = info.name.as_deref().unwrap_or_default().to_string();
+                found.borrow_mut().push(ServerDevice {
+                    is_default: default_sink.as_deref() == Some(name.as_str()),
+                    description: info.description.as_deref().unwrap_or_default().to_string(),
+                    name,
+                });
+            }
+            ListResult::End | ListResult::Error => d.set(true),
+        });
+    server.wait_until(&done, |_| false)?;
+    server.context.disconnect();
+    let sources = sources.borrow().clone();
+    let sinks = sinks.borrow().clone();
+    Some((sources, sinks))
+}
+
+/// The server's device `wanted` names: by exact name, else by part of its name or description
+/// (case-insensitive).
+pub fn find_server_device<'a>(
+    devices: &'a [ServerDevice],
+    wanted: &str,
+) -> Option<&'a ServerDevice> {
+    let needle = wanted.to_lowercase();
+    devices.iter().find(|d| d.name == wanted).or_else(|| {
+        devices.iter().find(|d| {
+            d.name.to_lowercase().contains(&needle)
+                || d.description.to_lowercase().contains(&needle)
+        })
+    })
 }
 
 fn watch(stop: &AtomicBool, moved: &OnceLock<String>) -> Option<()> {

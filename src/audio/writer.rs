@@ -9,6 +9,7 @@
 //! fills up or a write fails, the file is cut back to the last whole sample, its header made
 //! true, and the fault published for the controller; the file is fsynced when finished.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use std::time::{Duration, Instant};
 use super::convert::{downmix_into, f32_to_i16};
 use super::level::LevelStats;
 use super::{Fault, TakeStats};
+use crate::analysis::live::{LiveVoice, VoiceEvent};
 
 /// State shared between the device callback, the writer thread and the controller.
 /// Only atomics (and a write-once detail): the callback must never lock.
@@ -29,12 +31,42 @@ pub struct Shared {
     pub stream_errors: AtomicU64,
     pub device_failed: AtomicBool,
     pub frames_written: AtomicU64,
+    /// Frames taken from the device so far, written or not (a capture that waits for its
+    /// beginning still counts them).
+    pub captured: AtomicU64,
+    /// The captured frame the file begins at; [`NOT_BEGUN`] while the capture only keeps its
+    /// pre-roll. Set by the controller, read by the writer.
+    begin_at: AtomicU64,
+    /// The captured frame the file's first sample is (the pre-roll may not reach back as far
+    /// as the beginning asked for); [`NOT_BEGUN`] until then.
+    first_written: AtomicU64,
+    /// Live voice activity: speaking now, where the last speech started and stopped (captured
+    /// frames), and a stretch of captured frames to count as silence (a cue).
+    speaking: AtomicBool,
+    voice_started: AtomicU64,
+    voice_stopped: AtomicU64,
+    mask_from: AtomicU64,
+    mask_to: AtomicU64,
     recent_peak: AtomicU32,
     recent_rms: AtomicU32,
     stop: AtomicBool,
     /// 0: none; see [`Shared::fault`].
     write_fault: AtomicU8,
     write_fault_detail: OnceLock<String>,
+}
+
+/// No frame yet: the file has not begun, or no speech has been heard.
+pub const NOT_BEGUN: u64 = u64::MAX;
+
+/// What the live voice activity has heard so far, in captured frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VoiceNow {
+    pub speaking: bool,
+    /// Where the current (or last) speech began, if any has been heard.
+    pub started: Option<u64>,
+    /// Where the last finished speech ended, if any has.
+    pub stopped: Option<u64>,
+    pub captured: u64,
 }
 
 const FAULT_DISK_FULL: u8 = 1;
@@ -53,6 +85,55 @@ impl Shared {
             .store(window.peak.to_bits(), Ordering::Relaxed);
         self.recent_rms
             .store(window.rms().to_bits(), Ordering::Relaxed);
+    }
+
+    /// Begins the file at captured frame `frame` (kept from the pre-roll when it is already
+    /// past). Only the first call counts.
+    pub fn begin(&self, frame: u64) {
+        let _ = self.begin_at.compare_exchange(
+            NOT_BEGUN,
+            frame.min(NOT_BEGUN - 1),
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        );
+    }
+
+    /// The captured frame the file starts at, once it has started.
+    pub fn first_written(&self) -> Option<u64> {
+        Some(self.first_written.load(Ordering::Acquire)).filter(|&f| f != NOT_BEGUN)
+    }
+
+    /// Counts captured frames `[from, to)` as silence for the voice activity: a sound the
+    /// speaker is playing that the microphone may hear.
+    pub fn mask(&self, from: u64, to: u64) {
+        self.mask_from.store(from, Ordering::Relaxed);
+        self.mask_to.store(to, Ordering::Release);
+    }
+
+    pub fn voice(&self) -> VoiceNow {
+        let speaking = self.speaking.load(Ordering::Acquire);
+        let frame = |a: &AtomicU64| Some(a.load(Ordering::Acquire)).filter(|&f| f != NOT_BEGUN);
+        VoiceNow {
+            speaking,
+            started: frame(&self.voice_started),
+            stopped: frame(&self.voice_stopped),
+            captured: self.captured.load(Ordering::Acquire),
+        }
+    }
+
+    /// A new `Shared` whose file begins with the first frame (`armed` false) or waits for
+    /// [`Shared::begin`], keeping a pre-roll (`armed` true).
+    pub fn new(armed: bool) -> Shared {
+        let s = Shared {
+            first_written: AtomicU64::new(NOT_BEGUN),
+            voice_started: AtomicU64::new(NOT_BEGUN),
+            voice_stopped: AtomicU64::new(NOT_BEGUN),
+            ..Shared::default()
+        };
+        if armed {
+            s.begin_at.store(NOT_BEGUN, Ordering::Relaxed);
+        }
+        s
     }
 
     /// A failure to write the file, once the writer has met one.
@@ -112,6 +193,9 @@ pub struct StreamShape {
     /// Stop writing after this many mono frames (a fixed-length recording, or a take's limit
     /// plus its grace), if set. Frames that arrive after it are drained and dropped.
     pub max_frames: Option<u64>,
+    /// While the file waits for its beginning, keep this many frames before it (set with
+    /// [`Shared::new`]`(true)`).
+    pub pre_roll_frames: u64,
 }
 
 /// Bytes before the samples in the WAVs written here (RIFF, `fmt ` of plain PCM, `data`).
@@ -192,6 +276,13 @@ impl PcmWav {
         let _ = file.sync_all();
         Ok(data / 2)
     }
+}
+
+/// Writes a whole 16-bit mono WAV into `file` at once (short sounds made in memory).
+pub fn write_pcm_wav(file: File, sample_rate: u32, pcm: &[i16]) -> std::io::Result<()> {
+    let mut wav = PcmWav::create(file, sample_rate)?;
+    wav.write(pcm)?;
+    wav.sync_header()
 }
 
 /// The sample rate and the frames a WAV written here holds: what its header says, or what the
@@ -302,10 +393,43 @@ fn drain(
     let mut window = LevelStats::default();
     let mut window_frames = 0u64;
     let mut last_flush = Instant::now();
+    let mut voice = LiveVoice::new(shape.sample_rate, crate::analysis::Params::default());
+    let mut mask_seen = (0u64, 0u64);
+    let mut captured = 0u64;
+    // Until the file begins, the last moments are kept here: the pre-roll, and a second more
+    // for the time it takes to decide where the file begins.
+    let ring_cap =
+        usize::try_from(shape.pre_roll_frames + u64::from(shape.sample_rate)).unwrap_or(usize::MAX);
+    let mut pre_roll: Option<VecDeque<f32>> = (shared.begin_at.load(Ordering::Acquire)
+        == NOT_BEGUN)
+        .then(|| VecDeque::with_capacity(ring_cap));
+    if pre_roll.is_none() {
+        shared.first_written.store(0, Ordering::Release);
+    }
     loop {
         // Read the stop flag before draining, so the last drain sees everything that was
         // pushed before the stop was asked for.
         let stopping = shared.stop.load(Ordering::Acquire);
+        // The beginning is looked for before draining, so the pre-roll it reaches back into
+        // is still in the ring.
+        if let Some(ring) = pre_roll.as_mut() {
+            let begin = shared.begin_at.load(Ordering::Acquire);
+            // A beginning still ahead (after a cue) waits for the capture to reach it.
+            if begin != NOT_BEGUN && begin <= captured {
+                let ring_start = captured - ring.len() as u64;
+                let skip = usize::try_from(begin.saturating_sub(ring_start))
+                    .unwrap_or(usize::MAX)
+                    .min(ring.len());
+                shared
+                    .first_written
+                    .store(ring_start + skip as u64, Ordering::Release);
+                let kept: Vec<f32> = ring.drain(skip..).collect();
+                pre_roll = None;
+                if let Err(e) = append(&mut wav, &kept, &mut pcm, &mut totals, max_frames) {
+                    return give_up(wav, &e, totals, shared);
+                }
+            }
+        }
         let slots = consumer.slots();
         let available = slots - slots % channels;
         if available > 0 {
@@ -321,15 +445,26 @@ fn drain(
             downmix_into(b, channels, &mut mono);
             chunk.commit_all();
 
-            let room = max_frames.saturating_sub(totals.frames);
-            mono.truncate(usize::try_from(room).unwrap_or(usize::MAX));
-            pcm.clear();
-            pcm.extend(mono.iter().map(|&s| f32_to_i16(s)));
-            if let Err(e) = wav.write(&pcm) {
-                return give_up(wav, &e, totals, shared);
+            let mask = (
+                shared.mask_from.load(Ordering::Relaxed),
+                shared.mask_to.load(Ordering::Acquire),
+            );
+            if mask != mask_seen && mask.1 > mask.0 {
+                voice.mask(mask.0, mask.1);
+                mask_seen = mask;
             }
-            totals.frames += mono.len() as u64;
-            totals.level.add(&mono);
+            voice.push(&mono, |e| match e {
+                VoiceEvent::Started { at } => {
+                    shared.voice_started.store(at, Ordering::Release);
+                    shared.speaking.store(true, Ordering::Release);
+                }
+                VoiceEvent::Stopped { at } => {
+                    shared.voice_stopped.store(at, Ordering::Release);
+                    shared.speaking.store(false, Ordering::Release);
+                }
+            });
+            captured += mono.len() as u64;
+            shared.captured.store(captured, Ordering::Release);
             window.add(&mono);
             window_frames += mono.len() as u64;
             if window_frames >= meter_frames {
@@ -337,10 +472,23 @@ fn drain(
                 window = LevelStats::default();
                 window_frames = 0;
             }
-            shared
-                .frames_written
-                .store(totals.frames, Ordering::Relaxed);
+
+            match pre_roll.as_mut() {
+                Some(ring) => {
+                    ring.extend(mono.iter().copied());
+                    let excess = ring.len().saturating_sub(ring_cap);
+                    ring.drain(..excess);
+                }
+                None => {
+                    if let Err(e) = append(&mut wav, &mono, &mut pcm, &mut totals, max_frames) {
+                        return give_up(wav, &e, totals, shared);
+                    }
+                }
+            }
         }
+        shared
+            .frames_written
+            .store(totals.frames, Ordering::Relaxed);
         if last_flush.elapsed() >= Duration::from_millis(500) {
             if let Err(e) = wav.sync_header() {
                 return give_up(wav, &e, totals, shared);
@@ -363,6 +511,24 @@ fn drain(
         shared.set_write_fault(&e);
     }
     Ok(totals)
+}
+
+/// Appends `mono` to the file, up to the cap, and counts it.
+fn append(
+    wav: &mut PcmWav,
+    mono: &[f32],
+    pcm: &mut Vec<i16>,
+    totals: &mut WriterTotals,
+    max_frames: u64,
+) -> std::io::Result<()> {
+    let room = usize::try_from(max_frames.saturating_sub(totals.frames)).unwrap_or(usize::MAX);
+    let mono = &mono[..mono.len().min(room)];
+    pcm.clear();
+    pcm.extend(mono.iter().map(|&s| f32_to_i16(s)));
+    wav.write(pcm)?;
+    totals.frames += mono.len() as u64;
+    totals.level.add(mono);
+    Ok(())
 }
 
 /// Keeps what reached the file after a failed write, and publishes the fault.
@@ -402,6 +568,7 @@ mod tests {
             channels: 1,
             sample_rate: 8000,
             max_frames: Some(1000),
+            pre_roll_frames: 0,
         };
         let writer = Writer::spawn(&path, shape, consumer, Arc::clone(&shared)).unwrap();
         let mut pushed = 0;
@@ -419,6 +586,69 @@ mod tests {
         assert_eq!(frames_on_disk(&path), Some((8000, 1000)));
         let reader = hound::WavReader::open(&path).unwrap();
         assert_eq!(reader.duration(), 1000);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_armed_capture_hears_speech_and_begins_with_its_pre_roll() {
+        let dir = scratch("armed");
+        let path = dir.join("take.wav");
+        let rate = 8000u32;
+        let (mut producer, consumer) = rtrb::RingBuffer::new(rate as usize * 4);
+        let shared = Arc::new(Shared::new(true));
+        let shape = StreamShape {
+            channels: 1,
+            sample_rate: rate,
+            max_frames: Some(2 * rate as u64),
+            pre_roll_frames: rate as u64 / 4,
+        };
+        let writer = Writer::spawn(&path, shape, consumer, Arc::clone(&shared)).unwrap();
+        // 1.5 s of silence, then a tone; the sample index is written into the tone's phase so
+        // that the file's first sample tells where it began.
+        let onset = 3 * rate as usize / 2;
+        let signal: Vec<f32> = (0..3 * rate as usize)
+            .map(|i| {
+                if i < onset {
+                    0.0
+                } else {
+                    0.3 * (i as f32 * 0.25).sin()
+                }
+            })
+            .collect();
+        for &x in &signal[..onset + rate as usize / 2] {
+            producer.push(x).unwrap();
+        }
+        // The voice activity finds the onset; the controller begins the file 0.25 s before.
+        let voice = loop {
+            let v = shared.voice();
+            if v.speaking {
+                break v;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        let started = voice.started.unwrap() as usize;
+        assert!(started.abs_diff(onset) <= 80, "{started} vs {onset}");
+        assert_eq!(shared.frames_written.load(Ordering::Relaxed), 0);
+        shared.begin(started as u64 - rate as u64 / 4);
+        for &x in &signal[onset + rate as usize / 2..] {
+            producer.push(x).unwrap();
+        }
+        while shared.captured.load(Ordering::Relaxed) < signal.len() as u64 {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let stats = writer.finish().unwrap();
+        let first = shared.first_written().unwrap() as usize;
+        assert_eq!(first, started - rate as usize / 4);
+        assert_eq!(stats.frames as usize, signal.len() - first);
+        let samples: Vec<i16> = hound::WavReader::open(&path)
+            .unwrap()
+            .into_samples()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(samples.len(), signal.len() - first);
+        for (k, &s) in samples.iter().enumerate() {
+            assert_eq!(s, f32_to_i16(signal[first + k]), "sample {k}");
+        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -474,6 +704,7 @@ mod tests {
             channels: 2,
             sample_rate: 8000,
             max_frames: None,
+            pre_roll_frames: 0,
         };
         let writer = Writer::spawn(&path, shape, consumer, Arc::clone(&shared)).unwrap();
         // 1000 stereo frames, pushed in small pieces so the buffer wraps many times.

@@ -43,6 +43,12 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
     } else {
         vec![target.clone()]
     };
+    // The remarks a session made when each take was recorded: reports read the same later.
+    let stored: std::collections::HashMap<PathBuf, Vec<String>> = if is_session {
+        stored_remarks(target)
+    } else {
+        Default::default()
+    };
     if files.is_empty() {
         bail!("{}: this session has no recorded takes", target.display());
     }
@@ -52,7 +58,10 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
     for file in files {
         match analyze_file(&file, params) {
             Ok(m) => {
-                let remarks = m.remarks(median(&earlier_wpm));
+                let remarks = match stored.get(&file) {
+                    Some(r) => r.clone(),
+                    None => m.remarks(median(&earlier_wpm)),
+                };
                 if m.est_wpm > 0.0 {
                     earlier_wpm.push(m.est_wpm);
                 }
@@ -135,6 +144,26 @@ fn takes_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         );
     }
     Ok(files)
+}
+
+/// The remarks the logs under `dir` stored with their takes, by file.
+fn stored_remarks(dir: &Path) -> std::collections::HashMap<PathBuf, Vec<String>> {
+    let sessions: Vec<record::Session> = if dir.join(record::LOG_FILE).symlink_metadata().is_ok() {
+        record::load(dir).into_iter().collect()
+    } else {
+        record::list(dir)
+            .into_iter()
+            .filter_map(|e| e.result.ok())
+            .collect()
+    };
+    sessions
+        .iter()
+        .flat_map(|s| {
+            s.log
+                .takes()
+                .filter_map(move |(_, t)| Some((s.take_path(&t.file), t.remarks.clone()?)))
+        })
+        .collect()
 }
 
 fn session_takes(session: &record::Session) -> Vec<PathBuf> {

@@ -34,6 +34,16 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
         Some(path) => path.clone(),
         None => default_check_path()?,
     };
+    // Found out before anyone is asked to speak.
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !parent.is_dir() {
+            anyhow::bail!(
+                "--out {}: the folder {} does not exist; create it or choose another --out",
+                out.display(),
+                parent.display()
+            );
+        }
+    }
     if out.exists() {
         anyhow::bail!(
             "{} already exists; voicemock never overwrites a recording: choose another --out",

@@ -9,10 +9,33 @@ pub fn run() -> anyhow::Result<()> {
     outln("");
     print_section("Outputs (speakers)", &outputs);
     outln("");
+    #[cfg(target_os = "linux")]
+    if let Some((sources, sinks)) = crate::audio::pulse::server_devices() {
+        outln("Sound server (PulseAudio or PipeWire), as your mixer names them:");
+        print_server("inputs", &sources);
+        print_server("outputs", &sinks);
+        outln("");
+    }
     outln(format_args!(
-        "* = default. Choose with --input NAME / --output NAME (a name or part of one)."
+        "* = default. Choose with --input NAME / --output NAME (a name above, or part of one)."
     ));
     Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn print_server(what: &str, devices: &[crate::audio::pulse::ServerDevice]) {
+    outln(format_args!("  {what}:"));
+    if devices.is_empty() {
+        outln("    (none)");
+    }
+    for d in devices {
+        outln(format_args!(
+            "  {} {:<28} {}",
+            if d.is_default { "*" } else { " " },
+            d.description,
+            d.name
+        ));
+    }
 }
 
 fn print_section(title: &str, devices: &[DeviceInfo]) {

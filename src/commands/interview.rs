@@ -57,6 +57,19 @@ pub fn check_flags(args: &SessionArgs) -> anyhow::Result<()> {
     {
         return Err(bad("--speech-rate", "between 0.5 and 2.0".into()));
     }
+    if args.recordings.exists() && !args.recordings.is_dir() {
+        anyhow::bail!(
+            "--recordings {} is a file, not a folder: name a folder for the sessions (it is \
+             created if missing)",
+            args.recordings.display()
+        );
+    }
+    if args.auto_finish.is_some_and(|t| !within(t, 0.5)) {
+        return Err(bad(
+            "--auto-finish",
+            format!("0.5 to {MAX_SECONDS} seconds"),
+        ));
+    }
     if args.listen.is_some_and(|t| !within(t, 0.0)) {
         return Err(bad("--listen", format!("0 to {MAX_SECONDS} seconds")));
     }
@@ -112,6 +125,7 @@ pub fn settings(args: &SessionArgs) -> Settings {
         voice: args.voice.clone(),
         speech_rate: args.speech_rate,
         listen: args.listen.is_some(),
+        auto_finish_s: args.auto_finish,
         ..Settings::default()
     }
 }
@@ -155,14 +169,15 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
             }
         }
     };
-    // Listening back needs a speaker; without one the session still runs, and says why.
-    let mut player = match args.listen {
-        None => None,
-        Some(_) => match DevicePlayer::open(args.devices.output.as_deref()) {
+    // Cues and listening back need a speaker; without one the session still runs, and says
+    // why.
+    let mut player = match (args.listen, args.no_cues) {
+        (None, true) => None,
+        _ => match DevicePlayer::open(args.devices.output.as_deref()) {
             Ok(p) => Some(p),
             Err(e) => {
                 warn(format_args!(
-                    "{e}; answers cannot be played back during this session"
+                    "{e}; there will be no sound cues and no playback during this session"
                 ));
                 None
             }
@@ -170,7 +185,10 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
     };
     let (mut transcriber, transcripts) = background_transcriber(args)?;
     let speech = match (&speaker, args.no_speak) {
-        (Some(_), _) => "system text-to-speech".to_string(),
+        (Some(s), _) => match s.chosen_voice() {
+            Some(voice) => format!("system text-to-speech, voice {voice}"),
+            None => "system text-to-speech".to_string(),
+        },
         (None, true) => "off (--no-speak)".to_string(),
         (None, false) => "unavailable".to_string(),
     };
@@ -214,6 +232,9 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
     let mut header = header;
     header.push(format!("  Transcripts: {transcripts}"));
     print_header(&pack.title, &plan, budget, args, &dir, &header);
+    if let Some(voice) = speaker.as_ref().and_then(SystemSpeaker::chosen_voice) {
+        outln(format_args!("  Voice: {voice}"));
+    }
     let mut machine = plan::machine(&plan, args.overtime);
     if let Some(b) = budget {
         machine = machine.with_budget(b);
@@ -222,6 +243,12 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
     }
     if let Some(seconds) = args.listen {
         machine = machine.with_review(seconds);
+    }
+    if let Some(seconds) = args.auto_finish {
+        machine = machine.with_auto_finish(seconds);
+    }
+    if !args.no_cues && player.is_some() {
+        machine = machine.with_cues(crate::audio::cues::START_CUE_HEARD_S);
     }
     let session_plan = Plan {
         usual_wpm: record::reader::usual_wpm(&args.recordings, &id),
@@ -467,7 +494,8 @@ fn print_header(
         "  Recordings go to {} (only you can read them)",
         dir.display()
     ));
-    outln(format_args!(
-        "  Keys: Enter = start/finish an answer, s = skip, r = repeat the question, q = quit"
+    outln(crate::ui::fit(
+        "  Keys: speak or Enter = start an answer, Enter = finish it, s = skip, r = repeat \
+         the question (while answering: start the answer again), q = quit",
     ));
 }

@@ -126,6 +126,9 @@ pub struct Settings {
     /// A drill's limit for each round.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub limits: Vec<f64>,
+    /// Silence after speech that ended an answer by itself (`--auto-finish`), if set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_finish_s: Option<f64>,
 }
 
 /// How the session stands. `InProgress` on disk is read as running or crashed, which only
@@ -287,6 +290,23 @@ pub enum TakeEnd {
     DeviceError,
     /// Wrapped up because the interview's time ran out (`rehearse`).
     Budget,
+    /// Ended by itself after the set silence following speech (`--auto-finish`).
+    AutoFinish,
+    /// Went past the limit and ended once the speaker stopped, inside the grace.
+    FinishedInGrace,
+}
+
+/// What started a take's clock, as the log records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TakeStart {
+    /// Think time ran out (or there was none).
+    ThinkTimeOver,
+    Enter,
+    /// The candidate began to speak.
+    Voice,
+    /// Straight after abandoning the take before (`r` while answering).
+    Restart,
 }
 
 impl TakeEnd {
@@ -300,6 +320,8 @@ impl TakeEnd {
             TakeEnd::Interrupt => "interrupted",
             TakeEnd::DeviceError => "microphone failed",
             TakeEnd::Budget => "wrapped up: the interview's time ran out",
+            TakeEnd::AutoFinish => "ended after your silence",
+            TakeEnd::FinishedInGrace => "finished in overtime",
         }
     }
 }
@@ -384,6 +406,17 @@ pub struct TakeLog {
     /// Why the take has no transcript, if transcription was tried and failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript_error: Option<String>,
+    /// What started the take's clock (absent in logs written before it was recorded).
+    #[serde(default)]
+    pub started_by: Option<TakeStart>,
+    /// Seconds of the file before the take's clock started: what was kept of the moment
+    /// before the candidate spoke up. The file's times minus this are the take's times.
+    #[serde(default, serialize_with = "ms")]
+    pub pre_roll_s: f64,
+    /// The remarks made on the take when it was recorded, kept so that every later report
+    /// reads the same (absent in older logs: they are worked out again from `analysis`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remarks: Option<Vec<String>>,
 }
 
 impl SessionLog {
@@ -425,7 +458,46 @@ impl SessionLog {
 
 impl TakeLog {
     pub fn is_over_limit(&self) -> bool {
+        if self.started_by.is_some() {
+            // The machine measured it against the voice: silence after the last word in
+            // the grace is not over.
+            return self.overtime_s > 0.0;
+        }
         self.overtime_s > 0.0 || self.duration_s > self.limit_s + 0.05
+    }
+
+    /// Seconds from the take's clock start to its end (the file less its pre-roll).
+    pub fn answer_s(&self) -> f64 {
+        (self.duration_s - self.pre_roll_s).max(0.0)
+    }
+
+    /// When the first words came, on the take's clock.
+    pub fn first_words_s(&self) -> Option<f64> {
+        let first = self.analysis.as_ref()?.first_speech_s?;
+        Some((first - self.pre_roll_s).max(0.0))
+    }
+
+    /// When the speaker stopped talking, on the take's clock.
+    pub fn stopped_talking_s(&self) -> Option<f64> {
+        let last = self.analysis.as_ref()?.last_speech_s?;
+        Some((last - self.pre_roll_s).max(0.0))
+    }
+
+    /// The remarks on this take: as made when it was recorded, or (older logs) worked out
+    /// from its measures against `usual_wpm`.
+    pub fn remarks(&self, usual_wpm: Option<f64>) -> Vec<String> {
+        match (&self.remarks, &self.analysis) {
+            (Some(r), _) => r.clone(),
+            (None, Some(m)) => m.remarks(usual_wpm),
+            (None, None) => Vec::new(),
+        }
+    }
+
+    /// Analysed and no speech found in it.
+    pub fn no_speech(&self) -> bool {
+        self.analysis
+            .as_ref()
+            .is_some_and(|m| m.first_speech_s.is_none())
     }
 }
 

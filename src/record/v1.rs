@@ -96,6 +96,9 @@ impl V1Log {
                             listened: false,
                             transcript: None,
                             transcript_error: None,
+                            started_by: None,
+                            pre_roll_s: 0.0,
+                            remarks: None,
                         }
                     })
                     .collect();

@@ -12,7 +12,9 @@ pub mod pages;
 pub use pages::{write_progress_page, write_session_page, PageError, ProgressWritten};
 
 use crate::analysis::Measures;
-use crate::record::{Level, Outcome, SessionLog, TakeEnd, TakeLog, TranscriptLog, NOTES_FILE};
+use crate::record::{
+    Level, Outcome, QuestionLog, SessionLog, TakeEnd, TakeLog, TakeStart, TranscriptLog, NOTES_FILE,
+};
 use crate::ui::mmss;
 
 pub fn ended_by_label(e: Option<TakeEnd>) -> &'static str {
@@ -20,9 +22,10 @@ pub fn ended_by_label(e: Option<TakeEnd>) -> &'static str {
 }
 
 /// A few words on pace and pauses, e.g. "first words after 1.2 s, 3 pauses (longest 2.1 s),
-/// ~140 wpm"; `None` when there was no speech (the remarks say so).
-pub fn measures_brief(m: &Measures) -> Option<String> {
-    let first = m.first_speech_s?;
+/// ~140 wpm"; `None` when there was no speech (the remarks say so). Times are of the file,
+/// less `pre_roll_s` (what the file holds before the take's clock started).
+pub fn measures_brief(m: &Measures, pre_roll_s: f64) -> Option<String> {
+    let first = (m.first_speech_s? - pre_roll_s).max(0.0);
     Some(format!(
         "first words after {first:.1} s, {} pause{} (longest {:.1} s), ~{:.0} wpm",
         m.pause_count,
@@ -32,23 +35,42 @@ pub fn measures_brief(m: &Measures) -> Option<String> {
     ))
 }
 
+/// What a take's log says beyond its length: how it started, when the talking stopped, no
+/// speech at all; e.g. "started when you spoke, talking stopped at 0:41".
+fn voice_brief(t: &TakeLog) -> Option<String> {
+    let mut parts = Vec::new();
+    if t.started_by == Some(TakeStart::Voice) {
+        parts.push("started when you spoke".to_string());
+    }
+    if let Some(end) = t.stopped_talking_s() {
+        parts.push(format!("talking stopped at {}", mmss(end)));
+    }
+    if t.no_speech() {
+        parts.push("NO SPEECH heard: was the microphone on?".to_string());
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
 /// The line printed after each answer.
 pub fn take_line(q_number: usize, t: &TakeLog, usual_wpm: Option<f64>) -> String {
     let mut line = format!(
         "  Answer {q_number}, take {}: {} of {}, {}",
         t.take,
-        mmss(t.duration_s),
+        mmss(t.answer_s()),
         mmss(t.limit_s),
         ended_by_label(t.ended_by)
     );
     if t.overtime_s > 0.0 {
         let _ = write!(line, " (+{} over)", mmss(t.overtime_s));
     }
+    if let Some(brief) = voice_brief(t) {
+        let _ = write!(line, "; {brief}");
+    }
     if let Some(m) = &t.analysis {
-        if let Some(brief) = measures_brief(m) {
+        if let Some(brief) = measures_brief(m, t.pre_roll_s) {
             let _ = write!(line, "; {brief}");
         }
-        for remark in m.remarks(usual_wpm) {
+        for remark in t.remarks(usual_wpm) {
             let _ = write!(line, "\n    note: {remark}");
         }
     }
@@ -85,11 +107,11 @@ pub fn summary_table(log: &SessionLog) -> String {
     for (i, q) in log.questions.iter().enumerate() {
         let last = q.takes.last();
         let dur = last.map_or("-".to_string(), |t| {
-            format!("{}/{}", mmss(t.duration_s), mmss(t.limit_s))
+            format!("{}/{}", mmss(t.answer_s()), mmss(t.limit_s))
         });
         let analysis = last.and_then(|t| t.analysis.as_ref());
-        let start = analysis
-            .and_then(|m| m.first_speech_s)
+        let start = last
+            .and_then(TakeLog::first_words_s)
             .map_or("-".to_string(), |s| format!("{s:.1}s"));
         let wpm = analysis
             .filter(|m| m.first_speech_s.is_some())
@@ -107,6 +129,68 @@ pub fn summary_table(log: &SessionLog) -> String {
         );
     }
     out
+}
+
+/// What stands out about a take at a glance: under the question's useful minimum, over its
+/// limit, no speech in it.
+fn take_flags(q: &QuestionLog, t: &TakeLog) -> Vec<String> {
+    let mut flags = Vec::new();
+    if t.no_speech() {
+        flags.push("no speech".to_string());
+    } else if let Some(talked) = t.stopped_talking_s().or(Some(t.answer_s())) {
+        let finished = !matches!(
+            t.ended_by,
+            Some(TakeEnd::Quit | TakeEnd::Interrupt | TakeEnd::DeviceError | TakeEnd::Repeat)
+        );
+        if finished && q.min_s > 0.0 && talked < q.min_s {
+            flags.push(format!("under the useful minimum ({})", mmss(q.min_s)));
+        }
+    }
+    if t.is_over_limit() {
+        flags.push(format!("over the limit (+{})", mmss(t.overtime_s)));
+    }
+    flags
+}
+
+/// The summary table at the top of the review sheet: one row per question reached.
+fn summary_markdown(log: &SessionLog) -> String {
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "| # | question | outcome | takes | last take | talking stopped | first words | wpm | \
+         flags |"
+    );
+    let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|");
+    for (i, q) in log.questions.iter().enumerate() {
+        if q.outcome == Outcome::NotReached {
+            continue;
+        }
+        let last = q.takes.last();
+        let cell = |v: Option<String>| v.unwrap_or_else(|| "-".to_string());
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            i + 1,
+            q.id,
+            outcome_label(q.outcome),
+            q.takes.len(),
+            cell(last.map(|t| format!("{} of {}", mmss(t.answer_s()), mmss(t.limit_s)))),
+            cell(last.and_then(TakeLog::stopped_talking_s).map(mmss)),
+            cell(
+                last.and_then(TakeLog::first_words_s)
+                    .map(|s| format!("{s:.1} s"))
+            ),
+            cell(
+                last.and_then(|t| t.analysis.as_ref())
+                    .filter(|m| m.first_speech_s.is_some())
+                    .map(|m| format!("{:.0}", m.est_wpm))
+            ),
+            last.map(|t| take_flags(q, t).join(", "))
+                .unwrap_or_default(),
+        );
+    }
+    md.push('\n');
+    md
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -139,7 +223,13 @@ pub fn review_markdown(log: &SessionLog, usual_wpm: Option<f64>) -> String {
         log.status.label(),
         log.id
     );
+    md.push_str(&summary_markdown(log));
+    let mut unreached = Vec::new();
     for (i, q) in log.questions.iter().enumerate() {
+        if q.outcome == Outcome::NotReached {
+            unreached.push(format!("{}. {}", i + 1, q.text));
+            continue;
+        }
         let _ = writeln!(md, "## {}. {}\n", i + 1, q.text);
         let _ = writeln!(
             md,
@@ -159,18 +249,24 @@ pub fn review_markdown(log: &SessionLog, usual_wpm: Option<f64>) -> String {
                 t.take,
                 t.file,
                 t.file,
-                mmss(t.duration_s),
+                mmss(t.answer_s()),
                 mmss(t.limit_s),
                 ended_by_label(t.ended_by)
             );
             if t.overtime_s > 0.0 {
                 let _ = write!(md, ", +{} over", mmss(t.overtime_s));
             }
+            if let Some(brief) = voice_brief(t) {
+                let _ = write!(md, "; {brief}");
+            }
+            for flag in take_flags(q, t) {
+                let _ = write!(md, " **{flag}**");
+            }
             if let Some(m) = &t.analysis {
-                if let Some(brief) = measures_brief(m) {
+                if let Some(brief) = measures_brief(m, t.pre_roll_s) {
                     let _ = write!(md, "; {brief}");
                 }
-                for r in m.remarks(usual_wpm) {
+                for r in t.remarks(usual_wpm) {
                     let _ = write!(md, "\n  - {r}");
                 }
             }
@@ -219,6 +315,9 @@ pub fn review_markdown(log: &SessionLog, usual_wpm: Option<f64>) -> String {
             }
         }
         md.push('\n');
+    }
+    if !unreached.is_empty() {
+        let _ = writeln!(md, "Not reached: {}.", unreached.join("; "));
     }
     md
 }
@@ -381,6 +480,9 @@ mod tests {
             listened: false,
             transcript: None,
             transcript_error: None,
+            started_by: None,
+            pre_roll_s: 0.0,
+            remarks: None,
         }
     }
 
@@ -471,6 +573,41 @@ mod tests {
         // The checklist is there to tick for the answered question only.
         assert_eq!(md.matches("- [ ] Did I give an example?").count(), 1);
         assert!(md.contains("## 2. Question b?") && md.contains("No recording."));
+    }
+
+    #[test]
+    fn review_sheet_opens_with_a_summary_flags_takes_and_lists_the_unreached_in_one_line() {
+        let mut l = log();
+        // A short answer: talking stopped 20 s in, under the 45 s useful minimum.
+        let mut short = measures();
+        short.last_speech_s = Some(20.0);
+        let mut t = take(1, TakeEnd::Enter, 0.0, Some(short));
+        t.duration_s = 21.5;
+        l.questions[1].outcome = Outcome::Answered;
+        l.questions[1].takes.push(t);
+        let mut c = l.questions[1].clone();
+        c.id = "c".into();
+        c.text = "Question c?".into();
+        c.outcome = Outcome::NotReached;
+        c.takes.clear();
+        l.questions.push(c.clone());
+        c.text = "Question d?".into();
+        l.questions.push(c);
+        let md = review_markdown(&l, None);
+        let summary = md.find("| # | question").expect("a summary table");
+        assert!(summary < md.find("## 1.").unwrap(), "{md}");
+        assert!(
+            md.contains("| 1 | a | answered | 1 | 1:35 of 1:30 |"),
+            "{md}"
+        );
+        assert!(md.contains("over the limit (+0:05)"), "{md}");
+        assert!(md.contains("under the useful minimum (0:45)"), "{md}");
+        assert_eq!(md.matches("under the useful minimum").count(), 2, "{md}");
+        assert!(
+            md.contains("Not reached: 3. Question c?; 4. Question d?."),
+            "{md}"
+        );
+        assert!(!md.contains("## 3."), "{md}");
     }
 
     #[test]

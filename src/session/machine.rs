@@ -51,6 +51,14 @@ pub struct Budget {
 /// How long an answer may go on once the budget is spent.
 pub const WRAP_UP_S: f64 = 15.0;
 
+/// In the overtime grace, the answer ends once the speaker has been silent this long: they
+/// have finished (a pause this long mid-sentence is rare), so the grace has served its purpose.
+pub const GRACE_SILENCE_S: f64 = 1.0;
+
+/// An answer with no voice heard this far into it gets a warning (a muted microphone, the
+/// wrong input), early enough to fix it while the answer can still be given.
+pub const NO_VOICE_S: f64 = 4.0;
+
 /// What a user can do from the keyboard (or, from a script, as a line on stdin).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Control {
@@ -81,6 +89,15 @@ pub enum Event {
     DeviceFailed,
     /// The take being listened back to has played to its end (or could not be played).
     PlaybackEnded,
+    /// The microphone heard speech begin at session time `at` (a little before now: the
+    /// voice activity needs a short sound to be sure).
+    VoiceStarted {
+        at: f64,
+    },
+    /// The speech heard since the last `VoiceStarted` ended at session time `at`.
+    VoiceStopped {
+        at: f64,
+    },
 }
 
 /// How a take ended.
@@ -97,6 +114,34 @@ pub enum EndedBy {
     DeviceError,
     /// Wrapped up because the interview's time ran out.
     Budget,
+    /// Ended by itself after the set silence following speech (`--auto-finish`).
+    AutoFinish,
+    /// Went past the limit and ended once the speaker stopped, inside the grace.
+    FinishedInGrace,
+}
+
+/// A short sound through the speaker, for a candidate looking away from the screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cue {
+    /// The answer's clock is about to start.
+    Start,
+    /// Time to wrap up (the yellow light).
+    WrapUp,
+    /// The limit is reached.
+    TimeUp,
+}
+
+/// What started a take's clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartedBy {
+    /// Think time ran out (or there was none).
+    Clock,
+    /// The user pressed Enter.
+    Enter,
+    /// The candidate began to speak.
+    Voice,
+    /// A new take straight after abandoning one (`r` while answering).
+    Restart,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,8 +169,26 @@ pub enum Action {
     StopSpeaking,
     /// Think time for question `q` begins.
     Think { q: usize, seconds: f64 },
-    /// Start recording take `take` (1-based) of question `q`, held to `limit_s`.
-    StartRecording { q: usize, take: u32, limit_s: f64 },
+    /// Open the microphone for take `take` of question `q` without starting the take: voice
+    /// activity runs (speech reported as `VoiceStarted` starts the take) and the moments
+    /// before a start are kept.
+    OpenMic { q: usize, take: u32 },
+    /// The microphone opened by `OpenMic` is not needed after all: close it, keep nothing.
+    CloseMic,
+    /// Start take `take` (1-based) of question `q`, held to `limit_s`; its clock starts at
+    /// session time `at` (before now when started by voice: the file keeps what came just
+    /// before it). Uses the microphone `OpenMic` opened, or opens one.
+    StartRecording {
+        q: usize,
+        take: u32,
+        limit_s: f64,
+        at: f64,
+        started_by: StartedBy,
+    },
+    /// No voice has been heard in the first seconds of this take.
+    NoVoice { q: usize, take: u32 },
+    /// Play a cue now (never while the question is being said).
+    Cue(Cue),
     /// The interview's time is spent: this answer has `seconds` left to wrap up.
     WrapUp { q: usize, seconds: f64 },
     /// Stop the current recording and keep it.
@@ -192,6 +255,9 @@ pub enum View {
         /// Seconds left before the limit; negative in overtime.
         remaining_s: f64,
         light: Light,
+        /// Some speech has been heard in this take; the speaker is talking now.
+        heard: bool,
+        speaking: bool,
     },
     Reviewing {
         q: usize,
@@ -217,6 +283,7 @@ enum Phase {
         limit_s: f64,
         /// When the budget ran out during this answer, and it began to wrap up.
         wrap_up_from: Option<f64>,
+        voice: TakeVoice,
     },
     /// Listening back: the countdown to going on runs from `since` while nothing plays.
     Reviewing {
@@ -225,6 +292,29 @@ enum Phase {
         playing: bool,
     },
     Done,
+}
+
+/// What the machine knows of the voice in the current take.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct TakeVoice {
+    /// Some speech has been heard in this take.
+    heard: bool,
+    speaking: bool,
+    /// Where the last finished speech ended.
+    last_end: Option<f64>,
+    /// The "no voice" warning has been given.
+    warned: bool,
+}
+
+impl TakeVoice {
+    /// Where the speaker last stopped, or `None` while speaking or before any speech.
+    fn stopped_at(&self) -> Option<f64> {
+        if self.speaking {
+            None
+        } else {
+            self.last_end
+        }
+    }
 }
 
 /// Where a rehearsal stands against its budget.
@@ -258,6 +348,13 @@ pub struct Machine {
     /// When the current question was first asked.
     asked_at: f64,
     closing_asked: bool,
+    /// End an answer after this much silence following speech (`--auto-finish`).
+    auto_finish_s: Option<f64>,
+    /// Play cues; a take's clock starts this long after its start cue, so the cue is over
+    /// before the take is measured.
+    start_cue_s: Option<f64>,
+    /// The wrap-up and time-up cues of the current take have been played.
+    cued: (bool, bool),
 }
 
 impl Machine {
@@ -277,7 +374,24 @@ impl Machine {
             skipped: vec![false; n],
             asked_at: 0.0,
             closing_asked: false,
+            auto_finish_s: None,
+            start_cue_s: None,
+            cued: (false, false),
         }
+    }
+
+    /// Plays cues at the start of each answer (unless it was started by speaking), at the
+    /// wrap-up point and at the limit; `start_cue_s` is how long the start cue takes to be
+    /// heard out, which delays the take's clock.
+    pub fn with_cues(mut self, start_cue_s: f64) -> Machine {
+        self.start_cue_s = Some(start_cue_s.max(0.0));
+        self
+    }
+
+    /// Ends each answer by itself after `seconds` of silence that follow speech.
+    pub fn with_auto_finish(mut self, seconds: f64) -> Machine {
+        self.auto_finish_s = Some(seconds.max(0.0));
+        self
     }
 
     /// After each answer that ends by Enter or at the limit, wait up to `seconds` so the
@@ -320,6 +434,11 @@ impl Machine {
         self.phase == Phase::Asking
     }
 
+    /// True while the microphone is open for think time or an answer.
+    pub fn is_listening(&self) -> bool {
+        matches!(self.phase, Phase::Thinking { .. } | Phase::Answering { .. })
+    }
+
     /// True while a recording runs.
     pub fn is_answering(&self) -> bool {
         matches!(self.phase, Phase::Answering { .. })
@@ -354,18 +473,27 @@ impl Machine {
                 take,
                 limit_s,
                 wrap_up_from,
+                voice,
             } => {
                 let step = &self.steps[self.q];
                 let mut remaining_s = limit_s - (now - since);
                 if let Some(from) = wrap_up_from {
                     remaining_s = remaining_s.min(from + WRAP_UP_S - now);
                 }
+                let mut light = light_at(&step.lights_for(take), now - since);
+                // Green says the answer has substance: it needs speech, not just time.
+                if light == Light::Green && !voice.heard {
+                    light = Light::Off;
+                }
                 View::Answering {
                     q: self.q,
                     take,
-                    elapsed_s: now - since,
+                    // Negative while the start cue plays.
+                    elapsed_s: (now - since).max(0.0),
                     remaining_s,
-                    light: light_at(&step.lights_for(take), now - since),
+                    light,
+                    heard: voice.heard,
+                    speaking: voice.speaking,
                 }
             }
             Phase::Reviewing {
@@ -407,9 +535,10 @@ impl Machine {
 
             (Phase::Asking, Event::SpeechEnded) => self.begin_thinking(now, &mut out),
             (Phase::Asking, Event::Control(Control::Enter)) => {
-                // Enter while the question is still being said: the user has heard enough.
+                // Enter while the question is still being said: the user has heard enough
+                // and answers now, as they would by speaking up.
                 out.push(Action::StopSpeaking);
-                self.begin_thinking(now, &mut out);
+                self.start_take(now, now, StartedBy::Enter, &mut out);
             }
             (Phase::Asking, Event::Control(Control::Skip)) => {
                 out.push(Action::StopSpeaking);
@@ -432,26 +561,46 @@ impl Machine {
 
             (Phase::Thinking { since }, event) => {
                 let think_s = self.steps[self.q].think_s;
+                let used = |t: f64| (t - since).clamp(0.0, think_s);
                 match event {
                     Event::Tick if now - since >= think_s => {
                         self.think_used_s += think_s;
-                        self.start_take(now, &mut out);
+                        self.start_take(since + think_s, now, StartedBy::Clock, &mut out);
                     }
                     Event::Control(Control::Enter) => {
-                        self.think_used_s += (now - since).min(think_s);
-                        self.start_take(now, &mut out);
+                        self.think_used_s += used(now);
+                        self.start_take(now, now, StartedBy::Enter, &mut out);
+                    }
+                    Event::VoiceStarted { at } => {
+                        // Speaking up starts the answer, from where the speech began.
+                        let at = at.clamp(since, now);
+                        self.think_used_s += used(at);
+                        self.start_take(at, now, StartedBy::Voice, &mut out);
                     }
                     Event::Control(Control::Skip) => {
-                        self.think_used_s += (now - since).min(think_s);
+                        self.think_used_s += used(now);
+                        out.push(Action::CloseMic);
                         self.skipped[self.q] = true;
                         self.next_question(now, true, &mut out);
                     }
                     Event::Control(Control::Repeat) => {
-                        self.think_used_s += (now - since).min(think_s);
+                        self.think_used_s += used(now);
+                        out.push(Action::CloseMic);
                         self.ask(None, true, &mut out);
                     }
-                    Event::Control(Control::Quit) => self.finish(&mut out, Status::Quit),
-                    Event::Signal(sig) => self.finish(&mut out, signal_status(sig)),
+                    Event::Control(Control::Quit) => {
+                        out.push(Action::CloseMic);
+                        self.finish(&mut out, Status::Quit);
+                    }
+                    Event::Signal(sig) => {
+                        out.push(Action::CloseMic);
+                        self.finish(&mut out, signal_status(sig));
+                    }
+                    Event::DeviceFailed => {
+                        out.push(Action::CloseMic);
+                        self.finish_question(false, &mut out);
+                        self.finish(&mut out, Status::DeviceError);
+                    }
                     _ => {}
                 }
             }
@@ -462,21 +611,98 @@ impl Machine {
                     take,
                     limit_s,
                     wrap_up_from,
+                    voice,
                 },
                 event,
             ) => {
                 let elapsed = now - since;
                 let overtime = (elapsed - limit_s).max(0.0);
+                // How far past the limit the speaker went, when the take ends after they
+                // stopped: the silence after the last word does not count.
+                let spoken_overtime = |end: f64| (end - since - limit_s).clamp(0.0, overtime);
                 let stop = |ended_by, overtime_s| Action::StopRecording {
                     q: self.q,
                     take,
                     ended_by,
                     overtime_s,
                 };
+                let silent_for = |t: f64| voice.stopped_at().map(|end| t - end);
+                if event == Event::Tick && self.start_cue_s.is_some() {
+                    let yellow = self.steps[self.q].lights_for(take).yellow_s;
+                    if !self.cued.0 && elapsed >= yellow && elapsed < limit_s {
+                        self.cued.0 = true;
+                        out.push(Action::Cue(Cue::WrapUp));
+                    }
+                    if !self.cued.1 && elapsed >= limit_s {
+                        self.cued = (true, true);
+                        out.push(Action::Cue(Cue::TimeUp));
+                    }
+                }
+                let set_voice = |m: &mut Machine, voice: TakeVoice| {
+                    m.phase = Phase::Answering {
+                        since,
+                        take,
+                        limit_s,
+                        wrap_up_from,
+                        voice,
+                    };
+                };
                 match event {
+                    Event::VoiceStarted { .. } => set_voice(
+                        self,
+                        TakeVoice {
+                            heard: true,
+                            speaking: true,
+                            ..voice
+                        },
+                    ),
+                    Event::VoiceStopped { at } if voice.speaking => set_voice(
+                        self,
+                        TakeVoice {
+                            speaking: false,
+                            last_end: Some(at.max(since)),
+                            ..voice
+                        },
+                    ),
                     Event::Tick if elapsed >= limit_s + self.overtime_s => {
-                        out.push(stop(EndedBy::Limit, self.overtime_s));
+                        let over = voice.stopped_at().map_or(overtime, spoken_overtime);
+                        out.push(stop(EndedBy::Limit, over.min(self.overtime_s)));
                         self.kept(now, take, &mut out);
+                    }
+                    // At the limit, or in the grace, once the speaker has stopped.
+                    Event::Tick
+                        if elapsed >= limit_s
+                            && !voice.speaking
+                            && silent_for(now).is_none_or(|s| s >= GRACE_SILENCE_S) =>
+                    {
+                        let end = voice.stopped_at().unwrap_or(since);
+                        let over = spoken_overtime(end);
+                        let ended_by = if over > 0.0 {
+                            EndedBy::FinishedInGrace
+                        } else {
+                            EndedBy::Limit
+                        };
+                        out.push(stop(ended_by, over));
+                        self.kept(now, take, &mut out);
+                    }
+                    Event::Tick
+                        if self.auto_finish_s.is_some_and(|a| {
+                            voice.heard && silent_for(now).is_some_and(|s| s >= a)
+                        }) =>
+                    {
+                        let over = voice.stopped_at().map_or(0.0, spoken_overtime);
+                        out.push(stop(EndedBy::AutoFinish, over));
+                        self.kept(now, take, &mut out);
+                    }
+                    Event::Tick if !voice.heard && !voice.warned && elapsed >= NO_VOICE_S => {
+                        set_voice(
+                            self,
+                            TakeVoice {
+                                warned: true,
+                                ..voice
+                            },
+                        );
+                        out.push(Action::NoVoice { q: self.q, take });
                     }
                     Event::Tick if wrap_up_from.is_some_and(|from| now - from >= WRAP_UP_S) => {
                         out.push(stop(EndedBy::Budget, overtime));
@@ -488,6 +714,7 @@ impl Machine {
                             take,
                             limit_s,
                             wrap_up_from: Some(now),
+                            voice,
                         };
                         out.push(Action::WrapUp {
                             q: self.q,
@@ -504,8 +731,9 @@ impl Machine {
                         self.next_question(now, true, &mut out);
                     }
                     Event::Control(Control::Repeat) => {
+                        // A new take at once: the question was heard and thought about.
                         out.push(stop(EndedBy::Repeat, overtime));
-                        self.ask(None, true, &mut out);
+                        self.start_take(now, now, StartedBy::Restart, &mut out);
                     }
                     Event::Control(Control::Quit) => {
                         out.push(stop(EndedBy::Quit, overtime));
@@ -650,31 +878,54 @@ impl Machine {
     fn begin_thinking(&mut self, now: f64, out: &mut Vec<Action>) {
         let think_s = self.steps[self.q].think_s;
         if think_s <= 0.0 {
-            self.start_take(now, out);
+            self.start_take(now, now, StartedBy::Clock, out);
         } else {
             self.phase = Phase::Thinking { since: now };
             out.push(Action::Think {
                 q: self.q,
                 seconds: think_s,
             });
+            out.push(Action::OpenMic {
+                q: self.q,
+                take: self.takes + 1,
+            });
         }
     }
 
-    fn start_take(&mut self, now: f64, out: &mut Vec<Action>) {
+    /// Starts the next take, its clock running from `at` (no later than `now`), or after its
+    /// start cue.
+    fn start_take(&mut self, at: f64, now: f64, started_by: StartedBy, out: &mut Vec<Action>) {
         self.takes += 1;
+        self.cued = (false, false);
+        let at = match self.start_cue_s {
+            // Someone already speaking needs no cue, and it would spoil their opening.
+            Some(cue_s) if started_by != StartedBy::Voice => {
+                out.push(Action::Cue(Cue::Start));
+                now + cue_s
+            }
+            _ => at,
+        };
         let limit_s = self.steps[self.q].limit_for(self.takes);
         // A take that starts with the budget already spent wraps up from its first second.
-        let wrap_up_from = self.budget_spent(now).then_some(now);
+        let wrap_up_from = self.budget_spent(now).then_some(at);
+        let speaking = started_by == StartedBy::Voice;
         self.phase = Phase::Answering {
-            since: now,
+            since: at,
             take: self.takes,
             limit_s,
             wrap_up_from,
+            voice: TakeVoice {
+                heard: speaking,
+                speaking,
+                ..TakeVoice::default()
+            },
         };
         out.push(Action::StartRecording {
             q: self.q,
             take: self.takes,
             limit_s,
+            at,
+            started_by,
         });
         if wrap_up_from.is_some() {
             out.push(Action::WrapUp {
@@ -798,10 +1049,12 @@ mod tests {
             .collect()
     }
 
-    /// [`drive_raw`] with each recording's limit left out, for tests about the flow.
+    /// [`drive_raw`] with each recording's limit, start time and cause left out, and the
+    /// microphone's opening and closing for think time too, for tests about the flow.
     fn drive(machine: &mut Machine, script: &[(f64, Event)]) -> Vec<Action> {
         drive_raw(machine, script)
             .into_iter()
+            .filter(|a| !matches!(a, OpenMic { .. } | CloseMic | NoVoice { .. }))
             .map(|a| match a {
                 StartRecording { q, take, .. } => rec(q, take),
                 other => other,
@@ -822,6 +1075,8 @@ mod tests {
             q,
             take,
             limit_s: 0.0,
+            at: 0.0,
+            started_by: StartedBy::Clock,
         }
     }
 
@@ -912,8 +1167,17 @@ mod tests {
 
     #[test]
     fn overtime_grace_lets_the_speaker_finish() {
+        let talking = Event::VoiceStarted { at: 2.0 };
         let mut m = Machine::new(vec![step(0.0, 60.0)], 15.0);
-        let mut actions = drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded), (61.0, Tick)]);
+        let mut actions = drive(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (1.0, SpeechEnded),
+                (2.1, talking),
+                (61.0, Tick),
+            ],
+        );
         assert_eq!(actions.last(), Some(&rec(0, 1)));
         assert_eq!(
             m.view(70.0),
@@ -922,18 +1186,233 @@ mod tests {
                 take: 1,
                 elapsed_s: 69.0,
                 remaining_s: -9.0,
-                light: Light::Red
+                light: Light::Red,
+                heard: true,
+                speaking: true,
             }
         );
         // Ending in overtime records how far over it went.
         actions = m.step(71.0, Event::Control(Control::Enter));
         assert_eq!(actions[0], stop(0, 1, EndedBy::Enter, 10.0));
 
-        // Left to run, it stops when the grace runs out.
+        // Left to run while the speaker talks on, it stops when the grace runs out.
         let mut m = Machine::new(vec![step(0.0, 60.0)], 15.0);
-        drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded)]);
+        drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded), (2.1, talking)]);
         assert!(m.step(75.9, Tick).is_empty());
         assert_eq!(m.step(76.0, Tick)[0], stop(0, 1, EndedBy::Limit, 15.0));
+    }
+
+    #[test]
+    fn the_grace_ends_once_the_speaker_stops_and_counts_only_what_was_said() {
+        let talking = Event::VoiceStarted { at: 2.0 };
+        // Stops talking 4 s into the grace: the take ends a grace silence later, 4 s over.
+        let mut m = Machine::new(vec![step(0.0, 60.0)], 15.0);
+        drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded), (2.1, talking)]);
+        assert!(m.step(64.8, Event::VoiceStopped { at: 65.0 }).is_empty());
+        assert!(m.step(65.9, Tick).is_empty());
+        assert_eq!(
+            m.step(65.0 + GRACE_SILENCE_S, Tick)[0],
+            stop(0, 1, EndedBy::FinishedInGrace, 4.0)
+        );
+
+        // Finished at 0:10 of a 0:20 limit: stops at the limit, nothing over, the silence and
+        // the grace not counted.
+        let mut m = Machine::new(vec![step(0.0, 20.0)], 15.0);
+        drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded), (2.1, talking)]);
+        assert!(m.step(11.3, Event::VoiceStopped { at: 11.0 }).is_empty());
+        assert!(m.step(20.9, Tick).is_empty());
+        assert_eq!(m.step(21.0, Tick)[0], stop(0, 1, EndedBy::Limit, 0.0));
+
+        // Nothing said at all: the limit ends it, no grace.
+        let mut m = Machine::new(vec![step(0.0, 20.0)], 15.0);
+        drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded)]);
+        assert_eq!(m.step(21.0, Tick)[0], stop(0, 1, EndedBy::Limit, 0.0));
+    }
+
+    #[test]
+    fn auto_finish_ends_an_answer_after_silence_that_follows_speech() {
+        let mut m = Machine::new(vec![step(0.0, 60.0)], 10.0).with_auto_finish(2.0);
+        drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded)]);
+        // Silence before any speech never ends it (thinking aloud starts late).
+        assert!(drive(&mut m, &[(5.0, Tick), (10.0, Tick)]).is_empty());
+        drive(&mut m, &[(10.5, Event::VoiceStarted { at: 10.4 })]);
+        // A pause shorter than the setting does not end it.
+        drive(&mut m, &[(12.0, Event::VoiceStopped { at: 11.7 })]);
+        assert!(drive(&mut m, &[(13.6, Tick)]).is_empty());
+        drive(&mut m, &[(13.65, Event::VoiceStarted { at: 13.6 })]);
+        drive(
+            &mut m,
+            &[(13.7, Tick), (13.8, Event::VoiceStopped { at: 13.5 })],
+        );
+        assert!(drive(&mut m, &[(15.4, Tick)]).is_empty());
+        assert_eq!(
+            drive(&mut m, &[(15.5, Tick)]),
+            vec![
+                stop(0, 1, EndedBy::AutoFinish, 0.0),
+                done(0, 0.0, false),
+                Finish {
+                    status: Status::Completed
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn speaking_during_think_time_starts_the_answer_from_where_speech_began() {
+        let mut m = Machine::new(vec![step(20.0, 60.0)], 0.0);
+        let actions = drive_raw(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (3.0, SpeechEnded),
+                (8.62, Event::VoiceStarted { at: 8.5 }),
+            ],
+        );
+        assert_eq!(
+            actions[1..],
+            [
+                Think {
+                    q: 0,
+                    seconds: 20.0
+                },
+                OpenMic { q: 0, take: 1 },
+                StartRecording {
+                    q: 0,
+                    take: 1,
+                    limit_s: 60.0,
+                    at: 8.5,
+                    started_by: StartedBy::Voice
+                }
+            ]
+        );
+        // The take's clock runs from the speech; think time used ends there.
+        assert!(
+            matches!(m.view(10.5), View::Answering { elapsed_s, heard: true, .. }
+            if (elapsed_s - 2.0).abs() < 1e-9)
+        );
+        let end = m.step(20.0, Event::Control(Control::Enter));
+        assert_eq!(end[1], done(0, 5.5, false));
+
+        // Leaving think time any other way closes the microphone unused.
+        let mut m = Machine::new(vec![step(20.0, 60.0); 2], 0.0);
+        let actions = drive_raw(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (3.0, SpeechEnded),
+                (5.0, Event::Control(Control::Skip)),
+            ],
+        );
+        assert_eq!(actions[3], CloseMic);
+        // Enter and the end of think time start it on the clock, on the open microphone.
+        let actions = drive_raw(&mut m, &[(6.0, SpeechEnded), (26.0, Tick)]);
+        assert_eq!(
+            actions[2],
+            StartRecording {
+                q: 1,
+                take: 1,
+                limit_s: 60.0,
+                at: 26.0,
+                started_by: StartedBy::Clock
+            }
+        );
+    }
+
+    #[test]
+    fn enter_while_the_question_is_said_starts_the_answer_and_r_restarts_it_at_once() {
+        let mut m = Machine::new(vec![step(20.0, 60.0)], 0.0);
+        let actions = drive_raw(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (2.0, Event::Control(Control::Enter)),
+                (9.0, Event::Control(Control::Repeat)),
+            ],
+        );
+        assert_eq!(
+            actions[1..],
+            [
+                StopSpeaking,
+                StartRecording {
+                    q: 0,
+                    take: 1,
+                    limit_s: 60.0,
+                    at: 2.0,
+                    started_by: StartedBy::Enter
+                },
+                stop(0, 1, EndedBy::Repeat, 0.0),
+                StartRecording {
+                    q: 0,
+                    take: 2,
+                    limit_s: 60.0,
+                    at: 9.0,
+                    started_by: StartedBy::Restart
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn cues_start_the_clock_after_them_and_mark_the_wrap_up_and_the_limit_once() {
+        let mut m = Machine::new(vec![step(5.0, 20.0)], 10.0).with_cues(0.4);
+        let actions = drive_raw(&mut m, &[(0.0, Tick), (2.0, SpeechEnded), (7.0, Tick)]);
+        assert_eq!(
+            actions[3..],
+            [
+                Action::Cue(super::Cue::Start),
+                StartRecording {
+                    q: 0,
+                    take: 1,
+                    limit_s: 20.0,
+                    at: 7.4,
+                    started_by: StartedBy::Clock
+                }
+            ]
+        );
+        m.step(8.0, Event::VoiceStarted { at: 7.9 });
+        // The yellow light is at 15 s into the take.
+        assert!(m.step(22.3, Tick).is_empty());
+        assert_eq!(m.step(22.45, Tick), vec![Action::Cue(super::Cue::WrapUp)]);
+        assert!(m.step(22.5, Tick).is_empty());
+        assert_eq!(m.step(27.45, Tick), vec![Action::Cue(super::Cue::TimeUp)]);
+        assert!(m.step(27.5, Tick).is_empty());
+
+        // A take started by speaking gets no start cue; its clock is the speech's.
+        let mut m = Machine::new(vec![step(5.0, 20.0)], 0.0).with_cues(0.4);
+        let actions = drive_raw(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (2.0, SpeechEnded),
+                (3.1, Event::VoiceStarted { at: 3.0 }),
+            ],
+        );
+        assert!(
+            !actions.contains(&Action::Cue(super::Cue::Start)),
+            "{actions:?}"
+        );
+        assert!(matches!(actions.last(), Some(StartRecording { at, .. }) if *at == 3.0));
+    }
+
+    #[test]
+    fn green_needs_speech_and_silence_is_warned_about_once() {
+        let mut m = Machine::new(vec![step(0.0, 20.0)], 0.0);
+        drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded)]);
+        let light = |m: &Machine, t| match m.view(t) {
+            View::Answering { light, .. } => light,
+            other => panic!("{other:?}"),
+        };
+        assert!(m.step(1.0 + NO_VOICE_S - 0.01, Tick).is_empty());
+        assert_eq!(
+            m.step(1.0 + NO_VOICE_S, Tick),
+            vec![NoVoice { q: 0, take: 1 }]
+        );
+        assert!(m.step(1.0 + NO_VOICE_S + 0.01, Tick).is_empty());
+        // Half the limit gone, nothing said: no green.
+        assert_eq!(light(&m, 13.0), Light::Off);
+        assert_eq!(light(&m, 17.0), Light::Yellow);
+        m.step(13.0, Event::VoiceStarted { at: 12.9 });
+        assert_eq!(light(&m, 13.1), Light::Green);
     }
 
     #[test]
@@ -984,15 +1463,17 @@ mod tests {
     }
 
     #[test]
-    fn repeat_asks_again_and_starts_a_new_take() {
-        let mut m = Machine::new(vec![step(0.0, 60.0)], 0.0);
+    fn repeat_while_answering_starts_a_new_take_at_once_and_before_it_asks_again() {
+        let mut m = Machine::new(vec![step(5.0, 60.0)], 0.0);
         let actions = drive(
             &mut m,
             &[
                 (0.0, Tick),
                 (2.0, SpeechEnded),
+                (3.0, Event::Control(Control::Repeat)),
+                (4.0, SpeechEnded),
+                (9.0, Tick),
                 (10.0, Event::Control(Control::Repeat)),
-                (12.0, SpeechEnded),
                 (20.0, Event::Control(Control::Enter)),
             ],
         );
@@ -1000,12 +1481,14 @@ mod tests {
             actions,
             vec![
                 ask(0),
+                Think { q: 0, seconds: 5.0 },
+                ask(0),
+                Think { q: 0, seconds: 5.0 },
                 rec(0, 1),
                 stop(0, 1, EndedBy::Repeat, 0.0),
-                ask(0),
                 rec(0, 2),
                 stop(0, 2, EndedBy::Enter, 0.0),
-                done(0, 0.0, false),
+                done(0, 6.0, false),
                 Finish {
                     status: Status::Completed
                 },
@@ -1103,10 +1586,22 @@ mod tests {
     }
 
     #[test]
-    fn device_failure_outside_an_answer_is_ignored() {
+    fn device_failure_while_asking_is_ignored_and_in_think_time_ends_the_session() {
         let mut m = Machine::new(vec![step(5.0, 60.0)], 0.0);
-        drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded)]);
-        assert!(m.step(2.0, DeviceFailed).is_empty());
+        drive(&mut m, &[(0.0, Tick)]);
+        assert!(m.step(0.5, DeviceFailed).is_empty());
+        drive(&mut m, &[(1.0, SpeechEnded)]);
+        // The microphone is open for think time: it failing there is a failed session.
+        assert_eq!(
+            m.step(2.0, DeviceFailed),
+            vec![
+                CloseMic,
+                done(0, 0.0, false),
+                Finish {
+                    status: Status::DeviceError
+                }
+            ]
+        );
     }
 
     #[test]
@@ -1460,7 +1955,9 @@ mod tests {
             Some(&StartRecording {
                 q: 0,
                 take: 1,
-                limit_s: 7.5
+                limit_s: 7.5,
+                at: 1.0,
+                started_by: StartedBy::Clock
             })
         );
         assert_eq!(m.limit_s(0, 1), 7.5);

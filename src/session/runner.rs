@@ -10,18 +10,21 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use super::machine::{
-    Action, Control, EndedBy, Event, Light, Machine, Schedule, Signal, Status, View,
+    Action, Control, Cue, EndedBy, Event, Light, Machine, Schedule, Signal, StartedBy, Status, View,
 };
 use super::signals;
+use crate::audio::cues::{CueFiles, CueSound, CUE_MASK_S};
 use crate::audio::level::dbfs;
 use crate::audio::{ActiveRecording, Fault, Microphone, Playback, Player};
 use crate::record::format::ScheduleLog;
 use crate::record::store::{self, save_log, write_atomic};
-use crate::record::{Level, Outcome, SessionLog, SessionStatus, TakeEnd, TakeLog, REVIEW_FILE};
+use crate::record::{
+    Level, Outcome, SessionLog, SessionStatus, TakeEnd, TakeLog, TakeStart, REVIEW_FILE,
+};
 use crate::report;
 use crate::speech::{speech_timeout, Speaker};
 use crate::transcribe::{sidecar, Transcript};
-use crate::ui::{errln, level_meter, mmss, outln, warn, PhaseBar};
+use crate::ui::{errln, fit, level_meter, mmss, outln, warn, PhaseBar};
 
 /// Time as the runner sees it: seconds since the session started, and a way to wait. A test
 /// clock jumps instead of sleeping.
@@ -94,10 +97,46 @@ pub struct Ending {
 struct Take {
     recording: Box<dyn ActiveRecording>,
     q: usize,
-    index_in_log: usize,
+    take: u32,
+    file: String,
+    /// Its entry in the log, once the take has started (`None` while the microphone only
+    /// listens during think time).
+    index_in_log: Option<usize>,
     /// Said once that the sound server moved the recording to another source.
     told_moved: bool,
+    /// Session time of the capture's first frame, as best seen: the least of `now` minus the
+    /// seconds captured, over every look (delivery only ever lags).
+    origin: f64,
+    /// The live voice activity said speech was going on, when last looked at.
+    speaking: bool,
+    /// Seconds of capture where the take's clock started.
+    clock_start_s: f64,
 }
+
+impl Take {
+    /// Looks at the live voice activity: the change since the last look, as a machine event.
+    fn voice_change(&mut self, now: f64) -> Option<Event> {
+        let voice = self.recording.voice();
+        self.origin = self.origin.min(now - voice.captured_s);
+        if voice.speaking == self.speaking {
+            return None;
+        }
+        self.speaking = voice.speaking;
+        Some(if voice.speaking {
+            Event::VoiceStarted {
+                at: self.origin + voice.started_s.unwrap_or(voice.captured_s),
+            }
+        } else {
+            Event::VoiceStopped {
+                at: self.origin + voice.stopped_s.unwrap_or(voice.captured_s),
+            }
+        })
+    }
+}
+
+/// Seconds kept before the point a take started by speaking: the voice activity places the
+/// start of speech on its first loud frame, and a soft opening sound comes before that.
+pub const PRE_ROLL_S: f64 = 0.5;
 
 struct Runner<'a> {
     plan: Plan,
@@ -117,9 +156,14 @@ struct Runner<'a> {
     reserve: Option<store::Reserve>,
     /// What a forced exit (a second signal) needs to leave a finished log behind.
     rescue: Arc<Mutex<Rescue>>,
+    /// The cue sounds, made at the first cue; the one playing.
+    cues: Option<CueFiles>,
+    cue_playing: Option<Box<dyn Playback>>,
 }
 
 const POLL: Duration = Duration::from_millis(10);
+/// The longest a cue is waited for (a cue lasts a fraction of a second).
+const CUE_WAIT: Duration = Duration::from_millis(1500);
 
 /// Runs the whole session. Returns when the machine says it is over; the log and review
 /// sheet are written after every change and once more at the end.
@@ -153,6 +197,8 @@ pub fn run(
         signal: None,
         fault: None,
         rescue,
+        cues: None,
+        cue_playing: None,
     };
     let status = session(&mut r, controls, signals, clock);
     if status.is_err() {
@@ -216,6 +262,12 @@ fn session(
         r.tell_if_moved();
         r.submit_transcriptions();
         r.collect_transcripts();
+        let now = clock.now_s();
+        if let Some(event) = r.take.as_mut().and_then(|t| t.voice_change(now)) {
+            if let Some(status) = r.feed(now, event)? {
+                break status;
+            }
+        }
         if r.take
             .as_ref()
             .is_some_and(|t| t.recording.fault().is_some())
@@ -266,9 +318,11 @@ impl Runner<'_> {
         false
     }
 
+    /// A line of prose while the session runs, wrapped to the terminal's width.
     fn say(&self, line: &str) {
+        let line = fit(line);
         match &self.bar {
-            Some(bar) => bar.println(line),
+            Some(bar) => bar.println(&line),
             None => outln(line),
         }
     }
@@ -343,8 +397,13 @@ impl Runner<'_> {
         let Some(take) = self.take.take() else {
             return;
         };
+        let Some(index) = take.index_in_log else {
+            let _ = take.recording.stop();
+            let _ = std::fs::remove_file(self.plan.dir.join(&take.file));
+            return;
+        };
         if let Ok(stats) = take.recording.stop() {
-            let entry = &mut self.plan.log.questions[take.q].takes[take.index_in_log];
+            let entry = &mut self.plan.log.questions[take.q].takes[index];
             entry.duration_s = stats.duration_s();
             entry.sample_rate = stats.sample_rate;
             entry.ended_by = Some(TakeEnd::DeviceError);
@@ -365,14 +424,40 @@ impl Runner<'_> {
             Action::Think { q, seconds } => {
                 self.end_bar();
                 self.plan.log.questions[q].think_started_at_s.push(now);
-                outln(format_args!(
-                    "  Think time: {} (Enter: start answering now, s: skip, r: repeat, q: quit)",
+                outln(fit(&format!(
+                    "  Think time: {} (start speaking or press Enter to answer; s: skip, r: \
+                     repeat the question, q: quit)",
                     mmss(seconds)
-                ));
+                )));
                 self.bar = Some(self.new_bar(seconds, "thinking"));
             }
-            Action::StartRecording { q, take, limit_s } => {
-                self.start_recording(q, take, limit_s, now)?
+            Action::OpenMic { q, take } => self.open_mic(q, take, now)?,
+            Action::CloseMic => {
+                if let Some(take) = self.take.take() {
+                    debug_assert!(take.index_in_log.is_none());
+                    let _ = take.recording.stop();
+                    // It holds nothing: the answer never started.
+                    let _ = std::fs::remove_file(self.plan.dir.join(&take.file));
+                }
+            }
+            Action::StartRecording {
+                q,
+                take,
+                limit_s,
+                at,
+                started_by,
+            } => self.start_recording(q, take, limit_s, at, started_by, now)?,
+            Action::Cue(cue) => self.cue(cue, now),
+            Action::NoVoice { .. } => {
+                let (peak, _) = self
+                    .take
+                    .as_ref()
+                    .map_or((0.0, 0.0), |t| t.recording.recent_level());
+                self.say(&format!(
+                    "  warning: no voice heard from the microphone yet (level {:.0} dBFS): is \
+                     it muted, or the wrong input? `voicemock check` tests it",
+                    dbfs(peak)
+                ));
             }
             Action::WrapUp { q: _, seconds } => {
                 self.say(&format!(
@@ -412,6 +497,9 @@ impl Runner<'_> {
             }
             Action::Finish { status } => {
                 self.end_bar();
+                if status == Status::Completed {
+                    self.let_cue_finish();
+                }
                 if let Some(s) = self.devices.speaker.as_deref_mut() {
                     if status != Status::Completed {
                         s.stop();
@@ -436,6 +524,7 @@ impl Runner<'_> {
         now: f64,
     ) -> anyhow::Result<()> {
         self.end_bar();
+        self.let_cue_finish();
         let total = self.plan.log.questions.len();
         let question = &self.plan.log.questions[q];
         let text = question.text.clone();
@@ -503,34 +592,137 @@ impl Runner<'_> {
         }
     }
 
-    fn start_recording(
+    /// Lets a cue that is playing finish (briefly: a cue is short), so that the next question
+    /// is not said over it and the session does not end in the middle of it.
+    fn let_cue_finish(&mut self) {
+        if let Some(playing) = self.cue_playing.take() {
+            let start = Instant::now();
+            while !playing.is_finished()
+                && playing.failure().is_none()
+                && start.elapsed() < CUE_WAIT
+            {
+                std::thread::sleep(POLL);
+            }
+        }
+    }
+
+    /// Plays a cue, and tells the live voice activity to count what the microphone hears of
+    /// it as silence. Without a speaker there is no cue.
+    fn cue(&mut self, cue: Cue, now: f64) {
+        let Some(player) = self.devices.player.as_deref_mut() else {
+            return;
+        };
+        if self.cues.is_none() {
+            match CueFiles::create(&std::env::temp_dir()) {
+                Ok(files) => self.cues = Some(files),
+                Err(e) => {
+                    warn(format_args!("cannot make the sound cues: {e}"));
+                    self.devices.player = None;
+                    return;
+                }
+            }
+        }
+        let sound = match cue {
+            Cue::Start => CueSound::Start,
+            Cue::WrapUp => CueSound::WrapUp,
+            Cue::TimeUp => CueSound::TimeUp,
+        };
+        let Some(path) = self.cues.as_ref().map(|c| c.path(sound)) else {
+            return;
+        };
+        if let Some(take) = &self.take {
+            let from = now - take.origin;
+            take.recording.mask(from, from + CUE_MASK_S);
+        }
+        match player.open(&path, 0.0) {
+            Ok(playing) => self.cue_playing = Some(playing),
+            Err(e) => warn(format_args!("cannot play a sound cue: {e}")),
+        }
+    }
+
+    /// Opens the microphone for a take that has not started: it listens for the candidate
+    /// to speak up, keeping a pre-roll, and writes nothing until the take starts.
+    fn open_mic(&mut self, q: usize, take: u32, now: f64) -> anyhow::Result<()> {
+        let max_s = self.plan.machine.limit_s(q, take) + self.plan.log.settings.overtime_s;
+        let opened = self.open_capture(q, take, max_s + PRE_ROLL_S, Some(PRE_ROLL_S), now)?;
+        self.take = Some(opened);
+        Ok(())
+    }
+
+    fn open_capture(
         &mut self,
         q: usize,
         take: u32,
-        limit_s: f64,
+        max_s: f64,
+        pre_roll_s: Option<f64>,
         now: f64,
-    ) -> anyhow::Result<()> {
-        self.end_bar();
+    ) -> anyhow::Result<Take> {
         let question = &self.plan.log.questions[q];
         let file = format!("q{:02}-{}-take{}.wav", q + 1, sanitize(&question.id), take);
         let path = self.plan.dir.join(&file);
         // However fast the device delivers, the take holds no more than its limit and grace.
-        let max_s = limit_s + self.plan.log.settings.overtime_s;
-        let recording = match self.devices.mic.start(&path, max_s) {
-            Ok(r) => r,
+        match self.devices.mic.start(&path, max_s, pre_roll_s) {
+            Ok(recording) => Ok(Take {
+                recording,
+                q,
+                take,
+                file,
+                index_in_log: None,
+                told_moved: false,
+                origin: now,
+                speaking: false,
+                clock_start_s: 0.0,
+            }),
             Err(e) => {
                 self.plan.log.status = SessionStatus::DeviceError;
                 self.plan.log.ended_at = Some(timestamp());
                 self.plan.log.ended_at_s = Some(now);
                 self.save()?;
-                return Err(e).context(format!("starting to record answer {}", q + 1));
+                Err(e).context(format!("starting to record answer {}", q + 1))
+            }
+        }
+    }
+
+    fn start_recording(
+        &mut self,
+        q: usize,
+        take: u32,
+        limit_s: f64,
+        at: f64,
+        started_by: StartedBy,
+        now: f64,
+    ) -> anyhow::Result<()> {
+        self.end_bar();
+        let open = self
+            .take
+            .take()
+            .filter(|t| t.q == q && t.take == take && t.index_in_log.is_none());
+        let mut current = match open {
+            Some(mut t) => {
+                // The clock starts at `at`; a take started by speaking keeps the moment
+                // before, so its first word is whole.
+                t.clock_start_s = (at - t.origin).max(0.0);
+                let from = match started_by {
+                    StartedBy::Voice => t.clock_start_s - PRE_ROLL_S,
+                    _ => t.clock_start_s,
+                };
+                t.recording.begin(from.max(0.0));
+                t
+            }
+            None => {
+                // Opened now; the file begins at `at`, after the start cue if there is one.
+                let max_s = limit_s + self.plan.log.settings.overtime_s;
+                let mut t = self.open_capture(q, take, max_s, Some(0.0), now)?;
+                t.clock_start_s = (at - now).max(0.0);
+                t.recording.begin(t.clock_start_s);
+                t
             }
         };
         let entry = TakeLog {
             take,
-            file: file.clone(),
+            file: current.file.clone(),
             started_at: timestamp(),
-            started_at_s: now,
+            started_at_s: at,
             ended_at_s: None,
             limit_s,
             duration_s: 0.0,
@@ -546,23 +738,28 @@ impl Runner<'_> {
             listened: false,
             transcript: None,
             transcript_error: None,
+            started_by: Some(take_start(started_by)),
+            pre_roll_s: 0.0,
+            remarks: None,
         };
         let question = &mut self.plan.log.questions[q];
         question.takes.push(entry);
-        let index_in_log = question.takes.len() - 1;
-        self.take = Some(Take {
-            recording,
-            q,
-            index_in_log,
-            told_moved: false,
-        });
+        current.index_in_log = Some(question.takes.len() - 1);
+        self.take = Some(current);
         // Announced on stdout before anything else, so a script can tell the take has begun.
-        outln(format_args!(
-            "  Recording answer (limit {}): Enter: done, s: skip, r: repeat, q: quit",
-            mmss(limit_s)
-        ));
+        outln(fit(&format!(
+            "  Recording answer (limit {}){}: Enter: done, s: skip, r: start again, q: quit",
+            mmss(limit_s),
+            if started_by == StartedBy::Voice {
+                ", started when you spoke"
+            } else {
+                ""
+            }
+        )));
         self.last_light = Light::Off;
-        self.bar = Some(self.new_bar(limit_s, "answering"));
+        let bar = self.new_bar(limit_s, "answering");
+        bar.update(now - at, String::new());
+        self.bar = Some(bar);
         self.save()
     }
 
@@ -578,8 +775,13 @@ impl Runner<'_> {
             return Ok(());
         };
         debug_assert_eq!(take.q, q);
+        let Some(index) = take.index_in_log else {
+            return Ok(());
+        };
+        let file_start_s = take.recording.file_start_s();
         let stats = take.recording.stop();
-        let entry = &mut self.plan.log.questions[q].takes[take.index_in_log];
+        let entry = &mut self.plan.log.questions[q].takes[index];
+        entry.pre_roll_s = file_start_s.map_or(0.0, |f| (take.clock_start_s - f).max(0.0));
         entry.ended_by = Some(take_end(ended_by));
         entry.ended_at_s = Some(now);
         entry.overtime_s = overtime_s;
@@ -601,6 +803,8 @@ impl Runner<'_> {
                     crate::analysis::Params::default(),
                 ) {
                     Ok((m, envelope)) => {
+                        // Stored as made now, so the review sheet and later reports agree.
+                        entry.remarks = Some(m.remarks(self.plan.usual_wpm));
                         entry.analysis = Some(m);
                         // The waveform of the review page; without it the page reads the WAV.
                         let levels = (&envelope).into();
@@ -619,8 +823,8 @@ impl Runner<'_> {
                 warn(format_args!("finishing the recording: {e}"));
             }
         }
-        let entry = &self.plan.log.questions[q].takes[take.index_in_log];
-        outln(report::take_line(q + 1, entry, self.plan.usual_wpm));
+        let entry = &self.plan.log.questions[q].takes[index];
+        outln(fit(&report::take_line(q + 1, entry, self.plan.usual_wpm)));
         let (file, take_number) = (entry.file.clone(), entry.take);
         if self.devices.transcriber.is_some() && !matches!(ended_by, EndedBy::Repeat) {
             self.to_transcribe.push((
@@ -763,7 +967,8 @@ impl Runner<'_> {
         question.think_used_s = think_used_s;
         question.outcome = if skipped {
             Outcome::Skipped
-        } else if question.takes.is_empty() {
+        } else if question.takes.is_empty() || question.takes.iter().all(TakeLog::no_speech) {
+            // A take with nothing said in it is not an answer (a muted microphone).
             Outcome::Asked
         } else {
             Outcome::Answered
@@ -951,10 +1156,21 @@ fn take_end(e: EndedBy) -> TakeEnd {
         EndedBy::Interrupt => TakeEnd::Interrupt,
         EndedBy::DeviceError => TakeEnd::DeviceError,
         EndedBy::Budget => TakeEnd::Budget,
+        EndedBy::AutoFinish => TakeEnd::AutoFinish,
+        EndedBy::FinishedInGrace => TakeEnd::FinishedInGrace,
     }
 }
 
 /// The session's status, in the log's own words.
+fn take_start(s: StartedBy) -> TakeStart {
+    match s {
+        StartedBy::Clock => TakeStart::ThinkTimeOver,
+        StartedBy::Enter => TakeStart::Enter,
+        StartedBy::Voice => TakeStart::Voice,
+        StartedBy::Restart => TakeStart::Restart,
+    }
+}
+
 pub fn session_status(s: Status) -> SessionStatus {
     match s {
         Status::InProgress => SessionStatus::InProgress,
@@ -1051,7 +1267,7 @@ mod tests {
         }
     }
 
-    /// Writes a WAV of a 200 Hz tone as long as the recording ran on the clock. Checks that
+    /// Writes a WAV of bursts of a 200 Hz tone as long as the recording ran on the clock. Checks that
     /// no recording starts while the speaker is still speaking.
     struct FakeMic {
         now: Now,
@@ -1063,7 +1279,9 @@ mod tests {
 
     struct FakeRecording {
         now: Now,
-        started: f64,
+        /// When the capture opened, and how far into it the file began (once it has).
+        opened: f64,
+        begun: Cell<Option<f64>>,
         max_s: f64,
         path: PathBuf,
         fails_after: Option<(f64, Fault)>,
@@ -1074,6 +1292,7 @@ mod tests {
             &mut self,
             path: &Path,
             max_s: f64,
+            pre_roll_s: Option<f64>,
         ) -> Result<Box<dyn ActiveRecording>, DeviceError> {
             if self.fail {
                 return Err(DeviceError::NoDefault {
@@ -1087,7 +1306,8 @@ mod tests {
             );
             Ok(Box::new(FakeRecording {
                 now: Rc::clone(&self.now),
-                started: self.now.get(),
+                opened: self.now.get(),
+                begun: Cell::new(pre_roll_s.is_none().then_some(0.0)),
                 max_s,
                 path: path.to_path_buf(),
                 fails_after: self.fails_after.clone(),
@@ -1103,19 +1323,28 @@ mod tests {
             (0.5, 0.3)
         }
         fn recorded_s(&self) -> f64 {
-            self.now.get() - self.started
+            self.begun
+                .get()
+                .map_or(0.0, |b| self.now.get() - self.opened - b)
+        }
+        fn begin(&self, at_s: f64) {
+            if self.begun.get().is_none() {
+                self.begun.set(Some(at_s));
+            }
+        }
+        fn file_start_s(&self) -> Option<f64> {
+            self.begun.get()
         }
         fn fault(&self) -> Option<Fault> {
             self.fails_after
                 .as_ref()
-                .filter(|(t, _)| self.now.get() - self.started >= *t)
+                .filter(|(t, _)| self.recorded_s() >= *t)
                 .map(|(_, fault)| fault.clone())
         }
         fn stop(self: Box<Self>) -> Result<TakeStats, DeviceError> {
             let fault = self.fault();
             let rate = 8000;
-            let frames =
-                ((self.now.get() - self.started).min(self.max_s) * f64::from(rate)).round() as u64;
+            let frames = (self.recorded_s().min(self.max_s) * f64::from(rate)).round() as u64;
             let spec = hound::WavSpec {
                 channels: 1,
                 sample_rate: rate,
@@ -1124,7 +1353,14 @@ mod tests {
             };
             let mut w = hound::WavWriter::create(&self.path, spec).unwrap();
             for i in 0..frames {
-                let v = (i as f32 * 200.0 * std::f32::consts::TAU / rate as f32).sin() * 0.5;
+                // Bursts of a tone four times a second, like syllables: the analysis hears
+                // speech in it.
+                let burst = if (i / u64::from(rate / 8)) % 2 == 0 {
+                    0.5
+                } else {
+                    0.002
+                };
+                let v = (i as f32 * 200.0 * std::f32::consts::TAU / rate as f32).sin() * burst;
                 w.write_sample((v * 32767.0) as i16).unwrap();
             }
             w.finalize().unwrap();
@@ -1519,6 +1755,9 @@ mod tests {
             listened: false,
             transcript: None,
             transcript_error: None,
+            started_by: None,
+            pre_roll_s: 0.0,
+            remarks: None,
         });
         // A take being written: 1.5 s in the header, as the writer leaves it between flushes.
         let spec = hound::WavSpec {

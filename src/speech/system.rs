@@ -24,6 +24,8 @@ pub struct SystemSpeaker {
     /// moments after starting as speaking until the engine confirms either way.
     started_at: Option<Instant>,
     seen_speaking: std::cell::Cell<bool>,
+    /// The voice chosen with `--voice`, as the system names it.
+    chosen: Option<String>,
 }
 
 /// How long a freshly started sentence may take to show up as speaking.
@@ -45,14 +47,22 @@ impl SystemSpeaker {
                 tts.on_utterance_stop(Some(Box::new(move |_| flag.store(true, Ordering::Release))))
                     .is_ok()
             };
+        let mut chosen = None;
         if let Some(wanted) = &options.voice {
             let voices = tts
                 .voices()
                 .map_err(|e| SpeechError::Failed(format!("listing voices: {e}")))?;
             let needle = wanted.to_lowercase();
+            // By name, by id, by language code as `voicemock voices` prints it (`en-GB`),
+            // then by part of a name; variants ("English+Klatt") only when named.
             let voice = voices
                 .iter()
                 .find(|v| v.name().to_lowercase() == needle || v.id().to_lowercase() == needle)
+                .or_else(|| {
+                    voices.iter().find(|v| {
+                        v.language().to_string().to_lowercase() == needle && !info(v).is_variant()
+                    })
+                })
                 .or_else(|| {
                     voices
                         .iter()
@@ -64,6 +74,7 @@ impl SystemSpeaker {
                 })?;
             tts.set_voice(voice)
                 .map_err(|e| SpeechError::Failed(format!("choosing voice: {e}")))?;
+            chosen = Some(format!("{} ({})", voice.name(), voice.language()));
         }
         if let Some(rate) = options.rate {
             let normal = tts.normal_rate();
@@ -81,7 +92,15 @@ impl SystemSpeaker {
             has_callbacks,
             started_at: None,
             seen_speaking: std::cell::Cell::new(false),
+            chosen,
         })
+    }
+}
+
+impl SystemSpeaker {
+    /// The voice chosen with `--voice`, as the system names it; `None`: the default voice.
+    pub fn chosen_voice(&self) -> Option<&str> {
+        self.chosen.as_deref()
     }
 }
 

@@ -148,6 +148,17 @@ impl Drop for InputGuard {
     }
 }
 
+/// The terminal's width in columns, when stdout is a terminal that says.
+pub fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| usize::from(w))
+}
+
 /// Puts the terminal back as it was before keys were read. Safe to call at any time, more
 /// than once, and from a signal handler (it only calls `tcsetattr` with settings saved
 /// earlier); does nothing if the terminal was never changed.

@@ -60,6 +60,47 @@ pub fn outln(line: impl Display) {
     STDOUT.write(&format!("{line}\n"), &mut std::io::stdout().lock());
 }
 
+/// `text` with each of its lines wrapped to the terminal's width at spaces (never inside a
+/// word), continuation lines indented under the first; unchanged when stdout is not a
+/// terminal, so scripts see one line per message.
+pub fn fit(text: &str) -> String {
+    match keys::terminal_width() {
+        Some(width) => wrap(text, width),
+        None => text.to_string(),
+    }
+}
+
+/// [`fit`] for a given width.
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (n, line) in text.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let indent = line.len() - line.trim_start().len();
+        let cont = " ".repeat(indent + 2);
+        let mut col = 0;
+        for (k, word) in line.trim_start().split(' ').enumerate() {
+            let w = word.chars().count();
+            if k == 0 {
+                out.push_str(&line[..indent]);
+                out.push_str(word);
+                col = indent + w;
+            } else if col + 1 + w > width && col > cont.len() {
+                out.push('\n');
+                out.push_str(&cont);
+                out.push_str(word);
+                col = cont.len() + w;
+            } else {
+                out.push(' ');
+                out.push_str(word);
+                col += 1 + w;
+            }
+        }
+    }
+    out
+}
+
 /// Prints one line on stderr.
 pub fn errln(line: impl Display) {
     STDERR.write(&format!("{line}\n"), &mut std::io::stderr().lock());
@@ -322,6 +363,27 @@ impl crate::playback::PlaybackDisplay for PlaybackBar {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_lines_wrap_at_spaces_under_their_indent() {
+        let line =
+            "  Answer 1, take 1: 0:41 of 1:30, ended by you; talking stopped at 0:40; first words";
+        let wrapped = super::wrap(line, 40);
+        for l in wrapped.lines() {
+            assert!(l.chars().count() <= 40, "{l:?}");
+        }
+        assert_eq!(wrapped.replace("\n    ", " "), line);
+        assert!(wrapped
+            .lines()
+            .skip(1)
+            .all(|l| l.starts_with("    ") && !l.starts_with("     ")));
+        // A word longer than the width is kept whole, and short lines are untouched.
+        assert_eq!(
+            super::wrap("  some averyveryverylongword", 10),
+            "  some\n    averyveryverylongword"
+        );
+        assert_eq!(super::wrap("short\n  two", 80), "short\n  two");
+    }
+
     use super::*;
 
     #[test]
