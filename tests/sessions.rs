@@ -122,7 +122,8 @@ fn sessions_lists_good_old_damaged_and_crashed_sessions_and_ignores_the_rest() {
         .output()
         .unwrap();
     let table = String::from_utf8_lossy(&out.stdout);
-    for word in ["crashed", "damaged", "completed", "1 of 1"] {
+    // (Both sessions' takes were silent: 0 of the 1 question asked counts as answered.)
+    for word in ["crashed", "damaged", "completed", "0 of 1"] {
         assert!(table.contains(word), "{word:?} missing from:\n{table}");
     }
 }
