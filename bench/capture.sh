@@ -60,7 +60,7 @@ for i in $(seq 1 "$runs"); do
     done
 done
 
-stats() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { printf "%s %s", v[1], v[int((NR + 1) / 2)] }'; }
+stats() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { printf "%s %s\n", v[1], v[int((NR + 1) / 2)] }'; }
 printf '\n%s s recordings on the virtual microphone, %s runs each, interleaved\n\n' "$secs" "$runs"
 printf '| %-26s | %-12s | %-14s | %-13s |\n' "recorder" "CPU-s best" "CPU-s median" "peak RSS MB"
 printf '|%s|%s|%s|%s|\n' "----------------------------" "--------------" "----------------" "---------------"

@@ -281,3 +281,71 @@ fn cues_are_heard_at_the_start_and_at_the_limit_and_never_over_the_question() {
         cues[0]
     );
 }
+
+/// The pace remark in `text`, if any ("Your pace was …").
+fn pace_remark(text: &str) -> Option<String> {
+    let at = text.find("Your pace was")?;
+    let rest = &text[at..];
+    let end = rest.find(").").map_or(rest.len(), |e| e + 2);
+    Some(rest[..end].split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+#[test]
+fn one_take_gets_the_same_pace_remark_from_run_analyze_and_the_review_sheet() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("listen-pace");
+    let recordings = dir.join("recordings");
+    // A fast speaker: espeak-ng at 320 words a minute, some eight seconds of it.
+    let raw = dir.join("fast-22k.wav");
+    let fast = dir.join("fast.wav");
+    let ok = |c: &mut std::process::Command| assert!(c.status().unwrap().success(), "{c:?}");
+    ok(std::process::Command::new("espeak-ng")
+        .args(["-v", "en-us", "-s", "320", "-w"])
+        .arg(&raw)
+        .arg(
+            "I led the launch of our recommendations page across twelve markets, worked with \
+             design and data science every week, cut the time to first play by a third, and \
+             grew retention by two points in the first quarter after the launch.",
+        ));
+    ok(std::process::Command::new("sox")
+        .arg(&raw)
+        .args(["-r", "48000", "-b", "16", "-c", "1"])
+        .arg(&fast)
+        .args(["vol", "0.8"]));
+    let mut run = Running::spawn(&mut common::silent_run(&recordings, 30, &["--count", "1"]));
+    run.wait_for("Recording answer", Duration::from_secs(20));
+    std::thread::sleep(Duration::from_millis(300));
+    common::feed_mic(&fast);
+    std::thread::sleep(Duration::from_millis(500));
+    run.send_line("");
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let from_run = pace_remark(&stdout).unwrap_or_else(|| panic!("no pace remark:\n{stdout}"));
+    assert!(from_run.contains("fast"), "{from_run}");
+
+    let (session, log) = only_session(&recordings);
+    let take = session.join(log["questions"][0]["takes"][0]["file"].as_str().unwrap());
+    let analyze = |target: &Path| {
+        let out = common::bin().arg("analyze").arg(target).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let review = std::fs::read_to_string(session.join("review.md")).unwrap();
+    for (what, text) in [
+        ("analyze FILE", analyze(&take)),
+        ("analyze SESSION", analyze(&session)),
+        ("review.md", review),
+    ] {
+        assert_eq!(
+            pace_remark(&text).as_deref(),
+            Some(from_run.as_str()),
+            "{what}:\n{text}"
+        );
+    }
+}

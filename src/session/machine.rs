@@ -277,6 +277,11 @@ enum Phase {
     Thinking {
         since: f64,
     },
+    /// The start cue is playing; the take starts at `until`.
+    Cueing {
+        until: f64,
+        started_by: StartedBy,
+    },
     Answering {
         since: f64,
         take: u32,
@@ -436,7 +441,10 @@ impl Machine {
 
     /// True while the microphone is open for think time or an answer.
     pub fn is_listening(&self) -> bool {
-        matches!(self.phase, Phase::Thinking { .. } | Phase::Answering { .. })
+        matches!(
+            self.phase,
+            Phase::Thinking { .. } | Phase::Cueing { .. } | Phase::Answering { .. }
+        )
     }
 
     /// True while a recording runs.
@@ -462,7 +470,7 @@ impl Machine {
 
     pub fn view(&self, now: f64) -> View {
         match self.phase {
-            Phase::Start | Phase::Asking => View::Asking { q: self.q },
+            Phase::Start | Phase::Asking | Phase::Cueing { .. } => View::Asking { q: self.q },
             Phase::Thinking { since } => View::Thinking {
                 q: self.q,
                 elapsed_s: now - since,
@@ -558,6 +566,35 @@ impl Machine {
                 self.finish(&mut out, signal_status(sig));
             }
             (Phase::Asking, _) => {}
+
+            (Phase::Cueing { until, started_by }, event) => match event {
+                Event::Tick if now >= until => self.begin_take(until, now, started_by, &mut out),
+                Event::Control(Control::Skip) => {
+                    out.push(Action::CloseMic);
+                    self.skipped[self.q] = true;
+                    self.next_question(now, true, &mut out);
+                }
+                Event::Control(Control::Repeat) => {
+                    out.push(Action::CloseMic);
+                    self.ask(None, true, &mut out);
+                }
+                Event::Control(Control::Quit) => {
+                    out.push(Action::CloseMic);
+                    self.finish_question(false, &mut out);
+                    self.finish(&mut out, Status::Quit);
+                }
+                Event::Signal(sig) => {
+                    out.push(Action::CloseMic);
+                    self.finish_question(false, &mut out);
+                    self.finish(&mut out, signal_status(sig));
+                }
+                Event::DeviceFailed => {
+                    out.push(Action::CloseMic);
+                    self.finish_question(false, &mut out);
+                    self.finish(&mut out, Status::DeviceError);
+                }
+                _ => {}
+            },
 
             (Phase::Thinking { since }, event) => {
                 let think_s = self.steps[self.q].think_s;
@@ -892,19 +929,25 @@ impl Machine {
         }
     }
 
-    /// Starts the next take, its clock running from `at` (no later than `now`), or after its
-    /// start cue.
+    /// Starts the next take, its clock running from `at` (no later than `now`), or plays the
+    /// start cue first and starts it once the cue has been heard out.
     fn start_take(&mut self, at: f64, now: f64, started_by: StartedBy, out: &mut Vec<Action>) {
-        self.takes += 1;
-        self.cued = (false, false);
-        let at = match self.start_cue_s {
+        match self.start_cue_s {
             // Someone already speaking needs no cue, and it would spoil their opening.
             Some(cue_s) if started_by != StartedBy::Voice => {
                 out.push(Action::Cue(Cue::Start));
-                now + cue_s
+                self.phase = Phase::Cueing {
+                    until: now + cue_s,
+                    started_by,
+                };
             }
-            _ => at,
-        };
+            _ => self.begin_take(at, now, started_by, out),
+        }
+    }
+
+    fn begin_take(&mut self, at: f64, now: f64, started_by: StartedBy, out: &mut Vec<Action>) {
+        self.takes += 1;
+        self.cued = (false, false);
         let limit_s = self.steps[self.q].limit_for(self.takes);
         // A take that starts with the budget already spent wraps up from its first second.
         let wrap_up_from = self.budget_spent(now).then_some(at);
@@ -1356,18 +1399,19 @@ mod tests {
     fn cues_start_the_clock_after_them_and_mark_the_wrap_up_and_the_limit_once() {
         let mut m = Machine::new(vec![step(5.0, 20.0)], 10.0).with_cues(0.4);
         let actions = drive_raw(&mut m, &[(0.0, Tick), (2.0, SpeechEnded), (7.0, Tick)]);
+        assert_eq!(actions[3..], [Action::Cue(super::Cue::Start)]);
+        // The take starts once the cue has been heard out.
+        assert!(m.step(7.39, Tick).is_empty());
+        let actions = m.step(7.4, Tick);
         assert_eq!(
-            actions[3..],
-            [
-                Action::Cue(super::Cue::Start),
-                StartRecording {
-                    q: 0,
-                    take: 1,
-                    limit_s: 20.0,
-                    at: 7.4,
-                    started_by: StartedBy::Clock
-                }
-            ]
+            actions,
+            [StartRecording {
+                q: 0,
+                take: 1,
+                limit_s: 20.0,
+                at: 7.4,
+                started_by: StartedBy::Clock
+            }]
         );
         m.step(8.0, Event::VoiceStarted { at: 7.9 });
         // The yellow light is at 15 s into the take.

@@ -64,7 +64,9 @@ pub fn outln(line: impl Display) {
 /// word), continuation lines indented under the first; unchanged when stdout is not a
 /// terminal, so scripts see one line per message.
 pub fn fit(text: &str) -> String {
-    match keys::terminal_width() {
+    // A terminal that reports no width (or an absurd one, as a bare pseudo-terminal does) is
+    // left to wrap as it will.
+    match keys::terminal_width().filter(|&w| w >= 40) {
         Some(width) => wrap(text, width),
         None => text.to_string(),
     }
