@@ -345,22 +345,30 @@ fn linear(
     to: &str,
     put: &mut dyn FnMut(String, Tensor),
 ) -> Result<(), String> {
-    let w = get(&format!("{from}/weight")).map_err(|e| e.to_string())?;
-    let b = get(&format!("{from}/bias")).map_err(|e| e.to_string())?;
-    put(format!("{to}.weight"), Tensor::of(w)?);
-    put(format!("{to}.bias"), Tensor::of(b)?);
-    Ok(())
+    weight_and_bias(get, from, ["weight", "bias"], to, put)
 }
 
+/// CTranslate2 names a layer norm's weight and bias `gamma` and `beta`.
 fn layer_norm(
     get: &Getter<'_>,
     from: &str,
     to: &str,
     put: &mut dyn FnMut(String, Tensor),
 ) -> Result<(), String> {
-    let g = get(&format!("{from}/gamma")).map_err(|e| e.to_string())?;
-    let b = get(&format!("{from}/beta")).map_err(|e| e.to_string())?;
-    put(format!("{to}.weight"), Tensor::of(g)?);
+    weight_and_bias(get, from, ["gamma", "beta"], to, put)
+}
+
+/// `{from}/{names[0]}` and `{from}/{names[1]}` written as `{to}.weight` and `{to}.bias`.
+fn weight_and_bias(
+    get: &Getter<'_>,
+    from: &str,
+    names: [&str; 2],
+    to: &str,
+    put: &mut dyn FnMut(String, Tensor),
+) -> Result<(), String> {
+    let w = get(&format!("{from}/{}", names[0])).map_err(|e| e.to_string())?;
+    let b = get(&format!("{from}/{}", names[1])).map_err(|e| e.to_string())?;
+    put(format!("{to}.weight"), Tensor::of(w)?);
     put(format!("{to}.bias"), Tensor::of(b)?);
     Ok(())
 }
