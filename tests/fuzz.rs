@@ -20,7 +20,7 @@ const SMALL: &str = r#"format = 1
 title = "Small"
 description = """Two
 lines"""
-checklist = ["One?", "Two?"]
+checklist = ["One?", { point = "Two?", categories = ["c", "D"] }]
 
 [defaults]
 think_s = 10
@@ -151,7 +151,11 @@ fn mutated_packs_never_panic_stay_within_the_allocation_cap_and_name_a_line() {
                 accepted += 1;
                 let texts = std::iter::once(&pack.title)
                     .chain(std::iter::once(&pack.description))
-                    .chain(&pack.checklist)
+                    .chain(
+                        pack.checklist
+                            .iter()
+                            .flat_map(|p| std::iter::once(&p.text).chain(&p.categories)),
+                    )
                     .chain(
                         pack.questions
                             .iter()

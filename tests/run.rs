@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use voicemock::ui::mmss;
+
 use crate::common::{self, Running, SpeakerTap};
 
 fn session_dirs(recordings: &Path) -> Vec<PathBuf> {
@@ -44,18 +46,30 @@ fn two_spoken_questions_each_answer_in_its_own_wav() {
             "I want to work on products that millions of people enjoy every evening.",
             "en-us",
         ),
-        common::speech_wav(
+        // Two sentences with a breath between: longer than the useful minimum.
+        common::join_with_gap(
             &dir,
             "a2",
-            "I read the industry newsletters and talk with people who build streaming apps.",
-            "en-gb",
+            &common::speech_wav(
+                &dir,
+                "a2a",
+                "My lead wanted to ship the redesign in March, before the tests were done.",
+                "en-gb",
+            ),
+            &common::speech_wav(
+                &dir,
+                "a2b",
+                "I showed him the data from the first markets and we agreed to wait a month.",
+                "en-gb",
+            ),
+            0.4,
         ),
     ];
     let tap = SpeakerTap::start(&dir);
     let mut run = Running::spawn(
         common::bin()
             .args(["run", "--think", "0", "--answer", "12"])
-            .args(["--question", "why-netflix", "--question", "stay-current"])
+            .args(["--question", "why-netflix", "--question", "disagreement"])
             .arg("--recordings")
             .arg(&recordings),
     );
@@ -160,17 +174,67 @@ fn two_spoken_questions_each_answer_in_its_own_wav() {
         );
     }
     assert_eq!(questions[0]["id"], "why-netflix");
-    assert_eq!(questions[1]["id"], "stay-current");
+    assert_eq!(questions[1]["id"], "disagreement");
     let review = std::fs::read_to_string(session.join("review.md")).unwrap();
     assert!(
         review.contains("Why do you want to work at Netflix?"),
         "{review}"
     );
-    assert!(
-        review.contains("- [ ] "),
-        "the review sheet has a checklist"
-    );
     assert!(review.contains(questions[0]["takes"][0]["file"].as_str().unwrap()));
+    // The review sheet opens with a summary of both answers: the first (one sentence) is
+    // under its useful minimum, the second (two) is not.
+    let summary = review.find("| # | question |").expect("a summary table");
+    let first_section = review.find("## 1. ").expect("a section per question");
+    assert!(summary < first_section, "{review}");
+    let row = |id: &str| {
+        review[summary..first_section]
+            .lines()
+            .find(|l| l.contains(&format!("| {id} | answered | 1 |")))
+            .unwrap_or_else(|| panic!("no summary row for {id}:\n{review}"))
+            .to_string()
+    };
+    let minimum = |q: &Value| {
+        format!(
+            "under the useful minimum ({})",
+            mmss(q["min_s"].as_f64().unwrap())
+        )
+    };
+    assert!(
+        row("why-netflix").contains(&minimum(&questions[0])),
+        "{review}"
+    );
+    assert!(
+        !row("disagreement").contains("under the useful minimum"),
+        "{review}"
+    );
+    // Under each answer, only the checklist points that fit its kind of question: a story's
+    // shape for the behavioural one, Netflix for the motivation one, and the point about the
+    // candidate's own questions under neither.
+    let second_section = review.find("## 2. ").unwrap();
+    let (motivation, behavioural) = (
+        &review[first_section..second_section],
+        &review[second_section..],
+    );
+    let star = "situation, task, action, result";
+    let netflix = "connect the answer to Netflix";
+    assert!(
+        motivation.contains(netflix) && !motivation.contains(star),
+        "{motivation}"
+    );
+    assert!(
+        behavioural.contains(star) && !behavioural.contains(netflix),
+        "{behavioural}"
+    );
+    for section in [motivation, behavioural] {
+        assert!(
+            section.contains("- [ ] Did I answer the question that was asked"),
+            "{section}"
+        );
+        assert!(
+            !section.contains("showed real interest in the role"),
+            "{section}"
+        );
+    }
 }
 
 #[test]

@@ -14,8 +14,8 @@ use crate::cli::SessionArgs;
 use crate::pack::{Lights, Pack, MAX_SECONDS, MIN_ANSWER_S};
 use crate::record::store::{self, SessionLock};
 use crate::record::{
-    self, PackRef, SessionLog, SessionStatus, Settings, LOG_FILE, LOG_VERSION, NOTES_FILE,
-    REVIEW_FILE,
+    self, PackRef, QuestionLog, SessionLog, SessionStatus, Settings, LOG_FILE, LOG_VERSION,
+    NOTES_FILE, REVIEW_FILE,
 };
 use crate::session::machine::{Budget, Signal, Status};
 use crate::session::plan::{self, Overrides, Planned};
@@ -218,10 +218,16 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         },
         input_device: mic.name(),
         speech,
-        checklist: pack.checklist.clone(),
+        checklist: pack.checklist.iter().map(|p| p.text.clone()).collect(),
         budget_s: budget.map(|b| b.total_s),
         schedule: None,
-        questions: plan::log_questions(&plan),
+        questions: plan::log_questions(&plan)
+            .into_iter()
+            .map(|q| QuestionLog {
+                checklist: Some(pack.checklist_for(&q.category)),
+                ..q
+            })
+            .collect(),
     };
     store::write_new(
         &dir.join(NOTES_FILE),

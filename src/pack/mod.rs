@@ -47,7 +47,7 @@ pub struct Pack {
     pub origin: String,
     pub defaults: Timing,
     /// Points to check when listening back to an answer.
-    pub checklist: Vec<String>,
+    pub checklist: Vec<ChecklistPoint>,
     /// In file order.
     pub questions: Vec<Question>,
     /// SHA-256 of the pack's text (hex), recorded with each session that uses it.
@@ -137,6 +137,37 @@ impl Lights {
 pub struct TalkingPoint {
     pub point: String,
     pub words: Vec<String>,
+}
+
+/// A point of the self-review checklist, and the categories of question it fits (any question
+/// when there are none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChecklistPoint {
+    pub text: String,
+    pub categories: Vec<String>,
+}
+
+impl ChecklistPoint {
+    /// Whether the point applies to an answer to a question of `category` (case aside, as
+    /// `--category` matches).
+    pub fn fits(&self, category: &str) -> bool {
+        self.categories.is_empty()
+            || self
+                .categories
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(category))
+    }
+}
+
+impl Pack {
+    /// The checklist points that fit a question of `category`, in the pack's order.
+    pub fn checklist_for(&self, category: &str) -> Vec<String> {
+        self.checklist
+            .iter()
+            .filter(|p| p.fits(category))
+            .map(|p| p.text.clone())
+            .collect()
+    }
 }
 
 /// One row of `voicemock packs`: a pack that may have failed to load.

@@ -11,8 +11,8 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::{
-    file_stem, FollowUp, Pack, PackError, Question, TalkingPoint, Timing, DEFAULT_TIMING,
-    FORMAT_VERSION,
+    file_stem, ChecklistPoint, FollowUp, Pack, PackError, Question, TalkingPoint, Timing,
+    DEFAULT_TIMING, FORMAT_VERSION,
 };
 
 /// Longest think time or answer limit a pack (or a flag) may set: a typo guard, not a policy.
@@ -92,7 +92,7 @@ struct RawPack {
     #[serde(default)]
     defaults: Option<RawTiming>,
     #[serde(default)]
-    checklist: Vec<Spanned<String>>,
+    checklist: Vec<Spanned<RawChecklistPoint>>,
     questions: Spanned<Vec<RawQuestion>>,
 }
 
@@ -147,6 +147,46 @@ struct RawFollowUp {
 struct RawTalkingPoint {
     point: Spanned<String>,
     words: Spanned<Vec<Spanned<String>>>,
+}
+
+/// A checklist entry: a string (it fits every question), or a table of the point and the
+/// categories of question it fits.
+enum RawChecklistPoint {
+    Text(String),
+    Tagged(RawTaggedPoint),
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, expecting = "a table of point and categories")]
+struct RawTaggedPoint {
+    point: String,
+    categories: Spanned<Vec<Spanned<String>>>,
+}
+
+impl<'de> Deserialize<'de> for RawChecklistPoint {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+            type Value = RawChecklistPoint;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string, or a table of point and categories")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawChecklistPoint, E> {
+                Ok(RawChecklistPoint::Text(v.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<RawChecklistPoint, E> {
+                Ok(RawChecklistPoint::Text(v))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<RawChecklistPoint, A::Error> {
+                RawTaggedPoint::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawChecklistPoint::Tagged)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// A time in seconds, written as an integer or a float. Its own type so a wrong value reads
@@ -516,7 +556,6 @@ impl Checker<'_> {
             }
             None => String::new(),
         };
-        let checklist = self.texts(&raw.checklist, "checklist")?;
 
         let program = Layer {
             think: Setting::built_in(DEFAULT_TIMING.think_s),
@@ -615,6 +654,7 @@ impl Checker<'_> {
                 talking_points: self.talking_points(&q.talking_points, &at("talking_points"))?,
             });
         }
+        let checklist = self.checklist(&raw.checklist, &questions)?;
         // A follow-up's id (given or made) names its recordings too: it must be unique.
         let mut all_ids: std::collections::HashSet<&str> =
             questions.iter().map(|q| q.id.as_str()).collect();
@@ -681,6 +721,68 @@ impl Checker<'_> {
                 })
             })
             .collect()
+    }
+
+    /// The checklist, each point's categories checked against the questions' own: a category
+    /// no question has is a typo that would hide the point everywhere.
+    fn checklist(
+        &self,
+        raw: &[Spanned<RawChecklistPoint>],
+        questions: &[Question],
+    ) -> Result<Vec<ChecklistPoint>, PackError> {
+        // Built only when a point is tagged: the questions' categories, case aside.
+        let mut known: Option<std::collections::HashSet<String>> = None;
+        let mut points = Vec::with_capacity(raw.len());
+        for (i, entry) in raw.iter().enumerate() {
+            let (text, categories, field) = match entry.get_ref() {
+                RawChecklistPoint::Text(t) => (t, None, format!("checklist[{i}]")),
+                RawChecklistPoint::Tagged(t) => (
+                    &t.point,
+                    Some(&t.categories),
+                    format!("checklist[{i}].point"),
+                ),
+            };
+            let text = self.text(&Spanned::new(entry.span(), text.clone()), &field)?;
+            let mut tags = Vec::new();
+            if let Some(categories) = categories {
+                let field = format!("checklist[{i}].categories");
+                if categories.get_ref().is_empty() {
+                    return Err(self.src.error(
+                        &categories.span(),
+                        &field,
+                        "is empty; name the categories of question the point fits, or write \
+                         the point as a plain string to have it fit every question",
+                    ));
+                }
+                for (k, c) in categories.get_ref().iter().enumerate() {
+                    let at = format!("{field}[{k}]");
+                    let category = self.text(c, &at)?;
+                    let known = known.get_or_insert_with(|| {
+                        questions
+                            .iter()
+                            .map(|q| q.category.to_ascii_lowercase())
+                            .collect()
+                    });
+                    if !known.contains(&category.to_ascii_lowercase()) {
+                        return Err(self.src.error(
+                            &c.span(),
+                            &at,
+                            format!(
+                                "no question has the category `{category}`; the pack's \
+                                 categories are {}",
+                                category_list(questions)
+                            ),
+                        ));
+                    }
+                    tags.push(category);
+                }
+            }
+            points.push(ChecklistPoint {
+                text,
+                categories: tags,
+            });
+        }
+        Ok(points)
     }
 
     fn texts(&self, values: &[Spanned<String>], field: &str) -> Result<Vec<String>, PackError> {
@@ -897,3 +999,21 @@ mod tests;
 
 #[cfg(test)]
 mod talking_points_tests;
+
+/// The questions' categories in pack order, each once (the first dozen), for a message.
+fn category_list(questions: &[Question]) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut names: Vec<&str> = Vec::new();
+    for q in questions {
+        if seen.insert(q.category.to_ascii_lowercase()) {
+            names.push(&q.category);
+        }
+    }
+    let more = names.len().saturating_sub(12);
+    names.truncate(12);
+    let mut list = names.join(", ");
+    if more > 0 {
+        list.push_str(&format!(" and {more} more"));
+    }
+    list
+}

@@ -130,6 +130,28 @@ fn the_netflix_pack_covers_the_themes_it_promises() {
 }
 
 #[test]
+fn the_netflix_checklist_asks_about_your_questions_only_at_the_close() {
+    let pack = netflix();
+    let asks = |category: &str| {
+        pack.checklist_for(category)
+            .iter()
+            .any(|p| p.contains("ask questions"))
+    };
+    assert!(asks("closing"));
+    for category in ["motivation", "behavioural", "product"] {
+        assert!(!asks(category), "{category}");
+        // Every answer still gets the points that fit everything.
+        assert!(pack.checklist_for(category).len() >= 3, "{category}");
+    }
+    let star = |category: &str| {
+        pack.checklist_for(category)
+            .iter()
+            .any(|p| p.contains("situation, task, action, result"))
+    };
+    assert!(star("behavioural") && !star("motivation") && !star("product"));
+}
+
+#[test]
 fn the_netflix_pack_times_behavioural_answers_short_and_product_answers_long() {
     let pack = netflix();
     for q in &pack.questions {

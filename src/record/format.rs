@@ -187,6 +187,10 @@ pub struct QuestionLog {
     /// The pack's notes on a strong answer, as they were when the session ran.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// The checklist points that fit this question, as they were when the session ran;
+    /// `None` in logs from before checklists were tagged (then the whole checklist applies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checklist: Option<Vec<String>>,
     /// Session time of each reading of the question (a repeat reads it again).
     #[serde(default, serialize_with = "ms_vec")]
     pub asked_at_s: Vec<f64>,
@@ -420,6 +424,12 @@ pub struct TakeLog {
 }
 
 impl SessionLog {
+    /// The checklist points to tick under an answer to `q`: those the session kept for it, or
+    /// in older logs the whole checklist.
+    pub fn checklist_for<'a>(&'a self, q: &'a QuestionLog) -> &'a [String] {
+        q.checklist.as_deref().unwrap_or(&self.checklist)
+    }
+
     /// Every take in the log, in order, with its question.
     pub fn takes(&self) -> impl Iterator<Item = (&QuestionLog, &TakeLog)> {
         self.questions

@@ -115,6 +115,7 @@ impl V1Log {
                     spoken: q.spoken,
                     outcome: q.outcome,
                     notes: Vec::new(),
+                    checklist: None,
                     asked_at_s: Vec::new(),
                     speech_ended_at_s: Vec::new(),
                     think_started_at_s: Vec::new(),

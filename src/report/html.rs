@@ -166,12 +166,6 @@ pub fn session_page(p: &SessionPage) -> String {
                 }
             }
         }
-        @if !log.checklist.is_empty() {
-            details.card.checklist {
-                summary { h2 { "Checklist: after each answer, ask yourself (" (log.checklist.len()) ")" } }
-                ul { @for c in &log.checklist { li { (c) } } }
-            }
-        }
         @for (i, q) in log.questions.iter().enumerate() {
             (question(p, i, q))
         }
@@ -243,6 +237,13 @@ fn question(p: &SessionPage, i: usize, q: &QuestionLog) -> Markup {
                     @for view in &p.takes[i] {
                         (take(p, n, q, view, axis))
                     }
+                }
+            }
+            @let checklist = p.session.log.checklist_for(q);
+            @if !q.takes.is_empty() && !checklist.is_empty() {
+                details.checklist {
+                    summary { "Checklist: ask yourself (" (checklist.len()) ")" }
+                    ul { @for c in checklist { li { (c) } } }
                 }
             }
         }

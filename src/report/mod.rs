@@ -277,7 +277,7 @@ pub fn review_markdown(log: &SessionLog, usual_wpm: Option<f64>) -> String {
                 let _ = write!(md, "\n  - What you said ({}): \"{}\"", tr.model, tr.text);
                 let _ = write!(
                     md,
-                    "\n  - {} words{}; {} filler word{} ({:.1} per 100 words, at least);                      \"I\" {} / \"we\" {}; {}",
+                    "\n  - {} words{}; {} filler word{} ({:.1} per 100 words, at least); \"I\" {} / \"we\" {}; {}",
                     tr.words,
                     tr.wpm.map_or(String::new(), |w| format!(", {w:.0} wpm")),
                     tr.fillers,
@@ -308,9 +308,10 @@ pub fn review_markdown(log: &SessionLog, usual_wpm: Option<f64>) -> String {
                 let _ = writeln!(md, "- {p}");
             }
         }
-        if !q.takes.is_empty() && !log.checklist.is_empty() {
+        let checklist = log.checklist_for(q);
+        if !q.takes.is_empty() && !checklist.is_empty() {
             let _ = writeln!(md, "\nChecklist:\n");
-            for c in &log.checklist {
+            for c in checklist {
                 let _ = writeln!(md, "- [ ] {c}");
             }
         }
@@ -503,6 +504,7 @@ mod tests {
             } else {
                 vec![]
             },
+            checklist: None,
             asked_at_s: vec![0.0],
             speech_ended_at_s: vec![3.0],
             think_started_at_s: vec![3.0],
@@ -573,6 +575,27 @@ mod tests {
         // The checklist is there to tick for the answered question only.
         assert_eq!(md.matches("- [ ] Did I give an example?").count(), 1);
         assert!(md.contains("## 2. Question b?") && md.contains("No recording."));
+    }
+
+    #[test]
+    fn review_sheet_lists_under_each_answer_only_the_checklist_points_that_fit_it() {
+        let mut l = log();
+        l.checklist = vec!["Did I answer it?".into(), "Did I ask my own?".into()];
+        l.questions[0].checklist = Some(vec!["Did I answer it?".into()]);
+        let mut closing = l.questions[0].clone();
+        closing.id = "z".into();
+        closing.text = "Any questions?".into();
+        closing.checklist = Some(vec!["Did I answer it?".into(), "Did I ask my own?".into()]);
+        l.questions.push(closing);
+        let md = review_markdown(&l, None);
+        assert_eq!(md.matches("- [ ] Did I answer it?").count(), 2, "{md}");
+        assert_eq!(md.matches("- [ ] Did I ask my own?").count(), 1, "{md}");
+        let own = md.find("- [ ] Did I ask my own?").unwrap();
+        assert!(own > md.find("## 3. Any questions?").unwrap(), "{md}");
+        // An older log without per-question points lists the whole checklist.
+        l.questions[0].checklist = None;
+        let md = review_markdown(&l, None);
+        assert_eq!(md.matches("- [ ] Did I ask my own?").count(), 2, "{md}");
     }
 
     #[test]

@@ -295,6 +295,7 @@ pub fn log_questions(plan: &[Planned]) -> Vec<QuestionLog> {
                 spoken: false,
                 outcome: Outcome::NotReached,
                 notes: p.notes.clone(),
+                checklist: None,
                 asked_at_s: Vec::new(),
                 speech_ended_at_s: Vec::new(),
                 think_started_at_s: Vec::new(),

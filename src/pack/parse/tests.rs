@@ -56,6 +56,56 @@ fn the_smallest_pack_loads_with_built_in_timings() {
 }
 
 #[test]
+fn checklist_points_fit_every_question_or_only_their_categories() {
+    let text = r#"format = 1
+title = "T"
+checklist = [
+  "Did I answer the question?",
+  { point = "Did I tell one story?", categories = ["Behavioural"] },
+  { point = "Did I ask my own questions?", categories = ["closing", "behavioural"] },
+]
+[[questions]]
+id = "a"
+category = "behavioural"
+text = "Tell me about a time."
+[[questions]]
+id = "b"
+category = "closing"
+text = "Any questions for us?"
+[[questions]]
+id = "c"
+category = "product"
+text = "Design a feature."
+"#;
+    let pack = parse(text, "content/x.toml").unwrap();
+    assert_eq!(pack.checklist.len(), 3);
+    assert!(pack.checklist[0].categories.is_empty());
+    assert_eq!(
+        pack.checklist[1].categories,
+        vec!["Behavioural".to_string()]
+    );
+    assert_eq!(
+        pack.checklist_for("behavioural"),
+        vec![
+            "Did I answer the question?".to_string(),
+            "Did I tell one story?".into(),
+            "Did I ask my own questions?".into()
+        ]
+    );
+    assert_eq!(
+        pack.checklist_for("closing"),
+        vec![
+            "Did I answer the question?".to_string(),
+            "Did I ask my own questions?".into()
+        ]
+    );
+    assert_eq!(
+        pack.checklist_for("product"),
+        vec!["Did I answer the question?".to_string()]
+    );
+}
+
+#[test]
 fn questions_inherit_defaults_and_override_only_what_they_set() {
     let text = r#"format = 1
 title = "T"
@@ -442,6 +492,46 @@ notes = ["fine", ""]
             3,
             14,
             "checklist[0]",
+            "must not be empty",
+        ),
+        (
+            "a checklist category no question has",
+            "format = 1\ntitle = \"T\"\nchecklist = [{ point = \"P\", categories = [\"C\", \"behavioral\"] }]\n",
+            3,
+            48,
+            "checklist[0].categories[1]",
+            "no question has the category `behavioral`; the pack's categories are c",
+        ),
+        (
+            "a checklist point with no categories",
+            "format = 1\ntitle = \"T\"\nchecklist = [{ point = \"P\", categories = [] }]\n",
+            3,
+            42,
+            "checklist[0].categories",
+            "is empty",
+        ),
+        (
+            "a misspelt key in a checklist point",
+            "format = 1\ntitle = \"T\"\nchecklist = [\"fine\", { point = \"P\", categores = [\"c\"] }]\n",
+            3,
+            37,
+            "checklist[1].categores",
+            "unknown key",
+        ),
+        (
+            "a checklist point that is a number",
+            "format = 1\ntitle = \"T\"\nchecklist = [3]\n",
+            3,
+            14,
+            "checklist[0]",
+            "expected a string, or a table of point and categories, found integer",
+        ),
+        (
+            "an empty tagged checklist point",
+            "format = 1\ntitle = \"T\"\nchecklist = [{ point = \" \", categories = [\"c\"] }]\n",
+            3,
+            14,
+            "checklist[0].point",
             "must not be empty",
         ),
         (
