@@ -151,3 +151,147 @@ fn a_killed_recording_is_still_a_playable_wav() {
     let seconds = reader.duration() as f64 / f64::from(reader.spec().sample_rate);
     assert!(seconds >= 1.4, "only {seconds:.2} s survived the kill");
 }
+
+/// A second microphone on the virtual stack, named as a sound server names its sources,
+/// removed again when dropped.
+struct SecondMic {
+    modules: Vec<String>,
+    /// A recorder kept on the new source: an idle null sink delivers its first data up to 2 s
+    /// late (see the virtual audio notes), as `scripts/virtual-audio` does for its own.
+    keeper: Option<std::process::Child>,
+}
+
+impl SecondMic {
+    fn load() -> SecondMic {
+        let load = |args: &[&str]| -> String {
+            let out = std::process::Command::new("pactl")
+                .arg("load-module")
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "pactl load-module {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8_lossy(&out.stdout).trim().to_string()
+        };
+        let mut mic = SecondMic {
+            modules: Vec::new(),
+            keeper: None,
+        };
+        mic.modules.push(load(&[
+            "module-null-sink",
+            "sink_name=deskfeed",
+            "rate=48000",
+            "channels=1",
+            "sink_properties=device.description=DeskFeed",
+        ]));
+        mic.modules.push(load(&[
+            "module-remap-source",
+            "master=deskfeed.monitor",
+            "source_name=deskmic",
+            "channels=1",
+            "source_properties=device.description=Desk_Microphone",
+        ]));
+        let record = || {
+            std::process::Command::new("parecord")
+                .args(["--raw", "-d", "deskmic", "--latency-msec=10"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        mic.keeper = Some(record());
+        // Ready once a fresh recorder gets data within half a second.
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let mut probe = record();
+            std::thread::sleep(Duration::from_millis(500));
+            let _ = probe.kill();
+            let out = probe.wait_with_output().unwrap();
+            if !out.stdout.is_empty() {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the second microphone delivers nothing"
+            );
+        }
+        mic
+    }
+}
+
+impl Drop for SecondMic {
+    fn drop(&mut self) {
+        if let Some(mut keeper) = self.keeper.take() {
+            let _ = keeper.kill();
+            let _ = keeper.wait();
+        }
+        for m in self.modules.iter().rev() {
+            let _ = std::process::Command::new("pactl")
+                .args(["unload-module", m])
+                .status();
+        }
+    }
+}
+
+#[test]
+fn a_server_source_chosen_by_its_name_is_the_one_recorded() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let _desk = SecondMic::load();
+    let dir = common::temp_dir("check-server-source");
+    // Listed by the names the sound server gives it.
+    let out = common::bin().arg("devices").output().unwrap();
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{listing}");
+    assert!(
+        listing.contains("deskmic") && listing.contains("Desk_Microphone"),
+        "{listing}"
+    );
+    // Chosen by part of its description, it is recorded from, not the default microphone:
+    // the phrase is played into it alone.
+    let phrase = common::speech_wav(&dir, "desk", PHRASE, "en-us");
+    let recordings = dir.join("recordings");
+    let mut run = Running::spawn(&mut common::silent_run(
+        &recordings,
+        8,
+        &["--count", "1", "--input", "desk_micro"],
+    ));
+    run.wait_for("Recording answer", Duration::from_secs(20));
+    std::thread::sleep(Duration::from_millis(300));
+    let played = std::process::Command::new("paplay")
+        .arg("--device=deskfeed")
+        .arg(&phrase)
+        .status()
+        .unwrap();
+    assert!(played.success());
+    std::thread::sleep(Duration::from_millis(400));
+    run.send_line("");
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let session = std::fs::read_dir(&recordings)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(session.join("session.json")).unwrap())
+            .unwrap();
+    assert!(
+        log["input_device"]
+            .as_str()
+            .is_some_and(|d| d.contains("Desk_Microphone")),
+        "{}",
+        log["input_device"]
+    );
+    let take = &log["questions"][0]["takes"][0];
+    let ncc = common::match_score(&phrase, &session.join(take["file"].as_str().unwrap()));
+    assert!(
+        ncc >= 0.9,
+        "the desk microphone's phrase is in the take only at {ncc:.3}"
+    );
+}

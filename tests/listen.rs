@@ -88,9 +88,21 @@ fn speaking_during_think_time_starts_the_answer_with_its_opening_kept() {
     let q = &log["questions"][0];
     let take = &q["takes"][0];
     assert_eq!(take["started_by"], "voice", "{take}");
-    let file = session.join(take["file"].as_str().unwrap());
-    let (fed, _) = common::read_wav(&phrase);
-    let (recorded, rate) = common::read_wav(&file);
+    let lag_s = whole_phrase_at(&phrase, &session.join(take["file"].as_str().unwrap()));
+    // Think time used ends where the speech began: the take's clock starts at the phrase.
+    let phrase_at = f(&take["started_at_s"]) - f(&take["pre_roll_s"]) + lag_s;
+    let think_end = f(&q["think_started_at_s"][0]) + f(&q["think_used_s"]);
+    assert!(
+        (think_end - phrase_at).abs() <= 0.15,
+        "think time ends at {think_end:.3} s, the phrase began at {phrase_at:.3} s"
+    );
+    assert!(f(&q["think_used_s"]) >= 1.3, "{q}");
+}
+
+/// Seconds into `take` where the whole of `phrase` is, its first 100 ms included.
+fn whole_phrase_at(phrase: &Path, take: &Path) -> f64 {
+    let (fed, _) = common::read_wav(phrase);
+    let (recorded, rate) = common::read_wav(take);
     let (lag, ncc) = common::best_alignment(&fed, &recorded);
     assert!(ncc >= 0.9, "the take holds the phrase only at {ncc:.3}");
     // Its first 100 ms are there, at the same lag as the whole.
@@ -100,14 +112,61 @@ fn speaking_during_think_time_starts_the_answer_with_its_opening_kept() {
         head_ncc >= 0.9 && head_lag.abs_diff(lag) <= 2,
         "the opening 100 ms: {head_ncc:.3} at {head_lag} (whole phrase at {lag})"
     );
-    // Think time used ends where the speech began: the take's clock starts at the phrase.
-    let phrase_at = f(&take["started_at_s"]) - f(&take["pre_roll_s"]) + lag as f64 / rate as f64;
-    let think_end = f(&q["think_started_at_s"][0]) + f(&q["think_used_s"]);
-    assert!(
-        (think_end - phrase_at).abs() <= 0.15,
-        "think time ends at {think_end:.3} s, the phrase began at {phrase_at:.3} s"
+    lag as f64 / f64::from(rate)
+}
+
+#[test]
+fn speaking_over_the_start_cue_loses_nothing_and_the_cue_is_left_out_of_the_measures() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("listen-over-cue");
+    let recordings = dir.join("recordings");
+    let phrase = common::speech_wav(
+        &dir,
+        "phrase",
+        "Right away: we cut the sign up flow from five steps to two.",
+        "en-us",
     );
-    assert!(f(&q["think_used_s"]) >= 1.3, "{q}");
+    let mut run = Running::spawn(
+        common::bin()
+            .args(["run", "--no-speak", "--think", "20", "--answer", "20"])
+            .args(["--count", "1", "--recordings"])
+            .arg(&recordings),
+    );
+    run.wait_for("Think time", Duration::from_secs(20));
+    std::thread::sleep(Duration::from_millis(500));
+    // Enter, and into the answer while the start cue is still playing.
+    run.send_line("");
+    std::thread::sleep(Duration::from_millis(150));
+    common::feed_mic(&phrase);
+    run.wait_for("Recording answer", Duration::from_secs(5));
+    std::thread::sleep(Duration::from_millis(500));
+    run.send_line("");
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+
+    let (session, log) = only_session(&recordings);
+    let take = &log["questions"][0]["takes"][0];
+    assert_eq!(take["started_by"], "enter", "{take}");
+    let lag_s = whole_phrase_at(&phrase, &session.join(take["file"].as_str().unwrap()));
+    // The phrase began over the cue, before the take's clock: the file kept it.
+    let pre_roll = f(&take["pre_roll_s"]);
+    assert!(
+        lag_s < pre_roll,
+        "the phrase began {lag_s:.3} s into the file, the clock at {pre_roll:.3} s"
+    );
+    let cue = &take["cues_s"][0];
+    assert!(
+        f(&cue[0]) <= 0.01 && (f(&cue[1]) - pre_roll).abs() <= 0.01,
+        "{take}"
+    );
+    // The cue's time is left out of the measures: the speech is found from the clock on.
+    let first = f(&take["analysis"]["first_speech_s"]);
+    assert!(
+        (first - pre_roll).abs() <= 0.05,
+        "first speech at {first:.3} s: {take}"
+    );
 }
 
 #[test]
@@ -169,13 +228,14 @@ fn auto_finish_and_the_overtime_grace_end_once_the_speaker_has_stopped() {
     let (recorded, rate) = common::read_wav(&session.join(take["file"].as_str().unwrap()));
     let (lag, ncc) = common::best_alignment(&fed, &recorded);
     assert!(ncc >= 0.9, "{ncc:.3}");
-    let speech_end = (lag + fed.len()) as f64 / rate as f64;
+    // In the take's time: the file also keeps its start cue.
+    let speech_end = (lag + fed.len()) as f64 / rate as f64 - f(&take["pre_roll_s"]);
     let over = f(&take["overtime_s"]);
     assert!(
         (over - (speech_end - 3.0)).abs() <= 0.3,
         "{over:.2} s over; the speech ended {speech_end:.2} s in"
     );
-    let after = recorded.len() as f64 / rate as f64 - speech_end;
+    let after = recorded.len() as f64 / rate as f64 - f(&take["pre_roll_s"]) - speech_end;
     assert!(
         after <= 2.0,
         "the grace went on {after:.2} s after the speech"

@@ -255,9 +255,10 @@ fn a_session_whose_output_is_full_or_closed_still_finishes_its_files() {
         let take = first_take(&log);
         assert_eq!(take["ended_by"], "limit", "{output}");
         let (_, held_s, _) = take_wav(&session, take);
+        let answer_s = held_s - take["pre_roll_s"].as_f64().unwrap();
         assert!(
-            (held_s - 3.0).abs() < 0.1,
-            "{output}: the WAV holds {held_s} s"
+            (answer_s - 3.0).abs() < 0.1,
+            "{output}: the WAV holds {answer_s} s after its start cue"
         );
     }
 }
@@ -295,8 +296,13 @@ fn a_warning_to_a_full_stderr_does_not_stop_the_session() {
     let (session, log) = only_session(&recordings);
     assert_eq!(log["status"], "completed");
     assert_eq!(log["speech"], "unavailable");
-    let (_, held_s, _) = take_wav(&session, first_take(&log));
-    assert!((held_s - 2.0).abs() < 0.1, "the WAV holds {held_s} s");
+    let take = first_take(&log);
+    let (_, held_s, _) = take_wav(&session, take);
+    let answer_s = held_s - take["pre_roll_s"].as_f64().unwrap();
+    assert!(
+        (answer_s - 2.0).abs() < 0.1,
+        "the WAV holds {answer_s} s after its start cue"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -520,6 +526,8 @@ fn a_full_disk_stops_the_take_names_the_disk_and_logs_the_real_duration() {
 
 #[test]
 fn a_device_faster_than_real_time_records_exactly_the_limit_and_grace() {
+    // Without cues (and think time) nothing opens the microphone before the take's clock, so
+    // the file holds the take alone; with them it may also keep the start cue's time.
     for (answer, overtime, frames) in [("1", "0", 48_000), ("1", "0.5", 72_000)] {
         let dir = common::temp_dir("rel-fast");
         let recordings = dir.join("recordings");
@@ -532,7 +540,7 @@ fn a_device_faster_than_real_time_records_exactly_the_limit_and_grace() {
                 "--question",
                 "why-netflix",
             ])
-            .args(["--answer", answer, "--overtime", overtime])
+            .args(["--answer", answer, "--overtime", overtime, "--no-cues"])
             .args(["--test-microphone", "fast", "--recordings"])
             .arg(&recordings)
             .stdin(Stdio::null())

@@ -158,7 +158,7 @@ fn two_spoken_questions_each_answer_in_its_own_wav() {
         let ended = take["ended_at_s"].as_f64().unwrap();
         assert!(asked < read && read <= started && started < ended, "{q}");
         assert!(
-            (ended - started - take["duration_s"].as_f64().unwrap()).abs() < 0.3,
+            (ended - started - common::answer_s(take)).abs() < 0.3,
             "{take}"
         );
         assert!(!q["notes"].as_array().unwrap().is_empty(), "{q}");
@@ -253,8 +253,10 @@ fn an_answer_stops_at_its_limit_and_enter_stops_it_at_once() {
     let (session, log) = only_session(&recordings);
     let take = &log["questions"][0]["takes"][0];
     assert_eq!(take["ended_by"], "limit");
-    let d = wav_duration(&session.join(take["file"].as_str().unwrap()));
-    eprintln!("limit 3 s, WAV {d:.3} s");
+    // The file also keeps the start cue's time, before the take's clock.
+    let pre_roll = take["pre_roll_s"].as_f64().unwrap();
+    let d = wav_duration(&session.join(take["file"].as_str().unwrap())) - pre_roll;
+    eprintln!("limit 3 s, WAV {d:.3} s after {pre_roll:.3} s of cue");
     assert!((d - 3.0).abs() <= 0.15, "limit 3 s, WAV {d:.3} s");
 
     // An empty line ends it within a quarter of a second.
@@ -268,7 +270,8 @@ fn an_answer_stops_at_its_limit_and_enter_stops_it_at_once() {
     let (session, log) = only_session(&recordings);
     let take = &log["questions"][0]["takes"][0];
     assert_eq!(take["ended_by"], "enter");
-    let d = wav_duration(&session.join(take["file"].as_str().unwrap()));
+    let d = wav_duration(&session.join(take["file"].as_str().unwrap()))
+        - take["pre_roll_s"].as_f64().unwrap();
     let expected = pressed.duration_since(started).as_secs_f64();
     eprintln!("Enter after {expected:.3} s, WAV {d:.3} s");
     assert!(

@@ -139,6 +139,12 @@ pub struct Analyzer {
     levels: Vec<f32>,
     histogram: LevelHistogram,
     tracker: NucleusTracker,
+    /// Samples pushed so far.
+    pushed: u64,
+    /// Stretches left out of the measures, as half-open sample ranges (see [`Analyzer::leave_out`]).
+    left_out: Vec<(u64, u64)>,
+    /// A copy of a block with its left-out samples silenced.
+    scratch: Vec<f32>,
 }
 
 impl Analyzer {
@@ -156,11 +162,48 @@ impl Analyzer {
             levels: Vec::new(),
             histogram: LevelHistogram::new(),
             tracker,
+            pushed: 0,
+            left_out: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Leaves `[from_s, to_s)` of the recording out of the measures: a sound whose time is
+    /// known and that is not the speaker's (a cue the microphone heard from the speaker). Its
+    /// samples count as neither speech nor level, and a silence it explains is no pause: a
+    /// gap in the speech counts as a pause only if it is one without the left-out time. Call
+    /// before pushing the samples it covers.
+    pub fn leave_out(&mut self, from_s: f64, to_s: f64) {
+        let rate = f64::from(self.sample_rate);
+        let from = (from_s.max(0.0) * rate).floor() as u64;
+        let to = (to_s.max(0.0) * rate).ceil() as u64;
+        if to > from {
+            self.left_out.push((from, to));
         }
     }
 
     /// Samples in [-1, 1]; any block size, results do not depend on it.
     pub fn push(&mut self, mono: &[f32]) {
+        let start = self.pushed;
+        let end = start + mono.len() as u64;
+        self.pushed = end;
+        if !self.left_out.iter().any(|&(a, b)| a < end && b > start) {
+            self.push_samples(mono);
+            return;
+        }
+        let mut block = std::mem::take(&mut self.scratch);
+        block.clear();
+        block.extend_from_slice(mono);
+        for &(a, b) in &self.left_out {
+            let from = a.clamp(start, end) - start;
+            let to = b.clamp(start, end) - start;
+            block[from as usize..to as usize].fill(0.0);
+        }
+        self.push_samples(&block);
+        self.scratch = block;
+    }
+
+    fn push_samples(&mut self, mono: &[f32]) {
         let Analyzer {
             front,
             energies,
@@ -202,15 +245,7 @@ impl Analyzer {
             self.tracker.push(frame, vowel, self.front.decimated());
         }
         let peaks = self.tracker.finish(self.front.decimated());
-        let measures = measure(
-            self.sample_rate,
-            self.params,
-            &self.front,
-            &self.energies,
-            &self.levels,
-            &self.histogram,
-            &peaks,
-        );
+        let measures = measure(&self, &peaks);
         let hop_s = self.front.hop() as f64 / f64::from(self.sample_rate);
         let per_point = (ENVELOPE_STEP_S / hop_s).round() as usize;
         (measures, Envelope::from_levels(&self.levels, per_point))
@@ -244,15 +279,25 @@ fn power_db(power: f32) -> f64 {
     }
 }
 
-fn measure(
-    sample_rate: u32,
-    params: Params,
-    front: &FrontEnd,
-    energies: &[f32],
-    levels: &[f32],
-    histogram: &LevelHistogram,
-    peaks: &[Peak],
-) -> Measures {
+fn measure(a: &Analyzer, peaks: &[Peak]) -> Measures {
+    let Analyzer {
+        sample_rate,
+        params,
+        front,
+        energies,
+        levels,
+        histogram,
+        ..
+    } = a;
+    let (sample_rate, params) = (*sample_rate, *params);
+    // The left-out stretches as frames, any frame they touch included.
+    let frame_len = front.hop() as u64;
+    let left_out: Vec<(usize, usize)> = a
+        .left_out
+        .iter()
+        .map(|&(from, to)| ((from / frame_len) as usize, to.div_ceil(frame_len) as usize))
+        .collect();
+    let left_out = &left_out[..];
     let hop = front.hop() as f64 / sample_rate as f64;
     let duration_s = front.samples() as f64 / sample_rate as f64;
     let frame_time = |f: usize| (f as f64 * hop).min(duration_s);
@@ -277,9 +322,15 @@ fn measure(
                 HALF,
                 frames_for(segments::MAX_ATTACK_S),
             );
-            runs
+            join_across(runs, left_out, frames_for(params.pause_min_s))
         })
         .unwrap_or_default();
+    let left_out_of = |a: usize, b: usize| -> usize {
+        left_out
+            .iter()
+            .map(|&(m0, m1)| m1.min(b).saturating_sub(m0.max(a)))
+            .sum()
+    };
 
     let pauses: Vec<Pause> = runs
         .windows(2)
@@ -290,8 +341,14 @@ fn measure(
         .collect();
     let first_speech_s = runs.first().map(|r| round_ms(frame_time(r.0)));
     let last_speech_s = runs.last().map(|r| round_ms(frame_time(r.1)));
-    let speech_frames: usize = runs.iter().map(|r| r.1 - r.0).sum();
-    let speech_s = round_ms(runs.iter().map(|r| frame_time(r.1) - frame_time(r.0)).sum());
+    // A left-out stretch inside speech is not speaking time.
+    let speech_frames: usize = runs.iter().map(|r| r.1 - r.0 - left_out_of(r.0, r.1)).sum();
+    let speech_s = round_ms(
+        runs.iter()
+            .map(|r| frame_time(r.1) - frame_time(r.0) - left_out_of(r.0, r.1) as f64 * hop)
+            .sum::<f64>()
+            .max(0.0),
+    );
 
     // Nuclei: voiced peaks (of the vowel band) where the whole signal is above the threshold,
     // inside speech.
@@ -322,8 +379,9 @@ fn measure(
     let rms_dbfs = (speech_frames > 0).then(|| {
         let power: f64 = runs
             .iter()
-            .flat_map(|r| &energies[r.0..r.1])
-            .map(|&e| e as f64)
+            .flat_map(|r| r.0..r.1)
+            .filter(|&k| left_out_of(k, k + 1) == 0)
+            .map(|k| energies[k] as f64)
             .sum::<f64>()
             / speech_frames as f64;
         round_centi(power_db(power as f32))
@@ -357,6 +415,34 @@ fn measure(
             0.0
         },
     }
+}
+
+/// Joins speech runs whose gap is a pause only because of left-out frames: what is left of the
+/// gap without them is shorter than a pause.
+fn join_across(
+    runs: Vec<(usize, usize)>,
+    left_out: &[(usize, usize)],
+    min_gap: usize,
+) -> Vec<(usize, usize)> {
+    if left_out.is_empty() {
+        return runs;
+    }
+    let mut joined: Vec<(usize, usize)> = Vec::with_capacity(runs.len());
+    for run in runs {
+        if let Some(last) = joined.last_mut() {
+            let (gap_from, gap_to) = (last.1, run.0);
+            let out: usize = left_out
+                .iter()
+                .map(|&(a, b)| b.min(gap_to).saturating_sub(a.max(gap_from)))
+                .sum();
+            if out > 0 && gap_to - gap_from - out.min(gap_to - gap_from) < min_gap {
+                last.1 = run.1;
+                continue;
+            }
+        }
+        joined.push(run);
+    }
+    joined
 }
 
 /// Round to the millisecond; `+ 0.0` turns the -0.0 of an empty sum into 0.0.

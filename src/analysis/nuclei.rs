@@ -87,12 +87,12 @@ impl NucleusTracker {
     }
 
     /// End of stream: the last candidate is a peak; judge what is left with the data there is.
-    pub(crate) fn finish(mut self, dec: &Decimator) -> Vec<Peak> {
+    pub(crate) fn finish(&mut self, dec: &Decimator) -> Vec<Peak> {
         if let Some(State::SeekMax(c)) = self.state.take() {
             self.pending.push(c);
         }
         self.settle(dec, true);
-        self.peaks
+        std::mem::take(&mut self.peaks)
     }
 
     fn settle(&mut self, dec: &Decimator, at_end: bool) {

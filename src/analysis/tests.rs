@@ -380,3 +380,71 @@ fn the_envelope_has_a_point_per_tenth_of_a_second_loud_where_the_sound_is() {
         "{envelope:?}"
     );
 }
+
+/// A cue tone as the microphone hears it from the speaker: loud, steady, 880 Hz.
+fn add_cue(out: &mut [f32], rate: u32, from_s: f64, to_s: f64) {
+    let (a, b) = (
+        (from_s * rate as f64) as usize,
+        (to_s * rate as f64) as usize,
+    );
+    for (i, o) in out[a..b].iter_mut().enumerate() {
+        let t = (a + i) as f64 / rate as f64;
+        *o += (0.9 * (2.0 * std::f64::consts::PI * 880.0 * t).sin()) as f32;
+    }
+}
+
+fn measured_leaving_out(s: &[f32], spans: &[(f64, f64)], block: usize) -> Measures {
+    let mut a = Analyzer::new(RATE, Params::default());
+    for &(from, to) in spans {
+        a.leave_out(from, to);
+    }
+    s.chunks(block).for_each(|c| a.push(c));
+    a.finish()
+}
+
+#[test]
+fn a_cue_left_out_is_neither_speech_nor_level_nor_a_pause() {
+    // Speech 1.0–2.0 s and 2.45–3.5 s, the wrap-up cue filling the gap between them: the
+    // speaker talked over it. Left out, the gap is no pause and the cue is not speech.
+    let mut s = bursts(5.0, RATE, &[(1.0, 2.0), (2.45, 3.5)], 0.3);
+    add_cue(&mut s, RATE, 2.0, 2.45);
+    let heard = analyze(&s, RATE, Params::default());
+    // Measured as heard, the cue is the loudest thing in the take.
+    assert!(heard.peak_dbfs > -1.5, "{heard:?}");
+    for block in [160, 1000, 4096, 100_000] {
+        let m = measured_leaving_out(&s, &[(2.0, 2.45)], block);
+        assert_eq!(m.pause_count, 0, "block {block}: {m:?}");
+        assert!((m.first_speech_s.unwrap() - 1.0).abs() <= 0.02, "{m:?}");
+        assert!((m.last_speech_s.unwrap() - 3.5).abs() <= 0.05, "{m:?}");
+        // Speaking time is the voice's, not the cue's: 1.0 + 1.05 s.
+        assert!((m.speech_s - 2.05).abs() <= 0.06, "block {block}: {m:?}");
+        // The level is the voice's (0.3 peak is about -10.5 dBFS).
+        assert!(m.peak_dbfs < -9.0, "{m:?}");
+        assert_eq!(m, measured_leaving_out(&s, &[(2.0, 2.45)], 160));
+    }
+}
+
+#[test]
+fn a_silence_longer_than_its_cue_is_still_a_pause() {
+    // A 1.5 s silence with a 0.45 s cue inside: 1.05 s of it is silence without the cue.
+    let mut s = bursts(5.0, RATE, &[(0.5, 1.5), (3.0, 4.0)], 0.3);
+    add_cue(&mut s, RATE, 2.0, 2.45);
+    let m = measured_leaving_out(&s, &[(2.0, 2.45)], 4096);
+    assert_eq!(m.pause_count, 1, "{m:?}");
+    assert!((m.pauses[0].start_s - 1.5).abs() <= 0.05, "{m:?}");
+    assert!((m.pauses[0].end_s - 3.0).abs() <= 0.05, "{m:?}");
+    // Heard, the cue splits it in two shorter pauses and counts as speech.
+    let heard = analyze(&s, RATE, Params::default());
+    assert_eq!(heard.pause_count, 2, "{heard:?}");
+}
+
+#[test]
+fn speech_that_began_during_the_start_cue_is_found_where_the_cue_ends() {
+    // The file keeps the 0.45 s start cue; the speaker began over its end.
+    let mut s = bursts(3.0, RATE, &[(0.3, 2.0)], 0.3);
+    add_cue(&mut s, RATE, 0.0, 0.45);
+    let m = measured_leaving_out(&s, &[(0.0, 0.45)], 1000);
+    let first = m.first_speech_s.unwrap();
+    assert!((0.45..=0.5).contains(&first), "{m:?}");
+    assert!(m.peak_dbfs < -9.0, "{m:?}");
+}

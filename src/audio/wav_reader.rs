@@ -204,16 +204,21 @@ impl WavReader {
 
 /// Analyse a WAV file block by block; memory stays flat whatever its length.
 pub fn analyze_file(path: &Path, params: analysis::Params) -> Result<Measures, WavError> {
-    analyze_file_with_envelope(path, params).map(|(m, _)| m)
+    analyze_file_with_envelope(path, params, &[]).map(|(m, _)| m)
 }
 
-/// [`analyze_file`], with the level envelope a drawing of the recording is made from.
+/// [`analyze_file`] with stretches `[from_s, to_s]` left out (the cues a take's log lists, see
+/// [`Analyzer::leave_out`]), and the level envelope a drawing of the recording is made from.
 pub fn analyze_file_with_envelope(
     path: &Path,
     params: analysis::Params,
+    left_out: &[[f64; 2]],
 ) -> Result<(Measures, Envelope), WavError> {
     let mut reader = WavReader::open(path)?;
     let mut analyzer = Analyzer::new(reader.spec().sample_rate, params);
+    for &[from, to] in left_out {
+        analyzer.leave_out(from, to);
+    }
     let mut block = Vec::with_capacity(reader.block_frames());
     loop {
         reader.read_block(&mut block)?;

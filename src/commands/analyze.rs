@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 
 use crate::analysis::{Measures, Params, LONG_PAUSE_S, SYLLABLES_PER_WORD};
-use crate::audio::wav_reader::analyze_file;
+use crate::audio::wav_reader::analyze_file_with_envelope;
 use crate::cli::AnalyzeArgs;
 use crate::record::{self, reader::median};
 
@@ -43,9 +43,10 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
     } else {
         vec![target.clone()]
     };
-    // The remarks a session made when each take was recorded: reports read the same later.
-    let stored: std::collections::HashMap<PathBuf, Vec<String>> = if is_session {
-        stored_remarks(target)
+    // What a session's log keeps on each take: the remarks made when it was recorded
+    // (reports read the same later), and the cues to leave out of its measures.
+    let stored: std::collections::HashMap<PathBuf, Stored> = if is_session {
+        stored(target)
     } else {
         Default::default()
     };
@@ -56,9 +57,11 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
     let mut entries = Vec::with_capacity(files.len());
     let mut earlier_wpm = Vec::new();
     for file in files {
-        match analyze_file(&file, params) {
+        let kept = stored.get(&file);
+        let cues = kept.map_or(&[][..], |k| &k.cues_s);
+        match analyze_file_with_envelope(&file, params, cues).map(|(m, _)| m) {
             Ok(m) => {
-                let remarks = match stored.get(&file) {
+                let remarks = match kept.and_then(|k| k.remarks.as_ref()) {
                     Some(r) => r.clone(),
                     None => m.remarks(median(&earlier_wpm)),
                 };
@@ -146,8 +149,14 @@ fn takes_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// The remarks the logs under `dir` stored with their takes, by file.
-fn stored_remarks(dir: &Path) -> std::collections::HashMap<PathBuf, Vec<String>> {
+/// What a log keeps on a take that its analysis reads again.
+struct Stored {
+    remarks: Option<Vec<String>>,
+    cues_s: Vec<[f64; 2]>,
+}
+
+/// What the logs under `dir` keep on their takes, by file.
+fn stored(dir: &Path) -> std::collections::HashMap<PathBuf, Stored> {
     let sessions: Vec<record::Session> = if dir.join(record::LOG_FILE).symlink_metadata().is_ok() {
         record::load(dir).into_iter().collect()
     } else {
@@ -159,9 +168,13 @@ fn stored_remarks(dir: &Path) -> std::collections::HashMap<PathBuf, Vec<String>>
     sessions
         .iter()
         .flat_map(|s| {
-            s.log
-                .takes()
-                .filter_map(move |(_, t)| Some((s.take_path(&t.file), t.remarks.clone()?)))
+            s.log.takes().map(move |(_, t)| {
+                let kept = Stored {
+                    remarks: t.remarks.clone(),
+                    cues_s: t.cues_s.clone(),
+                };
+                (s.take_path(&t.file), kept)
+            })
         })
         .collect()
 }

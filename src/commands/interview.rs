@@ -505,3 +505,54 @@ fn print_header(
          the question (while answering: start the answer again), q = quit",
     ));
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    /// A pack whose one question sets `key = value`.
+    fn pack_setting(key: &str, value: f64) -> bool {
+        let text = format!(
+            "format = 1\ntitle = \"T\"\n[[questions]]\nid = \"a\"\ncategory = \"c\"\n\
+             text = \"Why?\"\nmin_s = 0.5\nwarn_s = 0.25\n{key} = {value:?}\n"
+        );
+        crate::pack::parse(&text, "content/x.toml").is_ok()
+    }
+
+    /// `voicemock run FLAG VALUE` passes the flag checks.
+    fn flag_accepted(flag: &str, value: f64) -> bool {
+        let cli = Cli::try_parse_from(["voicemock", "run", flag, &value.to_string()]).unwrap();
+        let Command::Run(args) = cli.command else {
+            panic!("not a run");
+        };
+        check_flags(&args.session).is_ok()
+            && args
+                .answer
+                .is_none_or(|a| check_limit("--answer", a).is_ok())
+    }
+
+    #[test]
+    fn packs_and_flags_share_one_longest_and_one_shortest_time() {
+        for (key, flag, shortest) in [
+            ("answer_s", "--answer", MIN_ANSWER_S),
+            ("think_s", "--think", 0.0),
+        ] {
+            for (value, ok) in [
+                (MAX_SECONDS, true),
+                (MAX_SECONDS + 0.5, false),
+                (shortest, true),
+                (shortest - 0.25, false),
+            ] {
+                assert_eq!(pack_setting(key, value), ok, "{key} = {value}");
+                assert_eq!(flag_accepted(flag, value), ok, "{flag} {value}");
+            }
+        }
+        // A drill's limits are answer limits too.
+        assert!(check_limit("each of --limits", MAX_SECONDS).is_ok());
+        assert!(check_limit("each of --limits", MAX_SECONDS + 0.5).is_err());
+        assert!(check_limit("each of --limits", MIN_ANSWER_S - 0.25).is_err());
+    }
+}

@@ -417,6 +417,10 @@ pub struct TakeLog {
     /// before the candidate spoke up. The file's times minus this are the take's times.
     #[serde(default, serialize_with = "ms")]
     pub pre_roll_s: f64,
+    /// Where the speaker played a cue while the take was recording, in seconds of the file,
+    /// `[from, to]`: the microphone may have heard it, so the analysis leaves it out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cues_s: Vec<[f64; 2]>,
     /// The remarks made on the take when it was recorded, kept so that every later report
     /// reads the same (absent in older logs: they are worked out again from `analysis`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -98,6 +98,7 @@ impl V1Log {
                             transcript_error: None,
                             started_by: None,
                             pre_roll_s: 0.0,
+                            cues_s: Vec::new(),
                             remarks: None,
                         }
                     })

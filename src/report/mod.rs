@@ -483,6 +483,7 @@ mod tests {
             transcript_error: None,
             started_by: None,
             pre_roll_s: 0.0,
+            cues_s: Vec::new(),
             remarks: None,
         }
     }

@@ -73,6 +73,7 @@ fn take_view<'a>(session: &Session, t: &'a TakeLog) -> TakeView<'a> {
     let measured = crate::audio::wav_reader::analyze_file_with_envelope(
         &session.take_path(&t.file),
         crate::analysis::Params::default(),
+        &t.cues_s,
     )
     .ok();
     match measured {

@@ -935,6 +935,14 @@ impl Machine {
         match self.start_cue_s {
             // Someone already speaking needs no cue, and it would spoil their opening.
             Some(cue_s) if started_by != StartedBy::Voice => {
+                // The microphone listens from the cue on (think time opened it already), so
+                // a candidate who speaks up over the cue keeps their first word.
+                if !matches!(self.phase, Phase::Thinking { .. }) {
+                    out.push(Action::OpenMic {
+                        q: self.q,
+                        take: self.takes + 1,
+                    });
+                }
                 out.push(Action::Cue(Cue::Start));
                 self.phase = Phase::Cueing {
                     until: now + cue_s,

@@ -13,10 +13,10 @@ use super::machine::{
     Action, Control, Cue, EndedBy, Event, Light, Machine, Schedule, Signal, StartedBy, Status, View,
 };
 use super::signals;
-use crate::audio::cues::{CueFiles, CueSound, CUE_MASK_S};
+use crate::audio::cues::{CueFiles, CueSound, CUE_MASK_S, START_CUE_HEARD_S};
 use crate::audio::level::dbfs;
 use crate::audio::{ActiveRecording, Fault, Microphone, Playback, Player};
-use crate::record::format::ScheduleLog;
+use crate::record::format::{round_ms, ScheduleLog};
 use crate::record::store::{self, save_log, write_atomic};
 use crate::record::{
     Level, Outcome, SessionLog, SessionStatus, TakeEnd, TakeLog, TakeStart, REVIEW_FILE,
@@ -111,6 +111,11 @@ struct Take {
     speaking: bool,
     /// Seconds of capture where the take's clock started.
     clock_start_s: f64,
+    /// Where cues played, in seconds of capture: left out of the take's analysis.
+    cues: Vec<(f64, f64)>,
+    /// Seconds of capture where the take's start cue began: the file starts there, so
+    /// nothing said over the cue is lost (the cue itself is left out of the measures).
+    start_cue_s: Option<f64>,
 }
 
 impl Take {
@@ -630,9 +635,19 @@ impl Runner<'_> {
         let Some(path) = self.cues.as_ref().map(|c| c.path(sound)) else {
             return;
         };
-        if let Some(take) = &self.take {
+        // The start cue has been heard out when the take's clock starts; the others may
+        // still be heard a while after they end.
+        let heard_s = match cue {
+            Cue::Start => START_CUE_HEARD_S,
+            Cue::WrapUp | Cue::TimeUp => CUE_MASK_S,
+        };
+        if let Some(take) = &mut self.take {
             let from = now - take.origin;
-            take.recording.mask(from, from + CUE_MASK_S);
+            take.recording.mask(from, from + heard_s);
+            take.cues.push((from, from + heard_s));
+            if cue == Cue::Start && take.index_in_log.is_none() {
+                take.start_cue_s = Some(from);
+            }
         }
         match player.open(&path, 0.0) {
             Ok(playing) => self.cue_playing = Some(playing),
@@ -643,6 +658,13 @@ impl Runner<'_> {
     /// Opens the microphone for a take that has not started: it listens for the candidate
     /// to speak up, keeping a pre-roll, and writes nothing until the take starts.
     fn open_mic(&mut self, q: usize, take: u32, now: f64) -> anyhow::Result<()> {
+        if self
+            .take
+            .as_ref()
+            .is_some_and(|t| t.q == q && t.take == take && t.index_in_log.is_none())
+        {
+            return Ok(());
+        }
         let max_s = self.plan.machine.limit_s(q, take) + self.plan.log.settings.overtime_s;
         let opened = self.open_capture(q, take, max_s + PRE_ROLL_S, Some(PRE_ROLL_S), now)?;
         self.take = Some(opened);
@@ -672,6 +694,8 @@ impl Runner<'_> {
                 origin: now,
                 speaking: false,
                 clock_start_s: 0.0,
+                cues: Vec::new(),
+                start_cue_s: None,
             }),
             Err(e) => {
                 self.plan.log.status = SessionStatus::DeviceError;
@@ -700,10 +724,12 @@ impl Runner<'_> {
         let mut current = match open {
             Some(mut t) => {
                 // The clock starts at `at`; a take started by speaking keeps the moment
-                // before, so its first word is whole.
+                // before, so its first word is whole, and one started after its cue keeps
+                // the cue's time, so nothing said over it is lost.
                 t.clock_start_s = (at - t.origin).max(0.0);
-                let from = match started_by {
-                    StartedBy::Voice => t.clock_start_s - PRE_ROLL_S,
+                let from = match (started_by, t.start_cue_s) {
+                    (StartedBy::Voice, _) => t.clock_start_s - PRE_ROLL_S,
+                    (_, Some(cue)) => cue.min(t.clock_start_s),
                     _ => t.clock_start_s,
                 };
                 t.recording.begin(from.max(0.0));
@@ -740,6 +766,7 @@ impl Runner<'_> {
             transcript_error: None,
             started_by: Some(take_start(started_by)),
             pre_roll_s: 0.0,
+            cues_s: Vec::new(),
             remarks: None,
         };
         let question = &mut self.plan.log.questions[q];
@@ -782,6 +809,15 @@ impl Runner<'_> {
         let stats = take.recording.stop();
         let entry = &mut self.plan.log.questions[q].takes[index];
         entry.pre_roll_s = file_start_s.map_or(0.0, |f| (take.clock_start_s - f).max(0.0));
+        // The cues in the file's own seconds, as far as the file goes.
+        let file_start = file_start_s.unwrap_or(take.clock_start_s);
+        let file_s = stats.as_ref().map_or(f64::INFINITY, |s| s.duration_s());
+        entry.cues_s = take
+            .cues
+            .iter()
+            .map(|&(a, b)| [a - file_start, b - file_start].map(|t| round_ms(t.clamp(0.0, file_s))))
+            .filter(|[a, b]| b > a)
+            .collect();
         entry.ended_by = Some(take_end(ended_by));
         entry.ended_at_s = Some(now);
         entry.overtime_s = overtime_s;
@@ -801,6 +837,7 @@ impl Runner<'_> {
                 match crate::audio::wav_reader::analyze_file_with_envelope(
                     &path,
                     crate::analysis::Params::default(),
+                    &entry.cues_s,
                 ) {
                     Ok((m, envelope)) => {
                         // Stored as made now, so the review sheet and later reports agree.
@@ -1386,6 +1423,8 @@ mod tests {
         mic: FakeMic,
         listener: FakeListener,
         review_s: Option<f64>,
+        /// Play cues, the start cue heard out in this long.
+        cue_s: Option<f64>,
         transcriber: Option<FakeTranscriber>,
     }
 
@@ -1522,6 +1561,7 @@ mod tests {
             mic,
             listener,
             review_s: None,
+            cue_s: None,
             transcriber: None,
         }
     }
@@ -1547,6 +1587,9 @@ mod tests {
         let mut plan = plan(&s.dir, think_s, limit_s, questions);
         if let Some(seconds) = s.review_s {
             plan.machine = plan.machine.with_review(seconds);
+        }
+        if let Some(seconds) = s.cue_s {
+            plan.machine = plan.machine.with_cues(seconds);
         }
         run(plan, devices, controls, signals, &clock)
     }
@@ -1757,6 +1800,7 @@ mod tests {
             transcript_error: None,
             started_by: None,
             pre_roll_s: 0.0,
+            cues_s: Vec::new(),
             remarks: None,
         });
         // A take being written: 1.5 s in the header, as the writer leaves it between flushes.
@@ -1837,6 +1881,53 @@ mod tests {
             (log.ended_at_s.unwrap() - 21.0).abs() < 0.1,
             "{:?}",
             log.ended_at_s
+        );
+    }
+
+    #[test]
+    fn cues_are_kept_in_the_take_and_left_out_of_its_analysis() {
+        let mut s = setup("cues", false, false);
+        s.cue_s = Some(START_CUE_HEARD_S);
+        let (_tx, rx) = mpsc::channel();
+        // No speaker: thinking 0–4 s, the start cue 4–4.45 s, the answer to its 8 s limit.
+        let ending = drive(&mut s, 4.0, 8.0, 1, &rx, &|| None, false).unwrap();
+        assert_eq!(ending.status, Status::Completed);
+        let log = read_log(&s.dir).unwrap();
+        let t = &log.questions[0].takes[0];
+        assert!(close_to(t.started_at_s, 4.0 + START_CUE_HEARD_S), "{t:?}");
+        // The file starts with the start cue, so nothing said over it is lost; the take's
+        // times start after it.
+        assert!(close_to(t.pre_roll_s, START_CUE_HEARD_S), "{t:?}");
+        assert!(close_to(t.answer_s(), 8.0), "{t:?}");
+        // The start cue, and the wrap-up cue at 6 s into the answer (the yellow light).
+        assert_eq!(t.cues_s.len(), 2, "{t:?}");
+        assert!(close_to(t.cues_s[0][0], 0.0), "{t:?}");
+        assert!(close_to(t.cues_s[0][1], START_CUE_HEARD_S), "{t:?}");
+        assert!(close_to(t.cues_s[1][0], START_CUE_HEARD_S + 6.0), "{t:?}");
+        assert!(
+            close_to(t.cues_s[1][1], START_CUE_HEARD_S + 6.0 + CUE_MASK_S),
+            "{t:?}"
+        );
+        // The fake microphone's tone plays all through: the analysis finds speech only after
+        // the start cue, as the saved measures say.
+        let m = t.analysis.as_ref().unwrap();
+        assert!(
+            m.first_speech_s.unwrap() >= START_CUE_HEARD_S - 0.02,
+            "{m:?}"
+        );
+        let again = crate::audio::wav_reader::analyze_file_with_envelope(
+            &s.dir.join(&t.file),
+            crate::analysis::Params::default(),
+            &t.cues_s,
+        )
+        .unwrap()
+        .0;
+        assert_eq!(&again, m);
+        let played = s.listener.played.borrow();
+        assert_eq!(
+            played.len(),
+            3,
+            "start, wrap-up and time-up cues: {played:?}"
         );
     }
 

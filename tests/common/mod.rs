@@ -51,6 +51,13 @@ pub fn bin() -> Command {
     cmd
 }
 
+/// Seconds of a logged take's answer: its file less what the file keeps from before the take's
+/// clock started (`pre_roll_s`: the start cue, or the moment before the candidate spoke up).
+pub fn answer_s(take: &serde_json::Value) -> f64 {
+    let duration = take["duration_s"].as_f64().expect("a take's duration_s");
+    duration - take["pre_roll_s"].as_f64().unwrap_or(0.0)
+}
+
 /// `voicemock run` without speech or think time: `--answer SECS`, sessions under
 /// `recordings`, then `extra` arguments.
 pub fn silent_run(recordings: &Path, answer_s: u32, extra: &[&str]) -> Command {
