@@ -1944,4 +1944,158 @@ mod tests {
         let log = read_log(&s.dir).unwrap();
         assert_eq!(log.questions[0].takes.len(), 1);
     }
+
+    // What the user sees, through the recording screen.
+
+    /// The session times of every tick of the answer's bar showing `light`.
+    fn ticks_with(shown: &Recorder, light: Light) -> Vec<f64> {
+        shown
+            .events()
+            .iter()
+            .filter(|(_, e)| {
+                matches!(e, Shown::Tick { countdown: Countdown::Answering { light: l, .. }, .. }
+                    if *l == light)
+            })
+            .map(|(t, _)| *t)
+            .collect()
+    }
+
+    fn answer_began(shown: &Recorder) -> f64 {
+        shown
+            .first(|e| {
+                matches!(
+                    e,
+                    Shown::Phase {
+                        phase: Phase::Answering,
+                        ..
+                    }
+                )
+            })
+            .expect("an answer was shown")
+            .0
+    }
+
+    #[test]
+    fn a_silent_answer_never_shows_green_and_warns_of_no_voice_within_five_seconds() {
+        let mut s = setup("silent", false, false);
+        s.mic.voice = Voiced::Silence;
+        let (_tx, rx) = mpsc::channel();
+        let ending = drive(&mut s, 0.0, 20.0, 1, &rx, &|| None, false).unwrap();
+        assert_eq!(ending.status, Status::Completed);
+        let shown = &s.screen;
+        let text = shown.text();
+        let began = answer_began(shown);
+        let (warned, _) = shown
+            .first(|e| matches!(e, Shown::NoVoice { .. }))
+            .unwrap_or_else(|| panic!("no warning of silence:\n{text}"));
+        assert!(
+            warned > began && warned - began <= 5.0,
+            "warned {:.2} s into the answer",
+            warned - began
+        );
+        let (_, warning) = shown
+            .line_with("no voice heard from the microphone")
+            .unwrap();
+        assert!(warning.contains("level -"), "{warning}");
+        // Half the limit and more went by in silence: the light never turned green, in a line
+        // or on the bar; the clock's own lights still came.
+        assert!(!text.contains("green"), "{text}");
+        assert!(ticks_with(shown, Light::Green).is_empty());
+        assert!(!ticks_with(shown, Light::Yellow).is_empty());
+        assert!(text.contains("yellow: time to wrap up"), "{text}");
+        let (_, take) = shown.line_with("Answer 1, take 1").expect("a take line");
+        assert!(take.contains("NO SPEECH heard"), "{take}");
+        let log = read_log(&s.dir).unwrap();
+        assert_eq!(log.questions[0].outcome, Outcome::Asked);
+    }
+
+    #[test]
+    fn a_spoken_answer_turns_green_only_after_speech_and_says_when_it_stopped() {
+        let mut s = setup("spoken", false, false);
+        // Green is due at 10 s of a 20 s answer; the candidate speaks from 12 s to 16 s.
+        s.mic.voice = Voiced::Talking {
+            from: 12.0,
+            to: 16.0,
+        };
+        let (_tx, rx) = mpsc::channel();
+        drive(&mut s, 0.0, 20.0, 1, &rx, &|| None, false).unwrap();
+        let shown = &s.screen;
+        let text = shown.text();
+        let began = answer_began(shown);
+        assert!(began < 0.1, "the answer began at {began}");
+        let (green_at, green) = shown
+            .first(|e| {
+                matches!(
+                    e,
+                    Shown::Light {
+                        light: Light::Green,
+                        ..
+                    }
+                )
+            })
+            .unwrap_or_else(|| panic!("never green:\n{text}"));
+        assert!(
+            (12.0..12.1).contains(&green_at),
+            "green at {green_at:.2} s: {green:?}"
+        );
+        let (_, line) = shown.line_with("green:").unwrap();
+        assert_eq!(
+            line,
+            "  [0:12] green: the answer has reached a useful length"
+        );
+        let green_ticks = ticks_with(shown, Light::Green);
+        assert!(!green_ticks.is_empty());
+        assert!(green_ticks.iter().all(|&t| t >= 12.0), "{green_ticks:?}");
+        // The warning of silence came before the speech, and only once.
+        assert_eq!(text.matches("no voice heard").count(), 1, "{text}");
+        let (_, take) = shown.line_with("Answer 1, take 1").expect("a take line");
+        assert!(take.contains("talking stopped at 0:16"), "{take}");
+        assert!(!take.contains("NO SPEECH"), "{take}");
+        let log = read_log(&s.dir).unwrap();
+        assert_eq!(log.questions[0].outcome, Outcome::Answered);
+    }
+
+    #[test]
+    fn an_answer_shows_its_keys_and_whether_speaking_started_it() {
+        let keys = ": Enter: done, s: skip, r: start again, q: quit";
+        // (what the microphone hears during a 10 s think time, when the answer starts, its
+        // keys line)
+        let cases = [
+            (
+                Voiced::Talking { from: 3.0, to: 8.0 },
+                3.0,
+                format!("  Recording answer (limit 0:20), started when you spoke{keys}"),
+            ),
+            (
+                Voiced::Bursts,
+                10.0,
+                format!("  Recording answer (limit 0:20){keys}"),
+            ),
+        ];
+        for (voice, starts_at, expected) in cases {
+            let mut s = setup("keys", false, false);
+            s.mic.voice = voice;
+            let (_tx, rx) = mpsc::channel();
+            drive(&mut s, 10.0, 20.0, 1, &rx, &|| None, false).unwrap();
+            let shown = &s.screen;
+            let (_, think) = shown.line_with("Think time").unwrap();
+            assert_eq!(
+                think,
+                "  Think time: 0:10 (start speaking or press Enter to answer; s: skip, r: \
+                 repeat the question, q: quit)"
+            );
+            let (at, line) = shown.line_with("Recording answer").unwrap();
+            assert_eq!(line, expected, "{voice:?}");
+            assert!((at - starts_at).abs() < 0.05, "{voice:?}: shown at {at}");
+            // The keys come before the answer's bar, which starts where the take's clock did.
+            let began = answer_began(shown);
+            assert!(began >= at, "{voice:?}");
+            let (_, take) = shown.line_with("Answer 1, take 1").unwrap();
+            assert_eq!(
+                take.contains("started when you spoke"),
+                matches!(voice, Voiced::Talking { .. }),
+                "{take}"
+            );
+        }
+    }
 }
