@@ -527,19 +527,20 @@ fn a_terminal_nobody_reads_does_not_stop_the_session_nor_its_ending() {
     let Some(_stack) = common::stack() else {
         return;
     };
-    // (name, answer limit, signal sent once recording, exit code, log status, take ending)
-    let cases: [(&str, u32, Option<i32>, i32, &str, &str); 2] = [
-        ("timers", 4, None, 0, "completed", "limit"),
+    // (name, answer limit, signal sent once recording), then (exit code, log status, how
+    // the take ended).
+    type Case = (
+        (&'static str, u32, Option<i32>),
+        (i32, &'static str, &'static str),
+    );
+    let cases: [Case; 2] = [
+        (("timers", 4, None), (0, "completed", "limit")),
         (
-            "sigterm",
-            60,
-            Some(libc::SIGTERM),
-            143,
-            "interrupted",
-            "interrupt",
+            ("sigterm", 60, Some(libc::SIGTERM)),
+            (143, "interrupted", "interrupt"),
         ),
     ];
-    for (name, answer, signal, expected_code, status, ended_by) in cases {
+    for ((name, answer, signal), (expected_code, status, ended_by)) in cases {
         let dir = common::temp_dir(&format!("rel-unread-{name}"));
         let recordings = dir.join("recordings");
         let pty = Pty::open();
