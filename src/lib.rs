@@ -40,15 +40,19 @@ pub fn main_entry() -> ExitCode {
             exit_code_for(&err)
         }
     };
+    // What is still queued for the terminal is written first (for as long as it is read).
+    ui::drain();
     // A reader that went away (`| head`) is not an error; any other failure to write the
     // output (`>/dev/full`) is, once the command has finished its work.
-    match ui::stdout_failure() {
+    let code = match ui::stdout_failure() {
         Some(e) if code == 0 && e.kind() != std::io::ErrorKind::BrokenPipe => {
             ui::errln(format_args!("error: cannot write to standard output: {e}"));
-            ExitCode::from(1)
+            1
         }
-        _ => ExitCode::from(code),
-    }
+        _ => code,
+    };
+    ui::drain();
+    ExitCode::from(code)
 }
 
 fn exit_code_for(err: &anyhow::Error) -> u8 {

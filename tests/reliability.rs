@@ -339,6 +339,39 @@ impl Pty {
         }
     }
 
+    /// Fills the terminal's output buffer as a program that writes and is never read would,
+    /// through a descriptor of the test's own (non-blocking, so the test does not block):
+    /// from then on a write to the terminal blocks until someone reads it. Returns the bytes
+    /// it took.
+    fn fill_output(&self) -> usize {
+        use std::os::fd::FromRawFd;
+        // SAFETY: the slave's name into a buffer of the given size, then a new descriptor of
+        // its own (its own open file, so its O_NONBLOCK is not the child's).
+        let fd = unsafe {
+            let mut name = [0 as libc::c_char; 128];
+            assert_eq!(
+                libc::ttyname_r(self.slave, name.as_mut_ptr(), name.len()),
+                0
+            );
+            libc::open(
+                name.as_ptr(),
+                libc::O_WRONLY | libc::O_NONBLOCK | libc::O_NOCTTY,
+            )
+        };
+        assert!(fd >= 0, "opening the pseudo-terminal again");
+        // SAFETY: a descriptor just opened, owned by the file.
+        let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
+        let chunk = [b'.'; 1024];
+        let mut total = 0;
+        loop {
+            match std::io::Write::write(&mut file, &chunk) {
+                Ok(n) => total += n,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return total,
+                Err(e) => panic!("filling the terminal: {e}"),
+            }
+        }
+    }
+
     fn stdio(&self) -> Stdio {
         use std::os::fd::FromRawFd;
         // SAFETY: a fresh duplicate, owned by the returned Stdio.
@@ -451,6 +484,222 @@ fn sighup_or_a_double_ctrl_c_keep_the_take_and_restore_the_terminal() {
         assert!(
             (held_s - logged).abs() < 0.6,
             "{name}: log {logged} s, WAV {held_s} s"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A terminal nobody reads.
+
+/// A child killed when dropped, so a failed test leaves no voicemock behind.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        if self.0.try_wait().ok().flatten().is_none() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// The session's log once it has a take started (the runner writes it then), within 30 s.
+fn wait_for_take(recordings: &Path, child: &mut Child) -> PathBuf {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        assert!(
+            child.0.try_wait().unwrap().is_none(),
+            "voicemock ended before recording"
+        );
+        let started = std::fs::read_dir(recordings).ok().and_then(|dirs| {
+            dirs.filter_map(Result::ok).map(|e| e.path()).find(|dir| {
+                std::fs::read_to_string(dir.join("session.json"))
+                    .ok()
+                    .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+                    .is_some_and(|log| !first_take(&log).is_null())
+            })
+        });
+        if let Some(dir) = started {
+            return dir;
+        }
+        assert!(Instant::now() < deadline, "no take started within 30 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_terminal_nobody_reads_does_not_stop_the_session_nor_its_ending() {
+    use std::os::unix::process::CommandExt;
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    // (name, answer limit, signal sent once recording), then (exit code, log status, how
+    // the take ended).
+    type Case = (
+        (&'static str, u32, Option<i32>),
+        (i32, &'static str, &'static str),
+    );
+    let cases: [Case; 2] = [
+        (("timers", 4, None), (0, "completed", "limit")),
+        (
+            ("sigterm", 60, Some(libc::SIGTERM)),
+            (143, "interrupted", "interrupt"),
+        ),
+    ];
+    for ((name, answer, signal), (expected_code, status, ended_by)) in cases {
+        let dir = common::temp_dir(&format!("rel-unread-{name}"));
+        let recordings = dir.join("recordings");
+        let pty = Pty::open();
+        // Full before voicemock starts: its first write to the terminal would block for good.
+        let filled = pty.fill_output();
+        assert!(
+            filled > 1024,
+            "{name}: the terminal took only {filled} bytes"
+        );
+        let mut cmd = common::silent_run(&recordings, answer, &["--question", "why-netflix"]);
+        cmd.stdin(pty.stdio())
+            .stdout(pty.stdio())
+            .stderr(pty.stdio());
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::setsid();
+                libc::ioctl(0, libc::TIOCSCTTY, 0);
+                Ok(())
+            });
+        }
+        let spawned = Instant::now();
+        let mut child = Child(cmd.spawn().unwrap());
+        wait_for_take(&recordings, &mut child);
+        let recording = Instant::now();
+        if let Some(signal) = signal {
+            std::thread::sleep(Duration::from_millis(1500));
+            common::send_signal(child.0.id(), signal);
+        }
+        let signalled = Instant::now();
+        let deadline = signalled + Duration::from_secs(u64::from(answer) + 20);
+        let exit = loop {
+            if let Some(status) = child.0.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{name}: voicemock did not end with its terminal unread"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let ended = Instant::now();
+        eprintln!(
+            "{name}: recording {:.1} s after start; ended {:.2} s after {}",
+            (recording - spawned).as_secs_f64(),
+            (ended - signalled).as_secs_f64(),
+            if signal.is_some() {
+                "the signal"
+            } else {
+                "recording began"
+            }
+        );
+        assert_eq!(exit.code(), Some(expected_code), "{name}");
+        if signal.is_some() {
+            assert!(
+                ended - signalled < Duration::from_secs(5),
+                "{name}: took {:?} after the signal",
+                ended - signalled
+            );
+        } else {
+            // The limit, then the analysis, the log and at most a second for the queued
+            // output.
+            assert!(
+                ended - recording < Duration::from_secs(u64::from(answer) + 5),
+                "{name}: took {:?}",
+                ended - recording
+            );
+        }
+        let (session, log) = only_session(&recordings);
+        assert_eq!(log["status"], status, "{name}");
+        assert!(!log["ended_at"].is_null(), "{name}: the log is finished");
+        let take = first_take(&log);
+        assert_eq!(take["ended_by"], ended_by, "{name}");
+        let (wav, held_s, _) = take_wav(&session, take);
+        let logged = take["duration_s"].as_f64().unwrap();
+        assert!(
+            (held_s - logged).abs() < 0.05,
+            "{name}: log {logged} s, WAV {held_s} s"
+        );
+        let (samples, _) = common::read_wav(&wav);
+        assert!(!samples.is_empty(), "{name}: the WAV plays");
+        if signal.is_none() {
+            assert!(
+                (held_s - f64::from(answer)).abs() < 0.1,
+                "{name}: the WAV holds {held_s} s"
+            );
+        } else {
+            assert!(held_s > 1.0, "{name}: the WAV holds {held_s} s");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sound server stops while a file plays.
+
+/// A WAV of `seconds` of a quiet 440 Hz tone.
+fn tone_wav(dir: &Path, seconds: u32) -> PathBuf {
+    let path = dir.join("tone.wav");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 48_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&path, spec).unwrap();
+    for i in 0..48_000 * seconds {
+        let v = (f64::from(i) * 440.0 * std::f64::consts::TAU / 48_000.0).sin() * 0.1;
+        w.write_sample((v * 32767.0) as i16).unwrap();
+    }
+    w.finalize().unwrap();
+    path
+}
+
+#[test]
+fn a_sound_server_that_stops_during_play_ends_it_within_seconds_with_a_clear_error() {
+    let Some(_turn) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("rel-play-server-stops");
+    let long = tone_wav(&dir, 60);
+    // Killed (a crash: the stream's socket closes), and stopped (a hung server: the socket
+    // stays open and nothing answers on it, so closing the stream waits for ever).
+    for (name, signal) in [("killed", libc::SIGKILL), ("hung", libc::SIGSTOP)] {
+        let private = PrivateStack::start(&format!("play-{name}"));
+        let mut play = Running::spawn(private.apply(common::bin().arg("play").arg(&long)));
+        play.wait_for("Playing", Duration::from_secs(20));
+        std::thread::sleep(Duration::from_millis(1500));
+        let server = private.pulseaudio_pid();
+        common::send_signal(server, signal);
+        let stopped = Instant::now();
+        let (code, stdout, stderr) = play.finish(Duration::from_secs(20));
+        let took = stopped.elapsed();
+        if signal == libc::SIGSTOP {
+            // Let it go, so the stack's stop can end it.
+            common::send_signal(server, libc::SIGCONT);
+        }
+        eprintln!(
+            "{name}: play ended {:.2} s after the sound server stopped",
+            took.as_secs_f64()
+        );
+        assert!(
+            took < Duration::from_secs(6),
+            "{name}: took {took:?}\n{stdout}\n{stderr}"
+        );
+        assert_eq!(
+            code,
+            Some(1),
+            "{name}: stdout:\n{stdout}\nstderr:\n{stderr}"
+        );
+        assert!(
+            stderr.contains("the output device stopped playing")
+                && stderr.contains("is the sound server still running?"),
+            "{name}: {stderr}"
         );
     }
 }

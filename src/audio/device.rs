@@ -598,7 +598,7 @@ impl ActiveRecording for CpalRecording {
         // the writer's last drain see the last buffer.
         let device_lost = self.fault().is_some();
         if let Some(stream) = self.stream.take() {
-            close_detached(
+            super::close_detached(
                 stream,
                 if device_lost {
                     Duration::ZERO
@@ -622,24 +622,6 @@ impl ActiveRecording for CpalRecording {
 
 /// How long stopping a take waits for a healthy stream to close.
 const CLOSE_WAIT: Duration = Duration::from_millis(500);
-
-/// Drops `stream` on its own thread and waits at most `wait` for that to finish. A stream
-/// whose drop never returns is left behind with its thread; it cannot touch the file.
-fn close_detached(stream: cpal::Stream, wait: Duration) {
-    // If no thread can be made, the closure is dropped here and the stream with it leaks:
-    // better than risking the hang.
-    let stream = std::mem::ManuallyDrop::new(stream);
-    let (done_tx, done_rx) = std::sync::mpsc::channel();
-    let spawned = std::thread::Builder::new()
-        .name("voicemock-stream-close".into())
-        .spawn(move || {
-            drop(std::mem::ManuallyDrop::into_inner(stream));
-            let _ = done_tx.send(());
-        });
-    if spawned.is_ok() {
-        let _ = done_rx.recv_timeout(wait);
-    }
-}
 
 impl CpalRecording {
     fn writer_path(&self) -> String {

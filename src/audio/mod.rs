@@ -175,6 +175,24 @@ pub trait Playback {
     fn failure(&self) -> Option<String>;
 }
 
+/// Closes an audio stream (drops `stream`) on a thread of its own and waits at most `wait`
+/// for that to finish; true if it did. A sound server that died or hangs can hold a stream's
+/// close for ever inside the driver: such a stream is left behind with its thread, and the
+/// caller goes on (the process can still exit). Capture and playback both close this way.
+pub(crate) fn close_detached<T: Send + 'static>(stream: T, wait: std::time::Duration) -> bool {
+    // If no thread can be made, the closure is dropped here and the stream with it leaks:
+    // better than risking the hang.
+    let stream = std::mem::ManuallyDrop::new(stream);
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("voicemock-stream-close".into())
+        .spawn(move || {
+            drop(std::mem::ManuallyDrop::into_inner(stream));
+            let _ = done_tx.send(());
+        });
+    spawned.is_ok() && done_rx.recv_timeout(wait).is_ok()
+}
+
 /// Plays a whole file and waits for its end: for `check`, which has nothing to control.
 pub fn play_to_end(player: &mut dyn Player, path: &Path) -> Result<(), DeviceError> {
     let playback = player.open(path, 0.0)?;

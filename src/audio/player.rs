@@ -12,8 +12,9 @@
 //! - seek: the controller bumps `seek_seq`; the callback plays silence and drains the ring
 //!   until the decoder, having moved the file and reset the resampler, says the ring holds
 //!   only audio from the new place (`ready_seq`);
-//! - stop: dropping the [`Playback`] closes the stream first (so the source is dropped on the
-//!   caller's thread, not in the callback), then ends the decoder thread.
+//! - stop: dropping the [`Playback`] closes the stream first, on a thread of its own waited
+//!   for only briefly (so the source is never dropped in the callback, and a dead sound server
+//!   cannot hold the program), then ends the decoder thread.
 
 use std::num::{NonZeroU16, NonZeroU32};
 use std::path::Path;
@@ -630,17 +631,28 @@ impl Playback for DevicePlayback {
         }
         (since.elapsed() >= STALL).then(|| {
             format!(
-                "the output device stopped playing ({} stream errors)",
+                "the output device stopped playing ({} stream errors); is the sound server \
+                 still running? `voicemock devices` lists the outputs",
                 self.shared.stream_errors.load(Ordering::Relaxed)
             )
         })
     }
 }
 
+/// How long dropping a playback waits for its stream to close: a healthy one closes in
+/// milliseconds; one on a dead or hung sound server may never.
+const CLOSE_WAIT: Duration = Duration::from_millis(500);
+
 impl Drop for DevicePlayback {
     fn drop(&mut self) {
-        // The stream first: the source is then dropped here, never inside the callback.
-        drop(self.sink.take());
+        // The stream first, on a thread of its own that is waited for only briefly: the source
+        // is dropped with it there, never inside the callback, and a stream whose close hangs
+        // in the driver cannot hold the program. A stalled device is not waited for at all.
+        if let Some(sink) = self.sink.take() {
+            let stalled = self.failure().is_some();
+            super::close_detached(sink, if stalled { Duration::ZERO } else { CLOSE_WAIT });
+        }
+        // The decoder only reads the file and the ring; it stops at once.
         self.shared.stop.store(true, Ordering::Relaxed);
         if let Some(t) = self.thread.take() {
             let _ = t.join();

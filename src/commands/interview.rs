@@ -148,6 +148,8 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         settings,
         header,
     } = interview;
+    // From here on a terminal nobody reads costs output, never the session.
+    crate::ui::never_wait();
     // Everything that can be wrong with the input is found before a folder is made.
     let mut mic: Box<dyn Microphone> = match &args.test_microphone {
         Some(kind) => Box::new(FastMicrophone::open(kind)?),
@@ -264,7 +266,9 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
     };
     let signals = signals::Signals::install().context("installing the Ctrl-C handler")?;
     let (controls, terminal) = input::spawn_controls();
+    let mut screen = crate::ui::Terminal::new();
     let devices = Devices {
+        screen: &mut screen,
         mic: mic.as_mut(),
         speaker: speaker.as_mut().map(|s| s as &mut dyn Speaker),
         player: player.as_mut().map(|p| p as &mut dyn crate::audio::Player),
@@ -279,6 +283,7 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         &|| signals.received(),
         &MonotonicClock::start(),
     );
+    drop(screen);
     drop(terminal);
     let log = record::reader::read_log(&dir)?;
     let kept = log.takes().next().is_some();

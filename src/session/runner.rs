@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use super::machine::{
-    Action, Control, Cue, EndedBy, Event, Light, Machine, Schedule, Signal, StartedBy, Status, View,
+    Action, Control, Cue, EndedBy, Event, Light, Machine, Signal, StartedBy, Status, View,
 };
 use super::signals;
 use crate::audio::cues::{CueFiles, CueSound, CUE_MASK_S, START_CUE_HEARD_S};
@@ -24,7 +24,8 @@ use crate::record::{
 use crate::report;
 use crate::speech::{speech_timeout, Speaker};
 use crate::transcribe::{sidecar, Transcript};
-use crate::ui::{errln, fit, level_meter, mmss, outln, warn, PhaseBar};
+use crate::ui::mmss;
+use crate::ui::screen::{Countdown, Phase, Screen, Shown};
 
 /// Time as the runner sees it: seconds since the session started, and a way to wait. A test
 /// clock jumps instead of sleeping.
@@ -84,6 +85,8 @@ pub struct Devices<'a> {
     pub speaker: Option<&'a mut dyn Speaker>,
     /// Plays takes back during review; `None` if there is no output device.
     pub player: Option<&'a mut dyn Player>,
+    /// Where everything the session shows goes: the terminal, or a recorder in tests.
+    pub screen: &'a mut dyn Screen,
 }
 
 /// How the session ended, for the exit code.
@@ -150,7 +153,8 @@ struct Runner<'a> {
     playing: Option<Box<dyn Playback>>,
     /// Finished takes waiting to be handed to the transcriber.
     to_transcribe: Vec<(TakeKey, PathBuf)>,
-    bar: Option<PhaseBar>,
+    /// A timed phase's bar is up.
+    showing_phase: bool,
     speech_deadline: Option<f64>,
     /// The question being read aloud, until its reading ends.
     reading: Option<usize>,
@@ -195,7 +199,7 @@ pub fn run(
         take: None,
         playing: None,
         to_transcribe: Vec::new(),
-        bar: None,
+        showing_phase: false,
         speech_deadline: None,
         reading: None,
         last_light: Light::Off,
@@ -214,9 +218,7 @@ pub fn run(
     if matches!(status, Ok(ref s) if *s != Status::Interrupted) {
         r.await_transcripts(signals, clock);
     }
-    if let Some(bar) = r.bar.take() {
-        bar.finish();
-    }
+    r.end_bar();
     r.rescue.lock().unwrap_or_else(|e| e.into_inner()).over = true;
     Ok(Ending {
         status: status?,
@@ -323,18 +325,22 @@ impl Runner<'_> {
         false
     }
 
-    /// A line of prose while the session runs, wrapped to the terminal's width.
-    fn say(&self, line: &str) {
-        let line = fit(line);
-        match &self.bar {
-            Some(bar) => bar.println(&line),
-            None => outln(line),
-        }
+    fn show(&mut self, shown: Shown) {
+        self.devices.screen.show(shown);
+    }
+
+    /// A line of prose while the session runs.
+    fn say(&mut self, line: impl Into<String>) {
+        self.show(Shown::Line(line.into()));
+    }
+
+    fn warn(&mut self, message: impl Into<String>) {
+        self.show(Shown::Warning(message.into()));
     }
 
     fn end_bar(&mut self) {
-        if let Some(bar) = self.bar.take() {
-            bar.finish();
+        if std::mem::take(&mut self.showing_phase) {
+            self.show(Shown::PhaseEnd);
         }
     }
 
@@ -385,14 +391,10 @@ impl Runner<'_> {
             return;
         };
         take.told_moved = true;
-        let line = format!(
-            "warning: the sound server moved this recording to another source ({to}); the \
-             rest of the answer may be silence; check the microphone (`voicemock devices`)"
-        );
-        match &self.bar {
-            Some(bar) => bar.suspend(|| errln(&line)),
-            None => errln(&line),
-        }
+        self.warn(format!(
+            "the sound server moved this recording to another source ({to}); the rest of the \
+             answer may be silence; check the microphone (`voicemock devices`)"
+        ));
     }
 
     /// After an error: stop the take in progress so its file is finished, and keep what the
@@ -429,12 +431,12 @@ impl Runner<'_> {
             Action::Think { q, seconds } => {
                 self.end_bar();
                 self.plan.log.questions[q].think_started_at_s.push(now);
-                outln(fit(&format!(
+                self.say(format!(
                     "  Think time: {} (start speaking or press Enter to answer; s: skip, r: \
                      repeat the question, q: quit)",
                     mmss(seconds)
-                )));
-                self.bar = Some(self.new_bar(seconds, "thinking"));
+                ));
+                self.begin_phase(Phase::Thinking, seconds, 0.0);
             }
             Action::OpenMic { q, take } => self.open_mic(q, take, now)?,
             Action::CloseMic => {
@@ -458,14 +460,12 @@ impl Runner<'_> {
                     .take
                     .as_ref()
                     .map_or((0.0, 0.0), |t| t.recording.recent_level());
-                self.say(&format!(
-                    "  warning: no voice heard from the microphone yet (level {:.0} dBFS): is \
-                     it muted, or the wrong input? `voicemock check` tests it",
-                    dbfs(peak)
-                ));
+                self.show(Shown::NoVoice {
+                    level_dbfs: dbfs(peak),
+                });
             }
             Action::WrapUp { q: _, seconds } => {
-                self.say(&format!(
+                self.say(format!(
                     "  The interview's time is up: wrap up this answer ({} left)",
                     mmss(seconds)
                 ));
@@ -482,12 +482,12 @@ impl Runner<'_> {
                     .takes
                     .iter()
                     .any(|t| t.take == take));
-                outln(format_args!(
+                self.say(format!(
                     "  Take {take} kept. l: listen back, r: record again, Enter: next question \
                      (going on by itself in {})",
                     mmss(seconds)
                 ));
-                self.bar = Some(self.new_bar(seconds, "reviewing"));
+                self.begin_phase(Phase::Reviewing, seconds, 0.0);
             }
             Action::Play { q, take } => self.play(q, take, now)?,
             Action::StopPlaying => self.playing = None,
@@ -534,8 +534,7 @@ impl Runner<'_> {
         let question = &self.plan.log.questions[q];
         let text = question.text.clone();
         if reread {
-            outln("");
-            outln(format_args!(
+            let heading = format!(
                 "Question {}/{} [{}]{}",
                 q + 1,
                 total,
@@ -545,16 +544,18 @@ impl Runner<'_> {
                 } else {
                     ""
                 }
-            ));
+            );
+            self.say("");
+            self.say(heading);
         }
         if let Some(s) = self.plan.machine.schedule(now) {
-            outln(format_args!("  {}", schedule_line(&s)));
+            self.show(Shown::Schedule(s));
         }
         if let Some(p) = &preface {
-            outln(format_args!("  ({p})"));
+            self.say(format!("  ({p})"));
         }
         if reread {
-            outln(format_args!("  {text}"));
+            self.say(format!("  {text}"));
         }
         let said = match (preface, reread) {
             (Some(p), true) => format!("{p} {text}"),
@@ -572,7 +573,7 @@ impl Runner<'_> {
             match speaker.start(&said) {
                 Ok(()) => spoken = true,
                 Err(e) => {
-                    warn(format_args!("{e}; the questions will only be printed"));
+                    self.warn(format!("{e}; the questions will only be printed"));
                     self.devices.speaker = None;
                     self.plan.log.speech = format!("unavailable: {e}");
                 }
@@ -589,12 +590,16 @@ impl Runner<'_> {
         self.save()
     }
 
-    /// A bar for a phase `length_s` long: under the whole interview's bar in a rehearsal.
-    fn new_bar(&self, length_s: f64, prefix: &str) -> PhaseBar {
-        match self.plan.log.budget_s {
-            Some(budget_s) => PhaseBar::with_overall(length_s, prefix, budget_s),
-            None => PhaseBar::new(length_s, prefix),
-        }
+    /// Shows a phase `length_s` long, `elapsed_s` in: under the whole interview's bar in a
+    /// rehearsal.
+    fn begin_phase(&mut self, phase: Phase, length_s: f64, elapsed_s: f64) {
+        self.show(Shown::Phase {
+            phase,
+            length_s,
+            elapsed_s,
+            budget_s: self.plan.log.budget_s,
+        });
+        self.showing_phase = true;
     }
 
     /// Lets a cue that is playing finish (briefly: a cue is short), so that the next question
@@ -621,8 +626,8 @@ impl Runner<'_> {
             match CueFiles::create(&std::env::temp_dir()) {
                 Ok(files) => self.cues = Some(files),
                 Err(e) => {
-                    warn(format_args!("cannot make the sound cues: {e}"));
                     self.devices.player = None;
+                    self.warn(format!("cannot make the sound cues: {e}"));
                     return;
                 }
             }
@@ -651,7 +656,7 @@ impl Runner<'_> {
         }
         match player.open(&path, 0.0) {
             Ok(playing) => self.cue_playing = Some(playing),
-            Err(e) => warn(format_args!("cannot play a sound cue: {e}")),
+            Err(e) => self.warn(format!("cannot play a sound cue: {e}")),
         }
     }
 
@@ -774,7 +779,7 @@ impl Runner<'_> {
         current.index_in_log = Some(question.takes.len() - 1);
         self.take = Some(current);
         // Announced on stdout before anything else, so a script can tell the take has begun.
-        outln(fit(&format!(
+        self.say(format!(
             "  Recording answer (limit {}){}: Enter: done, s: skip, r: start again, q: quit",
             mmss(limit_s),
             if started_by == StartedBy::Voice {
@@ -782,11 +787,9 @@ impl Runner<'_> {
             } else {
                 ""
             }
-        )));
+        ));
         self.last_light = Light::Off;
-        let bar = self.new_bar(limit_s, "answering");
-        bar.update(now - at, String::new());
-        self.bar = Some(bar);
+        self.begin_phase(Phase::Answering, limit_s, now - at);
         self.save()
     }
 
@@ -846,23 +849,33 @@ impl Runner<'_> {
                         // The waveform of the review page; without it the page reads the WAV.
                         let levels = (&envelope).into();
                         if let Err(e) = store::save_levels(&self.plan.dir, &entry.file, &levels) {
-                            warn(format_args!(
+                            self.devices.screen.show(Shown::Warning(format!(
                                 "could not keep the levels of {}: {e}",
                                 path.display()
-                            ));
+                            )));
                         }
                     }
-                    Err(e) => warn(format_args!("could not analyse {}: {e}", path.display())),
+                    Err(e) => self.devices.screen.show(Shown::Warning(format!(
+                        "could not analyse {}: {e}",
+                        path.display()
+                    ))),
                 }
             }
             Err(e) => {
                 entry.level = Level::Unknown;
-                warn(format_args!("finishing the recording: {e}"));
+                self.devices
+                    .screen
+                    .show(Shown::Warning(format!("finishing the recording: {e}")));
             }
         }
         let entry = &self.plan.log.questions[q].takes[index];
-        outln(fit(&report::take_line(q + 1, entry, self.plan.usual_wpm)));
         let (file, take_number) = (entry.file.clone(), entry.take);
+        let line = report::take_line(q + 1, entry, self.plan.usual_wpm);
+        self.show(Shown::Take {
+            q,
+            take: take_number,
+            line,
+        });
         if self.devices.transcriber.is_some() && !matches!(ended_by, EndedBy::Repeat) {
             self.to_transcribe.push((
                 TakeKey {
@@ -908,7 +921,7 @@ impl Runner<'_> {
             return;
         }
         self.end_bar();
-        outln(format_args!(
+        self.say(format!(
             "  Transcribing the last answer{}... (Ctrl-C to leave it)",
             if pending == 1 { "" } else { "s" }
         ));
@@ -947,15 +960,18 @@ impl Runner<'_> {
                     let summary =
                         sidecar::summarize(&transcript, &entry.file, &question.talking_points);
                     if let Err(e) = sidecar::write(&self.plan.dir, &summary, &transcript) {
-                        warn(format_args!("could not write {}: {e}", summary.file));
+                        self.devices.screen.show(Shown::Warning(format!(
+                            "could not write {}: {e}",
+                            summary.file
+                        )));
                     }
                     let line = report::transcript_line(key.q + 1, key.take, &summary);
                     entry.transcript = Some(summary);
-                    self.say(&line);
+                    self.say(line);
                 }
                 Err(e) => {
                     entry.transcript_error = Some(e.clone());
-                    self.say(&format!(
+                    self.say(format!(
                         "  Answer {}, take {}: no transcript ({e})",
                         key.q + 1,
                         key.take
@@ -981,7 +997,7 @@ impl Runner<'_> {
         };
         match started {
             Ok(playing) => {
-                self.say(&format!(
+                self.say(format!(
                     "  Playing take {take} ({}): l: from the start, r: record again, \
                      Enter: next question",
                     mmss(duration_s)
@@ -991,7 +1007,7 @@ impl Runner<'_> {
                 self.save()
             }
             Err(e) => {
-                self.say(&format!("  cannot play the take back: {e:#}"));
+                self.say(format!("  cannot play the take back: {e:#}"));
                 // Reviewing goes on as if it had played; that never ends the session.
                 self.feed(now, Event::PlaybackEnded).map(|_| ())
             }
@@ -1012,18 +1028,21 @@ impl Runner<'_> {
         };
     }
 
+    /// Moves the phase's bar, and says when the timing light changes.
     fn render(&mut self, now: f64) {
-        let view = self.plan.machine.view(now);
-        let Some(bar) = &self.bar else { return };
-        if let Some(s) = self.plan.machine.schedule(now) {
-            bar.update_overall(s.used_s, schedule_line(&s));
+        if !self.showing_phase {
+            return;
         }
-        match view {
+        let schedule = self.plan.machine.schedule(now);
+        let countdown = match self.plan.machine.view(now) {
             View::Thinking {
                 elapsed_s,
                 remaining_s,
                 ..
-            } => bar.update(elapsed_s, format!("{} to think", mmss(remaining_s))),
+            } => Countdown::Thinking {
+                elapsed_s,
+                remaining_s,
+            },
             View::Answering {
                 elapsed_s,
                 remaining_s,
@@ -1034,42 +1053,38 @@ impl Runner<'_> {
                     .take
                     .as_ref()
                     .map_or((0.0, 0.0), |t| t.recording.recent_level());
-                let clock = if remaining_s >= 0.0 {
-                    format!("{} left", mmss(remaining_s))
-                } else {
-                    format!("+{} over", mmss(-remaining_s))
-                };
-                bar.update(
+                Countdown::Answering {
                     elapsed_s,
-                    format!("{clock} {} {}", light_label(light), level_meter(peak, 12)),
-                );
-                if light != self.last_light {
-                    self.last_light = light;
-                    let what = match light {
-                        Light::Off => None,
-                        Light::Green => Some("green: the answer has reached a useful length"),
-                        Light::Yellow => Some("yellow: time to wrap up"),
-                        Light::Red => Some("red: time is up"),
-                    };
-                    if let Some(what) = what {
-                        self.say(&format!("  [{}] {what}", mmss(elapsed_s)));
-                    }
+                    remaining_s,
+                    light,
+                    peak,
                 }
             }
             View::Reviewing {
                 playing,
                 remaining_s,
                 ..
-            } => {
-                let total = bar.length_s();
-                let text = if playing {
-                    "listening back".to_string()
-                } else {
-                    format!("{} to go on", mmss(remaining_s))
-                };
-                bar.update(total - remaining_s, text);
+            } => Countdown::Reviewing {
+                remaining_s,
+                playing,
+            },
+            View::Asking { .. } | View::Done => return,
+        };
+        self.show(Shown::Tick {
+            countdown,
+            schedule,
+        });
+        if let Countdown::Answering {
+            elapsed_s, light, ..
+        } = countdown
+        {
+            if light != self.last_light {
+                self.last_light = light;
+                self.show(Shown::Light {
+                    at_s: elapsed_s,
+                    light,
+                });
             }
-            View::Asking { .. } | View::Done => {}
         }
     }
 }
@@ -1127,38 +1142,11 @@ fn is_disk_full(e: &std::io::Error) -> bool {
     crate::audio::writer::is_disk_full(e)
 }
 
-fn light_label(light: Light) -> &'static str {
-    match light {
-        Light::Off => "\x1b[90m●\x1b[0m",
-        Light::Green => "\x1b[32m● green\x1b[0m",
-        Light::Yellow => "\x1b[33m● yellow\x1b[0m",
-        Light::Red => "\x1b[31m● red\x1b[0m",
-    }
-}
-
 /// Seconds a new take records before the transcriber gets the takes that ended before it.
 const TRANSCRIBE_AFTER_S: f64 = 0.5;
 
 /// How long the end of a session waits for the last transcripts.
 const TRANSCRIPT_WAIT: Duration = Duration::from_secs(180);
-
-/// "4:12 of 30:00 used, question 3 of 8, 0:40 ahead of plan".
-fn schedule_line(s: &Schedule) -> String {
-    let pace = if s.ahead_s.abs() < 5.0 {
-        "on schedule".to_string()
-    } else if s.ahead_s > 0.0 {
-        format!("{} ahead of plan", mmss(s.ahead_s))
-    } else {
-        format!("{} behind plan", mmss(-s.ahead_s))
-    };
-    format!(
-        "{} of {} used, question {} of {}, {pace}",
-        mmss(s.used_s),
-        mmss(s.budget_s),
-        s.question,
-        s.questions
-    )
-}
 
 /// A rehearsal's schedule as it turned out; `None` without a budget.
 fn schedule_log(log: &SessionLog, now: f64) -> Option<ScheduleLog> {
@@ -1263,6 +1251,7 @@ mod tests {
     use crate::session::machine::{Lights, Step};
     use crate::session::plan::Planned;
     use crate::speech::SpeechError;
+    use crate::ui::Recorder;
 
     type Now = Rc<Cell<f64>>;
 
@@ -1304,14 +1293,27 @@ mod tests {
         }
     }
 
-    /// Writes a WAV of bursts of a 200 Hz tone as long as the recording ran on the clock. Checks that
-    /// no recording starts while the speaker is still speaking.
+    /// Writes a WAV as long as the recording ran on the clock. Checks that no recording
+    /// starts while the speaker is still speaking.
     struct FakeMic {
         now: Now,
         speaking_until: Rc<Cell<f64>>,
         fail: bool,
         /// The device or the disk gives out this long into a take.
         fails_after: Option<(f64, Fault)>,
+        voice: Voiced,
+    }
+
+    /// What the fake microphone hears.
+    #[derive(Debug, Clone, Copy)]
+    enum Voiced {
+        /// Bursts of a 200 Hz tone all along, which the live voice activity never reports.
+        Bursts,
+        /// Nothing: a muted microphone.
+        Silence,
+        /// Someone talking (bursts of the tone, reported by the live voice activity) over
+        /// this stretch of session time, and silence around it.
+        Talking { from: f64, to: f64 },
     }
 
     struct FakeRecording {
@@ -1322,6 +1324,7 @@ mod tests {
         max_s: f64,
         path: PathBuf,
         fails_after: Option<(f64, Fault)>,
+        voice: Voiced,
     }
 
     impl Microphone for FakeMic {
@@ -1348,6 +1351,7 @@ mod tests {
                 max_s,
                 path: path.to_path_buf(),
                 fails_after: self.fails_after.clone(),
+                voice: self.voice,
             }))
         }
         fn name(&self) -> String {
@@ -1355,9 +1359,38 @@ mod tests {
         }
     }
 
+    impl FakeRecording {
+        /// Whether the candidate is talking at session time `t`, and the sound's level.
+        fn loudness(&self, t: f64) -> f32 {
+            match self.voice {
+                Voiced::Bursts => 0.5,
+                Voiced::Silence => 0.0,
+                Voiced::Talking { from, to } if (from..to).contains(&t) => 0.5,
+                Voiced::Talking { .. } => 0.0,
+            }
+        }
+    }
+
     impl ActiveRecording for FakeRecording {
         fn recent_level(&self) -> (f32, f32) {
-            (0.5, 0.3)
+            let level = self.loudness(self.now.get());
+            (level, level * 0.6)
+        }
+        fn voice(&self) -> crate::audio::Voice {
+            let now = self.now.get();
+            let captured_s = now - self.opened;
+            let Voiced::Talking { from, to } = self.voice else {
+                return crate::audio::Voice {
+                    captured_s,
+                    ..Default::default()
+                };
+            };
+            crate::audio::Voice {
+                speaking: (from..to).contains(&now),
+                started_s: (now >= from).then_some(from - self.opened),
+                stopped_s: (now >= to).then_some(to - self.opened),
+                captured_s,
+            }
         }
         fn recorded_s(&self) -> f64 {
             self.begun
@@ -1389,24 +1422,27 @@ mod tests {
                 sample_format: hound::SampleFormat::Int,
             };
             let mut w = hound::WavWriter::create(&self.path, spec).unwrap();
+            let file_start = self.opened + self.begun.get().unwrap_or(0.0);
             for i in 0..frames {
                 // Bursts of a tone four times a second, like syllables: the analysis hears
                 // speech in it.
+                let level = self.loudness(file_start + i as f64 / f64::from(rate));
                 let burst = if (i / u64::from(rate / 8)) % 2 == 0 {
-                    0.5
+                    level
                 } else {
-                    0.002
+                    0.002 * level
                 };
                 let v = (i as f32 * 200.0 * std::f32::consts::TAU / rate as f32).sin() * burst;
                 w.write_sample((v * 32767.0) as i16).unwrap();
             }
             w.finalize().unwrap();
+            let loud = !matches!(self.voice, Voiced::Silence);
             Ok(TakeStats {
                 path: self.path,
                 sample_rate: rate,
                 frames,
-                peak: 0.5,
-                rms: 0.35,
+                peak: if loud { 0.5 } else { 0.0 },
+                rms: if loud { 0.35 } else { 0.0 },
                 clipped_fraction: 0.0,
                 overruns: 0,
                 stream_errors: 0,
@@ -1426,6 +1462,8 @@ mod tests {
         /// Play cues, the start cue heard out in this long.
         cue_s: Option<f64>,
         transcriber: Option<FakeTranscriber>,
+        /// What the session showed.
+        screen: Recorder,
     }
 
     /// "Transcribes" each take in `seconds` of clock time, as the words "we grew ten percent".
@@ -1547,13 +1585,19 @@ mod tests {
             speaking_until,
             fail: broken_mic,
             fails_after: None,
+            voice: Voiced::Bursts,
         };
         let listener = FakeListener {
             now: Rc::clone(&now),
             seconds: 4.0,
             played: Rc::new(RefCell::new(Vec::new())),
         };
+        let screen = Recorder::new({
+            let now = Rc::clone(&now);
+            move || now.get()
+        });
         Setup {
+            screen,
             dir,
             now,
             said,
@@ -1583,6 +1627,7 @@ mod tests {
             speaker,
             player: Some(&mut s.listener),
             transcriber: s.transcriber.as_mut().map(|t| t as &mut dyn Transcriber),
+            screen: &mut s.screen,
         };
         let mut plan = plan(&s.dir, think_s, limit_s, questions);
         if let Some(seconds) = s.review_s {
@@ -1989,5 +2034,159 @@ mod tests {
         assert_eq!(s.said.borrow().len(), 2);
         let log = read_log(&s.dir).unwrap();
         assert_eq!(log.questions[0].takes.len(), 1);
+    }
+
+    // What the user sees, through the recording screen.
+
+    /// The session times of every tick of the answer's bar showing `light`.
+    fn ticks_with(shown: &Recorder, light: Light) -> Vec<f64> {
+        shown
+            .events()
+            .iter()
+            .filter(|(_, e)| {
+                matches!(e, Shown::Tick { countdown: Countdown::Answering { light: l, .. }, .. }
+                    if *l == light)
+            })
+            .map(|(t, _)| *t)
+            .collect()
+    }
+
+    fn answer_began(shown: &Recorder) -> f64 {
+        shown
+            .first(|e| {
+                matches!(
+                    e,
+                    Shown::Phase {
+                        phase: Phase::Answering,
+                        ..
+                    }
+                )
+            })
+            .expect("an answer was shown")
+            .0
+    }
+
+    #[test]
+    fn a_silent_answer_never_shows_green_and_warns_of_no_voice_within_five_seconds() {
+        let mut s = setup("silent", false, false);
+        s.mic.voice = Voiced::Silence;
+        let (_tx, rx) = mpsc::channel();
+        let ending = drive(&mut s, 0.0, 20.0, 1, &rx, &|| None, false).unwrap();
+        assert_eq!(ending.status, Status::Completed);
+        let shown = &s.screen;
+        let text = shown.text();
+        let began = answer_began(shown);
+        let (warned, _) = shown
+            .first(|e| matches!(e, Shown::NoVoice { .. }))
+            .unwrap_or_else(|| panic!("no warning of silence:\n{text}"));
+        assert!(
+            warned > began && warned - began <= 5.0,
+            "warned {:.2} s into the answer",
+            warned - began
+        );
+        let (_, warning) = shown
+            .line_with("no voice heard from the microphone")
+            .unwrap();
+        assert!(warning.contains("level -"), "{warning}");
+        // Half the limit and more went by in silence: the light never turned green, in a line
+        // or on the bar; the clock's own lights still came.
+        assert!(!text.contains("green"), "{text}");
+        assert!(ticks_with(shown, Light::Green).is_empty());
+        assert!(!ticks_with(shown, Light::Yellow).is_empty());
+        assert!(text.contains("yellow: time to wrap up"), "{text}");
+        let (_, take) = shown.line_with("Answer 1, take 1").expect("a take line");
+        assert!(take.contains("NO SPEECH heard"), "{take}");
+        let log = read_log(&s.dir).unwrap();
+        assert_eq!(log.questions[0].outcome, Outcome::Asked);
+    }
+
+    #[test]
+    fn a_spoken_answer_turns_green_only_after_speech_and_says_when_it_stopped() {
+        let mut s = setup("spoken", false, false);
+        // Green is due at 10 s of a 20 s answer; the candidate speaks from 12 s to 16 s.
+        s.mic.voice = Voiced::Talking {
+            from: 12.0,
+            to: 16.0,
+        };
+        let (_tx, rx) = mpsc::channel();
+        drive(&mut s, 0.0, 20.0, 1, &rx, &|| None, false).unwrap();
+        let shown = &s.screen;
+        let text = shown.text();
+        let began = answer_began(shown);
+        assert!(began < 0.1, "the answer began at {began}");
+        let (green_at, green) = shown
+            .first(|e| {
+                matches!(
+                    e,
+                    Shown::Light {
+                        light: Light::Green,
+                        ..
+                    }
+                )
+            })
+            .unwrap_or_else(|| panic!("never green:\n{text}"));
+        assert!(
+            (12.0..12.1).contains(&green_at),
+            "green at {green_at:.2} s: {green:?}"
+        );
+        let (_, line) = shown.line_with("green:").unwrap();
+        assert_eq!(
+            line,
+            "  [0:12] green: the answer has reached a useful length"
+        );
+        let green_ticks = ticks_with(shown, Light::Green);
+        assert!(!green_ticks.is_empty());
+        assert!(green_ticks.iter().all(|&t| t >= 12.0), "{green_ticks:?}");
+        // The warning of silence came before the speech, and only once.
+        assert_eq!(text.matches("no voice heard").count(), 1, "{text}");
+        let (_, take) = shown.line_with("Answer 1, take 1").expect("a take line");
+        assert!(take.contains("talking stopped at 0:16"), "{take}");
+        assert!(!take.contains("NO SPEECH"), "{take}");
+        let log = read_log(&s.dir).unwrap();
+        assert_eq!(log.questions[0].outcome, Outcome::Answered);
+    }
+
+    #[test]
+    fn an_answer_shows_its_keys_and_whether_speaking_started_it() {
+        let keys = ": Enter: done, s: skip, r: start again, q: quit";
+        // (what the microphone hears during a 10 s think time, when the answer starts, its
+        // keys line)
+        let cases = [
+            (
+                Voiced::Talking { from: 3.0, to: 8.0 },
+                3.0,
+                format!("  Recording answer (limit 0:20), started when you spoke{keys}"),
+            ),
+            (
+                Voiced::Bursts,
+                10.0,
+                format!("  Recording answer (limit 0:20){keys}"),
+            ),
+        ];
+        for (voice, starts_at, expected) in cases {
+            let mut s = setup("keys", false, false);
+            s.mic.voice = voice;
+            let (_tx, rx) = mpsc::channel();
+            drive(&mut s, 10.0, 20.0, 1, &rx, &|| None, false).unwrap();
+            let shown = &s.screen;
+            let (_, think) = shown.line_with("Think time").unwrap();
+            assert_eq!(
+                think,
+                "  Think time: 0:10 (start speaking or press Enter to answer; s: skip, r: \
+                 repeat the question, q: quit)"
+            );
+            let (at, line) = shown.line_with("Recording answer").unwrap();
+            assert_eq!(line, expected, "{voice:?}");
+            assert!((at - starts_at).abs() < 0.05, "{voice:?}: shown at {at}");
+            // The keys come before the answer's bar, which starts where the take's clock did.
+            let began = answer_began(shown);
+            assert!(began >= at, "{voice:?}");
+            let (_, take) = shown.line_with("Answer 1, take 1").unwrap();
+            assert_eq!(
+                take.contains("started when you spoke"),
+                matches!(voice, Voiced::Talking { .. }),
+                "{take}"
+            );
+        }
     }
 }

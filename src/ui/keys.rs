@@ -159,6 +159,18 @@ pub fn terminal_width() -> Option<usize> {
         .map(|(w, _)| usize::from(w))
 }
 
+/// The width of the terminal behind stderr, where bars draw; `None` if it is not one.
+pub fn stderr_width() -> Option<u16> {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| w)
+        .filter(|&w| w > 0)
+}
+
 /// Puts the terminal back as it was before keys were read. Safe to call at any time, more
 /// than once, and from a signal handler (it only calls `tcsetattr` with settings saved
 /// earlier); does nothing if the terminal was never changed.

@@ -1,63 +1,42 @@
 //! The terminal: every line voicemock prints, the countdowns, the live level meter, timing
 //! lights, the playback bar and download progress. The one module that names indicatif;
-//! `keys` is the one that names crossterm. Bars draw on stderr and hide themselves when it is not a terminal, so
-//! scripted runs see only the plain lines printed on stdout.
+//! `keys` is the one that names crossterm. Bars draw on stderr and hide themselves when it is
+//! not a terminal, so scripted runs see only the plain lines printed on stdout. What a session
+//! shows goes through a [`Screen`] (`screen`): the terminal, or a recorder in tests.
 //!
-//! All output goes through [`out`], [`outln`], [`errln`] and [`warn`]. They never panic and
-//! never fail: a closed pipe, a full disk or a hung-up terminal behind stdout or stderr is
-//! noted ([`stdout_failure`]) and later output to it is dropped, so a recording command always
-//! gets to finish its files. Control characters (terminal escapes from a shared pack, a file
-//! name or an error message) are shown escaped, never sent raw.
+//! All output goes through [`out`], [`outln`], [`errln`] and [`warn`], and the bars draw
+//! through the same path (`output`). They never panic and never fail: a closed pipe, a full
+//! disk or a hung-up terminal behind stdout or stderr is noted ([`stdout_failure`]) and later
+//! output to it is dropped, so a recording command always gets to finish its files; after
+//! [`never_wait`], a terminal nobody reads cannot hold the caller up either. Control
+//! characters (terminal escapes from a shared pack, a file name or an error message) are
+//! shown escaped, never sent raw.
 
 use std::borrow::Cow;
 use std::fmt::Display;
-use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
+use std::io::IsTerminal;
+use std::sync::Mutex;
 use std::time::Duration;
 
 pub mod keys;
+mod output;
+pub mod screen;
 
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
+
+pub use output::{drain, never_wait, stdout_closed, stdout_failure, Target, QUEUE_BYTES};
+pub use screen::{Countdown, Recorder, Screen, Shown, Terminal};
 
 use crate::audio::level::dbfs;
 
-/// How writing to one stream failed the first time; later writes to it are skipped.
-struct Stream {
-    failed: AtomicBool,
-    error: OnceLock<std::io::Error>,
-}
-
-static STDOUT: Stream = Stream {
-    failed: AtomicBool::new(false),
-    error: OnceLock::new(),
-};
-static STDERR: Stream = Stream {
-    failed: AtomicBool::new(false),
-    error: OnceLock::new(),
-};
-
-impl Stream {
-    fn write(&self, text: &str, to: &mut dyn Write) {
-        if self.failed.load(Ordering::Relaxed) {
-            return;
-        }
-        let text = visible(text);
-        if let Err(e) = to.write_all(text.as_bytes()).and_then(|()| to.flush()) {
-            let _ = self.error.set(e);
-            self.failed.store(true, Ordering::Relaxed);
-        }
-    }
-}
-
 /// Prints `text` on stdout as it is (no newline added).
 pub fn out(text: impl Display) {
-    STDOUT.write(&text.to_string(), &mut std::io::stdout().lock());
+    output::write(Target::Stdout, &visible(&text.to_string()));
 }
 
 /// Prints one line on stdout.
 pub fn outln(line: impl Display) {
-    STDOUT.write(&format!("{line}\n"), &mut std::io::stdout().lock());
+    output::write(Target::Stdout, &visible(&format!("{line}\n")));
 }
 
 /// `text` with each of its lines wrapped to the terminal's width at spaces (never inside a
@@ -105,22 +84,12 @@ pub fn wrap(text: &str, width: usize) -> String {
 
 /// Prints one line on stderr.
 pub fn errln(line: impl Display) {
-    STDERR.write(&format!("{line}\n"), &mut std::io::stderr().lock());
+    output::write(Target::Stderr, &visible(&format!("{line}\n")));
 }
 
 /// `warning: …` on stderr.
 pub fn warn(message: impl Display) {
     errln(format_args!("warning: {message}"));
-}
-
-/// The error that stopped stdout, if it failed (a closed pipe is `BrokenPipe`).
-pub fn stdout_failure() -> Option<&'static std::io::Error> {
-    STDOUT.error.get()
-}
-
-/// True once stdout cannot be written: a listing can stop early.
-pub fn stdout_closed() -> bool {
-    STDOUT.failed.load(Ordering::Relaxed)
 }
 
 /// `text` with every control character but newline and tab shown escaped (`\u{1b}`), so
@@ -161,6 +130,84 @@ pub fn mmss(seconds: f64) -> String {
     format!("{}:{:02}", total / 60, total % 60)
 }
 
+/// Where bars draw: stderr through [`output`], like every other write (so a bar never writes
+/// behind the queue's back, nor waits on a terminal nobody reads); hidden when stderr is not a
+/// terminal.
+fn stderr_target(hz: u8) -> ProgressDrawTarget {
+    if std::io::stderr().is_terminal() {
+        ProgressDrawTarget::term_like_with_hz(Box::new(StderrTerm::default()), hz)
+    } else {
+        ProgressDrawTarget::hidden()
+    }
+}
+
+/// indicatif's terminal, as escape sequences gathered per drawing and written on flush.
+#[derive(Debug, Default)]
+struct StderrTerm {
+    drawing: Mutex<String>,
+}
+
+impl StderrTerm {
+    fn push(&self, text: &str) -> std::io::Result<()> {
+        self.drawing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push_str(text);
+        Ok(())
+    }
+
+    fn escape(&self, n: usize, code: char) -> std::io::Result<()> {
+        if n > 0 {
+            self.push(&format!("\x1b[{n}{code}"))?;
+        }
+        Ok(())
+    }
+}
+
+impl TermLike for StderrTerm {
+    fn width(&self) -> u16 {
+        keys::stderr_width().unwrap_or(80)
+    }
+
+    fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+        self.escape(n, 'A')
+    }
+
+    fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+        self.escape(n, 'B')
+    }
+
+    fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+        self.escape(n, 'C')
+    }
+
+    fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+        self.escape(n, 'D')
+    }
+
+    fn write_line(&self, s: &str) -> std::io::Result<()> {
+        self.push(s)?;
+        self.push("\n")
+    }
+
+    fn write_str(&self, s: &str) -> std::io::Result<()> {
+        self.push(s)
+    }
+
+    fn clear_line(&self) -> std::io::Result<()> {
+        self.push("\r\x1b[2K")
+    }
+
+    fn flush(&self) -> std::io::Result<()> {
+        let drawing = std::mem::take(&mut *self.drawing.lock().unwrap_or_else(|e| e.into_inner()));
+        if !drawing.is_empty() {
+            // Raw: the drawing is made of escapes; what it shows is the program's own text.
+            output::write(Target::Stderr, &drawing);
+        }
+        Ok(())
+    }
+}
+
 /// A bar for a timed phase (think time, an answer, a test recording).
 pub struct PhaseBar {
     bar: ProgressBar,
@@ -184,10 +231,7 @@ fn tenths(s: f64) -> u64 {
 impl PhaseBar {
     /// `length_s` is the phase's full length; progress is shown in tenths of a second.
     pub fn new(length_s: f64, prefix: &str) -> PhaseBar {
-        let bar = ProgressBar::with_draw_target(
-            Some(tenths(length_s).max(1)),
-            ProgressDrawTarget::stderr_with_hz(15),
-        );
+        let bar = ProgressBar::with_draw_target(Some(tenths(length_s).max(1)), stderr_target(15));
         phase_style(&bar, prefix, "cyan/blue");
         bar.enable_steady_tick(Duration::from_millis(100));
         PhaseBar { bar, overall: None }
@@ -195,7 +239,7 @@ impl PhaseBar {
 
     /// A phase bar under a bar for the whole interview, `budget_s` long.
     pub fn with_overall(length_s: f64, prefix: &str, budget_s: f64) -> PhaseBar {
-        let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr_with_hz(15));
+        let multi = MultiProgress::with_draw_target(stderr_target(15));
         let overall = multi.add(ProgressBar::new(tenths(budget_s).max(1)));
         phase_style(&overall, "interview", "green/white");
         let bar = multi.add(ProgressBar::new(tenths(length_s).max(1)));
@@ -254,7 +298,7 @@ pub struct DownloadBar {
 impl DownloadBar {
     /// `total` when the server said it; `from` bytes were already there (a resumed download).
     pub fn new(total: Option<u64>, from: u64) -> DownloadBar {
-        let bar = ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr_with_hz(10));
+        let bar = ProgressBar::with_draw_target(total, stderr_target(10));
         let template = if total.is_some() {
             "{bar:30.cyan/blue} {bytes}/{total_bytes} {bytes_per_sec} {eta} left"
         } else {
@@ -293,7 +337,7 @@ const PLAYBACK_CELLS: usize = 40;
 
 impl PlaybackBar {
     pub fn new(duration_s: f64, markers: Vec<(f64, f64)>, acknowledge_lines: bool) -> PlaybackBar {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(15));
+        let bar = ProgressBar::with_draw_target(None, stderr_target(15));
         bar.set_style(ProgressStyle::with_template("{msg}").expect("a valid template"));
         PlaybackBar {
             bar,
