@@ -117,7 +117,7 @@ pub struct RunArgs {
     pub questions: Vec<String>,
     /// Ask at most N questions.
     #[arg(long, allow_negative_numbers = true, value_name = "N")]
-    pub count: Option<usize>,
+    pub count: Option<i64>,
     /// Ask the questions in a random order.
     #[arg(long)]
     pub shuffle: bool,

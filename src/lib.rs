@@ -36,7 +36,7 @@ pub fn main_entry() -> ExitCode {
     let code = match commands::dispatch(cli) {
         Ok(()) => 0,
         Err(err) => {
-            ui::errln(format_args!("error: {}", render_chain(&err)));
+            ui::errln(ui::fit_stderr(&format!("error: {}", render_chain(&err))));
             exit_code_for(&err)
         }
     };

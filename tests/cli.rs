@@ -51,6 +51,8 @@ fn bad_numbers_are_refused_before_anything_starts() {
             "--answer must be 1 to 3600 seconds",
         ),
         (vec!["run", "--overtime", "-1"], "--overtime must be 0 to"),
+        (vec!["run", "--count", "-1"], "--count must be 1 or more"),
+        (vec!["run", "--count", "0"], "--count must be 1 or more"),
         (vec!["run", "--auto-finish", "-2"], "--auto-finish must be"),
         (
             vec!["drill", "why-netflix", "--limits", "60,-5"],
@@ -83,6 +85,22 @@ fn bad_numbers_are_refused_before_anything_starts() {
     // A mistyped command gets the right one suggested.
     let (ok, _, stderr) = run(&["chek"]);
     assert!(!ok && stderr.contains("'check'"), "{stderr}");
+    // `check --out` into a missing folder fails before any device or "speak now", and
+    // onto an existing file it never overwrites.
+    let missing = dir.join("no-such-folder").join("check.wav");
+    let (ok, stdout, stderr) = run(&["check", "--out", missing.to_str().unwrap()]);
+    assert!(
+        !ok && stderr.contains("does not exist; create it or choose another --out"),
+        "{stderr}"
+    );
+    assert!(
+        !stdout.contains("Microphone") && !stdout.contains("speak"),
+        "{stdout}"
+    );
+    let (ok, stdout, stderr) = run(&["check", "--out", file.to_str().unwrap()]);
+    assert!(!ok && stderr.contains("never overwrites"), "{stderr}");
+    assert!(!stdout.contains("Microphone"), "{stdout}");
+    assert_eq!(std::fs::read(&file).unwrap(), b"x");
 }
 
 #[test]

@@ -253,32 +253,20 @@ fn on_a_terminal_keys_mode_is_set_and_restored_after_q_and_after_ctrl_c() {
 /// Plays on a pseudo-terminal and ends with the `q` key (`by_key`) or with SIGINT.
 fn play_on_a_terminal(by_key: bool) {
     use std::io::BufRead;
-    use std::os::fd::FromRawFd;
     let Some(_stack) = common::stack() else {
         return;
     };
     let dir = common::temp_dir("play-terminal");
     let file = answer_wav(&dir);
-    let (mut master, mut slave) = (0, 0);
-    // SAFETY: openpty fills two descriptors this test then owns.
-    let rc = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
-        )
-    };
-    assert_eq!(rc, 0, "openpty");
+    let pty = common::Pty::open();
+    let (master, slave) = (pty.master, pty.slave);
     let before = lflags(slave);
     assert_eq!(
         before,
         libc::ICANON | libc::ECHO,
         "a fresh terminal is in line mode"
     );
-    // SAFETY: `slave` is open and owned here; the child gets its own duplicate.
-    let stdin = unsafe { std::fs::File::from_raw_fd(libc::dup(slave)) };
+    let stdin = pty.stdio();
     let mut child = common::bin()
         .arg("play")
         .arg(&file)
@@ -321,11 +309,6 @@ fn play_on_a_terminal(by_key: bool) {
         before,
         "the terminal is back in line mode with echo"
     );
-    // SAFETY: closing the descriptors openpty gave.
-    unsafe {
-        libc::close(master);
-        libc::close(slave);
-    }
 }
 
 #[test]

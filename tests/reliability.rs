@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::{self, Running};
+use crate::common::{self, Pty, Running};
 
 fn only_session(recordings: &Path) -> (PathBuf, Value) {
     let dirs: Vec<PathBuf> = std::fs::read_dir(recordings)
@@ -308,87 +308,6 @@ fn a_warning_to_a_full_stderr_does_not_stop_the_session() {
 // ---------------------------------------------------------------------------------------------
 // A closed terminal, and a second Ctrl-C, in a pseudo-terminal.
 
-struct Pty {
-    master: i32,
-    slave: i32,
-}
-
-impl Pty {
-    fn open() -> Pty {
-        let (mut master, mut slave) = (-1, -1);
-        // SAFETY: openpty fills two descriptors this test owns.
-        let rc = unsafe {
-            libc::openpty(
-                &mut master,
-                &mut slave,
-                std::ptr::null_mut(),
-                std::ptr::null(),
-                std::ptr::null(),
-            )
-        };
-        assert_eq!(rc, 0, "openpty");
-        Pty { master, slave }
-    }
-
-    fn settings(&self) -> libc::termios {
-        // SAFETY: tcgetattr into a zeroed termios, on the pty's own descriptor.
-        unsafe {
-            let mut t: libc::termios = std::mem::zeroed();
-            assert_eq!(libc::tcgetattr(self.slave, &mut t), 0, "tcgetattr");
-            t
-        }
-    }
-
-    /// Fills the terminal's output buffer as a program that writes and is never read would,
-    /// through a descriptor of the test's own (non-blocking, so the test does not block):
-    /// from then on a write to the terminal blocks until someone reads it. Returns the bytes
-    /// it took.
-    fn fill_output(&self) -> usize {
-        use std::os::fd::FromRawFd;
-        // SAFETY: the slave's name into a buffer of the given size, then a new descriptor of
-        // its own (its own open file, so its O_NONBLOCK is not the child's).
-        let fd = unsafe {
-            let mut name = [0 as libc::c_char; 128];
-            assert_eq!(
-                libc::ttyname_r(self.slave, name.as_mut_ptr(), name.len()),
-                0
-            );
-            libc::open(
-                name.as_ptr(),
-                libc::O_WRONLY | libc::O_NONBLOCK | libc::O_NOCTTY,
-            )
-        };
-        assert!(fd >= 0, "opening the pseudo-terminal again");
-        // SAFETY: a descriptor just opened, owned by the file.
-        let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
-        let chunk = [b'.'; 1024];
-        let mut total = 0;
-        loop {
-            match std::io::Write::write(&mut file, &chunk) {
-                Ok(n) => total += n,
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => return total,
-                Err(e) => panic!("filling the terminal: {e}"),
-            }
-        }
-    }
-
-    fn stdio(&self) -> Stdio {
-        use std::os::fd::FromRawFd;
-        // SAFETY: a fresh duplicate, owned by the returned Stdio.
-        unsafe { Stdio::from(std::fs::File::from_raw_fd(libc::dup(self.slave))) }
-    }
-}
-
-impl Drop for Pty {
-    fn drop(&mut self) {
-        // SAFETY: closing the descriptors openpty gave.
-        unsafe {
-            libc::close(self.slave);
-            libc::close(self.master);
-        }
-    }
-}
-
 #[test]
 fn sighup_or_a_double_ctrl_c_keep_the_take_and_restore_the_terminal() {
     use std::os::unix::process::CommandExt;
@@ -629,9 +548,10 @@ fn a_terminal_nobody_reads_does_not_stop_the_session_nor_its_ending() {
         let (samples, _) = common::read_wav(&wav);
         assert!(!samples.is_empty(), "{name}: the WAV plays");
         if signal.is_none() {
+            let answer_s = common::answer_s(take);
             assert!(
-                (held_s - f64::from(answer)).abs() < 0.1,
-                "{name}: the WAV holds {held_s} s"
+                (answer_s - f64::from(answer)).abs() < 0.1,
+                "{name}: the WAV holds {answer_s} s after its start cue"
             );
         } else {
             assert!(held_s > 1.0, "{name}: the WAV holds {held_s} s");

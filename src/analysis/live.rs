@@ -65,6 +65,9 @@ pub struct LiveVoice {
     after_last: u64,
     /// Frames that must not count as speech: `[from, to)`, e.g. a cue the speaker played.
     masked: Option<(u64, u64)>,
+    /// Masked frames since the last sound while speaking: they are no part of a pause, as in
+    /// the analysis, so a cue played over speech never ends it.
+    gap_masked: u64,
     speech_frames: u64,
 }
 
@@ -89,6 +92,7 @@ impl LiveVoice {
             recent: std::collections::VecDeque::with_capacity(frames(MAX_ATTACK_S) as usize + 1),
             after_last: 0,
             masked: None,
+            gap_masked: 0,
             speech_frames: 0,
         }
     }
@@ -206,21 +210,27 @@ impl LiveVoice {
             } => {
                 if db >= onset {
                     self.loud = self.loud.max(db);
-                    self.speech_frames += f - last_sound;
+                    // Masked frames in between were neither speech nor pause.
+                    self.speech_frames += f - last_sound - self.gap_masked;
+                    self.gap_masked = 0;
                     self.state = State::Speaking {
                         last_sound: f,
                         below_since: None,
                     };
                 } else {
+                    if masked {
+                        self.gap_masked += 1;
+                    }
                     let below = below_since.unwrap_or(f);
-                    let decaying = db >= offset && f - below < self.max_decay;
+                    let decaying = !masked && db >= offset && f - below < self.max_decay;
                     if decaying && last_sound + 1 == f {
                         self.speech_frames += 1;
                         self.state = State::Speaking {
                             last_sound: f,
                             below_since: Some(below),
                         };
-                    } else if f - last_sound >= self.min_gap {
+                    } else if f - last_sound - self.gap_masked >= self.min_gap {
+                        self.gap_masked = 0;
                         self.state = State::Silent;
                         self.after_last = last_sound + 1;
                         on_event(VoiceEvent::Stopped {
@@ -362,6 +372,43 @@ mod tests {
             "resumed at {} (hiss at 2.3)",
             secs(at)
         );
+    }
+
+    #[test]
+    fn a_cue_masked_over_speech_is_no_pause_and_a_silence_past_it_still_is() {
+        // Speech with a 0.6 s cue over it: one stretch of speech.
+        let mut s = noise(0.5, 0.001);
+        s.extend(tone(1.0, 0.3));
+        s.extend(tone(0.6, 0.9));
+        s.extend(tone(1.0, 0.3));
+        s.extend(noise(1.0, 0.001));
+        let mut v = LiveVoice::new(RATE, Params::default());
+        v.mask(
+            (1.5 * f64::from(RATE)) as u64,
+            (2.1 * f64::from(RATE)) as u64,
+        );
+        let mut out = Vec::new();
+        v.push(&s, |e| out.push(e));
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(matches!(out[1], VoiceEvent::Stopped { at } if (secs(at) - 3.1).abs() < 0.011));
+        // Speaking time leaves the cue out: 2 s of voice.
+        let spoken = v.speech_frames() as f64 * v.hop() as f64 / f64::from(RATE);
+        assert!((spoken - 2.0).abs() < 0.05, "{spoken}");
+
+        // Speech, a cue, then silence: the pause starts where the voice stopped.
+        let mut s = noise(0.5, 0.001);
+        s.extend(tone(1.0, 0.3));
+        s.extend(tone(0.6, 0.9));
+        s.extend(noise(1.0, 0.001));
+        let mut v = LiveVoice::new(RATE, Params::default());
+        v.mask(
+            (1.5 * f64::from(RATE)) as u64,
+            (2.1 * f64::from(RATE)) as u64,
+        );
+        let mut out = Vec::new();
+        v.push(&s, |e| out.push(e));
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(matches!(out[1], VoiceEvent::Stopped { at } if (secs(at) - 1.5).abs() < 0.011));
     }
 
     #[test]

@@ -23,7 +23,26 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
             args.seconds
         );
     }
-    // Open the devices first: a missing device is reported before anything is said or written.
+    // A bad --out is found before a device is opened or anyone is asked to speak.
+    if let Some(out) = &args.out {
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if !parent.is_dir() {
+                anyhow::bail!(
+                    "--out {}: the folder {} does not exist; create it or choose another --out",
+                    out.display(),
+                    parent.display()
+                );
+            }
+        }
+        if out.exists() {
+            anyhow::bail!(
+                "{} already exists; voicemock never overwrites a recording: choose another --out",
+                out.display()
+            );
+        }
+    }
+
+    // Then the devices: a missing device is reported before anything is said or written.
     let mut mic = CpalMicrophone::open(args.devices.input.as_deref())?;
     let mut player = if args.no_playback {
         None
@@ -34,23 +53,6 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
         Some(path) => path.clone(),
         None => default_check_path()?,
     };
-    // Found out before anyone is asked to speak.
-    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if !parent.is_dir() {
-            anyhow::bail!(
-                "--out {}: the folder {} does not exist; create it or choose another --out",
-                out.display(),
-                parent.display()
-            );
-        }
-    }
-    if out.exists() {
-        anyhow::bail!(
-            "{} already exists; voicemock never overwrites a recording: choose another --out",
-            out.display()
-        );
-    }
-
     outln(format_args!("Microphone: {}", mic.name()));
     if let Some(p) = &player {
         outln(format_args!("Speaker:    {}", p.name()));

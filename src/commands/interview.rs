@@ -24,7 +24,7 @@ use crate::session::{input, signals};
 use crate::speech::{Speaker, SpeechError, SpeechOptions, SystemSpeaker};
 use crate::transcribe::worker::{Job, Worker};
 use crate::transcribe::Transcript;
-use crate::ui::{mmss, out, outln, warn};
+use crate::ui::{mmss, out, outln, outln_fit, warn};
 use crate::ExitWith;
 
 /// A session about to be conducted.
@@ -241,7 +241,7 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
     header.push(format!("  Transcripts: {transcripts}"));
     print_header(&pack.title, &plan, budget, args, &dir, &header);
     if let Some(voice) = speaker.as_ref().and_then(SystemSpeaker::chosen_voice) {
-        outln(format_args!("  Voice: {voice}"));
+        outln_fit(format_args!("  Voice: {voice}"));
     }
     let mut machine = plan::machine(&plan, args.overtime);
     if let Some(b) = budget {
@@ -293,7 +293,7 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         // Nothing worth keeping: leave no folder behind.
         remove_empty_session(&dir, lock);
         outln("");
-        outln("Nothing was recorded, so no session folder was kept.");
+        outln_fit("Nothing was recorded, so no session folder was kept.");
     }
     let ending = ending?;
     if kept {
@@ -304,25 +304,25 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
             out(schedule);
         }
         outln("");
-        outln(format_args!(
+        outln_fit(format_args!(
             "Session log:  {}",
             dir.join(LOG_FILE).display()
         ));
-        outln(format_args!(
+        outln_fit(format_args!(
             "Review sheet: {}",
             dir.join(REVIEW_FILE).display()
         ));
-        outln(format_args!(
+        outln_fit(format_args!(
             "Your notes:   {}",
             dir.join(NOTES_FILE).display()
         ));
-        outln(format_args!("Listen back:  voicemock replay {}", log.id));
+        outln_fit(format_args!("Listen back:  voicemock replay {}", log.id));
         // The review page: cheap, since each take's levels were kept as it ended.
         let written = record::load(&dir)
             .map_err(anyhow::Error::from)
             .and_then(|s| Ok(crate::report::write_session_page(&s)?));
         match written {
-            Ok(path) => outln(format_args!("Review page:  {}", path.display())),
+            Ok(path) => outln_fit(format_args!("Review page:  {}", path.display())),
             Err(e) => warn(format_args!(
                 "the review page was not written ({e:#}); `voicemock report {}` tries again",
                 log.id
@@ -484,8 +484,8 @@ fn print_header(
     } else {
         format!("{} to {}", mmss(min), mmss(max))
     };
-    outln(format_args!("voicemock: {title}"));
-    outln(format_args!(
+    outln_fit(format_args!("voicemock: {title}"));
+    outln_fit(format_args!(
         "  {} question{}; think time {think}; answers up to {limit}{}",
         plan.len(),
         if plan.len() == 1 { "" } else { "s" },
@@ -496,19 +496,19 @@ fn print_header(
         }
     ));
     if let Some(b) = budget {
-        outln(format_args!("  Time budget {}", mmss(b.total_s)));
+        outln_fit(format_args!("  Time budget {}", mmss(b.total_s)));
     }
     for line in extra {
-        outln(line);
+        outln_fit(line);
     }
-    outln(format_args!(
+    outln_fit(format_args!(
         "  Recordings go to {} (only you can read them)",
         dir.display()
     ));
-    outln(crate::ui::fit(
+    outln_fit(
         "  Keys: speak or Enter = start an answer, Enter = finish it, s = skip, r = repeat \
          the question (while answering: start the answer again), q = quit",
-    ));
+    );
 }
 
 #[cfg(test)]

@@ -11,15 +11,16 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     if let Some(a) = args.answer {
         interview::check_limit("--answer", a)?;
     }
-    if args.count == Some(0) {
-        anyhow::bail!("--count must be at least 1");
-    }
+    let count = match args.count {
+        Some(n) if n < 1 => anyhow::bail!("--count must be 1 or more questions, not {n}"),
+        n => n.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+    };
     let pack = pack::load(args.pack.as_deref())?;
     let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
     let selection = Selection {
         categories: args.categories.clone(),
         ids: args.questions.clone(),
-        count: args.count,
+        count,
         shuffle: args.shuffle,
         seed,
     };
@@ -29,7 +30,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     settings.answer_s = args.answer;
     settings.categories = args.categories.clone();
     settings.question_ids = args.questions.clone();
-    settings.count = args.count;
+    settings.count = count;
     settings.shuffle = args.shuffle;
     settings.seed = args.shuffle.then_some(seed);
     settings.follow_ups = args.follow_ups;

@@ -488,9 +488,17 @@ impl Machine {
                 if let Some(from) = wrap_up_from {
                     remaining_s = remaining_s.min(from + WRAP_UP_S - now);
                 }
-                let mut light = light_at(&step.lights_for(take), now - since);
-                // Green says the answer has substance: it needs speech, not just time.
-                if light == Light::Green && !voice.heard {
+                let lights = step.lights_for(take);
+                let mut light = light_at(&lights, now - since);
+                // Green says the answer has reached a useful length: the speaker must still be
+                // talking at the green point (or have spoken since), not just have said
+                // something once. The review sheet judges the same way: a take whose talking
+                // stopped before the minimum is "under the useful minimum".
+                let talked_past_green = voice.speaking
+                    || voice
+                        .last_end
+                        .is_some_and(|end| end - since >= lights.green_s);
+                if light == Light::Green && !(voice.heard && talked_past_green) {
                     light = Light::Off;
                 }
                 View::Answering {
@@ -1465,6 +1473,33 @@ mod tests {
         assert_eq!(light(&m, 17.0), Light::Yellow);
         m.step(13.0, Event::VoiceStarted { at: 12.9 });
         assert_eq!(light(&m, 13.1), Light::Green);
+    }
+
+    #[test]
+    fn green_needs_the_speaker_still_talking_at_the_useful_minimum() {
+        // The take starts at 1 s; green is due 10 s in, at 11 s.
+        let mut m = Machine::new(vec![step(0.0, 20.0)], 0.0);
+        drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded)]);
+        let light = |m: &Machine, t| match m.view(t) {
+            View::Answering { light, .. } => light,
+            other => panic!("{other:?}"),
+        };
+        // A word at 2 s, then silence: at the minimum the answer has not reached it.
+        m.step(2.5, Event::VoiceStarted { at: 2.0 });
+        assert_eq!(light(&m, 2.6), Light::Off);
+        m.step(3.5, Event::VoiceStopped { at: 3.0 });
+        assert_eq!(light(&m, 11.5), Light::Off);
+        // Speaking again past the minimum turns it green, and it stays green after.
+        m.step(12.1, Event::VoiceStarted { at: 12.0 });
+        assert_eq!(light(&m, 12.2), Light::Green);
+        m.step(13.1, Event::VoiceStopped { at: 13.0 });
+        assert_eq!(light(&m, 14.0), Light::Green);
+        // Talking through the minimum turns it green right at the minimum.
+        let mut m = Machine::new(vec![step(0.0, 20.0)], 0.0);
+        drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded)]);
+        m.step(2.5, Event::VoiceStarted { at: 2.0 });
+        assert_eq!(light(&m, 10.9), Light::Off);
+        assert_eq!(light(&m, 11.0), Light::Green);
     }
 
     #[test]

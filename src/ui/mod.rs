@@ -39,6 +39,11 @@ pub fn outln(line: impl Display) {
     output::write(Target::Stdout, &visible(&format!("{line}\n")));
 }
 
+/// Prints one line on stdout, wrapped to the terminal's width ([`fit`]).
+pub fn outln_fit(line: impl Display) {
+    outln(fit(&line.to_string()));
+}
+
 /// `text` with each of its lines wrapped to the terminal's width at spaces (never inside a
 /// word), continuation lines indented under the first; unchanged when stdout is not a
 /// terminal, so scripts see one line per message.
@@ -87,9 +92,17 @@ pub fn errln(line: impl Display) {
     output::write(Target::Stderr, &visible(&format!("{line}\n")));
 }
 
-/// `warning: …` on stderr.
+/// `warning: …` on stderr, wrapped to its terminal's width.
 pub fn warn(message: impl Display) {
-    errln(format_args!("warning: {message}"));
+    errln(fit_stderr(&format!("warning: {message}")));
+}
+
+/// [`fit`] for stderr's terminal: warnings and errors.
+pub fn fit_stderr(text: &str) -> String {
+    match keys::stderr_width().map(usize::from).filter(|&w| w >= 40) {
+        Some(width) => wrap(text, width),
+        None => text.to_string(),
+    }
 }
 
 /// `text` with every control character but newline and tab shown escaped (`\u{1b}`), so
@@ -111,16 +124,30 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     Cow::Owned(s)
 }
 
-/// A meter of `width` cells for a peak level, -60 dBFS (empty) to 0 dBFS (full).
+/// A meter of `width` cells for a peak level, -60 dBFS (empty) to 0 dBFS (full), with a mark
+/// where "too quiet" ends and `CLIP` at the clipping level.
 pub fn level_meter(peak: f32, width: usize) -> String {
-    let db = dbfs(peak).clamp(-60.0, 0.0);
-    let filled = (((db + 60.0) / 60.0) * width as f32).round() as usize;
-    let mut s = String::with_capacity(width + 2);
+    use crate::audio::level::{CLIP_LEVEL, QUIET_PEAK_DBFS};
+    let cell = |db: f32| (((db.clamp(-60.0, 0.0) + 60.0) / 60.0) * width as f32).round() as usize;
+    let filled = cell(dbfs(peak));
+    // Where "too quiet" ends, by the same threshold `check` and the log judge by: a mark in
+    // the empty part, filled once the level reaches it, shows how loud an answer needs to be.
+    let quiet = cell(QUIET_PEAK_DBFS).saturating_sub(1);
+    let mut s = String::with_capacity(width + 8);
     s.push('[');
     for i in 0..width {
-        s.push(if i < filled { '|' } else { ' ' });
+        s.push(if i < filled {
+            '|'
+        } else if i == quiet {
+            ':'
+        } else {
+            ' '
+        });
     }
     s.push(']');
+    if peak >= CLIP_LEVEL {
+        s.push_str(" CLIP");
+    }
     s
 }
 
@@ -459,9 +486,12 @@ mod tests {
 
     #[test]
     fn meter_fills_with_level() {
-        assert_eq!(level_meter(0.0, 4), "[    ]");
-        assert_eq!(level_meter(1.0, 4), "[||||]");
-        assert_eq!(level_meter(0.031_622_8, 4), "[||  ]"); // -30 dBFS: half
+        // The mark is where "too quiet" ends (-30 dBFS: halfway); full scale is clipping.
+        assert_eq!(level_meter(0.0, 4), "[ :  ]");
+        assert_eq!(level_meter(1.0, 4), "[||||] CLIP");
+        assert_eq!(level_meter(0.5, 4), "[||||]");
+        assert_eq!(level_meter(0.031_622_8, 4), "[||  ]"); // -30 dBFS: loud enough
+        assert_eq!(level_meter(0.01, 4), "[|:  ]"); // -40 dBFS: too quiet
     }
 
     #[test]

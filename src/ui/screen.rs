@@ -8,7 +8,7 @@
 
 use crate::session::machine::{Light, Schedule};
 
-use super::{errln, fit, level_meter, mmss, outln, PhaseBar, Target};
+use super::{errln, fit, fit_stderr, level_meter, mmss, outln, PhaseBar, Target};
 
 /// Where a session's output goes.
 pub trait Screen {
@@ -240,7 +240,7 @@ impl Screen for Terminal {
                 };
                 let print = || match target {
                     Target::Stdout => outln(fit(&line)),
-                    Target::Stderr => errln(&line),
+                    Target::Stderr => errln(fit_stderr(&line)),
                 };
                 match &self.bar {
                     Some(bar) => bar.suspend(print),
@@ -324,7 +324,7 @@ mod tests {
             elapsed_s: 10.0,
             remaining_s,
             light,
-            peak: 1.0,
+            peak: 0.9,
         };
         let cases = [
             (

@@ -4,6 +4,9 @@
 #![allow(dead_code)]
 
 pub mod alloc;
+mod pty;
+
+pub use pty::Pty;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
