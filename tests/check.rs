@@ -251,6 +251,11 @@ fn a_server_source_chosen_by_its_name_is_the_one_recorded() {
         listing.contains("deskmic") && listing.contains("Desk_Microphone"),
         "{listing}"
     );
+    // ALSA's `null` device (it records endless silence at any speed) is never offered.
+    assert!(
+        !listing.lines().any(|l| l.split_whitespace().any(|w| w == "null")),
+        "{listing}"
+    );
     // Chosen by part of its description, it is recorded from, not the default microphone:
     // the phrase is played into it alone.
     let phrase = common::speech_wav(&dir, "desk", PHRASE, "en-us");

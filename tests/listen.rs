@@ -279,7 +279,7 @@ fn cue_times(monitor: &[f32], rate: u32) -> Vec<f64> {
 }
 
 #[test]
-fn cues_are_heard_at_the_start_and_at_the_limit_and_never_over_the_question() {
+fn cues_are_heard_at_the_start_the_wrap_up_and_the_limit_and_never_over_the_question() {
     let Some(_stack) = common::stack() else {
         return;
     };
@@ -289,7 +289,13 @@ fn cues_are_heard_at_the_start_and_at_the_limit_and_never_over_the_question() {
     let mut run = Running::spawn(
         common::bin()
             .args(["run", "--think", "0", "--answer", "4", "--count", "1"])
-            .args(["--question", "why-netflix", "--recordings"])
+            .args([
+                "--lights",
+                "1,2,4",
+                "--question",
+                "why-netflix",
+                "--recordings",
+            ])
             .arg(&recordings),
     );
     let asked = run.wait_for("Question ", Duration::from_secs(30));
@@ -310,6 +316,11 @@ fn cues_are_heard_at_the_start_and_at_the_limit_and_never_over_the_question() {
     let limit_at = rec + 0.45 + 4.0;
     near(limit_at, 0.6)
         .unwrap_or_else(|| panic!("no time-up cue near {limit_at:.2} s: cues at {cues:?}"));
+    // The wrap-up cue at the yellow light, 2 s into the answer.
+    let wrap_up_at = rec + 0.45 + 2.0;
+    near(wrap_up_at, 0.6)
+        .unwrap_or_else(|| panic!("no wrap-up cue near {wrap_up_at:.2} s: cues at {cues:?}"));
+    assert_eq!(cues.len(), 3, "start, wrap-up and time-up only: {cues:?}");
     assert!(
         cues.iter().all(|&c| c >= start),
         "a cue before the recording: {cues:?}"
@@ -340,6 +351,95 @@ fn cues_are_heard_at_the_start_and_at_the_limit_and_never_over_the_question() {
         "the take's clock started at {clock:.2}, the cue at {:.2}",
         cues[0]
     );
+}
+
+/// Seconds (from the tap's start) of the last 40 ms stretch in `[from_s, to_s)` where the
+/// speaker made a sound that was not a cue tone.
+fn last_speech_at(monitor: &[f32], rate: u32, from_s: f64, to_s: f64) -> Option<f64> {
+    let win = rate as usize / 25;
+    let at = |s: f64| ((s * f64::from(rate)) as usize).min(monitor.len());
+    monitor[at(from_s)..at(to_s)]
+        .chunks(win)
+        .enumerate()
+        .filter(|(_, w)| {
+            let ms = w.iter().map(|&v| f64::from(v) * f64::from(v)).sum::<f64>() / w.len() as f64;
+            let tone = [660.0, 880.0]
+                .iter()
+                .any(|&hz| tone_share(w, rate, hz) > 0.6);
+            ms > 1e-5 && !tone
+        })
+        .map(|(k, _)| from_s + k as f64 * win as f64 / f64::from(rate))
+        .last()
+}
+
+#[test]
+fn enter_during_the_question_cues_only_once_the_speech_has_stopped_and_no_cues_is_silent() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("listen-cues-enter");
+    // Enter a second into the spoken question: the speech stops, then the start cue plays.
+    let tap = common::SpeakerTap::start(&dir);
+    let mut run = Running::spawn(
+        common::bin()
+            .args(["run", "--think", "20", "--answer", "3", "--count", "1"])
+            .args(["--question", "lead-cross-functional", "--recordings"])
+            .arg(dir.join("enter")),
+    );
+    run.wait_for("While it is said", Duration::from_secs(30));
+    std::thread::sleep(Duration::from_millis(1500));
+    let pressed = run.send_line("");
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(30));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    std::thread::sleep(Duration::from_millis(600));
+    let tap_started = tap.started;
+    let (monitor, rate) = tap.stop();
+    let pressed = pressed.duration_since(tap_started).as_secs_f64();
+    let cues = cue_times(&monitor, rate);
+    let start = cues
+        .iter()
+        .copied()
+        .find(|&c| c > pressed - 0.2)
+        .unwrap_or_else(|| panic!("no start cue after Enter at {pressed:.2} s: {cues:?}"));
+    assert!(
+        start - pressed < 1.0,
+        "the cue came {:.2} s after Enter",
+        start - pressed
+    );
+    let said = last_speech_at(&monitor, rate, 0.0, start + 0.6)
+        .expect("the question was heard on the speaker");
+    assert!(
+        said < start,
+        "the question was still heard at {said:.2} s, the start cue began at {start:.2} s"
+    );
+    assert!(
+        said > pressed - 1.0,
+        "{said:.2}: the question was not being said at Enter"
+    );
+
+    // --no-cues: nothing like a cue is heard at all.
+    let tap = common::SpeakerTap::start(&dir);
+    let mut run = Running::spawn(
+        common::bin()
+            .args([
+                "run",
+                "--no-speak",
+                "--think",
+                "0",
+                "--answer",
+                "3",
+                "--count",
+                "1",
+            ])
+            .args(["--lights", "1,2,3", "--no-cues", "--recordings"])
+            .arg(dir.join("quiet")),
+    );
+    run.wait_for("Recording answer", Duration::from_secs(30));
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(30));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (monitor, rate) = tap.stop();
+    let cues = cue_times(&monitor, rate);
+    assert!(cues.is_empty(), "--no-cues, yet cues at {cues:?}");
 }
 
 /// The pace remark in `text`, if any ("Your pace was …").

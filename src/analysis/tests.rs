@@ -448,3 +448,65 @@ fn speech_that_began_during_the_start_cue_is_found_where_the_cue_ends() {
     assert!((0.45..=0.5).contains(&first), "{m:?}");
     assert!(m.peak_dbfs < -9.0, "{m:?}");
 }
+
+#[test]
+fn live_voice_activity_and_the_analysis_agree_on_the_same_recording() {
+    use super::live::{LiveVoice, VoiceEvent};
+    // Speech as runs of syllables with pauses of several lengths, in room noise.
+    let mut s = vec![0.0f32; (9.0 * f64::from(RATE)) as usize];
+    syllables(&mut s, RATE, 0.8, 6, 0.18, 0.5);
+    syllables(&mut s, RATE, 2.3, 8, 0.16, 0.4);
+    syllables(&mut s, RATE, 4.4, 5, 0.2, 0.6);
+    syllables(&mut s, RATE, 6.3, 9, 0.17, 0.3);
+    let mut rng = fastrand::Rng::with_seed(3);
+    s.iter_mut().for_each(|x| *x += (rng.f32() - 0.5) * 0.004);
+    let m = analyze(&s, RATE, Params::default());
+    let mut live = LiveVoice::new(RATE, Params::default());
+    let mut events = Vec::new();
+    for block in s.chunks(480) {
+        live.push(block, |e| events.push(e));
+    }
+    let at = |samples: u64| samples as f64 / f64::from(RATE);
+    let starts: Vec<f64> = events
+        .iter()
+        .filter_map(|e| match e {
+            VoiceEvent::Started { at: a } => Some(at(*a)),
+            _ => None,
+        })
+        .collect();
+    let stops: Vec<f64> = events
+        .iter()
+        .filter_map(|e| match e {
+            VoiceEvent::Stopped { at: a } => Some(at(*a)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(m.pause_count, 3, "{m:?}");
+    // One live stretch of speech per run the analysis finds, starting and ending together.
+    assert_eq!(starts.len(), m.pause_count + 1, "{events:?} / {m:?}");
+    assert!(
+        (starts[0] - m.first_speech_s.unwrap()).abs() <= 0.03,
+        "{starts:?} / {m:?}"
+    );
+    for (k, p) in m.pauses.iter().enumerate() {
+        assert!(
+            (stops[k] - p.start_s).abs() <= 0.03,
+            "pause {k}: {stops:?} / {p:?}"
+        );
+        assert!(
+            (starts[k + 1] - p.end_s).abs() <= 0.03,
+            "pause {k}: {starts:?} / {p:?}"
+        );
+    }
+    assert!(
+        (stops[m.pause_count] - m.last_speech_s.unwrap()).abs() <= 0.05,
+        "{stops:?} / {m:?}"
+    );
+    // And the same speaking time, within a frame per stretch.
+    let live_s = live.speech_frames() as f64 * live.hop() as f64 / f64::from(RATE);
+    assert!(
+        (live_s - m.speech_s).abs() <= 0.05,
+        "live {live_s:.3} s, analysis {:.3} s",
+        m.speech_s
+    );
+}

@@ -571,7 +571,15 @@ impl Runner<'_> {
             .filter(|_| !said.is_empty())
         {
             match speaker.start(&said) {
-                Ok(()) => spoken = true,
+                Ok(()) => {
+                    spoken = true;
+                    if reread {
+                        self.say(
+                            "  (While it is said: Enter: start answering now, s: skip, r: hear \
+                             it again, q: quit)",
+                        );
+                    }
+                }
                 Err(e) => {
                     self.warn(format!("{e}; the questions will only be printed"));
                     self.devices.speaker = None;
