@@ -30,12 +30,7 @@ fn analyze_finds_the_pause_left_in_a_recorded_answer() {
     run.send_line("");
     let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
-    let session = std::fs::read_dir(&recordings)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let (session, _) = common::only_session(&recordings);
 
     let out = common::bin()
         .args(["analyze", "--json"])

@@ -253,7 +253,9 @@ fn a_server_source_chosen_by_its_name_is_the_one_recorded() {
     );
     // ALSA's `null` device (it records endless silence at any speed) is never offered.
     assert!(
-        !listing.lines().any(|l| l.split_whitespace().any(|w| w == "null")),
+        !listing
+            .lines()
+            .any(|l| l.split_whitespace().any(|w| w == "null")),
         "{listing}"
     );
     // Chosen by part of its description, it is recorded from, not the default microphone:
@@ -277,15 +279,7 @@ fn a_server_source_chosen_by_its_name_is_the_one_recorded() {
     run.send_line("");
     let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
-    let session = std::fs::read_dir(&recordings)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let log: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(session.join("session.json")).unwrap())
-            .unwrap();
+    let (session, log) = common::only_session(&recordings);
     assert!(
         log["input_device"]
             .as_str()

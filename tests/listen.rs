@@ -1,24 +1,12 @@
 //! A session that listens, on the virtual devices: an answer started by speaking keeps its
 //! opening, silence is noticed, and the answer ends once the speaker has finished.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::common::{self, Running};
-
-fn only_session(recordings: &Path) -> (PathBuf, Value) {
-    let dirs: Vec<PathBuf> = std::fs::read_dir(recordings)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    assert_eq!(dirs.len(), 1, "expected one session folder: {dirs:?}");
-    let log = serde_json::from_str(&std::fs::read_to_string(dirs[0].join("session.json")).unwrap())
-        .unwrap();
-    (dirs[0].clone(), log)
-}
 
 fn f(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
@@ -48,7 +36,7 @@ fn a_silent_answer_never_shows_green_warns_early_and_is_logged_without_speech() 
         "the clock lights still run: {stdout}"
     );
     assert!(stdout.contains("NO SPEECH"), "{stdout}");
-    let (session, log) = only_session(&recordings);
+    let (session, log) = common::only_session(&recordings);
     let take = &log["questions"][0]["takes"][0];
     assert!(take["analysis"]["first_speech_s"].is_null(), "{take}");
     assert_eq!(take["ended_by"], "limit");
@@ -84,7 +72,7 @@ fn speaking_during_think_time_starts_the_answer_with_its_opening_kept() {
     let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
 
-    let (session, log) = only_session(&recordings);
+    let (session, log) = common::only_session(&recordings);
     let q = &log["questions"][0];
     let take = &q["takes"][0];
     assert_eq!(take["started_by"], "voice", "{take}");
@@ -146,7 +134,7 @@ fn speaking_over_the_start_cue_loses_nothing_and_the_cue_is_left_out_of_the_meas
     let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
 
-    let (session, log) = only_session(&recordings);
+    let (session, log) = common::only_session(&recordings);
     let take = &log["questions"][0]["takes"][0];
     assert_eq!(take["started_by"], "enter", "{take}");
     let lag_s = whole_phrase_at(&phrase, &session.join(take["file"].as_str().unwrap()));
@@ -196,7 +184,7 @@ fn auto_finish_and_the_overtime_grace_end_once_the_speaker_has_stopped() {
     common::feed_mic(&phrase);
     let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
-    let (session, log) = only_session(&recordings);
+    let (session, log) = common::only_session(&recordings);
     let take = &log["questions"][0]["takes"][0];
     assert_eq!(take["ended_by"], "auto_finish", "{take}");
     let (recorded, rate) = common::read_wav(&session.join(take["file"].as_str().unwrap()));
@@ -222,7 +210,7 @@ fn auto_finish_and_the_overtime_grace_end_once_the_speaker_has_stopped() {
     common::feed_mic(&phrase);
     let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
-    let (session, log) = only_session(&recordings);
+    let (session, log) = common::only_session(&recordings);
     let take = &log["questions"][0]["takes"][0];
     assert_eq!(take["ended_by"], "finished_in_grace", "{take}");
     let (recorded, rate) = common::read_wav(&session.join(take["file"].as_str().unwrap()));
@@ -333,7 +321,7 @@ fn cues_are_heard_at_the_start_the_wrap_up_and_the_limit_and_never_over_the_ques
         "only {question:.2} s of the question before the cue"
     );
     let log: Value = {
-        let (_, log) = only_session(&recordings);
+        let (_, log) = common::only_session(&recordings);
         log
     };
     let q = &log["questions"][0];
@@ -369,7 +357,7 @@ fn last_speech_at(monitor: &[f32], rate: u32, from_s: f64, to_s: f64) -> Option<
             ms > 1e-5 && !tone
         })
         .map(|(k, _)| from_s + k as f64 * win as f64 / f64::from(rate))
-        .last()
+        .next_back()
 }
 
 #[test]
@@ -485,7 +473,7 @@ fn one_take_gets_the_same_pace_remark_from_run_analyze_and_the_review_sheet() {
     let from_run = pace_remark(&stdout).unwrap_or_else(|| panic!("no pace remark:\n{stdout}"));
     assert!(from_run.contains("fast"), "{from_run}");
 
-    let (session, log) = only_session(&recordings);
+    let (session, log) = common::only_session(&recordings);
     let take = session.join(log["questions"][0]["takes"][0]["file"].as_str().unwrap());
     let analyze = |target: &Path| {
         let out = common::bin().arg("analyze").arg(target).output().unwrap();

@@ -101,19 +101,6 @@ impl Drop for Talker {
     }
 }
 
-fn only_log(recordings: &Path) -> (PathBuf, Value) {
-    let dirs: Vec<PathBuf> = std::fs::read_dir(recordings)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.join("session.json").exists())
-        .collect();
-    assert_eq!(dirs.len(), 1, "{dirs:?}");
-    let log = serde_json::from_str(&std::fs::read_to_string(dirs[0].join("session.json")).unwrap())
-        .unwrap();
-    (dirs[0].clone(), log)
-}
-
 #[test]
 fn a_two_minute_rehearsal_keeps_to_its_budget_and_reports_its_schedule() {
     let Some(_stack) = common::stack() else {
@@ -146,7 +133,7 @@ fn a_two_minute_rehearsal_keeps_to_its_budget_and_reports_its_schedule() {
         "stdout:\n{stdout}\nstderr:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let (_, log) = only_log(&recordings);
+    let (_, log) = common::only_session(&recordings);
     assert_eq!(log["kind"], "rehearse");
     assert_eq!(log["budget_s"], 120.0);
     let questions = log["questions"].as_array().unwrap();
@@ -228,7 +215,7 @@ fn a_drill_holds_each_round_to_its_own_limit() {
         "stdout:\n{stdout}\nstderr:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let (_, log) = only_log(&recordings);
+    let (_, log) = common::only_session(&recordings);
     assert_eq!(log["kind"], "drill");
     let takes = log["questions"][0]["takes"].as_array().unwrap();
     assert_eq!(takes.len(), 3, "{log:#}");
@@ -286,7 +273,7 @@ fn a_follow_up_is_spoken_after_its_answer_and_recorded_as_its_own_take() {
         spoken >= 0.8,
         "the follow-up was not heard ({spoken:.2} s of sound)"
     );
-    let (_, log) = only_log(&recordings);
+    let (_, log) = common::only_session(&recordings);
     let questions = log["questions"].as_array().unwrap();
     assert_eq!(questions.len(), 2);
     assert_eq!(questions[1]["id"], "product-a-f1");

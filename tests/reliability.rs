@@ -10,17 +10,6 @@ use serde_json::Value;
 
 use crate::common::{self, Pty, Running};
 
-fn only_session(recordings: &Path) -> (PathBuf, Value) {
-    let dirs: Vec<PathBuf> = std::fs::read_dir(recordings)
-        .map(|it| it.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    assert_eq!(dirs.len(), 1, "expected one session folder: {dirs:?}");
-    let log: Value =
-        serde_json::from_str(&std::fs::read_to_string(dirs[0].join("session.json")).unwrap())
-            .unwrap();
-    (dirs[0].clone(), log)
-}
-
 /// The take's WAV, its duration by its header, and its frames.
 fn take_wav(session: &Path, take: &Value) -> (PathBuf, f64, u32) {
     let path = session.join(take["file"].as_str().unwrap());
@@ -151,7 +140,7 @@ fn a_sound_server_that_dies_mid_answer_ends_the_take_as_a_device_error() {
         stderr.contains("the microphone stopped delivering sound at"),
         "{stderr}"
     );
-    let (session, log) = only_session(&recordings);
+    let (session, log) = common::only_session(&recordings);
     assert_eq!(log["status"], "device_error");
     let take = first_take(&log);
     assert_eq!(take["ended_by"], "device_error");
@@ -203,7 +192,7 @@ fn a_recording_moved_to_another_source_is_told_and_goes_on() {
         1,
         "{stderr}"
     );
-    let (_, log) = only_session(&recordings);
+    let (_, log) = common::only_session(&recordings);
     assert_eq!(log["status"], "completed");
 }
 
@@ -250,7 +239,7 @@ fn a_session_whose_output_is_full_or_closed_still_finishes_its_files() {
         } else {
             assert_eq!(out.status.code(), Some(0), "{output}: {stderr}");
         }
-        let (session, log) = only_session(&recordings);
+        let (session, log) = common::only_session(&recordings);
         assert_eq!(log["status"], "completed", "{output}");
         let take = first_take(&log);
         assert_eq!(take["ended_by"], "limit", "{output}");
@@ -293,7 +282,7 @@ fn a_warning_to_a_full_stderr_does_not_stop_the_session() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let (session, log) = only_session(&recordings);
+    let (session, log) = common::only_session(&recordings);
     assert_eq!(log["status"], "completed");
     assert_eq!(log["speech"], "unavailable");
     let take = first_take(&log);
@@ -392,7 +381,7 @@ fn sighup_or_a_double_ctrl_c_keep_the_take_and_restore_the_terminal() {
             (before.c_lflag, before.c_iflag, before.c_oflag, before.c_cc),
             "{name}: the terminal's settings are restored"
         );
-        let (session, log) = only_session(&recordings);
+        let (session, log) = common::only_session(&recordings);
         assert_eq!(log["status"], "interrupted", "{name}");
         assert!(!log["ended_at"].is_null(), "{name}");
         let take = first_take(&log);
@@ -534,7 +523,7 @@ fn a_terminal_nobody_reads_does_not_stop_the_session_nor_its_ending() {
                 ended - recording
             );
         }
-        let (session, log) = only_session(&recordings);
+        let (session, log) = common::only_session(&recordings);
         assert_eq!(log["status"], status, "{name}");
         assert!(!log["ended_at"].is_null(), "{name}: the log is finished");
         let take = first_take(&log);
@@ -675,7 +664,7 @@ fn a_full_disk_stops_the_take_names_the_disk_and_logs_the_real_duration() {
         stderr.contains("the disk is full: recording stopped at 0:0"),
         "{stderr}"
     );
-    let (session, log) = only_session(&recordings);
+    let (session, log) = common::only_session(&recordings);
     assert_eq!(log["status"], "device_error", "the log is finished");
     assert!(!log["ended_at"].is_null());
     let take = first_take(&log);
@@ -717,7 +706,7 @@ fn a_device_faster_than_real_time_records_exactly_the_limit_and_grace() {
             .unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{stderr}");
-        let (session, log) = only_session(&recordings);
+        let (session, log) = common::only_session(&recordings);
         let take = first_take(&log);
         let (_, _, held) = take_wav(&session, take);
         assert_eq!(held, frames, "--answer {answer} --overtime {overtime}");

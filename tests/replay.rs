@@ -39,12 +39,7 @@ fn record_two_answers(dir: &Path) -> (PathBuf, PathBuf) {
     }
     let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
-    let session = std::fs::read_dir(&recordings)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .find(|p| p.join("session.json").exists())
-        .expect("a session folder");
+    let (session, _) = common::only_session(&recordings);
     (recordings, session)
 }
 
@@ -234,12 +229,7 @@ fn run_with_listen_plays_the_take_back_on_request() {
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
     std::thread::sleep(Duration::from_millis(200));
     let (monitor, _) = tap.stop();
-    let session = std::fs::read_dir(&recordings)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .next()
-        .unwrap();
+    let (session, log) = common::only_session(&recordings);
     let take = &take_files(&session)[0];
     let (recorded, _) = common::read_wav(take);
     let (_, ncc) = common::best_alignment(&recorded, &monitor);
@@ -247,9 +237,6 @@ fn run_with_listen_plays_the_take_back_on_request() {
         ncc >= 0.9,
         "the take played back matches it only at {ncc:.3}"
     );
-    let log: Value =
-        serde_json::from_str(&std::fs::read_to_string(session.join("session.json")).unwrap())
-            .unwrap();
     assert_eq!(log["questions"][0]["takes"][0]["listened"], true);
     assert_eq!(log["settings"]["listen"], true);
 }

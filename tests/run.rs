@@ -1,7 +1,7 @@
 //! `voicemock run` on the virtual devices: questions spoken before each recording, answers
 //! in their WAVs, limits enforced, Ctrl-C handled, bad packs refused.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -9,23 +9,6 @@ use serde_json::Value;
 use voicemock::ui::mmss;
 
 use crate::common::{self, Running, SpeakerTap};
-
-fn session_dirs(recordings: &Path) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(recordings)
-        .map(|it| it.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    dirs.sort();
-    dirs
-}
-
-fn only_session(recordings: &Path) -> (PathBuf, Value) {
-    let dirs = session_dirs(recordings);
-    assert_eq!(dirs.len(), 1, "expected one session folder: {dirs:?}");
-    let log: Value =
-        serde_json::from_str(&std::fs::read_to_string(dirs[0].join("session.json")).unwrap())
-            .unwrap();
-    (dirs[0].clone(), log)
-}
 
 fn wav_duration(path: &Path) -> f64 {
     let r = hound::WavReader::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -107,7 +90,7 @@ fn two_spoken_questions_each_answer_in_its_own_wav() {
         );
     }
 
-    let (session, log) = only_session(&recordings);
+    let (session, log) = common::only_session(&recordings);
     assert_eq!(log["version"], 2);
     assert_eq!(log["status"], "completed");
     let questions = log["questions"].as_array().unwrap();
@@ -250,7 +233,7 @@ fn an_answer_stops_at_its_limit_and_enter_stops_it_at_once() {
     run.wait_for("Recording answer", Duration::from_secs(20));
     let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
-    let (session, log) = only_session(&recordings);
+    let (session, log) = common::only_session(&recordings);
     let take = &log["questions"][0]["takes"][0];
     assert_eq!(take["ended_by"], "limit");
     // The file also keeps the start cue's time, before the take's clock.
@@ -267,7 +250,7 @@ fn an_answer_stops_at_its_limit_and_enter_stops_it_at_once() {
     let pressed = run.send_line("");
     let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
     assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
-    let (session, log) = only_session(&recordings);
+    let (session, log) = common::only_session(&recordings);
     let take = &log["questions"][0]["takes"][0];
     assert_eq!(take["ended_by"], "enter");
     let d = wav_duration(&session.join(take["file"].as_str().unwrap()))
@@ -311,7 +294,7 @@ fn ctrl_c_or_sigterm_during_an_answer_keeps_it() {
             Some(code),
             "SIG{name}\nstdout:\n{stdout}\nstderr:\n{stderr}"
         );
-        let (session, log) = only_session(&recordings);
+        let (session, log) = common::only_session(&recordings);
         assert_eq!(log["status"], "interrupted");
         let take = &log["questions"][0]["takes"][0];
         assert_eq!(take["ended_by"], "interrupt");

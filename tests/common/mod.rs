@@ -54,6 +54,20 @@ pub fn bin() -> Command {
     cmd
 }
 
+/// The one session folder under `recordings`, and its log.
+pub fn only_session(recordings: &Path) -> (PathBuf, serde_json::Value) {
+    let dirs: Vec<PathBuf> = std::fs::read_dir(recordings)
+        .map(|it| it.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    let dirs: Vec<PathBuf> = dirs
+        .into_iter()
+        .filter(|p| p.join("session.json").exists())
+        .collect();
+    assert_eq!(dirs.len(), 1, "expected one session folder: {dirs:?}");
+    let log = std::fs::read_to_string(dirs[0].join("session.json")).unwrap();
+    (dirs[0].clone(), serde_json::from_str(&log).unwrap())
+}
+
 /// Seconds of a logged take's answer: its file less what the file keeps from before the take's
 /// clock started (`pre_roll_s`: the start cue, or the moment before the candidate spoke up).
 pub fn answer_s(take: &serde_json::Value) -> f64 {
