@@ -78,3 +78,14 @@ short=$(measure vm-short "$vm" check --seconds 5 --no-speak --no-playback --out 
 long=$(measure vm-long "$vm" check --seconds 60 --no-speak --no-playback --out "$out/long.wav")
 printf '\npeak RSS: 5 s recording %.1f MB, 60 s recording %.1f MB\n' \
     "$(echo "${short#* } / 1024" | bc -l)" "$(echo "${long#* } / 1024" | bc -l)"
+
+# And a whole `run` session: the microphone listens through 10 s of think time (the live voice
+# activity and the pre-roll ring), then records a 5 s or a 60 s answer to its limit.
+run_session() { # name, answer seconds
+    measure "$1" "$vm" run --no-speak --no-transcribe --think 10 --answer "$2" --count 1 \
+        --question why-netflix --recordings "$out/$1" </dev/null
+}
+short=$(run_session run-short 5)
+long=$(run_session run-long 60)
+printf 'peak RSS: run with a 5 s answer %.1f MB, with a 60 s answer %.1f MB\n' \
+    "$(echo "${short#* } / 1024" | bc -l)" "$(echo "${long#* } / 1024" | bc -l)"
