@@ -570,6 +570,46 @@ fn tone_wav(dir: &Path, seconds: u32) -> PathBuf {
 }
 
 #[test]
+fn a_sound_server_that_hangs_mid_answer_ends_the_take_even_with_a_cue_due() {
+    let Some(_turn) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("rel-server-hangs");
+    let recordings = dir.join("recordings");
+    let private = PrivateStack::start("server-hangs");
+    // The wrap-up cue is due 3 s into the answer, after the server has stopped answering:
+    // opening its stream must not hold the session up.
+    let mut run = Running::spawn(private.apply(&mut common::silent_run(
+        &recordings,
+        60,
+        &["--question", "why-netflix", "--lights", "1,3,60"],
+    )));
+    run.wait_for("Recording answer", Duration::from_secs(30));
+    std::thread::sleep(Duration::from_millis(1500));
+    let server = private.pulseaudio_pid();
+    common::send_signal(server, libc::SIGSTOP);
+    let stopped = Instant::now();
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(30));
+    let took = stopped.elapsed();
+    common::send_signal(server, libc::SIGCONT);
+    eprintln!(
+        "voicemock ended {:.2} s after the sound server hung",
+        took.as_secs_f64()
+    );
+    assert!(
+        took < Duration::from_secs(10),
+        "took {took:?}\n{stdout}\n{stderr}"
+    );
+    assert_eq!(code, Some(1), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (session, log) = common::only_session(&recordings);
+    assert_eq!(log["status"], "device_error");
+    let take = first_take(&log);
+    assert_eq!(take["ended_by"], "device_error");
+    let (_, held_s, _) = take_wav(&session, take);
+    assert!(held_s > 1.0, "the WAV holds {held_s} s");
+}
+
+#[test]
 fn a_sound_server_that_stops_during_play_ends_it_within_seconds_with_a_clear_error() {
     let Some(_turn) = common::stack() else {
         return;

@@ -397,27 +397,34 @@ impl CpalMicrophone {
                 reason: e.to_string(),
             }
         })?;
-        let stream = match build_input(
-            &self.device,
-            stream_config,
+        // Opened on a thread of its own: a sound server that stopped answering holds the
+        // opening for ever, and the session must not wait on it.
+        let (device, format, for_stream) = (
+            self.device.clone(),
             self.config.sample_format(),
-            producer,
             Arc::clone(&shared),
-        ) {
-            Ok(stream) => stream,
-            Err(e) => {
+        );
+        let opened = super::open_detached(super::OPEN_WAIT, move || {
+            let stream = build_input(&device, stream_config, format, producer, for_stream)?;
+            stream.play().map_err(|e| e.to_string())?;
+            Ok::<_, String>(stream)
+        });
+        let stream = match opened {
+            Some(Ok(stream)) => stream,
+            failed => {
                 // Leave no half-made file behind.
                 let _ = writer.finish();
                 let _ = std::fs::remove_file(path);
-                return Err(unusable(e));
+                return Err(unusable(match failed {
+                    Some(Err(e)) => e,
+                    _ => format!(
+                        "it did not open within {} s; is the sound server still running? \
+                         `voicemock devices` lists the inputs",
+                        super::OPEN_WAIT.as_secs()
+                    ),
+                }));
             }
         };
-        if let Err(e) = stream.play() {
-            drop(stream);
-            let _ = writer.finish();
-            let _ = std::fs::remove_file(path);
-            return Err(unusable(e.to_string()));
-        }
         Ok(Box::new(CpalRecording {
             #[cfg(target_os = "linux")]
             watch: super::pulse::SourceWatch::start(),
@@ -638,6 +645,7 @@ pub(crate) fn buffer_frames(rate: u32) -> cpal::BufferSize {
 
 /// An output device, found by name, for the streaming player (`audio::player`), which opens
 /// its stream through rodio on this same cpal device.
+#[derive(Clone)]
 pub struct OutputDevice {
     pub(crate) device: cpal::Device,
     pub name: String,

@@ -193,6 +193,27 @@ pub(crate) fn close_detached<T: Send + 'static>(stream: T, wait: std::time::Dura
     spawned.is_ok() && done_rx.recv_timeout(wait).is_ok()
 }
 
+/// The longest a device's stream may take to open; a healthy one takes milliseconds.
+pub(crate) const OPEN_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Runs `open` (opening a device's stream) on a thread of its own and waits at most `wait`
+/// for it; `None` if it did not finish by then. A sound server that stopped answering holds
+/// an opening for ever inside ALSA's pulse plugin, and nothing may wait on that for ever: the
+/// opening is left behind with its thread, and what it opens late is dropped there.
+pub(crate) fn open_detached<T: Send + 'static>(
+    wait: std::time::Duration,
+    open: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name("voicemock-stream-open".into())
+        .spawn(move || {
+            let _ = tx.send(open());
+        })
+        .ok()?;
+    rx.recv_timeout(wait).ok()
+}
+
 /// Plays a whole file and waits for its end: for `check`, which has nothing to control.
 pub fn play_to_end(player: &mut dyn Player, path: &Path) -> Result<(), DeviceError> {
     let playback = player.open(path, 0.0)?;

@@ -70,7 +70,27 @@ impl DevicePlayer {
 }
 
 impl Player for DevicePlayer {
+    /// Opens on a thread of its own, waiting at most [`super::OPEN_WAIT`]: a sound server that
+    /// stopped answering never holds up the caller (a session's timers, a cue).
     fn open(&mut self, path: &Path, from_s: f64) -> Result<Box<dyn Playback>, DeviceError> {
+        let player = DevicePlayer {
+            device: self.device.clone(),
+            output_rate: self.output_rate,
+        };
+        let path = path.to_path_buf();
+        match super::open_detached(super::OPEN_WAIT, move || player.open_here(&path, from_s)) {
+            Some(opened) => opened.map(|p| Box::new(p) as Box<dyn Playback>),
+            None => Err(self.device.unusable(format!(
+                "it did not open within {} s; is the sound server still running? `voicemock \
+                 devices` lists the outputs",
+                super::OPEN_WAIT.as_secs()
+            ))),
+        }
+    }
+}
+
+impl DevicePlayer {
+    fn open_here(&self, path: &Path, from_s: f64) -> Result<DevicePlayback, DeviceError> {
         let mut reader = WavReader::open(path)?;
         let spec = reader.spec();
         let wanted_rate = self.output_rate.unwrap_or(spec.sample_rate);
@@ -138,7 +158,7 @@ impl Player for DevicePlayer {
                 self.device
                     .unusable(format!("cannot start the decoder: {e}"))
             })?;
-        Ok(Box::new(DevicePlayback {
+        Ok(DevicePlayback {
             sink: Some(sink),
             thread: Some(thread),
             shared,
@@ -146,7 +166,7 @@ impl Player for DevicePlayer {
             out_rate,
             total_frames,
             progress: std::cell::Cell::new((u64::MAX, Instant::now())),
-        }))
+        })
     }
 }
 

@@ -56,9 +56,18 @@ impl Drop for SourceWatch {
     }
 }
 
+/// A connection to the sound server. The context goes before its main loop (fields drop in
+/// order) and is disconnected first: a context freed after its main loop, or with a request
+/// still pending (a server that stopped answering), crashes inside libpulse.
 struct Server {
-    mainloop: Mainloop,
     context: Context,
+    mainloop: Mainloop,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.context.disconnect();
+    }
 }
 
 impl Server {
@@ -66,7 +75,7 @@ impl Server {
         let mainloop = Mainloop::new()?;
         let mut context = Context::new(&mainloop, "voicemock")?;
         context.connect(None, FlagSet::NOAUTOSPAWN, None).ok()?;
-        let mut server = Server { mainloop, context };
+        let mut server = Server { context, mainloop };
         let ready = Rc::new(Cell::new(false));
         server.wait_until(&ready, |s| s.context.get_state() == State::Ready)?;
         Some(server)
@@ -203,7 +212,6 @@ pub fn server_devices() -> Option<(Vec<ServerDevice>, Vec<ServerDevice>)> {
             ListResult::End | ListResult::Error => d.set(true),
         });
     server.wait_until(&done, |_| false)?;
-    server.context.disconnect();
     let sources = sources.borrow().clone();
     let sinks = sinks.borrow().clone();
     Some((sources, sinks))
@@ -247,6 +255,5 @@ fn watch(stop: &AtomicBool, moved: &OnceLock<String>) -> Option<()> {
         }
         std::thread::sleep(EVERY);
     }
-    server.context.disconnect();
     Some(())
 }
