@@ -8,8 +8,8 @@
 
 use super::frontend::HOP_S;
 use super::segments::{
-    ABOVE_FLOOR_DB, ABSOLUTE_FLOOR_DB, BELOW_P99_DB, EXIT_ABOVE_FLOOR_DB, EXIT_BELOW_P99_DB,
-    MAX_ATTACK_S, MAX_DECAY_S, MIN_SOUNDING_S,
+    opening_start, Attack, ABOVE_FLOOR_DB, ABSOLUTE_FLOOR_DB, BELOW_P99_DB, EXIT_ABOVE_FLOOR_DB,
+    EXIT_BELOW_P99_DB, MAX_ATTACK_S, MAX_CLOSURE_S, MAX_DECAY_S, MIN_OPENING_S, MIN_SOUNDING_S,
 };
 use super::{Params, MIN_DBFS};
 
@@ -58,8 +58,8 @@ pub struct LiveVoice {
     min_run: u64,
     min_gap: u64,
     max_decay: u64,
-    max_attack: u64,
-    /// The levels of the last `max_attack` frames, for a weak opening before an onset.
+    attack: Attack,
+    /// The levels of the last `attack.max` frames, for a weak opening before an onset.
     recent: std::collections::VecDeque<f32>,
     /// The frame after the last speech ended: an opening never reaches back past it.
     after_last: u64,
@@ -88,7 +88,11 @@ impl LiveVoice {
             min_run: frames(MIN_SOUNDING_S),
             min_gap: frames(params.pause_min_s),
             max_decay: frames(MAX_DECAY_S),
-            max_attack: frames(MAX_ATTACK_S),
+            attack: Attack {
+                max: frames(MAX_ATTACK_S) as usize,
+                max_closure: frames(MAX_CLOSURE_S) as usize,
+                min_opening: frames(MIN_OPENING_S) as usize,
+            },
             recent: std::collections::VecDeque::with_capacity(frames(MAX_ATTACK_S) as usize + 1),
             after_last: 0,
             masked: None,
@@ -168,14 +172,14 @@ impl LiveVoice {
         match self.state {
             State::Silent => {
                 if db >= onset {
-                    // Back over a weak opening, as the analysis does.
-                    let mut start = f;
-                    for &level in self.recent.iter().rev() {
-                        if start <= self.after_last || level < offset {
-                            break;
-                        }
-                        start -= 1;
-                    }
+                    // Back over a weak opening, by the analysis's own rule. `recent` holds the
+                    // frames just before this one.
+                    let held = self.recent.len();
+                    let base = f - held as u64;
+                    let lower = self.after_last.saturating_sub(base).min(held as u64) as usize;
+                    let recent = &self.recent;
+                    let start = base
+                        + opening_start(held, lower, self.attack, |k| recent[k] >= offset) as u64;
                     self.state = State::Rising {
                         start,
                         last_loud: f,
@@ -245,10 +249,10 @@ impl LiveVoice {
                 }
             }
         }
-        if self.recent.len() == self.max_attack as usize {
+        if self.recent.len() == self.attack.max {
             self.recent.pop_front();
         }
-        if self.max_attack > 0 {
+        if self.attack.max > 0 {
             self.recent.push_back(db);
         }
     }

@@ -37,6 +37,59 @@ pub(crate) const MAX_DECAY_S: f64 = 0.2;
 /// one, just before the loud vowel that crosses the onset. Speech is taken back over such sound
 /// for at most this long.
 pub(crate) const MAX_ATTACK_S: f64 = 0.25;
+/// A weak opening may be cut by a silence: the closure of a stop after it ("st", "sp", "sk"),
+/// which lies below the offset level. Within the reach back, such a silence of at most this long
+/// is crossed...
+pub(crate) const MAX_CLOSURE_S: f64 = 0.1;
+/// ...to a weak sound before it that lasts at least this long (a fricative does; a tick of
+/// noise does not).
+pub(crate) const MIN_OPENING_S: f64 = 0.03;
+
+/// How far back a weak opening may reach, in frames (see [`opening_start`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Attack {
+    /// Longest reach back from the onset.
+    pub max: usize,
+    /// Longest silence crossed inside the opening.
+    pub max_closure: usize,
+    /// Shortest weak sound reached across such a silence.
+    pub min_opening: usize,
+}
+
+/// Where speech whose level first reaches the onset threshold at frame `onset` really began:
+/// back over the frames just before it that are `weak` (at or above the offset threshold), and
+/// across a short silence to a weak sound before it, never before `lower` nor more than
+/// `attack.max` frames back. The one rule for the analysis and the live voice activity.
+pub(crate) fn opening_start(
+    onset: usize,
+    lower: usize,
+    attack: Attack,
+    weak: impl Fn(usize) -> bool,
+) -> usize {
+    let floor = onset.saturating_sub(attack.max).max(lower);
+    let mut start = onset;
+    loop {
+        while start > floor && weak(start - 1) {
+            start -= 1;
+        }
+        // A silence just before, then at least `min_opening` weak frames before that?
+        let mut gap_start = start;
+        while gap_start > floor && start - gap_start < attack.max_closure && !weak(gap_start - 1) {
+            gap_start -= 1;
+        }
+        if gap_start == start || gap_start == floor || attack.min_opening == 0 {
+            return start;
+        }
+        let mut before = gap_start;
+        while before > floor && gap_start - before < attack.min_opening && weak(before - 1) {
+            before -= 1;
+        }
+        if gap_start - before < attack.min_opening {
+            return start;
+        }
+        start = before;
+    }
+}
 
 pub(crate) struct LevelHistogram {
     bins: Vec<u32>,
@@ -109,8 +162,8 @@ pub(crate) struct Durations {
     pub min_run: usize,
     /// Longest decay kept after the level falls below the onset threshold.
     pub max_decay: usize,
-    /// Longest weak opening kept before the level rises to the onset threshold.
-    pub max_attack: usize,
+    /// How far a weak opening is taken back before the level rises to the onset threshold.
+    pub attack: Attack,
 }
 
 /// Half-open frame ranges `[start, end)` of speech.
@@ -123,7 +176,7 @@ pub(crate) fn speech_runs(
         min_gap,
         min_run,
         max_decay,
-        max_attack,
+        attack,
     } = durations;
     let mut runs = sounding(levels, thresholds.onset);
     merge_short_gaps(&mut runs, min_gap);
@@ -143,10 +196,7 @@ pub(crate) fn speech_runs(
     // The weak opening before each run, back to the run before.
     for i in 0..runs.len() {
         let lower = if i == 0 { 0 } else { runs[i - 1].1 };
-        let limit = runs[i].0.saturating_sub(max_attack).max(lower);
-        while runs[i].0 > limit && levels[runs[i].0 - 1] >= thresholds.offset {
-            runs[i].0 -= 1;
-        }
+        runs[i].0 = opening_start(runs[i].0, lower, attack, |k| levels[k] >= thresholds.offset);
     }
     // A decay may leave too little of a silence to be a pause.
     merge_short_gaps(&mut runs, min_gap);
@@ -186,8 +236,8 @@ fn merge_short_gaps(runs: &mut Vec<(usize, usize)>, min_gap: usize) {
 }
 
 /// Move each run's edges to where the unsmoothed level crosses the threshold (the onset
-/// threshold for starts, then back over a weak opening above the offset threshold for at most
-/// `max_attack` frames; the offset threshold for ends), looking at most `reach` frames either
+/// threshold for starts, then back over a weak opening as [`opening_start`] finds it, or the
+/// offset threshold when the run opens with a weak sound; the offset threshold for ends), looking at most `reach` frames either
 /// way: smoothing spreads a sharp onset over its window, and the unsmoothed frames put it back
 /// on the 10 ms grid. Edges never cross a neighbouring run.
 pub(crate) fn refine_edges(
@@ -196,7 +246,7 @@ pub(crate) fn refine_edges(
     frames: usize,
     thresholds: Thresholds,
     reach: usize,
-    max_attack: usize,
+    attack: Attack,
 ) {
     for i in 0..runs.len() {
         let lower = if i == 0 { 0 } else { runs[i - 1].1 + 1 };
@@ -205,11 +255,10 @@ pub(crate) fn refine_edges(
         let from = s.saturating_sub(reach).max(lower);
         let to = (s + reach + 1).min(e);
         if let Some(k) = (from..to).find(|&k| raw_db(k) >= thresholds.onset) {
-            let floor = k.saturating_sub(max_attack).max(lower);
-            let mut k = k;
-            while k > floor && raw_db(k - 1) >= thresholds.offset {
-                k -= 1;
-            }
+            runs[i].0 = opening_start(k, lower, attack, |k| raw_db(k) >= thresholds.offset);
+        } else if let Some(k) = (from..to).find(|&k| raw_db(k) >= thresholds.offset) {
+            // The run opens with a weak sound whose onset lies further in: its edge is where
+            // the weak sound itself begins.
             runs[i].0 = k;
         }
         let from = e.saturating_sub(reach + 1).max(runs[i].0);
@@ -285,12 +334,18 @@ mod tests {
     const D: f32 = -5.0; // a soft decay: below the onset, above the offset
     const Q: f32 = -20.0; // silent
 
+    const NO_ATTACK: Attack = Attack {
+        max: 0,
+        max_closure: 0,
+        min_opening: 0,
+    };
+
     fn durations(max_decay: usize) -> Durations {
         Durations {
             min_gap: 3,
             min_run: 3,
             max_decay,
-            max_attack: 0,
+            attack: NO_ATTACK,
         }
     }
 
@@ -304,16 +359,59 @@ mod tests {
         levels.extend([0.0; 4]);
         levels.extend([-20.0; 3]);
         let mut d = durations(0);
-        d.max_attack = 2;
+        d.attack.max = 2;
         // At most two frames back: the third weak frame stays silence.
         assert_eq!(speech_runs(&levels, T, d), vec![(3, 7), (13, 19)]);
-        d.max_attack = 5;
+        d.attack.max = 5;
         assert_eq!(speech_runs(&levels, T, d), vec![(3, 7), (12, 19)]);
         // Never back into the run before: a gap that closes up merges.
         let mut close = vec![0.0; 4];
         close.extend([-5.0; 4]);
         close.extend([0.0; 4]);
         assert_eq!(speech_runs(&close, T, d), vec![(0, 12)]);
+    }
+
+    #[test]
+    fn a_weak_opening_reaches_across_a_stop_closure_to_the_fricative_before_it() {
+        // W: a weak sound (above the offset); _: silence; the onset is at the end of each row.
+        const W: bool = true;
+        const O: bool = false;
+        let attack = Attack {
+            max: 12,
+            max_closure: 3,
+            min_opening: 2,
+        };
+        type Case = (&'static [bool], usize, usize);
+        // (frames before the onset, lower bound, expected start as an index into them)
+        let table: &[Case] = &[
+            // "s", a closure of two frames, the stop's weak release: all of it.
+            (&[O, O, W, W, W, O, O, W, W], 0, 2),
+            // Two openings, each across a closure.
+            (&[O, W, W, O, W, W, O, O, W], 0, 1),
+            // A closure longer than `max_closure` is a pause: only the release counts.
+            (&[W, W, W, O, O, O, O, W], 0, 7),
+            // A single weak frame across the silence is a tick, not a fricative.
+            (&[O, O, O, W, O, O, W, W], 0, 6),
+            // Never before `lower` (the end of the speech before)...
+            (&[W, W, W, W, O, W, W], 3, 5),
+            // ...nor more than `max` frames back.
+            (&[W, W, W, W, W, W, W, W, W, W, W, W, W, W], 0, 2),
+            // Nothing weak just before, or only across a pause: the onset itself.
+            (&[O, O, O, O], 0, 4),
+            (&[W, W, O, O, O, O], 0, 6),
+        ];
+        for (frames, lower, want) in table {
+            let onset = frames.len();
+            let got = opening_start(onset, *lower, attack, |k| frames[k]);
+            assert_eq!(got, *want, "{frames:?} from {lower}");
+        }
+        // Without a closure allowed, the old rule: back over touching weak frames only.
+        let contiguous = Attack {
+            min_opening: 0,
+            ..attack
+        };
+        let frames = [O, O, W, W, W, O, O, W, W];
+        assert_eq!(opening_start(9, 0, contiguous, |k| frames[k]), 7);
     }
 
     #[test]
@@ -367,12 +465,12 @@ mod tests {
         // Raw levels: sound in frames 10..20 only; the smoothed run was found at 8..22.
         let raw = |k: usize| if (10..20).contains(&k) { 0.0 } else { -50.0 };
         let mut runs = vec![(8, 22)];
-        refine_edges(&mut runs, raw, 40, t, 2, 0);
+        refine_edges(&mut runs, raw, 40, t, 2, NO_ATTACK);
         assert_eq!(runs, vec![(10, 20)]);
         // A raw dip at the smoothed edge moves it inwards, but no further than `reach`.
         let raw = |k: usize| if (14..20).contains(&k) { 0.0 } else { -50.0 };
         let mut runs = vec![(10, 20)];
-        refine_edges(&mut runs, raw, 40, t, 2, 0);
+        refine_edges(&mut runs, raw, 40, t, 2, NO_ATTACK);
         assert_eq!(
             runs,
             vec![(10, 20)],
@@ -385,7 +483,7 @@ mod tests {
             _ => -50.0,
         };
         let mut runs = vec![(10, 21)];
-        refine_edges(&mut runs, raw, 40, t, 2, 0);
+        refine_edges(&mut runs, raw, 40, t, 2, NO_ATTACK);
         assert_eq!(runs, vec![(11, 22)]);
     }
 }
