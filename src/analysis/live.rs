@@ -8,8 +8,9 @@
 
 use super::frontend::HOP_S;
 use super::segments::{
-    opening_start, Attack, ABOVE_FLOOR_DB, ABSOLUTE_FLOOR_DB, BELOW_P99_DB, EXIT_ABOVE_FLOOR_DB,
-    EXIT_BELOW_P99_DB, MAX_ATTACK_S, MAX_CLOSURE_S, MAX_DECAY_S, MIN_OPENING_S, MIN_SOUNDING_S,
+    opening_start, Attack, Thresholds, ABOVE_FLOOR_DB, ABSOLUTE_FLOOR_DB, BELOW_P99_DB,
+    EXIT_ABOVE_FLOOR_DB, EXIT_BELOW_P99_DB, MAX_ATTACK_S, MAX_CLOSURE_S, MAX_DECAY_S,
+    MIN_OPENING_S, MIN_SOUNDING_S,
 };
 use super::{Params, MIN_DBFS};
 
@@ -178,8 +179,13 @@ impl LiveVoice {
                     let base = f - held as u64;
                     let lower = self.after_last.saturating_sub(base).min(held as u64) as usize;
                     let recent = &self.recent;
+                    let thresholds = Thresholds {
+                        onset,
+                        offset,
+                        clear: offset.max(self.floor + ABOVE_FLOOR_DB).min(onset),
+                    };
                     let start = base
-                        + opening_start(held, lower, self.attack, |k| recent[k] >= offset) as u64;
+                        + opening_start(held, lower, self.attack, thresholds, |k| recent[k]) as u64;
                     self.state = State::Rising {
                         start,
                         last_loud: f,
@@ -376,6 +382,30 @@ mod tests {
             "resumed at {} (hiss at 2.3)",
             secs(at)
         );
+    }
+
+    #[test]
+    fn a_weak_opening_counts_across_a_stop_closure_but_not_across_a_pause() {
+        // Speech, a pause, a soft hiss ("s") 30 dB under the speech, a silence, then speech.
+        for (closure, want) in [(0.06, 2.3), (0.09, 2.3), (0.3, 2.68)] {
+            let mut s = noise(0.5, 0.0005);
+            s.extend(tone(1.0, 0.3));
+            s.extend(noise(0.8, 0.0005));
+            s.extend(noise(0.08, 0.01));
+            s.extend(noise(closure, 0.0005));
+            s.extend(tone(1.0, 0.3));
+            s.extend(noise(0.5, 0.0005));
+            let ev = events(&s, 480);
+            assert_eq!(ev.len(), 4, "{ev:?}");
+            let VoiceEvent::Started { at } = ev[2] else {
+                panic!("{ev:?}")
+            };
+            assert!(
+                (secs(at) - want).abs() <= 0.021,
+                "closure {closure}: resumed at {} (want {want})",
+                secs(at)
+            );
+        }
     }
 
     #[test]

@@ -42,8 +42,9 @@ pub(crate) const MAX_ATTACK_S: f64 = 0.25;
 /// is crossed...
 pub(crate) const MAX_CLOSURE_S: f64 = 0.1;
 /// ...to a weak sound before it that lasts at least this long (a fricative does; a tick of
-/// noise does not).
-pub(crate) const MIN_OPENING_S: f64 = 0.03;
+/// noise, a lip or tongue click, does not) and that begins, after silence, within the reach (a
+/// fricative is short; a breath or a murmur before speaking is longer).
+pub(crate) const MIN_OPENING_S: f64 = 0.05;
 
 /// How far back a weak opening may reach, in frames (see [`opening_start`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,38 +57,50 @@ pub(crate) struct Attack {
     pub min_opening: usize,
 }
 
-/// Where speech whose level first reaches the onset threshold at frame `onset` really began:
-/// back over the frames just before it that are `weak` (at or above the offset threshold), and
-/// across a short silence to a weak sound before it, never before `lower` nor more than
-/// `attack.max` frames back. The one rule for the analysis and the live voice activity.
+/// Where speech whose level first reaches the onset threshold at frame `onset` really began,
+/// never before `lower` nor more than `attack.max` frames back: back over the frames just before
+/// it at or above the offset threshold (weak sound), then across silences of at most
+/// `attack.max_closure` frames to a weak sound before them that has at least
+/// `attack.min_opening` frames at or above `thresholds.clear` (a fricative, distinct from the
+/// noise) and begins, after silence, within the reach (a breath or a murmur runs on longer).
+/// Shorter weak sounds between (a stop's release broken by a dip) are crossed on the way. The
+/// one rule for the analysis and the live voice activity.
 pub(crate) fn opening_start(
     onset: usize,
     lower: usize,
     attack: Attack,
-    weak: impl Fn(usize) -> bool,
+    thresholds: Thresholds,
+    level: impl Fn(usize) -> f32,
 ) -> usize {
     let floor = onset.saturating_sub(attack.max).max(lower);
+    let weak = |k: usize| level(k) >= thresholds.offset;
     let mut start = onset;
+    while start > floor && weak(start - 1) {
+        start -= 1;
+    }
+    let mut at = start;
     loop {
-        while start > floor && weak(start - 1) {
-            start -= 1;
+        let mut gap = at;
+        while gap > floor && at - gap < attack.max_closure && !weak(gap - 1) {
+            gap -= 1;
         }
-        // A silence just before, then at least `min_opening` weak frames before that?
-        let mut gap_start = start;
-        while gap_start > floor && start - gap_start < attack.max_closure && !weak(gap_start - 1) {
-            gap_start -= 1;
-        }
-        if gap_start == start || gap_start == floor || attack.min_opening == 0 {
+        if gap == floor || !weak(gap - 1) {
             return start;
         }
-        let mut before = gap_start;
-        while before > floor && gap_start - before < attack.min_opening && weak(before - 1) {
+        let mut before = gap;
+        while before > floor && weak(before - 1) {
             before -= 1;
         }
-        if gap_start - before < attack.min_opening {
+        if before == floor {
             return start;
         }
-        start = before;
+        let clear = (before..gap)
+            .filter(|&k| level(k) >= thresholds.clear)
+            .count();
+        if clear >= attack.min_opening {
+            start = before;
+        }
+        at = before;
     }
 }
 
@@ -141,16 +154,24 @@ impl LevelHistogram {
             .max(floor + EXIT_ABOVE_FLOOR_DB)
             .max(ABSOLUTE_FLOOR_DB)
             .min(onset);
-        Some(Thresholds { onset, offset })
+        let clear = offset.max(floor + ABOVE_FLOOR_DB).min(onset);
+        Some(Thresholds {
+            onset,
+            offset,
+            clear,
+        })
     }
 }
 
 /// Speech starts where the level rises to `onset` and, after it falls below `onset`, goes on
-/// for a short decay while the level stays at or above `offset` (`offset <= onset`).
+/// for a short decay while the level stays at or above `offset` (`offset <= onset`). A weak
+/// opening is taken across a silence only to a sound that reaches `clear` (`offset <= clear <=
+/// onset`): the offset, but as far above the noise floor as an onset must be.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Thresholds {
     pub onset: f32,
     pub offset: f32,
+    pub clear: f32,
 }
 
 /// Minimum durations, in frames, that turn raw sounding stretches into speech runs.
@@ -196,7 +217,13 @@ pub(crate) fn speech_runs(
     // The weak opening before each run, back to the run before.
     for i in 0..runs.len() {
         let lower = if i == 0 { 0 } else { runs[i - 1].1 };
-        runs[i].0 = opening_start(runs[i].0, lower, attack, |k| levels[k] >= thresholds.offset);
+        // Only touching weak frames here: smoothing blurs a closure's silence and stretches a
+        // tick to the length of a fricative. Closures are crossed on the raw frames.
+        let touching = Attack {
+            max_closure: 0,
+            ..attack
+        };
+        runs[i].0 = opening_start(runs[i].0, lower, touching, thresholds, |k| levels[k]);
     }
     // A decay may leave too little of a silence to be a pause.
     merge_short_gaps(&mut runs, min_gap);
@@ -235,11 +262,13 @@ fn merge_short_gaps(runs: &mut Vec<(usize, usize)>, min_gap: usize) {
     *runs = merged;
 }
 
-/// Move each run's edges to where the unsmoothed level crosses the threshold (the onset
-/// threshold for starts, then back over a weak opening as [`opening_start`] finds it, or the
-/// offset threshold when the run opens with a weak sound; the offset threshold for ends), looking at most `reach` frames either
-/// way: smoothing spreads a sharp onset over its window, and the unsmoothed frames put it back
-/// on the 10 ms grid. Edges never cross a neighbouring run.
+/// Move each run's edges to where the unsmoothed level crosses the threshold, looking at most
+/// `reach` frames either way (the onset threshold for starts, then back over touching weak
+/// frames, or the offset threshold when the run opens with a weak sound; the offset threshold
+/// for ends): smoothing spreads a sharp onset over its window, and the unsmoothed frames put it
+/// back on the 10 ms grid. Then a start moves further back if [`opening_start`], from the first
+/// unsmoothed frame at the onset threshold, finds an opening across a stop's closure. Edges
+/// never cross a neighbouring run.
 pub(crate) fn refine_edges(
     runs: &mut [(usize, usize)],
     raw_db: impl Fn(usize) -> f32,
@@ -254,12 +283,23 @@ pub(crate) fn refine_edges(
         let (s, e) = runs[i];
         let from = s.saturating_sub(reach).max(lower);
         let to = (s + reach + 1).min(e);
+        let touching = Attack {
+            max_closure: 0,
+            ..attack
+        };
         if let Some(k) = (from..to).find(|&k| raw_db(k) >= thresholds.onset) {
-            runs[i].0 = opening_start(k, lower, attack, |k| raw_db(k) >= thresholds.offset);
+            runs[i].0 = opening_start(k, lower, touching, thresholds, &raw_db);
         } else if let Some(k) = (from..to).find(|&k| raw_db(k) >= thresholds.offset) {
             // The run opens with a weak sound whose onset lies further in: its edge is where
             // the weak sound itself begins.
             runs[i].0 = k;
+        }
+        // An opening across a stop's closure, found on the raw frames from where their level
+        // first reaches the onset (further in than `reach` when the run opens weakly).
+        if let Some(k) = (from..e).find(|&k| raw_db(k) >= thresholds.onset) {
+            runs[i].0 = runs[i]
+                .0
+                .min(opening_start(k, lower, attack, thresholds, &raw_db));
         }
         let from = e.saturating_sub(reach + 1).max(runs[i].0);
         let to = (e + reach).min(upper);
@@ -329,6 +369,7 @@ mod tests {
     const T: Thresholds = Thresholds {
         onset: 0.0,
         offset: -10.0,
+        clear: -10.0,
     };
     const S: f32 = 1.0; // sounding
     const D: f32 = -5.0; // a soft decay: below the onset, above the offset
@@ -373,45 +414,59 @@ mod tests {
 
     #[test]
     fn a_weak_opening_reaches_across_a_stop_closure_to_the_fricative_before_it() {
-        // W: a weak sound (above the offset); _: silence; the onset is at the end of each row.
-        const W: bool = true;
-        const O: bool = false;
+        // Levels before an onset at the end of each row: W weak and clear of the noise, m weak
+        // but no more than a murmur at the noise, _ silence.
+        const W: f32 = -3.0;
+        const M: f32 = -8.0;
+        const O: f32 = -20.0;
+        let t = Thresholds {
+            onset: 0.0,
+            offset: -10.0,
+            clear: -6.0,
+        };
         let attack = Attack {
             max: 12,
             max_closure: 3,
             min_opening: 2,
         };
-        type Case = (&'static [bool], usize, usize);
-        // (frames before the onset, lower bound, expected start as an index into them)
+        type Case = (&'static [f32], usize, usize);
+        // (levels before the onset, lower bound, expected start as an index into them)
         let table: &[Case] = &[
             // "s", a closure of two frames, the stop's weak release: all of it.
             (&[O, O, W, W, W, O, O, W, W], 0, 2),
             // Two openings, each across a closure.
             (&[O, W, W, O, W, W, O, O, W], 0, 1),
+            // A release broken by a dip is crossed on the way to the "s" before it.
+            (&[O, W, W, W, O, O, W, O, W, W], 0, 1),
             // A closure longer than `max_closure` is a pause: only the release counts.
-            (&[W, W, W, O, O, O, O, W], 0, 7),
+            (&[O, W, W, W, O, O, O, O, W], 0, 8),
             // A single weak frame across the silence is a tick, not a fricative.
             (&[O, O, O, W, O, O, W, W], 0, 6),
+            // A murmur at the noise across the silence is no fricative either...
+            (&[O, M, M, M, O, O, W, W], 0, 6),
+            // ...though weak sound touching the onset counts, as before.
+            (&[O, M, M, M, W], 0, 1),
+            // A weak sound whose start lies beyond the reach (a breath) is not crossed to.
+            (&[W, W, W, W, W, W, W, W, W, O, W], 0, 10),
             // Never before `lower` (the end of the speech before)...
             (&[W, W, W, W, O, W, W], 3, 5),
             // ...nor more than `max` frames back.
             (&[W, W, W, W, W, W, W, W, W, W, W, W, W, W], 0, 2),
-            // Nothing weak just before, or only across a pause: the onset itself.
+            // Nothing weak just before: the onset itself.
             (&[O, O, O, O], 0, 4),
-            (&[W, W, O, O, O, O], 0, 6),
         ];
-        for (frames, lower, want) in table {
-            let onset = frames.len();
-            let got = opening_start(onset, *lower, attack, |k| frames[k]);
-            assert_eq!(got, *want, "{frames:?} from {lower}");
+        for (levels, lower, want) in table {
+            let onset = levels.len();
+            let got = opening_start(onset, *lower, attack, t, |k| levels[k]);
+            assert_eq!(got, *want, "{levels:?} from {lower}");
         }
-        // Without a closure allowed, the old rule: back over touching weak frames only.
+        // With no closure crossed, the rule before: back over touching weak frames only.
         let contiguous = Attack {
-            min_opening: 0,
+            max_closure: 0,
             ..attack
         };
-        let frames = [O, O, W, W, W, O, O, W, W];
-        assert_eq!(opening_start(9, 0, contiguous, |k| frames[k]), 7);
+        let levels = [O, O, W, W, W, O, O, W, W];
+        assert_eq!(opening_start(9, 0, contiguous, t, |k| levels[k]), 7);
     }
 
     #[test]
@@ -461,6 +516,7 @@ mod tests {
         let t = Thresholds {
             onset: -25.0,
             offset: -35.0,
+            clear: -35.0,
         };
         // Raw levels: sound in frames 10..20 only; the smoothed run was found at 8..22.
         let raw = |k: usize| if (10..20).contains(&k) { 0.0 } else { -50.0 };
