@@ -14,6 +14,9 @@ Scoring:
     NATURAL_GAP_S (stop closures, a breath); a spurious pause longer than that misses the target.
   * first speech error = reported - inserted leading silence. Target +-50 ms.
   * syllables vs cmudict count: target +-10 % per file, +-5 % over the set.
+  * soft openings (files whose truth lists them): where speech resumes with a weakened opening
+    sound, the signed error of the reported pause end (or first speech), positive = late.
+    Target +-60 ms.
 """
 import json
 import os
@@ -68,6 +71,40 @@ def score(truth, m):
         "syllables": m["syllables"],
         "syl_err": syl_err,
     }
+
+
+def opening_error(truth, m, at):
+    """Signed ms between the true start of speech at `at` and where `m` has it resume."""
+    if abs(at - truth["first_speech_s"]) < 1e-6:
+        first = m["first_speech_s"]
+        return None if first is None else (first - at) * 1000
+    ins = next(p for p in truth["pauses"] if abs(p[1] - at) < 1e-6)
+    hits = [(p["start_s"], p["end_s"]) for p in m["pauses"] if overlaps((p["start_s"], p["end_s"]), ins)]
+    return None if not hits else (max(h[1] for h in hits) - at) * 1000
+
+
+def soft_openings(truth, a, b, a_name, b_name):
+    rows = [(n, o) for n in sorted(truth) for o in truth[n].get("soft_openings", [])]
+    if not rows:
+        return
+    print(f"\nsoft openings: where speech resumes, error ms (+ late), target +-{PAUSE_TOL_MS} ms")
+    print(f"{'file':<16} {'at s':>7} {'word':<10} {'dB':>3} {'cons ms':>7} | {a_name:>9} | {b_name:>9}")
+    worst = {a_name: [], b_name: []}
+    for n, o in rows:
+        cells = []
+        for name, m in ((a_name, a), (b_name, b)):
+            e = opening_error(truth[n], m[n], o["at_s"])
+            worst[name].append(e)
+            cells.append("missed" if e is None else f"{e:+.0f}")
+        print(f"{n:<16} {o['at_s']:>7.3f} {o['word']:<10} {o['below_db']:>3} {o['consonant_ms']:>7} | "
+              f"{cells[0]:>9} | {cells[1]:>9}")
+    for name, errs in worst.items():
+        for variant in ("clean", "quiet", "noisy"):
+            e = [x for (n, _), x in zip(rows, errs) if truth[n]["variant"] == variant]
+            ok = sum(1 for x in e if x is not None and abs(x) <= PAUSE_TOL_MS)
+            late = max((x for x in e if x is not None), default=0)
+            print(f"  {name:<9} {variant}: {ok}/{len(e)} within +-{PAUSE_TOL_MS} ms, latest {late:+.0f} ms, "
+                  f"mean {sum(abs(x) for x in e if x is not None) / max(len(e), 1):.0f} ms")
 
 
 def cell(s):
@@ -126,9 +163,10 @@ def main(truth_path, vm_path, praat_path):
     print()
     print(summary("voicemock", vm_scores, truths))
     print(summary("praat (de Jong & Wempe v3 procedure)", praat_scores, truths))
+    soft_openings(truth, vm, praat, "voicemock", "praat")
     by_source = {}
     for n, s, p in zip(names, vm_scores, praat_scores):
-        key = ("espeak" if n.startswith("e") else "real") + "/" + truth[n]["variant"]
+        key = ("espeak" if truth[n]["source"].startswith("espeak") else "real") + "/" + truth[n]["variant"]
         by_source.setdefault(key, []).append((s, p, truth[n]["syllables"]))
     print("\nsyllables over subsets (voicemock / praat vs dictionary):")
     for key, rows in sorted(by_source.items()):

@@ -38,6 +38,14 @@ TEXTS = {
     "T9": "honestly the hardest thing was saying no to features people loved",
     "T10": "for the second phase we hired three senior engineers",
     "T11": "half of them had never shipped a mobile feature before",
+    "T12": "how we got there was simple we asked the users first",
+    "T13": "thinking about it now I would start with the data",
+    "T14": "fine tuning the rollout took another month",
+    # Weak "s" then a stop: a silent closure between the opening sound and the vowel.
+    "T15": "start with the customers and work backwards from there",
+    "T16": "speaking to them changed the plan completely",
+    "T17": "still we shipped it on time and under budget",
+    "T18": "scaling the team was the next problem",
 }
 
 
@@ -67,6 +75,14 @@ FILES = {
     "s1": ("espeak:en-us:160", ["T1", "T7", "T8", "T11"], [0.6, 1.0, 0.8], 1.207, 16000),
     "s2": ("espeak:en-gb:150", ["T9", "T10", "T8", "T7"], [0.8, 0.5, 1.4], 0.913, 16000),
     "s3": ("espeak:en-us+f3:175", ["T3", "T11", "T9", "T10"], [0.7, 1.1, 0.5], 1.618, 48000),
+    # Weak openings, as real speakers make them: the same kind of sentences, but the sound before
+    # each listed segment's first vowel is attenuated to SOFT_DB[name][i] dB below that vowel's
+    # peak (see soften()); espeak's own fricatives are far louder than that.
+    "w1": ("espeak:en-us:150", ["T12", "T7", "T13", "T10"], [0.7, 1.2, 0.5], 1.137, 16000),
+    "w2": ("espeak:en-gb:140", ["T1", "T11", "T14", "T8"], [0.9, 0.6, 1.3], 0.854, 16000),
+    "w3": ("espeak:en-us+f3:165", ["T3", "T13", "T12", "T7"], [0.8, 1.0, 0.6], 1.472, 48000),
+    "w4": ("espeak:en-us:150", ["T1", "T15", "T16", "T17"], [0.9, 0.6, 1.1], 1.263, 16000),
+    "w5": ("espeak:en-gb-x-rp:165", ["T18", "T2", "T17", "T15"], [1.2, 0.7, 0.5], 0.947, 48000),
     "r1": ("real", [f"cards/00{i}.wav" for i in range(1, 6)], [0.4, 0.3, 1.5, 0.7], 1.195, 16000),
     "r2": ("real", [f"librivox/sense_and_sensibility_01_austen_64kb-0{n}.wav" for n in (870, 880, 890)],
            [0.5, 2.0], 0.862, 16000),
@@ -74,6 +90,17 @@ FILES = {
                     "librivox/sense_and_sensibility_01_austen_64kb-0930.wav", "cards/005.wav"],
            [0.3, 1.0], 2.044, 48000),
 }
+# dB below the following vowel's peak of each segment's opening consonant (None: as synthesised).
+SOFT_DB = {
+    "w1": [30, 35, 40, 25],
+    "w2": [None, 35, 40, 30],
+    "w3": [None, 40, 30, 35],
+    "w4": [None, 25, 30, 35],
+    "w5": [30, None, 25, 35],
+}
+# The silent closure of a stop after the opening sound ("st", "sp", "sk") lengthened to this many
+# ms, as real speakers make it (espeak-ng's lasts about 20 ms).
+CLOSURE_MS = {"w4": 60, "w5": 50}
 # variant: (noise kind, speech-to-noise ratio in dB over the speech, peak level dBFS)
 VARIANTS = {
     "clean": ("pinknoise", 45.0, -1.0),   # quiet room tone only
@@ -144,6 +171,61 @@ def sound_span(x, rate, synthetic):
     return first, last, gaps
 
 
+def lengthen_closure(x, rate, first, closure_ms):
+    """x with the first run of digital silence in the 200 ms after `first` (a stop's closure)
+    lengthened to `closure_ms`; returns the signal and the samples inserted."""
+    window = np.abs(x[first: first + rate // 5]) < 1e-4
+    k = 0
+    while k < len(window):
+        if window[k]:
+            j = k
+            while j < len(window) and window[j]:
+                j += 1
+            if j - k >= rate // 200:  # 5 ms or more: a closure, not a zero crossing
+                extra = max(0, int(rate * closure_ms / 1000) - (j - k))
+                at = first + j
+                return np.concatenate([x[:at], np.zeros(extra), x[at:]]), extra
+            k = j
+        else:
+            k += 1
+    raise AssertionError("no closure after the opening sound")
+
+
+def soften(x, rate, first, below_db):
+    """x with the sound from sample `first` to its first vowel scaled so that its loudest 10 ms
+    frame lies `below_db` under the loudest frame of the 200 ms that follow the vowel's start.
+
+    The vowel starts at the first frame whose 80-1000 Hz level comes within 15 dB of that band's
+    loudest frame in the 400 ms from `first` (voiceless fricatives and "h" have little energy
+    there). The gain returns to 1 over the last 10 ms before the vowel. Returns the new signal,
+    the consonant's length in seconds and the gain in dB."""
+    hop = rate // 100
+    s = first // hop
+    f = x[s * hop: (s + 40) * hop].reshape(-1, hop)
+    spec = np.abs(np.fft.rfft(f, axis=1)) ** 2
+    freq = np.fft.rfftfreq(hop, 1 / rate)
+    low = 10 * np.log10(spec[:, (freq > 80) & (freq < 1000)].sum(1) + 1e-12)
+    v = int(np.nonzero(low >= low.max() - 15)[0][0])
+    assert v >= 4, f"no consonant before the first vowel ({v} frames)"
+    db, _ = frame_db(x, rate)
+    consonant = db[s: s + v - 1].max()
+    vowel = db[s + v: s + v + 20].max()
+    gain_db = min(0.0, -below_db - (consonant - vowel))
+    vowel_at = (s + v) * hop
+    g = np.ones(len(x))
+    g[:vowel_at - hop] = 10 ** (gain_db / 20)
+    g[vowel_at - hop: vowel_at] = 10 ** (np.linspace(gain_db, 0, hop) / 20)
+    return x * g, (vowel_at - first) / rate, gain_db
+
+
+def write(path, x, rate):
+    with wave.open(path, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((np.clip(x, -1, 32767 / 32768) * 32768).round().astype("<i2").tobytes())
+
+
 def syllables(text, dictionary):
     return sum(sum(1 for ph in dictionary[w] if ph in VOWELS) for w in text.lower().split())
 
@@ -160,7 +242,7 @@ def main(out):
     truth = {}
     for name, (source, segments, gaps, lead, rate) in FILES.items():
         parts, t, pauses, natural, text = [], lead, [], [], []
-        speech = []
+        speech, soft = [], []
         for i, seg in enumerate(segments):
             raw = os.path.join(tmp, f"{name}-{i}-raw.wav")
             if source.startswith("espeak:"):
@@ -173,7 +255,19 @@ def main(out):
                 text.append(real_text[seg])
                 synthetic = False
             x, r = read(raw)
+            # Truth from the source as synthesised, before any softening.
             first, last, inner = sound_span(x, r, synthetic)
+            below = SOFT_DB.get(name, [None] * len(segments))[i]
+            if below is not None:
+                if name in CLOSURE_MS:
+                    x, extra = lengthen_closure(x, r, first, CLOSURE_MS[name])
+                    last += extra
+                    inner = [(a + extra / r, b + extra / r) for a, b in inner]
+                x, consonant_s, gain_db = soften(x, r, first, below)
+                raw = os.path.join(tmp, f"{name}-{i}-soft.wav")
+                write(raw, x, r)
+                soft.append({"at_s": round(t, 4), "word": TEXTS[seg].split()[0], "below_db": below,
+                             "consonant_ms": round(consonant_s * 1000), "gain_db": round(gain_db, 1)})
             trimmed = os.path.join(tmp, f"{name}-{i}.wav")
             sh("sox", "-G", raw, "-r", str(rate), "-b", "16", trimmed, "trim", f"{first}s", f"={last}s")
             y, _ = read(trimmed)
@@ -218,6 +312,7 @@ def main(out):
                 "last_speech_s": round(speech_end, 4),
                 "pauses": pauses,
                 "natural_gaps": natural,
+                "soft_openings": soft,
                 "syllables": syllables(" ".join(text), dictionary),
                 "variant": variant,
             }

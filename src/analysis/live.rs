@@ -8,8 +8,9 @@
 
 use super::frontend::HOP_S;
 use super::segments::{
-    ABOVE_FLOOR_DB, ABSOLUTE_FLOOR_DB, BELOW_P99_DB, EXIT_ABOVE_FLOOR_DB, EXIT_BELOW_P99_DB,
-    MAX_ATTACK_S, MAX_DECAY_S, MIN_SOUNDING_S,
+    opening_start, Attack, Thresholds, ABOVE_FLOOR_DB, ABSOLUTE_FLOOR_DB, BELOW_P99_DB,
+    EXIT_ABOVE_FLOOR_DB, EXIT_BELOW_P99_DB, MAX_ATTACK_S, MAX_CLOSURE_S, MAX_DECAY_S,
+    MIN_OPENING_S, MIN_SOUNDING_S,
 };
 use super::{Params, MIN_DBFS};
 
@@ -58,8 +59,8 @@ pub struct LiveVoice {
     min_run: u64,
     min_gap: u64,
     max_decay: u64,
-    max_attack: u64,
-    /// The levels of the last `max_attack` frames, for a weak opening before an onset.
+    attack: Attack,
+    /// The levels of the last `attack.max` frames, for a weak opening before an onset.
     recent: std::collections::VecDeque<f32>,
     /// The frame after the last speech ended: an opening never reaches back past it.
     after_last: u64,
@@ -88,7 +89,11 @@ impl LiveVoice {
             min_run: frames(MIN_SOUNDING_S),
             min_gap: frames(params.pause_min_s),
             max_decay: frames(MAX_DECAY_S),
-            max_attack: frames(MAX_ATTACK_S),
+            attack: Attack {
+                max: frames(MAX_ATTACK_S) as usize,
+                max_closure: frames(MAX_CLOSURE_S) as usize,
+                min_opening: frames(MIN_OPENING_S) as usize,
+            },
             recent: std::collections::VecDeque::with_capacity(frames(MAX_ATTACK_S) as usize + 1),
             after_last: 0,
             masked: None,
@@ -168,14 +173,19 @@ impl LiveVoice {
         match self.state {
             State::Silent => {
                 if db >= onset {
-                    // Back over a weak opening, as the analysis does.
-                    let mut start = f;
-                    for &level in self.recent.iter().rev() {
-                        if start <= self.after_last || level < offset {
-                            break;
-                        }
-                        start -= 1;
-                    }
+                    // Back over a weak opening, by the analysis's own rule. `recent` holds the
+                    // frames just before this one.
+                    let held = self.recent.len();
+                    let base = f - held as u64;
+                    let lower = self.after_last.saturating_sub(base).min(held as u64) as usize;
+                    let recent = &self.recent;
+                    let thresholds = Thresholds {
+                        onset,
+                        offset,
+                        clear: offset.max(self.floor + ABOVE_FLOOR_DB).min(onset),
+                    };
+                    let start = base
+                        + opening_start(held, lower, self.attack, thresholds, |k| recent[k]) as u64;
                     self.state = State::Rising {
                         start,
                         last_loud: f,
@@ -245,10 +255,10 @@ impl LiveVoice {
                 }
             }
         }
-        if self.recent.len() == self.max_attack as usize {
+        if self.recent.len() == self.attack.max {
             self.recent.pop_front();
         }
-        if self.max_attack > 0 {
+        if self.attack.max > 0 {
             self.recent.push_back(db);
         }
     }
@@ -372,6 +382,30 @@ mod tests {
             "resumed at {} (hiss at 2.3)",
             secs(at)
         );
+    }
+
+    #[test]
+    fn a_weak_opening_counts_across_a_stop_closure_but_not_across_a_pause() {
+        // Speech, a pause, a soft hiss ("s") 30 dB under the speech, a silence, then speech.
+        for (closure, want) in [(0.06, 2.3), (0.09, 2.3), (0.3, 2.68)] {
+            let mut s = noise(0.5, 0.0005);
+            s.extend(tone(1.0, 0.3));
+            s.extend(noise(0.8, 0.0005));
+            s.extend(noise(0.08, 0.01));
+            s.extend(noise(closure, 0.0005));
+            s.extend(tone(1.0, 0.3));
+            s.extend(noise(0.5, 0.0005));
+            let ev = events(&s, 480);
+            assert_eq!(ev.len(), 4, "{ev:?}");
+            let VoiceEvent::Started { at } = ev[2] else {
+                panic!("{ev:?}")
+            };
+            assert!(
+                (secs(at) - want).abs() <= 0.021,
+                "closure {closure}: resumed at {} (want {want})",
+                secs(at)
+            );
+        }
     }
 
     #[test]

@@ -306,22 +306,20 @@ fn measure(a: &Analyzer, peaks: &[Peak]) -> Measures {
     let thresholds = histogram.thresholds();
     let runs = thresholds
         .map(|thresholds| {
+            let attack = segments::Attack {
+                max: frames_for(segments::MAX_ATTACK_S),
+                max_closure: frames_for(segments::MAX_CLOSURE_S),
+                min_opening: frames_for(segments::MIN_OPENING_S),
+            };
             let durations = segments::Durations {
                 min_gap: frames_for(params.pause_min_s),
                 min_run: frames_for(segments::MIN_SOUNDING_S),
                 max_decay: frames_for(segments::MAX_DECAY_S),
-                max_attack: frames_for(segments::MAX_ATTACK_S),
+                attack,
             };
             let mut runs = segments::speech_runs(levels, thresholds, durations);
             let raw_db = |k: usize| power_db(energies[k]) as f32;
-            segments::refine_edges(
-                &mut runs,
-                raw_db,
-                levels.len(),
-                thresholds,
-                HALF,
-                frames_for(segments::MAX_ATTACK_S),
-            );
+            segments::refine_edges(&mut runs, raw_db, levels.len(), thresholds, HALF, attack);
             join_across(runs, left_out, frames_for(params.pause_min_s))
         })
         .unwrap_or_default();

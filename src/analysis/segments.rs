@@ -37,6 +37,72 @@ pub(crate) const MAX_DECAY_S: f64 = 0.2;
 /// one, just before the loud vowel that crosses the onset. Speech is taken back over such sound
 /// for at most this long.
 pub(crate) const MAX_ATTACK_S: f64 = 0.25;
+/// A weak opening may be cut by a silence: the closure of a stop after it ("st", "sp", "sk"),
+/// which lies below the offset level. Within the reach back, such a silence of at most this long
+/// is crossed...
+pub(crate) const MAX_CLOSURE_S: f64 = 0.1;
+/// ...to a weak sound before it that lasts at least this long (a fricative does; a tick of
+/// noise, a lip or tongue click, does not) and that begins, after silence, within the reach (a
+/// fricative is short; a breath or a murmur before speaking is longer).
+pub(crate) const MIN_OPENING_S: f64 = 0.05;
+
+/// How far back a weak opening may reach, in frames (see [`opening_start`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Attack {
+    /// Longest reach back from the onset.
+    pub max: usize,
+    /// Longest silence crossed inside the opening.
+    pub max_closure: usize,
+    /// Shortest weak sound reached across such a silence.
+    pub min_opening: usize,
+}
+
+/// Where speech whose level first reaches the onset threshold at frame `onset` really began,
+/// never before `lower` nor more than `attack.max` frames back: back over the frames just before
+/// it at or above the offset threshold (weak sound), then across silences of at most
+/// `attack.max_closure` frames to a weak sound before them that has at least
+/// `attack.min_opening` frames at or above `thresholds.clear` (a fricative, distinct from the
+/// noise) and begins, after silence, within the reach (a breath or a murmur runs on longer).
+/// Shorter weak sounds between (a stop's release broken by a dip) are crossed on the way. The
+/// one rule for the analysis and the live voice activity.
+pub(crate) fn opening_start(
+    onset: usize,
+    lower: usize,
+    attack: Attack,
+    thresholds: Thresholds,
+    level: impl Fn(usize) -> f32,
+) -> usize {
+    let floor = onset.saturating_sub(attack.max).max(lower);
+    let weak = |k: usize| level(k) >= thresholds.offset;
+    let mut start = onset;
+    while start > floor && weak(start - 1) {
+        start -= 1;
+    }
+    let mut at = start;
+    loop {
+        let mut gap = at;
+        while gap > floor && at - gap < attack.max_closure && !weak(gap - 1) {
+            gap -= 1;
+        }
+        if gap == floor || !weak(gap - 1) {
+            return start;
+        }
+        let mut before = gap;
+        while before > floor && weak(before - 1) {
+            before -= 1;
+        }
+        if before == floor {
+            return start;
+        }
+        let clear = (before..gap)
+            .filter(|&k| level(k) >= thresholds.clear)
+            .count();
+        if clear >= attack.min_opening {
+            start = before;
+        }
+        at = before;
+    }
+}
 
 pub(crate) struct LevelHistogram {
     bins: Vec<u32>,
@@ -88,16 +154,24 @@ impl LevelHistogram {
             .max(floor + EXIT_ABOVE_FLOOR_DB)
             .max(ABSOLUTE_FLOOR_DB)
             .min(onset);
-        Some(Thresholds { onset, offset })
+        let clear = offset.max(floor + ABOVE_FLOOR_DB).min(onset);
+        Some(Thresholds {
+            onset,
+            offset,
+            clear,
+        })
     }
 }
 
 /// Speech starts where the level rises to `onset` and, after it falls below `onset`, goes on
-/// for a short decay while the level stays at or above `offset` (`offset <= onset`).
+/// for a short decay while the level stays at or above `offset` (`offset <= onset`). A weak
+/// opening is taken across a silence only to a sound that reaches `clear` (`offset <= clear <=
+/// onset`): the offset, but as far above the noise floor as an onset must be.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Thresholds {
     pub onset: f32,
     pub offset: f32,
+    pub clear: f32,
 }
 
 /// Minimum durations, in frames, that turn raw sounding stretches into speech runs.
@@ -109,8 +183,8 @@ pub(crate) struct Durations {
     pub min_run: usize,
     /// Longest decay kept after the level falls below the onset threshold.
     pub max_decay: usize,
-    /// Longest weak opening kept before the level rises to the onset threshold.
-    pub max_attack: usize,
+    /// How far a weak opening is taken back before the level rises to the onset threshold.
+    pub attack: Attack,
 }
 
 /// Half-open frame ranges `[start, end)` of speech.
@@ -123,7 +197,7 @@ pub(crate) fn speech_runs(
         min_gap,
         min_run,
         max_decay,
-        max_attack,
+        attack,
     } = durations;
     let mut runs = sounding(levels, thresholds.onset);
     merge_short_gaps(&mut runs, min_gap);
@@ -143,10 +217,13 @@ pub(crate) fn speech_runs(
     // The weak opening before each run, back to the run before.
     for i in 0..runs.len() {
         let lower = if i == 0 { 0 } else { runs[i - 1].1 };
-        let limit = runs[i].0.saturating_sub(max_attack).max(lower);
-        while runs[i].0 > limit && levels[runs[i].0 - 1] >= thresholds.offset {
-            runs[i].0 -= 1;
-        }
+        // Only touching weak frames here: smoothing blurs a closure's silence and stretches a
+        // tick to the length of a fricative. Closures are crossed on the raw frames.
+        let touching = Attack {
+            max_closure: 0,
+            ..attack
+        };
+        runs[i].0 = opening_start(runs[i].0, lower, touching, thresholds, |k| levels[k]);
     }
     // A decay may leave too little of a silence to be a pause.
     merge_short_gaps(&mut runs, min_gap);
@@ -185,18 +262,20 @@ fn merge_short_gaps(runs: &mut Vec<(usize, usize)>, min_gap: usize) {
     *runs = merged;
 }
 
-/// Move each run's edges to where the unsmoothed level crosses the threshold (the onset
-/// threshold for starts, then back over a weak opening above the offset threshold for at most
-/// `max_attack` frames; the offset threshold for ends), looking at most `reach` frames either
-/// way: smoothing spreads a sharp onset over its window, and the unsmoothed frames put it back
-/// on the 10 ms grid. Edges never cross a neighbouring run.
+/// Move each run's edges to where the unsmoothed level crosses the threshold, looking at most
+/// `reach` frames either way (the onset threshold for starts, then back over touching weak
+/// frames, or the offset threshold when the run opens with a weak sound; the offset threshold
+/// for ends): smoothing spreads a sharp onset over its window, and the unsmoothed frames put it
+/// back on the 10 ms grid. Then a start moves further back if [`opening_start`], from the first
+/// unsmoothed frame at the onset threshold, finds an opening across a stop's closure. Edges
+/// never cross a neighbouring run.
 pub(crate) fn refine_edges(
     runs: &mut [(usize, usize)],
     raw_db: impl Fn(usize) -> f32,
     frames: usize,
     thresholds: Thresholds,
     reach: usize,
-    max_attack: usize,
+    attack: Attack,
 ) {
     for i in 0..runs.len() {
         let lower = if i == 0 { 0 } else { runs[i - 1].1 + 1 };
@@ -204,13 +283,23 @@ pub(crate) fn refine_edges(
         let (s, e) = runs[i];
         let from = s.saturating_sub(reach).max(lower);
         let to = (s + reach + 1).min(e);
+        let touching = Attack {
+            max_closure: 0,
+            ..attack
+        };
         if let Some(k) = (from..to).find(|&k| raw_db(k) >= thresholds.onset) {
-            let floor = k.saturating_sub(max_attack).max(lower);
-            let mut k = k;
-            while k > floor && raw_db(k - 1) >= thresholds.offset {
-                k -= 1;
-            }
+            runs[i].0 = opening_start(k, lower, touching, thresholds, &raw_db);
+        } else if let Some(k) = (from..to).find(|&k| raw_db(k) >= thresholds.offset) {
+            // The run opens with a weak sound whose onset lies further in: its edge is where
+            // the weak sound itself begins.
             runs[i].0 = k;
+        }
+        // An opening across a stop's closure, found on the raw frames from where their level
+        // first reaches the onset (further in than `reach` when the run opens weakly).
+        if let Some(k) = (from..e).find(|&k| raw_db(k) >= thresholds.onset) {
+            runs[i].0 = runs[i]
+                .0
+                .min(opening_start(k, lower, attack, thresholds, &raw_db));
         }
         let from = e.saturating_sub(reach + 1).max(runs[i].0);
         let to = (e + reach).min(upper);
@@ -280,17 +369,24 @@ mod tests {
     const T: Thresholds = Thresholds {
         onset: 0.0,
         offset: -10.0,
+        clear: -10.0,
     };
     const S: f32 = 1.0; // sounding
     const D: f32 = -5.0; // a soft decay: below the onset, above the offset
     const Q: f32 = -20.0; // silent
+
+    const NO_ATTACK: Attack = Attack {
+        max: 0,
+        max_closure: 0,
+        min_opening: 0,
+    };
 
     fn durations(max_decay: usize) -> Durations {
         Durations {
             min_gap: 3,
             min_run: 3,
             max_decay,
-            max_attack: 0,
+            attack: NO_ATTACK,
         }
     }
 
@@ -304,16 +400,73 @@ mod tests {
         levels.extend([0.0; 4]);
         levels.extend([-20.0; 3]);
         let mut d = durations(0);
-        d.max_attack = 2;
+        d.attack.max = 2;
         // At most two frames back: the third weak frame stays silence.
         assert_eq!(speech_runs(&levels, T, d), vec![(3, 7), (13, 19)]);
-        d.max_attack = 5;
+        d.attack.max = 5;
         assert_eq!(speech_runs(&levels, T, d), vec![(3, 7), (12, 19)]);
         // Never back into the run before: a gap that closes up merges.
         let mut close = vec![0.0; 4];
         close.extend([-5.0; 4]);
         close.extend([0.0; 4]);
         assert_eq!(speech_runs(&close, T, d), vec![(0, 12)]);
+    }
+
+    #[test]
+    fn a_weak_opening_reaches_across_a_stop_closure_to_the_fricative_before_it() {
+        // Levels before an onset at the end of each row: W weak and clear of the noise, m weak
+        // but no more than a murmur at the noise, _ silence.
+        const W: f32 = -3.0;
+        const M: f32 = -8.0;
+        const O: f32 = -20.0;
+        let t = Thresholds {
+            onset: 0.0,
+            offset: -10.0,
+            clear: -6.0,
+        };
+        let attack = Attack {
+            max: 12,
+            max_closure: 3,
+            min_opening: 2,
+        };
+        type Case = (&'static [f32], usize, usize);
+        // (levels before the onset, lower bound, expected start as an index into them)
+        let table: &[Case] = &[
+            // "s", a closure of two frames, the stop's weak release: all of it.
+            (&[O, O, W, W, W, O, O, W, W], 0, 2),
+            // Two openings, each across a closure.
+            (&[O, W, W, O, W, W, O, O, W], 0, 1),
+            // A release broken by a dip is crossed on the way to the "s" before it.
+            (&[O, W, W, W, O, O, W, O, W, W], 0, 1),
+            // A closure longer than `max_closure` is a pause: only the release counts.
+            (&[O, W, W, W, O, O, O, O, W], 0, 8),
+            // A single weak frame across the silence is a tick, not a fricative.
+            (&[O, O, O, W, O, O, W, W], 0, 6),
+            // A murmur at the noise across the silence is no fricative either...
+            (&[O, M, M, M, O, O, W, W], 0, 6),
+            // ...though weak sound touching the onset counts, as before.
+            (&[O, M, M, M, W], 0, 1),
+            // A weak sound whose start lies beyond the reach (a breath) is not crossed to.
+            (&[W, W, W, W, W, W, W, W, W, O, W], 0, 10),
+            // Never before `lower` (the end of the speech before)...
+            (&[W, W, W, W, O, W, W], 3, 5),
+            // ...nor more than `max` frames back.
+            (&[W, W, W, W, W, W, W, W, W, W, W, W, W, W], 0, 2),
+            // Nothing weak just before: the onset itself.
+            (&[O, O, O, O], 0, 4),
+        ];
+        for (levels, lower, want) in table {
+            let onset = levels.len();
+            let got = opening_start(onset, *lower, attack, t, |k| levels[k]);
+            assert_eq!(got, *want, "{levels:?} from {lower}");
+        }
+        // With no closure crossed, the rule before: back over touching weak frames only.
+        let contiguous = Attack {
+            max_closure: 0,
+            ..attack
+        };
+        let levels = [O, O, W, W, W, O, O, W, W];
+        assert_eq!(opening_start(9, 0, contiguous, t, |k| levels[k]), 7);
     }
 
     #[test]
@@ -363,16 +516,17 @@ mod tests {
         let t = Thresholds {
             onset: -25.0,
             offset: -35.0,
+            clear: -35.0,
         };
         // Raw levels: sound in frames 10..20 only; the smoothed run was found at 8..22.
         let raw = |k: usize| if (10..20).contains(&k) { 0.0 } else { -50.0 };
         let mut runs = vec![(8, 22)];
-        refine_edges(&mut runs, raw, 40, t, 2, 0);
+        refine_edges(&mut runs, raw, 40, t, 2, NO_ATTACK);
         assert_eq!(runs, vec![(10, 20)]);
         // A raw dip at the smoothed edge moves it inwards, but no further than `reach`.
         let raw = |k: usize| if (14..20).contains(&k) { 0.0 } else { -50.0 };
         let mut runs = vec![(10, 20)];
-        refine_edges(&mut runs, raw, 40, t, 2, 0);
+        refine_edges(&mut runs, raw, 40, t, 2, NO_ATTACK);
         assert_eq!(
             runs,
             vec![(10, 20)],
@@ -385,7 +539,7 @@ mod tests {
             _ => -50.0,
         };
         let mut runs = vec![(10, 21)];
-        refine_edges(&mut runs, raw, 40, t, 2, 0);
+        refine_edges(&mut runs, raw, 40, t, 2, NO_ATTACK);
         assert_eq!(runs, vec![(11, 22)]);
     }
 }

@@ -510,3 +510,76 @@ fn live_voice_activity_and_the_analysis_agree_on_the_same_recording() {
         m.speech_s
     );
 }
+
+/// Speech resuming after a pause with a weak "s" and a "t" ("still"): a fricative-like noise
+/// burst 30 dB under the vowel, a silent stop closure, then the voiced vowel. Returns the
+/// signal (with faint room noise) and when the "s" begins.
+fn weak_fricative_then_closure(closure_s: f64) -> (Vec<f32>, f64) {
+    let (rate, amp) = (f64::from(RATE), 0.4);
+    let mut s = bursts(4.0, RATE, &[(0.5, 1.5)], amp);
+    let fricative = (2.4, 2.48);
+    let vowel = (fricative.1 + closure_s, 3.5);
+    let mut rng = fastrand::Rng::with_seed(9);
+    // Same RMS as the vowel's (a uniform noise of RMS a/sqrt(3)), then 30 dB down.
+    let vowel_rms = (s[(0.6 * rate) as usize..(1.4 * rate) as usize]
+        .iter()
+        .map(|x| f64::from(*x).powi(2))
+        .sum::<f64>()
+        / (0.8 * rate))
+        .sqrt();
+    let weak = (vowel_rms * 3f64.sqrt() * 10f64.powf(-30.0 / 20.0)) as f32;
+    for (i, x) in s.iter_mut().enumerate() {
+        let t = i as f64 / rate;
+        if t >= fricative.0 && t < fricative.1 {
+            *x = (rng.f32() * 2.0 - 1.0) * weak;
+        } else if t >= vowel.0 && t < vowel.1 {
+            *x = voice(t, amp);
+        }
+        *x += (rng.f32() - 0.5) * 0.0004;
+    }
+    (s, fricative.0)
+}
+
+#[test]
+fn a_weak_fricative_before_a_stop_closure_starts_the_speech_after_a_pause() {
+    for closure_s in [0.03, 0.06, 0.09] {
+        let (s, opening) = weak_fricative_then_closure(closure_s);
+        let m = analyze(&s, RATE, Params::default());
+        assert_eq!(m.pause_count, 1, "closure {closure_s}: {m:?}");
+        let end = m.pauses[0].end_s;
+        assert!(
+            (end - opening).abs() <= 0.02,
+            "closure {closure_s}: speech resumes at {end}, the \"s\" began at {opening}"
+        );
+        // The live voice activity places it alike.
+        use super::live::{LiveVoice, VoiceEvent};
+        let mut live = LiveVoice::new(RATE, Params::default());
+        let mut starts = Vec::new();
+        for block in s.chunks(480) {
+            live.push(block, |e| {
+                if let VoiceEvent::Started { at } = e {
+                    starts.push(at as f64 / f64::from(RATE));
+                }
+            });
+        }
+        assert_eq!(starts.len(), 2, "closure {closure_s}: {starts:?}");
+        assert!(
+            (starts[1] - opening).abs() <= 0.02,
+            "closure {closure_s}: live start {} vs {opening}",
+            starts[1]
+        );
+    }
+}
+
+#[test]
+fn a_silence_longer_than_a_closure_keeps_the_weak_sound_before_it_out() {
+    // The same weak sound, but 0.2 s before the vowel: a sound in the pause, not an opening.
+    let (s, opening) = weak_fricative_then_closure(0.2);
+    let m = analyze(&s, RATE, Params::default());
+    assert_eq!(m.pause_count, 1, "{m:?}");
+    let vowel = opening + 0.08 + 0.2;
+    assert!(
+        (m.pauses[0].end_s - vowel).abs() <= 0.02,
+        "{m:?}: speech resumes with the vowel at {vowel}"
+    );
+}
