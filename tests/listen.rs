@@ -394,15 +394,19 @@ fn enter_during_the_question_cues_only_once_the_speech_has_stopped_and_no_cues_i
         "the cue came {:.2} s after Enter",
         start - pressed
     );
-    let said = last_speech_at(&monitor, rate, 0.0, start + 0.6)
-        .expect("the question was heard on the speaker");
+    // The speech heard last, before the cue or after it (the cue's own notes and fades, its
+    // first 0.25 s, are not speech).
+    let after_cue = last_speech_at(&monitor, rate, start + 0.25, start + 1.0);
     assert!(
-        said < start,
-        "the question was still heard at {said:.2} s, the start cue began at {start:.2} s"
+        after_cue.is_none(),
+        "the question was still heard at {after_cue:?} s, the start cue began at {start:.2} s"
     );
+    // It was being said when Enter came, and stopped before the cue.
+    let said =
+        last_speech_at(&monitor, rate, 0.0, start).expect("the question was heard on the speaker");
     assert!(
         said > pressed - 1.0,
-        "{said:.2}: the question was not being said at Enter"
+        "{said:.2}: the question was not being said at Enter ({pressed:.2} s)"
     );
 
     // --no-cues: nothing like a cue is heard at all.
