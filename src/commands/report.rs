@@ -10,32 +10,33 @@ use anyhow::Context;
 use crate::cli::ReportArgs;
 use crate::record;
 use crate::report;
+use crate::ui::{outln, warn};
 
 pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
     let recordings = &args.recordings.recordings;
     let path = if args.progress {
         let done = report::write_progress_page(recordings)?;
-        println!(
+        outln(format_args!(
             "Progress over {} session{} ({} take{}): {}",
             done.sessions,
             plural(done.sessions),
             done.takes,
             plural(done.takes),
             done.path.display()
-        );
+        ));
         if done.pages_written > 0 {
-            println!(
+            outln(format_args!(
                 "  (wrote the review page of {} session{} that had none)",
                 done.pages_written,
                 plural(done.pages_written)
-            );
+            ));
         }
         done.path
     } else {
         let session = record::resolve(recordings, args.session.as_deref())?;
         let path = report::write_session_page(&session)
             .with_context(|| format!("writing the review page of {}", session.log.id))?;
-        println!("Review page: {}", path.display());
+        outln(format_args!("Review page: {}", path.display()));
         path
     };
     if args.open {
@@ -71,9 +72,9 @@ fn open(path: &Path) {
         .stderr(Stdio::null())
         .spawn();
     if let Err(e) = spawned {
-        eprintln!(
-            "warning: could not open {} ({e}); open it in a browser yourself",
+        warn(format_args!(
+            "could not open {} ({e}); open it in a browser yourself",
             path.display()
-        );
+        ));
     }
 }
