@@ -44,6 +44,18 @@ fn a_silent_answer_never_shows_green_warns_early_and_is_logged_without_speech() 
     assert!(review.contains("NO SPEECH"), "{review}");
 }
 
+/// A one-question run (20 s to think, 20 s to answer), once its think time has begun.
+fn thinking(recordings: &Path) -> Running {
+    let mut run = Running::spawn(
+        common::bin()
+            .args(["run", "--no-speak", "--think", "20", "--answer", "20"])
+            .args(["--count", "1", "--recordings"])
+            .arg(recordings),
+    );
+    run.wait_for("Think time", Duration::from_secs(20));
+    run
+}
+
 #[test]
 fn speaking_during_think_time_starts_the_answer_with_its_opening_kept() {
     let Some(_stack) = common::stack() else {
@@ -57,13 +69,7 @@ fn speaking_during_think_time_starts_the_answer_with_its_opening_kept() {
         "Sure. Last year I led the launch of our new recommendations page.",
         "en-us",
     );
-    let mut run = Running::spawn(
-        common::bin()
-            .args(["run", "--no-speak", "--think", "20", "--answer", "20"])
-            .args(["--count", "1", "--recordings"])
-            .arg(&recordings),
-    );
-    run.wait_for("Think time", Duration::from_secs(20));
+    let mut run = thinking(&recordings);
     std::thread::sleep(Duration::from_millis(1500));
     common::feed_mic(&phrase);
     run.wait_for("started when you spoke", Duration::from_secs(5));
@@ -116,13 +122,7 @@ fn speaking_over_the_start_cue_loses_nothing_and_the_cue_is_left_out_of_the_meas
         "Right away: we cut the sign up flow from five steps to two.",
         "en-us",
     );
-    let mut run = Running::spawn(
-        common::bin()
-            .args(["run", "--no-speak", "--think", "20", "--answer", "20"])
-            .args(["--count", "1", "--recordings"])
-            .arg(&recordings),
-    );
-    run.wait_for("Think time", Duration::from_secs(20));
+    let mut run = thinking(&recordings);
     std::thread::sleep(Duration::from_millis(500));
     // Enter, and into the answer while the start cue is still playing.
     run.send_line("");

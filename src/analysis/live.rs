@@ -408,6 +408,16 @@ mod tests {
         }
     }
 
+    /// `s` heard with `[from_s, to_s)` masked: the voice activity after it, and its events.
+    fn masked(s: &[f32], from_s: f64, to_s: f64) -> (LiveVoice, Vec<VoiceEvent>) {
+        let mut v = LiveVoice::new(RATE, Params::default());
+        let at = |t: f64| (t * f64::from(RATE)) as u64;
+        v.mask(at(from_s), at(to_s));
+        let mut out = Vec::new();
+        v.push(s, |e| out.push(e));
+        (v, out)
+    }
+
     #[test]
     fn a_cue_masked_over_speech_is_no_pause_and_a_silence_past_it_still_is() {
         // Speech with a 0.6 s cue over it: one stretch of speech.
@@ -416,13 +426,7 @@ mod tests {
         s.extend(tone(0.6, 0.9));
         s.extend(tone(1.0, 0.3));
         s.extend(noise(1.0, 0.001));
-        let mut v = LiveVoice::new(RATE, Params::default());
-        v.mask(
-            (1.5 * f64::from(RATE)) as u64,
-            (2.1 * f64::from(RATE)) as u64,
-        );
-        let mut out = Vec::new();
-        v.push(&s, |e| out.push(e));
+        let (v, out) = masked(&s, 1.5, 2.1);
         assert_eq!(out.len(), 2, "{out:?}");
         assert!(matches!(out[1], VoiceEvent::Stopped { at } if (secs(at) - 3.1).abs() < 0.011));
         // Speaking time leaves the cue out: 2 s of voice.
@@ -434,13 +438,7 @@ mod tests {
         s.extend(tone(1.0, 0.3));
         s.extend(tone(0.6, 0.9));
         s.extend(noise(1.0, 0.001));
-        let mut v = LiveVoice::new(RATE, Params::default());
-        v.mask(
-            (1.5 * f64::from(RATE)) as u64,
-            (2.1 * f64::from(RATE)) as u64,
-        );
-        let mut out = Vec::new();
-        v.push(&s, |e| out.push(e));
+        let (_, out) = masked(&s, 1.5, 2.1);
         assert_eq!(out.len(), 2, "{out:?}");
         assert!(matches!(out[1], VoiceEvent::Stopped { at } if (secs(at) - 1.5).abs() < 0.011));
     }
@@ -450,10 +448,7 @@ mod tests {
         let mut s = noise(1.0, 0.001);
         s.extend(tone(0.4, 0.3));
         s.extend(noise(1.0, 0.001));
-        let mut v = LiveVoice::new(RATE, Params::default());
-        v.mask(RATE as u64, (1.4 * f64::from(RATE)) as u64);
-        let mut out = Vec::new();
-        v.push(&s, |e| out.push(e));
+        let (_, out) = masked(&s, 1.0, 1.4);
         assert!(out.is_empty(), "{out:?}");
     }
 }

@@ -433,7 +433,7 @@ fn join_across(
                 .iter()
                 .map(|&(a, b)| b.min(gap_to).saturating_sub(a.max(gap_from)))
                 .sum();
-            if out > 0 && gap_to - gap_from - out.min(gap_to - gap_from) < min_gap {
+            if out > 0 && gap_to - gap_from - out < min_gap {
                 last.1 = run.1;
                 continue;
             }

@@ -471,6 +471,42 @@ impl SessionLog {
 }
 
 impl TakeLog {
+    /// A take that has just started: nothing recorded, measured or ended yet.
+    pub fn started(
+        take: u32,
+        file: String,
+        started_at: String,
+        started_at_s: f64,
+        limit_s: f64,
+        started_by: Option<TakeStart>,
+    ) -> TakeLog {
+        TakeLog {
+            take,
+            file,
+            started_at,
+            started_at_s,
+            ended_at_s: None,
+            limit_s,
+            duration_s: 0.0,
+            ended_by: None,
+            overtime_s: 0.0,
+            sample_rate: 0,
+            peak_dbfs: -120.0,
+            take_rms_dbfs: -120.0,
+            level: Level::Unknown,
+            overruns: 0,
+            stream_errors: 0,
+            analysis: None,
+            listened: false,
+            transcript: None,
+            transcript_error: None,
+            started_by,
+            pre_roll_s: 0.0,
+            cues_s: Vec::new(),
+            remarks: None,
+        }
+    }
+
     pub fn is_over_limit(&self) -> bool {
         if self.started_by.is_some() {
             // The machine measured it against the voice: silence after the last word in

@@ -1454,14 +1454,18 @@ mod tests {
         assert!(matches!(actions.last(), Some(StartRecording { at, .. }) if *at == 3.0));
     }
 
+    /// The timing light an answering machine shows at `t`.
+    fn light(m: &Machine, t: f64) -> Light {
+        match m.view(t) {
+            View::Answering { light, .. } => light,
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn green_needs_speech_and_silence_is_warned_about_once() {
         let mut m = Machine::new(vec![step(0.0, 20.0)], 0.0);
         drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded)]);
-        let light = |m: &Machine, t| match m.view(t) {
-            View::Answering { light, .. } => light,
-            other => panic!("{other:?}"),
-        };
         assert!(m.step(1.0 + NO_VOICE_S - 0.01, Tick).is_empty());
         assert_eq!(
             m.step(1.0 + NO_VOICE_S, Tick),
@@ -1480,10 +1484,6 @@ mod tests {
         // The take starts at 1 s; green is due 10 s in, at 11 s.
         let mut m = Machine::new(vec![step(0.0, 20.0)], 0.0);
         drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded)]);
-        let light = |m: &Machine, t| match m.view(t) {
-            View::Answering { light, .. } => light,
-            other => panic!("{other:?}"),
-        };
         // A word at 2 s, then silence: at the minimum the answer has not reached it.
         m.step(2.5, Event::VoiceStarted { at: 2.0 });
         assert_eq!(light(&m, 2.6), Light::Off);

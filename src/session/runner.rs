@@ -664,7 +664,17 @@ impl Runner<'_> {
         }
         match player.open(&path, 0.0) {
             Ok(playing) => self.cue_playing = Some(playing),
-            Err(e) => self.warn(format!("cannot play a sound cue: {e}")),
+            Err(e) => {
+                // No cue was heard: its time is the speaker's again (the live voice activity
+                // only counted it as silence a moment).
+                if let Some(take) = &mut self.take {
+                    take.cues.pop();
+                    if cue == Cue::Start && take.index_in_log.is_none() {
+                        take.start_cue_s = None;
+                    }
+                }
+                self.warn(format!("cannot play a sound cue: {e}"));
+            }
         }
     }
 
@@ -757,31 +767,14 @@ impl Runner<'_> {
                 t
             }
         };
-        let entry = TakeLog {
+        let entry = TakeLog::started(
             take,
-            file: current.file.clone(),
-            started_at: timestamp(),
-            started_at_s: at,
-            ended_at_s: None,
+            current.file.clone(),
+            timestamp(),
+            at,
             limit_s,
-            duration_s: 0.0,
-            ended_by: None,
-            overtime_s: 0.0,
-            sample_rate: 0,
-            peak_dbfs: -120.0,
-            take_rms_dbfs: -120.0,
-            level: Level::Unknown,
-            overruns: 0,
-            stream_errors: 0,
-            analysis: None,
-            listened: false,
-            transcript: None,
-            transcript_error: None,
-            started_by: Some(take_start(started_by)),
-            pre_roll_s: 0.0,
-            cues_s: Vec::new(),
-            remarks: None,
-        };
+            Some(take_start(started_by)),
+        );
         let question = &mut self.plan.log.questions[q];
         question.takes.push(entry);
         current.index_in_log = Some(question.takes.len() - 1);
@@ -1526,6 +1519,8 @@ mod tests {
         now: Now,
         seconds: f64,
         played: Rc<RefCell<Vec<PathBuf>>>,
+        /// The speaker cannot be opened (a sound server that stopped answering).
+        broken: bool,
     }
 
     struct FakePlaying {
@@ -1536,6 +1531,11 @@ mod tests {
     impl Player for FakeListener {
         fn open(&mut self, path: &Path, _from_s: f64) -> Result<Box<dyn Playback>, DeviceError> {
             assert!(path.exists(), "playing a take that is not on disk");
+            if self.broken {
+                return Err(DeviceError::PlaybackFailed {
+                    reason: "the speaker did not open".into(),
+                });
+            }
             self.played.borrow_mut().push(path.to_path_buf());
             Ok(Box::new(FakePlaying {
                 now: Rc::clone(&self.now),
@@ -1599,6 +1599,7 @@ mod tests {
             now: Rc::clone(&now),
             seconds: 4.0,
             played: Rc::new(RefCell::new(Vec::new())),
+            broken: false,
         };
         let screen = Recorder::new({
             let now = Rc::clone(&now);
@@ -1831,31 +1832,14 @@ mod tests {
     fn a_forced_exit_marks_the_last_log_interrupted_with_the_file_s_duration() {
         let s = setup("rescue", false, false);
         let mut log = plan(&s.dir, 0.0, 30.0, 2).log;
-        log.questions[0].takes.push(TakeLog {
-            take: 1,
-            file: "q01-q1-take1.wav".into(),
-            started_at: timestamp(),
-            started_at_s: 0.0,
-            ended_at_s: None,
-            limit_s: 30.0,
-            duration_s: 0.0,
-            ended_by: None,
-            overtime_s: 0.0,
-            sample_rate: 0,
-            peak_dbfs: -120.0,
-            take_rms_dbfs: -120.0,
-            level: Level::Unknown,
-            overruns: 0,
-            stream_errors: 0,
-            analysis: None,
-            listened: false,
-            transcript: None,
-            transcript_error: None,
-            started_by: None,
-            pre_roll_s: 0.0,
-            cues_s: Vec::new(),
-            remarks: None,
-        });
+        log.questions[0].takes.push(TakeLog::started(
+            1,
+            "q01-q1-take1.wav".into(),
+            timestamp(),
+            0.0,
+            30.0,
+            None,
+        ));
         // A take being written: 1.5 s in the header, as the writer leaves it between flushes.
         let spec = hound::WavSpec {
             channels: 1,
@@ -1982,6 +1966,22 @@ mod tests {
             3,
             "start, wrap-up and time-up cues: {played:?}"
         );
+    }
+
+    #[test]
+    fn a_cue_that_cannot_play_is_not_left_out_of_the_take() {
+        let mut s = setup("cues-broken", false, false);
+        s.cue_s = Some(START_CUE_HEARD_S);
+        s.listener.broken = true;
+        let (_tx, rx) = mpsc::channel();
+        let ending = drive(&mut s, 4.0, 8.0, 1, &rx, &|| None, false).unwrap();
+        assert_eq!(ending.status, Status::Completed);
+        let t = &read_log(&s.dir).unwrap().questions[0].takes[0];
+        // The clock still waited for the cue, but the file starts with the take and no
+        // stretch of it is left out of the measures.
+        assert!(t.cues_s.is_empty(), "{t:?}");
+        assert!(close_to(t.pre_roll_s, 0.0), "{t:?}");
+        assert!(s.screen.text().contains("cannot play a sound cue"));
     }
 
     #[test]

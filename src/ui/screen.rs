@@ -8,7 +8,7 @@
 
 use crate::session::machine::{Light, Schedule};
 
-use super::{errln, fit, fit_stderr, level_meter, mmss, outln, PhaseBar, Target};
+use super::{errln, fit_stderr, level_meter, mmss, outln_fit, PhaseBar, Target};
 
 /// Where a session's output goes.
 pub trait Screen {
@@ -239,7 +239,7 @@ impl Screen for Terminal {
                     return;
                 };
                 let print = || match target {
-                    Target::Stdout => outln(fit(&line)),
+                    Target::Stdout => outln_fit(&line),
                     Target::Stderr => errln(fit_stderr(&line)),
                 };
                 match &self.bar {
