@@ -421,6 +421,10 @@ pub struct TakeLog {
     /// `[from, to]`: the microphone may have heard it, so the analysis leaves it out.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cues_s: Vec<[f64; 2]>,
+    /// Ended at its limit while the candidate was still talking (a drill round, or a take
+    /// with no overtime left): the answer was cut off, and counts as over its limit.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cut_off: bool,
     /// The remarks made on the take when it was recorded, kept so that every later report
     /// reads the same (absent in older logs: they are worked out again from `analysis`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -503,6 +507,7 @@ impl TakeLog {
             started_by,
             pre_roll_s: 0.0,
             cues_s: Vec::new(),
+            cut_off: false,
             remarks: None,
         }
     }

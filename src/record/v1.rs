@@ -99,6 +99,7 @@ impl V1Log {
                             started_by: None,
                             pre_roll_s: 0.0,
                             cues_s: Vec::new(),
+                            cut_off: false,
                             remarks: None,
                         }
                     })

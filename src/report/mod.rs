@@ -484,6 +484,7 @@ mod tests {
             started_by: None,
             pre_roll_s: 0.0,
             cues_s: Vec::new(),
+            cut_off: false,
             remarks: None,
         }
     }
