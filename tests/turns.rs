@@ -162,7 +162,10 @@ fn a_drill_answer_running_past_its_limit_stays_in_its_round_and_never_starts_the
     let (one, two) = (&takes[0], &takes[1]);
     assert_eq!(one["started_by"], "voice", "{one}");
     assert_eq!(one["ended_by"], "limit", "{one}");
-    assert_eq!(one["cut_off"], true, "round 1 was cut off mid-speech: {one}");
+    assert_eq!(
+        one["cut_off"], true,
+        "round 1 was cut off mid-speech: {one}"
+    );
     // The run-on was still going when round 2's think time began...
     let run_on_until = f(&one["started_at_s"]) + talk_s;
     let transition_end = f(&q["speech_ended_at_s"][1]);
