@@ -918,6 +918,9 @@ impl Machine {
     fn kept(&mut self, now: f64, take: u32, out: &mut Vec<Action>) {
         match self.review_s {
             Some(seconds) => {
+                // Nothing listens while the take is reviewed, and what comes after it waits
+                // for a key or the countdown: any run-on is over by then.
+                self.run_on = false;
                 self.phase = Phase::Reviewing {
                     since: now,
                     take,
@@ -2185,6 +2188,35 @@ mod tests {
         // Its own words, later, are heard.
         m.step(22.7, Event::VoiceStarted { at: 22.6 });
         assert!(matches!(m.view(22.8), View::Answering { heard: true, .. }));
+    }
+
+    #[test]
+    fn after_listening_back_recording_again_listens_at_once() {
+        // Take 1 cut off mid-speech, reviewed, then `r`: the new think time's first words
+        // start take 2 (the review was the pause).
+        let mut m = Machine::new(vec![step(5.0, 10.0)], 0.0).with_review(20.0);
+        drive(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (1.0, SpeechEnded),
+                (2.1, Event::VoiceStarted { at: 2.0 }),
+                (12.0, Tick),
+                (13.0, Event::Control(Control::Repeat)),
+            ],
+        );
+        let actions = m.step(13.3, Event::VoiceStarted { at: 13.2 });
+        assert!(
+            matches!(
+                actions[..],
+                [StartRecording {
+                    take: 2,
+                    started_by: StartedBy::Voice,
+                    ..
+                }]
+            ),
+            "{actions:?}"
+        );
     }
 
     #[test]
