@@ -455,7 +455,7 @@ fn on_an_80_column_terminal_every_line_fits_and_no_word_is_broken() {
     for long in [
         "Tell me about a time you led a cross-functional team to ship something. How did you \
          keep engineering, design and data working towards the same goal?",
-        "Enter: done, s: skip, r: start again, q: quit",
+        "Enter: done, s: next question, r: start again, q: quit",
     ] {
         for word in long.split_whitespace() {
             assert!(

@@ -783,7 +783,7 @@ impl Runner<'_> {
         self.take = Some(current);
         // Announced on stdout before anything else, so a script can tell the take has begun.
         self.say(format!(
-            "  Recording answer (limit {}){}: Enter: done, s: skip, r: start again, q: quit",
+            "  Recording answer (limit {}){}: Enter: done, s: next question, r: start again, q: quit",
             mmss(limit_s),
             if started_by == StartedBy::Voice {
                 ", started when you spoke"
@@ -2212,7 +2212,7 @@ mod tests {
 
     #[test]
     fn an_answer_shows_its_keys_and_whether_speaking_started_it() {
-        let keys = ": Enter: done, s: skip, r: start again, q: quit";
+        let keys = ": Enter: done, s: next question, r: start again, q: quit";
         // (what the microphone hears during a 10 s think time, when the answer starts, its
         // keys line)
         let cases = [
