@@ -284,6 +284,9 @@ pub fn for_rehearsal(
     } else {
         has_body && opened
     };
+    // A budget too short for that gets a real question all the same: a body question, or
+    // without a body (a pack of openings) an opening one.
+    let real = if body.is_empty() { &opening } else { &body };
     let plan = if enough {
         chosen.extend(closing);
         Some((
@@ -293,8 +296,6 @@ pub fn for_rehearsal(
     } else {
         // Too short for that: the opening, one body question and the closing turn, without
         // follow-ups, shortened to fit; failing that, one body question and the closing turn.
-        // Without a body (a pack of openings), an opening question is the real question.
-        let real = if body.is_empty() { &opening } else { &body };
         let openings: &[&Question] = if body.is_empty() { &[] } else { &opening };
         let turns = |first: Option<&Question>, q: &Question| -> Vec<Planned> {
             first
@@ -312,11 +313,7 @@ pub fn for_rehearsal(
         with_opening.or_else(|| real.iter().find_map(|&q| squeeze(turns(None, q), budget_s)))
     };
     let Some((plan, squeezed)) = plan else {
-        let shortest = real_minimum(
-            if body.is_empty() { &opening } else { &body },
-            closing,
-            over,
-        );
+        let shortest = real_minimum(real, closing, over);
         return Err(match shortest {
             Some(s) => format!(
                 "{} minutes is too short for a rehearsal of {}: the shortest (one question and \
