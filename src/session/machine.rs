@@ -701,13 +701,14 @@ impl Machine {
                 let q = self.q;
                 let talking = voice.talking_at(now);
                 // Ending at a limit (the take's or the budget's) with the speaker still
-                // talking cuts them off.
+                // talking cuts them off (not when all they said was the last take running on).
+                let cut_off = voice.heard && talking;
                 let stop = |ended_by, overtime_s| Action::StopRecording {
                     q,
                     take,
                     ended_by,
                     overtime_s,
-                    cut_off: talking && matches!(ended_by, EndedBy::Limit | EndedBy::Budget),
+                    cut_off: cut_off && matches!(ended_by, EndedBy::Limit | EndedBy::Budget),
                 };
                 let silent_for = |t: f64| voice.stopped_at().map(|end| t - end);
                 if event == Event::Tick && self.start_cue_s.is_some() {
