@@ -420,3 +420,99 @@ fn report_writes_the_page_of_a_session_and_says_when_there_is_none() {
     );
     assert!(recordings.join("progress.html").is_file());
 }
+
+/// A recordings folder of three: the format-2 fixture, a session of a long question from a
+/// pack with a long name (its question's text `text`), and a damaged one.
+fn recordings_of_three(dir: &std::path::Path, text: &str) -> std::path::PathBuf {
+    let recordings = dir.join("recordings");
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/format2/session.json"
+    );
+    let first = recordings.join("2026-11-26_161748-netflix-pm");
+    std::fs::create_dir_all(&first).unwrap();
+    std::fs::copy(fixture, first.join("session.json")).unwrap();
+
+    let mut log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+    let id = "2026-11-27_093000-a-pack-with-a-rather-long-name";
+    log["id"] = id.into();
+    log["started_at"] = "2026-11-27T09:30:00.000+00:00".into();
+    log["pack"]["name"] = "a-pack-with-a-rather-long-name".into();
+    let q = &mut log["questions"][0];
+    q["id"] = "lead-cross-functional".into();
+    q["category"] = "behavioural".into();
+    q["text"] = text.into();
+    q["takes"][0]["file"] = "q01-lead-cross-functional-take1.wav".into();
+    q["takes"][0]["started_at"] = "2026-11-27T09:30:01.000+00:00".into();
+    let second = recordings.join(id);
+    std::fs::create_dir_all(&second).unwrap();
+    std::fs::write(second.join("session.json"), log.to_string()).unwrap();
+
+    let damaged = recordings.join("2026-11-28_120000-netflix-pm");
+    std::fs::create_dir_all(&damaged).unwrap();
+    std::fs::write(damaged.join("session.json"), "{\"version\": 2, \"id\": ").unwrap();
+    recordings
+}
+
+#[test]
+fn every_listing_fits_an_80_column_terminal_without_breaking_a_word() {
+    let dir = common::temp_dir("cli-80-columns");
+    let question = "Tell me about a time you led a cross-functional team to ship something. How \
+                    did you keep engineering, design and data working towards the same goal?";
+    let recordings = recordings_of_three(&dir, question);
+    let netflix = voicemock::pack::load(None).unwrap();
+    let mut questions_words: Vec<String> = netflix
+        .questions
+        .iter()
+        .flat_map(|q| [q.id.clone(), q.category.clone(), q.text.clone()])
+        .collect();
+    questions_words.push(netflix.description.clone());
+    let listings: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        (
+            vec!["questions"],
+            questions_words.iter().map(String::as_str).collect(),
+        ),
+        (vec!["packs"], vec!["netflix-pm", "Netflix Product Manager"]),
+        (
+            vec!["sessions"],
+            vec![
+                "2026-11-27_093000-a-pack-with-a-rather-long-name",
+                "a-pack-with-a-rather-long-name",
+                "2026-11-28_120000-netflix-pm",
+                "damaged",
+                "1 of 2",
+                "2026-11-27 09:30",
+            ],
+        ),
+        (
+            vec!["history"],
+            vec![
+                "lead-cross-functional",
+                "stay-current",
+                "why-netflix",
+                "tries last best over first wpm pause fillers",
+                "earlier attempts at that question",
+            ],
+        ),
+        (
+            vec!["compare", "lead-cross-functional"],
+            vec![question, "stopped at the limit", "longest"],
+        ),
+    ];
+    for (args, texts) in &listings {
+        let mut cmd = common::bin();
+        cmd.args(args);
+        if args[0] != "questions" && args[0] != "packs" {
+            cmd.arg("--recordings").arg(&recordings);
+        }
+        let (status, shown, stderr) =
+            common::on_terminal(&mut cmd, 80, std::time::Duration::from_secs(20));
+        assert!(status.success(), "{args:?}: {status:?}: {stderr}");
+        assert!(shown.lines().count() > 2, "{args:?}: {shown}");
+        common::assert_fits(&shown, 80, texts);
+        // And at 100 columns, where rows that fit stay on one line.
+        let (_, wide, _) = common::on_terminal(&mut cmd, 100, std::time::Duration::from_secs(20));
+        common::assert_fits(&wide, 100, texts);
+    }
+}
