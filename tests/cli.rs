@@ -516,3 +516,72 @@ fn every_listing_fits_an_80_column_terminal_without_breaking_a_word() {
         common::assert_fits(&wide, 100, texts);
     }
 }
+
+#[test]
+fn text_direction_characters_are_refused_in_a_pack_and_shown_escaped_from_a_log() {
+    let dir = common::temp_dir("cli-trojan");
+    // In a pack: refused where it stands, with the field.
+    let pack = dir.join("trojan.toml");
+    std::fs::write(
+        &pack,
+        "format = 1\ntitle = \"T\"\n[[questions]]\nid = \"a\"\ncategory = \"c\"\n\
+         text = \"Why\u{202e}?gnp.exe\"\n",
+    )
+    .unwrap();
+    let (ok, stdout, stderr) = run(&["questions", "--pack", pack.to_str().unwrap()]);
+    assert!(!ok, "{stdout}");
+    assert!(
+        stderr.contains("trojan.toml:6:12: field `questions[0].text`: contains U+202E"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('\u{202e}'), "{stderr:?}");
+
+    // In a path.
+    let (ok, stdout, stderr) = run(&["analyze", "/nonexistent/take\u{202e}vaw.exe"]);
+    assert!(!ok, "{stdout}");
+    assert!(stderr.contains("take\\u{202e}vaw.exe"), "{stderr}");
+    assert!(!stderr.contains('\u{202e}'), "{stderr:?}");
+
+    // In a session log, read back by every listing: escaped in tables, JSON-escaped in JSON.
+    let recordings = recordings_of_three(&dir, "Tell me\u{202e} about\u{2066} it\u{200b}.");
+    let session = recordings.join("2026-11-27_093000-a-pack-with-a-rather-long-name");
+    let log = std::fs::read_to_string(session.join("session.json")).unwrap();
+    let mut log: serde_json::Value = serde_json::from_str(&log).unwrap();
+    log["pack"]["name"] = "evil\u{202e}kcap".into();
+    log["questions"][0]["category"] = "beha\u{2067}vioural".into();
+    log["questions"][1]["id"] = "stay\u{202e}current".into();
+    std::fs::write(session.join("session.json"), log.to_string()).unwrap();
+    let recordings = recordings.to_str().unwrap();
+    for args in [
+        vec!["sessions"],
+        vec!["history"],
+        vec!["compare", "lead-cross-functional"],
+    ] {
+        for json in [false, true] {
+            let mut args = args.clone();
+            args.extend(["--recordings", recordings]);
+            if json {
+                args.push("--json");
+            }
+            let (ok, stdout, stderr) = run(&args);
+            assert!(ok, "{args:?}: {stderr}");
+            for out in [&stdout, &stderr] {
+                assert!(
+                    !out.chars().any(voicemock::text::is_hidden),
+                    "{args:?} printed a raw text-direction character: {out:?}"
+                );
+            }
+            if json {
+                let parsed: serde_json::Value = serde_json::from_str(&stdout)
+                    .unwrap_or_else(|e| panic!("{args:?} is not JSON ({e}): {stdout}"));
+                // (compare's JSON holds no text of the question.)
+                assert!(
+                    args[0] == "compare" || parsed.to_string().contains('\u{202e}'),
+                    "the JSON keeps the text itself: {stdout}"
+                );
+            } else {
+                assert!(stdout.contains("\\u{202e}"), "{args:?}: {stdout}");
+            }
+        }
+    }
+}

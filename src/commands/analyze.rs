@@ -87,9 +87,9 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
 
     let out = if args.json {
         if is_session {
-            serde_json::to_string_pretty(&entries)?
+            crate::ui::json(&entries)?
         } else {
-            serde_json::to_string_pretty(&entries[0])?
+            crate::ui::json(&entries[0])?
         }
     } else if is_session {
         session_table(&entries)

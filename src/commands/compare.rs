@@ -108,7 +108,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
         rows.drain(..skip);
     }
     let out = if args.json {
-        serde_json::to_string_pretty(&rows)?
+        crate::ui::json(&rows)?
     } else {
         table(&rows)
     };

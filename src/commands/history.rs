@@ -227,7 +227,7 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<()> {
         );
     }
     let out = if args.json {
-        serde_json::to_string_pretty(&all)?
+        crate::ui::json(&all)?
     } else {
         table(&all)
     };

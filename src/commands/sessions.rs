@@ -73,7 +73,7 @@ pub fn run(args: &SessionsArgs) -> anyhow::Result<()> {
     let dir = &args.recordings.recordings;
     let rows: Vec<Row> = record::list(dir).iter().map(row).collect();
     let out = if args.json {
-        serde_json::to_string_pretty(&rows)?
+        crate::ui::json(&rows)?
     } else if rows.is_empty() {
         format!(
             "No sessions in {} yet: record one with `voicemock run`.",

@@ -164,6 +164,26 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     Cow::Owned(s)
 }
 
+/// `value` as pretty JSON for the terminal: control characters come escaped from serde_json
+/// already, and the characters [`visible`] would escape (text direction, zero width) are
+/// written as JSON escapes (`\u202e`), so the output stays valid JSON and shows nothing raw.
+pub fn json(value: &impl serde::Serialize) -> serde_json::Result<String> {
+    let text = serde_json::to_string_pretty(value)?;
+    if !text.chars().any(crate::text::is_unsafe) {
+        return Ok(text);
+    }
+    let mut s = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if crate::text::is_unsafe(c) {
+            // Every such character is in the Basic Multilingual Plane: one escape each.
+            s.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            s.push(c);
+        }
+    }
+    Ok(s)
+}
+
 /// A meter of `width` cells for a peak level, -60 dBFS (empty) to 0 dBFS (full), with a mark
 /// where "too quiet" ends and `CLIP` at the clipping level.
 pub fn level_meter(peak: f32, width: usize) -> String {
@@ -764,6 +784,17 @@ mod tests {
                 "{overall:?}"
             );
         }
+    }
+
+    #[test]
+    fn json_escapes_hidden_characters_and_stays_json() {
+        let value = serde_json::json!({"text": "a\u{202e}b\u{200b}c\u{1b}", "ok": "plain"});
+        let text = json(&value).unwrap();
+        assert!(!text.chars().any(crate::text::is_unsafe), "{text}");
+        assert!(text.contains(r"a\u202eb\u200bc\u001b"), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
+        assert_eq!(visible(&text), text.as_str());
     }
 
     #[test]
