@@ -585,3 +585,107 @@ fn text_direction_characters_are_refused_in_a_pack_and_shown_escaped_from_a_log(
         }
     }
 }
+
+#[test]
+fn a_folder_without_sessions_is_named_in_full_with_how_to_name_another() {
+    let dir = common::temp_dir("cli-folder-named");
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let file = dir.join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let recordings = recordings_of_three(&dir.join("elsewhere"), "Why?");
+    let hint = "--recordings DIR (or set VOICEMOCK_RECORDINGS)";
+    // Run from the test's folder, so that a relative folder has an absolute path to be named by.
+    let in_dir = |args: &[&str], env: Option<&std::path::Path>| {
+        let mut cmd = common::bin();
+        cmd.current_dir(&*dir)
+            .args(args)
+            .env_remove("VOICEMOCK_RECORDINGS");
+        if let Some(env) = env {
+            cmd.env("VOICEMOCK_RECORDINGS", env);
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let abs = |p: &std::path::Path| p.display().to_string();
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            vec!["sessions"],
+            format!(
+                "No sessions: {} does not exist",
+                abs(&dir.join("recordings"))
+            ),
+        ),
+        (
+            vec!["sessions", "--recordings", "empty"],
+            format!("No sessions in {} yet", abs(&empty)),
+        ),
+        (
+            vec!["history", "--recordings", "empty"],
+            format!("no recorded answers in {} yet", abs(&empty)),
+        ),
+        (
+            vec!["compare", "why-netflix", "--recordings", "a-file"],
+            format!("no recorded takes: {} is not a folder", abs(&file)),
+        ),
+        (
+            vec!["replay", "--recordings", "nowhere"],
+            format!("no sessions: {} does not exist", abs(&dir.join("nowhere"))),
+        ),
+        (
+            vec!["report", "--recordings", "empty"],
+            format!("no sessions in {} yet", abs(&empty)),
+        ),
+        (
+            vec!["report", "--progress", "--recordings", "empty"],
+            format!("no sessions in {} yet", abs(&empty)),
+        ),
+    ];
+    for (args, said) in &cases {
+        let (ok, stdout, stderr) = in_dir(args, None);
+        let message = if args[0] == "sessions" {
+            assert!(ok, "{args:?}: {stderr}");
+            stdout
+        } else {
+            assert!(!ok, "{args:?}: {stdout}");
+            stderr
+        };
+        let message = message.replace('\n', " ");
+        assert!(message.contains(said.as_str()), "{args:?}: {message}");
+        assert!(message.contains(hint), "{args:?}: {message}");
+    }
+
+    // VOICEMOCK_RECORDINGS sets the default folder; --recordings still wins.
+    let (ok, stdout, stderr) = in_dir(&["sessions", "--json"], Some(&recordings));
+    assert!(ok, "{stderr}");
+    let rows: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 3, "{stdout}");
+    let (ok, stdout, _) = in_dir(&["sessions", "--recordings", "empty"], Some(&recordings));
+    assert!(
+        ok && stdout.contains(&format!("No sessions in {} yet", abs(&empty))),
+        "{stdout}"
+    );
+    let (ok, stdout, stderr) = in_dir(&["history", "--json"], Some(&recordings));
+    assert!(
+        ok && stdout.contains("lead-cross-functional"),
+        "{stdout}{stderr}"
+    );
+    // An empty variable is no folder at all: the default stands.
+    let (ok, stdout, _) = in_dir(&["sessions"], Some(std::path::Path::new("")));
+    assert!(
+        ok && stdout.contains(&abs(&dir.join("recordings"))),
+        "{stdout}"
+    );
+    // The help says where the default comes from.
+    let (_, help, _) = in_dir(&["sessions", "--help"], None);
+    assert!(help.contains("VOICEMOCK_RECORDINGS"), "{help}");
+    let (_, help, _) = in_dir(&["run", "--help"], Some(&recordings));
+    assert!(
+        help.contains(&format!("[default: {}]", abs(&recordings))),
+        "{help}"
+    );
+}

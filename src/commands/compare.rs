@@ -88,15 +88,16 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     if rows.is_empty() {
         if ids.is_empty() {
             bail!(
-                "no recorded takes in {}: record some with `voicemock run --question {}`",
-                recordings.display(),
-                args.question
+                "{}; record some with `voicemock run --question {}`; {}",
+                record::nothing_in("recorded takes", recordings),
+                args.question,
+                record::ELSEWHERE
             );
         }
         bail!(
             "no take of \"{}\" in {}; questions with takes: {}",
             args.question,
-            recordings.display(),
+            record::folder_label(recordings),
             ids.join(", ")
         );
     }

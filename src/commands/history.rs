@@ -199,15 +199,16 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<()> {
     let mut all = histories(sessions.into_iter());
     if all.is_empty() {
         bail!(
-            "no recorded answers in {} yet: record some with `voicemock run`",
-            dir.display()
+            "{}; record some with `voicemock run`; {}",
+            record::nothing_in("recorded answers", dir),
+            record::ELSEWHERE
         );
     }
     for id in &args.questions {
         if !all.iter().any(|h| &h.id == id) {
             bail!(
                 "no answers to \"{id}\" in {}; questions with answers: {}",
-                dir.display(),
+                record::folder_label(dir),
                 all.iter()
                     .map(|h| h.id.as_str())
                     .collect::<Vec<_>>()
@@ -223,7 +224,7 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<()> {
         bail!(
             "no answers in categories {} in {}",
             args.categories.join(", "),
-            dir.display()
+            record::folder_label(dir)
         );
     }
     let out = if args.json {

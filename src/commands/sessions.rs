@@ -75,10 +75,11 @@ pub fn run(args: &SessionsArgs) -> anyhow::Result<()> {
     let out = if args.json {
         crate::ui::json(&rows)?
     } else if rows.is_empty() {
-        format!(
-            "No sessions in {} yet: record one with `voicemock run`.",
-            dir.display()
-        )
+        crate::ui::fit(&format!(
+            "{}; record one with `voicemock run`; {}.",
+            capitalized(&record::nothing_in("sessions", dir)),
+            record::ELSEWHERE
+        ))
     } else {
         table(&rows)
     };
@@ -127,4 +128,12 @@ fn table(rows: &[Row]) -> String {
     }
     s.truncate(s.trim_end().len());
     s
+}
+
+/// `text` with its first letter in capitals: a sentence of its own.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
