@@ -472,6 +472,14 @@ fn on_an_80_column_terminal_every_line_fits_and_no_word_is_broken() {
             vec![question, "longest", "stopped at the limit"],
         ),
     ];
+    let (status, shown, stderr) =
+        common::on_terminal(common::bin().arg("analyze").arg(&recordings), 80, limit);
+    assert!(status.success(), "analyze: {status:?}: {stderr}");
+    common::assert_fits(
+        &shown,
+        80,
+        &["q01-lead-cross-functional-take1.wav", "longest", "clipped"],
+    );
     for (args, texts) in listings.iter_mut() {
         let (status, shown, stderr) = common::on_terminal(
             common::bin()

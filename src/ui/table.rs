@@ -1,5 +1,6 @@
 //! The one table every listing prints through (`packs`, `questions`, `sessions`, `history`,
-//! `compare` and the drill's rounds, a session's summary and schedule, a rehearsal's plan):
+//! `compare` and the drill's rounds, `analyze`, `devices`, `voices`, `models`, a session's
+//! summary and schedule, a rehearsal's plan):
 //! columns aligned, and fitted to a width without ever breaking a word.
 //!
 //! Fitting, in order: a table that fits is printed one row a line. Otherwise its text column
