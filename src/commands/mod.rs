@@ -7,6 +7,7 @@ pub mod check;
 pub mod compare;
 pub mod devices;
 pub mod drill;
+pub mod export;
 pub mod history;
 pub mod interview;
 pub mod models;
@@ -17,6 +18,7 @@ pub mod replay;
 pub mod report;
 pub mod run;
 pub mod sessions;
+pub mod shell;
 pub mod transcribe;
 pub mod voices;
 
@@ -41,5 +43,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Transcribe(args) => transcribe::run(&args),
         Command::Models(args) => models::run(&args),
         Command::Report(args) => report::run(&args),
+        // Sharing and the shell's conventions.
+        Command::Export(args) => export::run(&args),
+        Command::Completions(args) => shell::completions(&args),
+        Command::Man(args) => shell::man(&args),
     }
 }
