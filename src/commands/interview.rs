@@ -440,7 +440,7 @@ fn with_model(args: &SessionArgs) -> anyhow::Result<(Option<Background>, String)
         |n| n.to_string_lossy().into_owned(),
     );
     let threads = crate::transcribe::engine_threads();
-    let worker = Worker::spawn(move || crate::transcribe::load_engine(&path, threads));
+    let worker = Worker::spawn(move || crate::transcribe::isolated_engine(&path, threads));
     Ok((
         Some(Background {
             worker,
