@@ -754,3 +754,80 @@ fn a_device_faster_than_real_time_records_exactly_the_limit_and_grace() {
         drop(dir);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// A large pack: its checklist is kept once per log, not once per question.
+
+/// A pack of `points` checklist points (each fitting every question) and `questions`
+/// questions, about 228 KB at 200 and 600.
+fn large_pack(dir: &Path, points: usize, questions: usize) -> PathBuf {
+    let mut toml = String::from("format = 1\ntitle = \"Large\"\nchecklist = [\n");
+    for i in 0..points {
+        toml.push_str(&format!(
+            "  \"Point {i}: did I say what the question asked, plainly and early on?\",\n"
+        ));
+    }
+    toml.push_str("]\n[defaults]\nthink_s = 0\nanswer_s = 30\nmin_s = 5\nwarn_s = 5\n");
+    for i in 0..questions {
+        toml.push_str(&format!(
+            "\n[[questions]]\nid = \"q{i}\"\ncategory = \"behavioural\"\ntext = \"Question \
+             {i}: tell me about a time you changed a plan because of what the data showed, what \
+             you did, what others did, and what you would do differently next time, with the \
+             numbers that mattered, the people you had to convince, and the part of it you \
+             are proudest of.\"\n"
+        ));
+    }
+    let path = dir.join("large.toml");
+    std::fs::write(&path, toml).unwrap();
+    path
+}
+
+#[test]
+fn a_large_packs_session_log_stays_small_and_reads_back_after_ctrl_c() {
+    let dir = common::temp_dir("rel-large-pack");
+    let pack = large_pack(&dir, 200, 600);
+    let pack_bytes = std::fs::metadata(&pack).unwrap().len();
+    assert!((200_000..260_000).contains(&pack_bytes), "{pack_bytes}");
+    let recordings = dir.join("recordings");
+    let mut run = Running::spawn(
+        common::bin()
+            .args([
+                "run",
+                "--no-speak",
+                "--no-cues",
+                "--no-transcribe",
+                "--pack",
+            ])
+            .arg(&pack)
+            .args(["--test-microphone", "fast", "--answer", "30"])
+            .arg("--recordings")
+            .arg(&recordings),
+    );
+    run.wait_for("Recording answer", Duration::from_secs(60));
+    common::send_signal(run.child.id(), libc::SIGINT);
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(60));
+    assert_eq!(code, Some(130), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (session, log) = common::only_session(&recordings);
+    assert_eq!(log["status"], "interrupted");
+    assert_eq!(log["questions"].as_array().unwrap().len(), 600);
+    assert_eq!(log["checklist"].as_array().unwrap().len(), 200);
+    let bytes = std::fs::metadata(session.join("session.json"))
+        .unwrap()
+        .len();
+    eprintln!("a {pack_bytes}-byte pack of 600 questions and 200 points: a {bytes}-byte log");
+    // Each question refers to its points: 122 MB when each kept their text.
+    assert!(bytes < 4 << 20, "{bytes} bytes");
+    let out = common::bin()
+        .args(["sessions", "--recordings"])
+        .arg(&recordings)
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!listing.contains("damaged"), "{listing}");
+    assert!(listing.contains("interrupted"), "{listing}");
+}

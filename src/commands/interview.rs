@@ -226,11 +226,19 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         questions: plan::log_questions(&plan)
             .into_iter()
             .map(|q| QuestionLog {
-                checklist: Some(pack.checklist_for(&q.category)),
+                checklist: Some(pack.checklist_places_for(&q.category)),
                 ..q
             })
             .collect(),
     };
+    // A log the reader would refuse is never started: its session could not be read back.
+    if let Err(e) = store::log_bytes(&log) {
+        remove_empty_session(&dir, lock);
+        anyhow::bail!(
+            "{e}: this session plans {} questions; ask fewer with --count",
+            log.questions.len()
+        );
+    }
     store::write_new(
         &dir.join(NOTES_FILE),
         crate::report::notes_page(&log).as_bytes(),

@@ -168,6 +168,16 @@ impl Pack {
             .map(|p| p.text.clone())
             .collect()
     }
+
+    /// [`Pack::checklist_for`] as places in the checklist, as a session log keeps them.
+    pub fn checklist_places_for(&self, category: &str) -> Vec<usize> {
+        self.checklist
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.fits(category))
+            .map(|(i, _)| i)
+            .collect()
+    }
 }
 
 /// One row of `voicemock packs`: a pack that may have failed to load.
