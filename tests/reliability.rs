@@ -831,3 +831,49 @@ fn a_large_packs_session_log_stays_small_and_reads_back_after_ctrl_c() {
     assert!(!listing.contains("damaged"), "{listing}");
     assert!(listing.contains("interrupted"), "{listing}");
 }
+
+#[test]
+fn a_nearly_full_disk_refuses_the_session_before_it_starts_saying_what_is_free() {
+    let dir = common::temp_dir("rel-disk-nearly-full");
+    let disk = SmallDisk::mount(&dir.join("disk"), "1m");
+    // Leave about 100 KB free.
+    let filler = vec![0u8; 1024 * 1024 - 100 * 1024];
+    std::fs::write(disk.0.join("filler"), &filler).unwrap();
+    let recordings = disk.0.join("recordings");
+    let started = Instant::now();
+    let out = common::bin()
+        .args([
+            "run",
+            "--no-speak",
+            "--no-cues",
+            "--no-transcribe",
+            "--think",
+            "0",
+        ])
+        .args(["--question", "why-netflix", "--answer", "5"])
+        .args(["--test-microphone", "fast", "--recordings"])
+        .arg(&recordings)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(
+        stderr.contains("not enough free space for a session") && stderr.contains("needed"),
+        "{stderr}"
+    );
+    // The figures said are the disk's: under 100 KiB free.
+    let free: u64 = stderr
+        .split(": ")
+        .nth(2)
+        .and_then(|s| s.split(" KiB free").next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(free <= 100, "{stderr}");
+    // Nothing was started: no session folder, no log left in_progress.
+    let left: Vec<_> = std::fs::read_dir(&recordings)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -178,12 +178,35 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 
 /// Room set aside on a disk: a file of zeros, removed to make space for the last writes of
 /// a session (its log) if the disk fills up. Removed when dropped.
+/// Bytes the user may still write on the file system that holds `path` (what `df` shows as
+/// available: root's own margin left out).
+pub fn free_bytes(path: &Path) -> std::io::Result<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c =
+            std::ffi::CString::new(path.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+        // SAFETY: statvfs fills the zeroed struct from a NUL-terminated path; its result is
+        // checked before the struct is read.
+        let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok((st.f_bavail as u64).saturating_mul(st.f_frsize as u64))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(u64::MAX)
+    }
+}
+
 pub struct Reserve {
     path: PathBuf,
 }
 
 /// Enough for a long session's log and review sheet, written side by side with the old ones.
-const RESERVE_BYTES: usize = 256 * 1024;
+pub const RESERVE_BYTES: usize = 256 * 1024;
 
 impl Reserve {
     pub fn create(dir: &Path) -> std::io::Result<Reserve> {
