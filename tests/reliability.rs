@@ -877,3 +877,76 @@ fn a_nearly_full_disk_refuses_the_session_before_it_starts_saying_what_is_free()
         .unwrap_or_default();
     assert!(left.is_empty(), "{left:?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// A frozen sound server before anything starts.
+
+#[test]
+fn a_frozen_sound_server_before_devices_run_or_check_fails_within_seconds_with_a_clear_error() {
+    let Some(_turn) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("rel-frozen-at-start");
+    let private = PrivateStack::start("frozen-at-start");
+    let server = private.pulseaudio_pid();
+    common::send_signal(server, libc::SIGSTOP);
+    let recordings = dir.join("recordings");
+    let check_out = dir.join("check.wav");
+    let commands: [(&str, Vec<&std::ffi::OsStr>); 3] = [
+        ("devices", vec!["devices".as_ref()]),
+        (
+            "run",
+            vec![
+                "run".as_ref(),
+                "--no-speak".as_ref(),
+                "--no-transcribe".as_ref(),
+                "--think".as_ref(),
+                "0".as_ref(),
+                "--answer".as_ref(),
+                "5".as_ref(),
+                "--recordings".as_ref(),
+                recordings.as_os_str(),
+            ],
+        ),
+        (
+            "check",
+            vec![
+                "check".as_ref(),
+                "--no-speak".as_ref(),
+                "--no-playback".as_ref(),
+                "--out".as_ref(),
+                check_out.as_os_str(),
+            ],
+        ),
+    ];
+    let mut results = Vec::new();
+    for (name, args) in &commands {
+        let run = Running::spawn(private.apply(common::bin().args(args)));
+        let started = Instant::now();
+        let (code, stdout, stderr) = run.finish(Duration::from_secs(30));
+        results.push((name, started.elapsed(), code, stdout, stderr));
+    }
+    common::send_signal(server, libc::SIGCONT);
+    for (name, took, code, stdout, stderr) in results {
+        eprintln!(
+            "{name}: ended {:.2} s into a frozen server",
+            took.as_secs_f64()
+        );
+        assert!(
+            took < Duration::from_secs(8),
+            "{name} took {took:?}\n{stdout}\n{stderr}"
+        );
+        assert_eq!(
+            code,
+            Some(1),
+            "{name}: stdout:\n{stdout}\nstderr:\n{stderr}"
+        );
+        assert!(
+            stderr.contains("the sound system did not answer while")
+                && stderr.contains("is the sound server frozen"),
+            "{name}: {stderr}"
+        );
+    }
+    // Nothing was started.
+    assert!(!recordings.exists() || std::fs::read_dir(&recordings).unwrap().next().is_none());
+}
