@@ -313,7 +313,7 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         out(crate::report::summary_table(&log));
         if let Some(schedule) = crate::report::schedule_report(&log) {
             outln("");
-            out(schedule);
+            out(crate::ui::fit(&schedule));
         }
         outln("");
         outln_fit(format_args!(
@@ -550,8 +550,9 @@ fn print_header(
         dir.display()
     ));
     outln_fit(
-        "  Keys: speak or Enter = start an answer, Enter = finish it, s = skip, r = repeat \
-         the question (while answering: start the answer again), q = quit",
+        "  Keys: speak or Enter = start an answer, Enter = finish it, s = next question \
+         (an answer given is kept; skipped if nothing was said), r = repeat the question \
+         (while answering: start the answer again), q = quit",
     );
 }
 

@@ -5,7 +5,7 @@
 use crate::cli::RehearseArgs;
 use crate::pack;
 use crate::session::plan;
-use crate::ui::mmss;
+use crate::ui::{mmss, Table};
 
 use super::interview::{self, Interview};
 
@@ -31,18 +31,39 @@ pub fn run(args: &RehearseArgs) -> anyhow::Result<()> {
         mmss(rehearsal.planned_total_s),
         mmss(budget_s)
     )];
+    let mut table = Table::new()
+        .indent(4)
+        .right("")
+        .left("question")
+        .right("at")
+        .right("planned")
+        .right("to answer");
     let mut at = 0.0;
     for (i, p) in rehearsal.plan.iter().enumerate() {
-        header.push(format!(
-            "    {:>2}. {}{:<28} at {:>5}, {:>5} ({} to answer)",
-            i + 1,
-            if p.follow_up_of.is_some() { "↳ " } else { "" },
-            p.id,
+        table.row([
+            format!("{}.", i + 1),
+            format!(
+                "{}{}",
+                if p.follow_up_of.is_some() { "↳ " } else { "" },
+                p.id
+            ),
             mmss(at),
             mmss(p.planned_s()),
-            mmss(p.step.limits[0])
-        ));
+            mmss(p.step.limits[0]),
+        ]);
         at += p.planned_s();
+    }
+    header.extend(table.fit().lines().map(str::to_string));
+    match rehearsal.squeezed {
+        plan::Squeezed::No => {}
+        plan::Squeezed::Think => header.push(
+            "    (think times shortened to fit the budget; --minutes gives more time)".into(),
+        ),
+        plan::Squeezed::ThinkAndAnswers => header.push(format!(
+            "    (think times shortened to {:.0} s and answers to fit the budget, never below \
+             their useful minimum; --minutes gives more time)",
+            plan::MIN_THINK_S
+        )),
     }
     let mut settings = interview::settings(&args.session);
     settings.categories = args.categories.clone();

@@ -100,7 +100,7 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
             }
         );
     }
-    crate::ui::outln(format_args!(
+    crate::ui::outln_fit(format_args!(
         "Replaying {} ({}, {}): {} recording{}",
         log.id,
         log.pack.title,
@@ -166,7 +166,7 @@ pub fn play_items(items: &[Item], no_speak: bool, output: Option<&str>) -> anyho
             break PlayOutcome::Finished;
         };
         for line in &item.heading {
-            crate::ui::outln(format_args!("{line}"));
+            crate::ui::outln_fit(line);
         }
         if let (Some(speaker), Some(text)) = (speaker.as_mut(), item.say.as_deref()) {
             match speaker.start(text) {
@@ -188,7 +188,7 @@ pub fn play_items(items: &[Item], no_speak: bool, output: Option<&str>) -> anyho
             break PlayOutcome::Interrupted;
         }
         if !item.path.exists() {
-            crate::ui::outln(format_args!(
+            crate::ui::outln_fit(format_args!(
                 "  (the recording {} is missing)",
                 item.path.display()
             ));
@@ -200,7 +200,7 @@ pub fn play_items(items: &[Item], no_speak: bool, output: Option<&str>) -> anyho
             item.pauses.clone(),
             !terminal.is_terminal(),
         );
-        crate::ui::outln(format_args!(
+        crate::ui::outln_fit(format_args!(
             "Playing {} ({})",
             item.path.display(),
             mmss(item.duration_s)
