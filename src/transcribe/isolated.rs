@@ -67,10 +67,16 @@ impl IsolatedEngine {
     /// An engine for the model at `path` whose jobs run in this very binary's hidden
     /// subcommand. Nothing is loaded yet: each job loads the model in its own child.
     pub fn new(path: &Path, threads: usize) -> Result<IsolatedEngine, EngineError> {
-        let program = std::env::current_exe().map_err(|e| EngineError::Load {
-            path: path.to_path_buf(),
-            message: format!("cannot find voicemock's own program to run the engine in: {e}"),
-        })?;
+        // On Linux the running binary itself, even if it was replaced or removed since.
+        let own = Path::new("/proc/self/exe");
+        let program = if cfg!(target_os = "linux") && own.exists() {
+            own.to_path_buf()
+        } else {
+            std::env::current_exe().map_err(|e| EngineError::Load {
+                path: path.to_path_buf(),
+                message: format!("cannot find voicemock's own program to run the engine in: {e}"),
+            })?
+        };
         Ok(IsolatedEngine::with_program(
             program,
             vec![SUBCOMMAND.into()],
@@ -444,6 +450,13 @@ mod tests {
                 started.elapsed()
             );
         }
+    }
+
+    #[test]
+    fn the_child_subcommand_is_one_the_command_line_knows() {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from(["voicemock", SUBCOMMAND]).unwrap();
+        assert!(matches!(cli.command, crate::cli::Command::TranscribeEngine));
     }
 
     #[test]
