@@ -758,19 +758,24 @@ fn a_device_faster_than_real_time_records_exactly_the_limit_and_grace() {
 // ---------------------------------------------------------------------------------------------
 // A large pack: its checklist is kept once per log, not once per question.
 
-/// A pack of `points` checklist points (each fitting every question) and `questions`
-/// questions, about 228 KB at 200 and 600.
+/// A pack of `points` checklist points and `questions` questions, about 228 KB at 200 and 600.
+/// Half the points fit behavioural questions only, so those fit every point and the product
+/// questions half of them.
 fn large_pack(dir: &Path, points: usize, questions: usize) -> PathBuf {
     let mut toml = String::from("format = 1\ntitle = \"Large\"\nchecklist = [\n");
     for i in 0..points {
-        toml.push_str(&format!(
-            "  \"Point {i}: did I say what the question asked, plainly and early on?\",\n"
-        ));
+        let point = format!("Point {i}: did I say what the question asked, plainly and early on?");
+        toml.push_str(&if i % 2 == 0 {
+            format!("  {{ point = \"{point}\", categories = [\"behavioural\"] }},\n")
+        } else {
+            format!("  \"{point}\",\n")
+        });
     }
     toml.push_str("]\n[defaults]\nthink_s = 0\nanswer_s = 30\nmin_s = 5\nwarn_s = 5\n");
     for i in 0..questions {
+        let category = if i % 2 == 0 { "behavioural" } else { "product" };
         toml.push_str(&format!(
-            "\n[[questions]]\nid = \"q{i}\"\ncategory = \"behavioural\"\ntext = \"Question \
+            "\n[[questions]]\nid = \"q{i}\"\ncategory = \"{category}\"\ntext = \"Question \
              {i}: tell me about a time you changed a plan because of what the data showed, what \
              you did, what others did, and what you would do differently next time, with the \
              numbers that mattered, the people you had to convince, and the part of it you \
@@ -811,6 +816,12 @@ fn a_large_packs_session_log_stays_small_and_reads_back_after_ctrl_c() {
     assert_eq!(log["status"], "interrupted");
     assert_eq!(log["questions"].as_array().unwrap().len(), 600);
     assert_eq!(log["checklist"].as_array().unwrap().len(), 200);
+    // A behavioural question fits every point (the whole checklist, kept once); a product
+    // question refers to the 100 that fit it.
+    assert!(log["questions"][0]["checklist_points"].is_null());
+    let places = log["questions"][1]["checklist_points"].as_array().unwrap();
+    assert_eq!(places.len(), 100);
+    assert_eq!(places[0], 1);
     let bytes = std::fs::metadata(session.join("session.json"))
         .unwrap()
         .len();

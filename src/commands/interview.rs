@@ -226,7 +226,7 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         questions: plan::log_questions(&plan)
             .into_iter()
             .map(|q| QuestionLog {
-                checklist: Some(pack.checklist_places_for(&q.category)),
+                checklist: pack.checklist_places_for(&q.category),
                 ..q
             })
             .collect(),

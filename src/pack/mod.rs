@@ -169,14 +169,17 @@ impl Pack {
             .collect()
     }
 
-    /// [`Pack::checklist_for`] as places in the checklist, as a session log keeps them.
-    pub fn checklist_places_for(&self, category: &str) -> Vec<usize> {
-        self.checklist
+    /// [`Pack::checklist_for`] as places in the checklist, as a session log keeps them; `None`
+    /// when every point fits (which a log reads as the whole checklist).
+    pub fn checklist_places_for(&self, category: &str) -> Option<Vec<usize>> {
+        let places: Vec<usize> = self
+            .checklist
             .iter()
             .enumerate()
             .filter(|(_, p)| p.fits(category))
             .map(|(i, _)| i)
-            .collect()
+            .collect();
+        (places.len() < self.checklist.len()).then_some(places)
     }
 }
 

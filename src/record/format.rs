@@ -192,8 +192,9 @@ pub struct QuestionLog {
     pub notes: Vec<String>,
     /// The checklist points that fit this question, as places in the session's `checklist`
     /// (kept once per log, so the log grows with the session, not with the pack times its
-    /// questions); `None` in logs from before checklists were tagged (then the whole checklist
-    /// applies). Logs that kept the points' text here are upgraded on reading.
+    /// questions); `None` when the whole checklist applies (every point fits, or a log from
+    /// before checklists were tagged). Logs that kept the points' text here are upgraded on
+    /// reading.
     #[serde(
         default,
         rename = "checklist_points",
