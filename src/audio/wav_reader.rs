@@ -30,6 +30,8 @@ pub enum WavError {
     NotFound { path: PathBuf },
     #[error("{}: cannot read: {reason}", .path.display())]
     Io { path: PathBuf, reason: io::Error },
+    #[error("{}: {reason}", .path.display())]
+    NotRegular { path: PathBuf, reason: String },
     #[error("{}: not a WAV file (no RIFF/WAVE header)", .path.display())]
     NotWav { path: PathBuf },
     #[error(
@@ -86,18 +88,22 @@ impl WavReader {
                 reason,
             },
         };
-        let file = File::open(path).map_err(io_err)?;
+        // Opened without waiting and only if it is a regular file: a FIFO would hold the open
+        // for ever, a device never end, and neither is a WAV.
+        let open = || {
+            crate::files::open_regular(path).map_err(|e| match e {
+                crate::files::OpenError::Io(reason) => io_err(reason),
+                refused => WavError::NotRegular {
+                    path: path.to_path_buf(),
+                    reason: refused.to_string(),
+                },
+            })
+        };
+        let file = open()?;
         let meta = file.metadata().map_err(io_err)?;
-        if !meta.is_file() {
-            // A folder, a FIFO or a device: none of them is a WAV, and reading one could block
-            // or never end.
-            return Err(WavError::NotWav {
-                path: path.to_path_buf(),
-            });
-        }
         let file_len = meta.len();
         let (spec, data_start, declared) = read_header(file, file_len, path)?;
-        let mut file = File::open(path).map_err(io_err)?;
+        let mut file = open()?;
         file.seek(SeekFrom::Start(data_start)).map_err(io_err)?;
         // A writer that was stopped early may leave the length at 0 or larger than the file:
         // read what is really there.
@@ -320,7 +326,10 @@ fn read_header(file: File, file_len: u64, path: &Path) -> Result<(WavSpec, u64, 
 /// The format code of a file hound refused, for the message: A-law and µ-law by name.
 fn format_code(path: &Path) -> Option<String> {
     let mut head = [0u8; 22];
-    File::open(path).ok()?.read_exact(&mut head).ok()?;
+    crate::files::open_regular(path)
+        .ok()?
+        .read_exact(&mut head)
+        .ok()?;
     let code = u16::from_le_bytes([head[20], head[21]]);
     Some(match code {
         6 => "A-law".into(),

@@ -16,7 +16,10 @@ pub use format::{
     SessionStatus, Settings, TakeEnd, TakeLog, TakeStart, TalkingPointLog, TranscriptLog, LOG_FILE,
     LOG_VERSION, NOTES_FILE, PROGRESS_FILE, REPORT_FILE, REVIEW_FILE,
 };
-pub use reader::{list, load, resolve, sessions, Entry, RecordError, Session, Standing};
+pub use reader::{
+    contained, list, load, resolve, sessions, DamagedTake, Entry, RecordError, Session, Standing,
+    Uncontained,
+};
 
 #[cfg(test)]
 mod tests;

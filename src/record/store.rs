@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::format::{levels_file, LevelsFile, SessionLog, LOG_FILE};
+use super::format::{levels_file, LevelsFile, SessionLog, LEVELS_VERSION, LOG_FILE};
 
 /// Held (an exclusive `flock`) for as long as a session's process runs. The kernel lets go
 /// when the process ends in any way, SIGKILL and power loss included, so a log still
@@ -66,10 +66,83 @@ pub fn save_log(dir: &Path, log: &SessionLog) -> std::io::Result<()> {
     write_atomic(&dir.join(LOG_FILE), &json)
 }
 
-/// Writes the levels sidecar of the take recorded in `dir/take_file`, atomically.
+/// Writes the levels sidecar of the take recorded in `dir/take_file` (see [`write_sidecar`]).
 pub fn save_levels(dir: &Path, take_file: &str, levels: &LevelsFile) -> std::io::Result<()> {
     let json = serde_json::to_vec(levels).map_err(std::io::Error::other)?;
-    write_atomic(&dir.join(levels_file(take_file)), &json)
+    write_sidecar(dir, &levels_file(take_file), &json, |bytes| {
+        serde_json::from_slice::<LevelsFile>(bytes).is_ok_and(|l| l.version == LEVELS_VERSION)
+    })
+}
+
+/// A sidecar voicemock wrote is a few megabytes at most; a larger file is not one.
+const MAX_SIDECAR_BYTES: u64 = 64 << 20;
+
+/// Writes the sidecar `name` into the session folder `dir`, atomically, only inside it and
+/// never over a file voicemock did not write: the name must pass the session reader's
+/// containment check, a new file is created only where none is (`create_new`'s rule), and a
+/// file already there is replaced only if it is a regular file that `ours` recognises as the
+/// sidecar it writes. Anything else is left alone and the write refused, saying why.
+pub fn write_sidecar(
+    dir: &Path,
+    name: &str,
+    contents: &[u8],
+    ours: impl Fn(&[u8]) -> bool,
+) -> std::io::Result<()> {
+    let refuse = |why: String| {
+        std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{}: {why}; it is left alone", dir.join(name).display()),
+        )
+    };
+    let path = super::reader::contained(dir, name)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+    match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return write_new_atomic(&path, contents)
+        }
+        Err(e) => return Err(e),
+        Ok(meta) if !meta.file_type().is_file() => {
+            return Err(refuse("it is not a file voicemock wrote".into()))
+        }
+        Ok(_) => {
+            let bytes = crate::files::read_regular(&path, MAX_SIDECAR_BYTES)
+                .map_err(|e| refuse(format!("it cannot be read ({e})")))?;
+            if !ours(&bytes) {
+                return Err(refuse(
+                    "it exists and is not a sidecar voicemock wrote".into(),
+                ));
+            }
+        }
+    }
+    write_atomic(&path, contents)
+}
+
+/// Creates `path` with `contents`, complete or not at all, failing if it exists: the contents
+/// go to a private temporary file first, which is then linked under the name (a link never
+/// replaces a file). Where links are not supported, the file is created with `create_new`.
+fn write_new_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.new-{}", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let result = (|| {
+        let mut file = crate::files::create_private(&tmp)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        match std::fs::hard_link(&tmp, path) {
+            Ok(()) => sync_dir(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+            Err(_) => match write_new(path, contents)? {
+                true => Ok(()),
+                false => Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists)),
+            },
+        }
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    result
 }
 
 /// Creates `path` with `contents` unless it exists: for files the user may edit, which

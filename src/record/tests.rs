@@ -293,3 +293,77 @@ fn a_session_is_found_by_latest_name_prefix_or_path() {
         Err(RecordError::Empty { .. })
     ));
 }
+
+#[test]
+fn only_plain_names_of_files_in_the_folder_pass_the_containment_check() {
+    let scratch = Scratch::new("contained");
+    let dir = scratch.0.join("s");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("take.wav"), b"x").unwrap();
+    std::fs::write(scratch.0.join("outside.wav"), b"x").unwrap();
+    std::os::unix::fs::symlink(dir.join("take.wav"), dir.join("inside-link.wav")).unwrap();
+    std::os::unix::fs::symlink(scratch.0.join("outside.wav"), dir.join("out-link.wav")).unwrap();
+    std::os::unix::fs::symlink(&scratch.0, dir.join("dir-link")).unwrap();
+    std::fs::create_dir(dir.join("folder.wav")).unwrap();
+    for (name, refused) in [
+        ("take.wav", None),
+        ("not-yet.wav", None),
+        ("inside-link.wav", None),
+        ("", Some("is not a file name")),
+        ("..", Some("is not a file in the session folder")),
+        (".", Some("is not a file in the session folder")),
+        ("../outside.wav", Some("is a path")),
+        ("/etc/passwd", Some("is a path")),
+        ("sub/take.wav", Some("is a path")),
+        ("a\\b.wav", Some("is a path")),
+        ("out-link.wav", Some("outside the session folder")),
+        ("dir-link", Some("outside the session folder")),
+        ("folder.wav", Some("is a folder, not a regular file")),
+    ] {
+        match (reader::contained(&dir, name), refused) {
+            (Ok(path), None) => assert_eq!(path, dir.join(name)),
+            (Err(e), Some(why)) => assert!(e.reason.contains(why), "{name:?}: {e}"),
+            (got, want) => panic!("{name:?}: {got:?}, wanted {want:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_sidecar_is_created_new_or_written_over_its_own_kind_only() {
+    let scratch = Scratch::new("sidecar");
+    let dir = &scratch.0;
+    let ours = |b: &[u8]| b.starts_with(b"ours");
+    store::write_sidecar(dir, "a.json", b"ours 1", ours).unwrap();
+    store::write_sidecar(dir, "a.json", b"ours 2", ours).unwrap();
+    assert_eq!(std::fs::read(dir.join("a.json")).unwrap(), b"ours 2");
+    std::fs::write(dir.join("b.json"), b"the user's").unwrap();
+    let e = store::write_sidecar(dir, "b.json", b"ours", ours).unwrap_err();
+    assert!(
+        e.to_string().contains("not a sidecar voicemock wrote"),
+        "{e}"
+    );
+    assert_eq!(std::fs::read(dir.join("b.json")).unwrap(), b"the user's");
+    std::os::unix::fs::symlink(dir.join("a.json"), dir.join("c.json")).unwrap();
+    assert!(store::write_sidecar(dir, "c.json", b"ours", ours).is_err());
+    assert!(std::fs::symlink_metadata(dir.join("c.json"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(store::write_sidecar(dir, "../x.json", b"ours", ours).is_err());
+    assert!(!dir.parent().unwrap().join("x.json").exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("a.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(names.is_empty(), "temporary files left: {names:?}");
+}

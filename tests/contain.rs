@@ -1,0 +1,326 @@
+//! Nothing outside, nothing lost: a session folder is untrusted input. A log that names files
+//! outside its folder (`../`, absolute paths, links out), a FIFO in place of a take, a crashed
+//! take's damaged header, and a log with values the format cannot hold: each is shown as
+//! damaged with its reason, and nothing outside the folder is read, linked or written.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::common;
+
+/// Runs voicemock with `args`, killed (and the test failed) if it takes over `limit`: a hang
+/// must fail this test, never the suite.
+fn run_bounded(args: &[&str], limit: Duration) -> (Option<i32>, String, String) {
+    let mut cmd = common::bin();
+    cmd.args(args);
+    common::Running::spawn(&mut cmd).finish(limit)
+}
+
+fn run(args: &[&str]) -> (Option<i32>, String, String) {
+    run_bounded(args, Duration::from_secs(30))
+}
+
+const FIXTURE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/format2/session.json"
+);
+
+fn fixture() -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(FIXTURE).unwrap()).unwrap()
+}
+
+fn write_log(session: &Path, log: &serde_json::Value) {
+    std::fs::create_dir_all(session).unwrap();
+    std::fs::write(
+        session.join("session.json"),
+        serde_json::to_vec_pretty(log).unwrap(),
+    )
+    .unwrap();
+}
+
+/// A second of a quiet tone, 16 kHz mono.
+fn wav(path: &Path) {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 16_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for i in 0..16_000 {
+        let s = (i as f32 * 0.05).sin() * 3000.0;
+        w.write_sample(s as i16).unwrap();
+    }
+    w.finalize().unwrap();
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let p = e.path();
+        if e.file_type().unwrap().is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A session whose three takes name `../outside.wav`, an absolute path outside, and a link
+/// out of the folder. Returns (recordings, session, outside folder).
+fn escaping_session(name: &str) -> (common::TempDir, PathBuf, PathBuf, PathBuf) {
+    let root = common::temp_dir(name);
+    let outside = root.join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    wav(&outside.join("outside.wav"));
+    wav(&outside.join("absolute.wav"));
+    wav(&outside.join("linked.wav"));
+    let recordings = root.join("rec");
+    let session = recordings.join("2026-11-26_161748-netflix-pm");
+    let mut log = fixture();
+    let q = log["questions"].as_array_mut().unwrap();
+    q[0]["takes"][0]["file"] = "../../outside/outside.wav".into();
+    q[1]["takes"][0]["file"] = outside.join("absolute.wav").to_str().unwrap().into();
+    let mut linked = q[1]["takes"][0].clone();
+    linked["take"] = 2.into();
+    linked["file"] = "linked.wav".into();
+    q[1]["takes"].as_array_mut().unwrap().push(linked);
+    write_log(&session, &log);
+    std::os::unix::fs::symlink(outside.join("linked.wav"), session.join("linked.wav")).unwrap();
+    (root, recordings, session, outside)
+}
+
+#[test]
+fn a_log_naming_files_outside_its_folder_is_shown_damaged_and_nothing_outside_is_touched() {
+    let (root, recordings, session, outside) = escaping_session("contain-escape");
+    let rec = recordings.to_str().unwrap();
+    let dir = session.to_str().unwrap();
+    let before = files_under(&root);
+
+    // sessions: the session is listed, each take named damaged with its reason.
+    let (code, stdout, stderr) = run(&["sessions", "--recordings", rec, "--json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let rows: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let damaged: Vec<&str> = rows[0]["damaged_takes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no damaged_takes: {stdout}"))
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert_eq!(damaged.len(), 3, "{damaged:?}");
+    assert!(damaged[0].contains("is a path"), "{}", damaged[0]);
+    assert!(damaged[1].contains("is a path"), "{}", damaged[1]);
+    assert!(
+        damaged[2].contains("outside the session folder"),
+        "{}",
+        damaged[2]
+    );
+    let (_, stdout, _) = run(&["sessions", "--recordings", rec]);
+    assert_eq!(stdout.matches("is damaged").count(), 3, "{stdout}");
+
+    // analyze: every take refused with its reason, none read.
+    let (code, stdout, stderr) = run(&["analyze", dir, "--json"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let entries: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    for e in entries.as_array().unwrap() {
+        assert!(e["analysis"].is_null(), "read a file outside: {e}");
+        assert!(e["error"].as_str().unwrap().contains("left alone"), "{e}");
+    }
+    assert!(stderr.contains("3 of 3 takes"), "{stderr}");
+
+    // report: no link to them, no sidecar beside them, the page says why.
+    let (code, _, stderr) = run(&["report", dir]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let page = std::fs::read_to_string(session.join("report.html")).unwrap();
+    assert!(!page.contains("outside.wav\""), "linked outside");
+    assert!(!page.contains("absolute.wav\""), "linked outside");
+    assert!(!page.contains("src=\"linked.wav\""), "linked a link out");
+    assert_eq!(page.matches("This take is damaged").count(), 3);
+
+    // history and compare: shown as damaged, the rest still works.
+    // (Every take here is damaged, so history has no answers left to show.)
+    let (_, _, stderr) = run(&["history", "--recordings", rec]);
+    assert_eq!(stderr.matches("is damaged").count(), 3, "{stderr}");
+    let (code, stdout, stderr) = run(&["compare", "stay-current", "--recordings", rec, "--json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let rows: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2);
+    assert!(rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["damaged"].is_string()));
+
+    // transcribe SESSION (with a model): nothing read, nothing written beside them.
+    if let Some(model) = common::test_model() {
+        let data = root.join("data");
+        let mut cmd = common::bin();
+        cmd.env("XDG_DATA_HOME", &data);
+        let (code, _, stderr) = common::Running::spawn(cmd.args([
+            "transcribe",
+            dir,
+            "--model",
+            model.to_str().unwrap(),
+        ]))
+        .finish(Duration::from_secs(60));
+        assert_eq!(code, Some(1), "{stderr}");
+        assert_eq!(stderr.matches("left alone").count(), 3, "{stderr}");
+    }
+
+    // Nothing outside changed; inside, only the page (and the review sheet transcribe
+    // rewrites with the log) was added.
+    let mut after = files_under(&root);
+    after.retain(|p| !p.ends_with("report.html") && !p.ends_with("review.md"));
+    assert_eq!(after, before);
+    for name in ["outside.wav", "absolute.wav", "linked.wav"] {
+        assert_eq!(
+            std::fs::metadata(outside.join(name)).unwrap().len(),
+            32_044,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn replay_plays_no_file_outside_the_session_folder() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let (_root, recordings, _session, _outside) = escaping_session("contain-replay");
+    let (code, stdout, stderr) = run(&[
+        "replay",
+        "--recordings",
+        recordings.to_str().unwrap(),
+        "--no-speak",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    // The last take of each question, as replay plays by default.
+    assert_eq!(stdout.matches("(not played:").count(), 2, "{stdout}");
+    assert!(!stdout.contains("Playing"), "{stdout}");
+}
+
+#[test]
+fn a_sidecar_is_never_written_over_a_file_voicemock_did_not_write() {
+    let root = common::temp_dir("contain-sidecar");
+    let session = root.join("rec").join("2026-11-26_161748-netflix-pm");
+    write_log(&session, &fixture());
+    wav(&session.join("q01-why-netflix-take1.wav"));
+    wav(&session.join("q02-stay-current-take1.wav"));
+    // The user's own file where the first take's levels would go; a link where the second's.
+    let mine = session.join("q01-why-netflix-take1.levels.json");
+    std::fs::write(&mine, "my notes, not voicemock's").unwrap();
+    let target = root.join("elsewhere.json");
+    std::fs::write(&target, "{}").unwrap();
+    let link = session.join("q02-stay-current-take1.levels.json");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let (code, _, stderr) = run(&["report", session.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&mine).unwrap(),
+        "my notes, not voicemock's"
+    );
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "{}");
+}
+
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn a_fifo_in_place_of_a_take_hangs_nothing() {
+    let root = common::temp_dir("contain-fifo");
+    let recordings = root.join("rec");
+    let session = recordings.join("2026-11-26_161748-netflix-pm");
+    // Crashed (in progress, nobody holds the lock): the reader looks at the take's file.
+    let mut log = fixture();
+    log["status"] = "in_progress".into();
+    log["questions"][1]["takes"][0]["ended_by"] = serde_json::Value::Null;
+    write_log(&session, &log);
+    wav(&session.join("q01-why-netflix-take1.wav"));
+    let fifo = session.join("q02-stay-current-take1.wav");
+    mkfifo(&fifo);
+    let rec = recordings.to_str().unwrap();
+    let dir = session.to_str().unwrap();
+    let f = fifo.to_str().unwrap();
+    let limit = Duration::from_secs(20);
+
+    let (code, stdout, stderr) = run_bounded(&["sessions", "--recordings", rec], limit);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("a pipe (FIFO)"), "{stdout}");
+    let (code, _, stderr) = run_bounded(&["history", "--recordings", rec], limit);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stderr.contains("a pipe (FIFO)"), "{stderr}");
+    let (code, _, stderr) = run_bounded(&["report", dir], limit);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, stdout, _) = run_bounded(&["analyze", dir, "--json"], limit);
+    assert_eq!(code, Some(1));
+    assert!(stdout.contains("a pipe (FIFO)"), "{stdout}");
+    let (code, _, stderr) = run_bounded(&["compare", "stay-current", "--recordings", rec], limit);
+    assert_eq!(code, Some(0), "{stderr}");
+    // Named directly: refused as not a regular file, before any device is opened.
+    for args in [
+        vec!["analyze", f],
+        vec!["play", f],
+        vec!["transcribe", f, "--model", "/dev/null"],
+    ] {
+        let (code, _, stderr) = run_bounded(&args, limit);
+        assert_eq!(code, Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains("not a regular file"), "{args:?}: {stderr}");
+        assert!(
+            !stderr.contains("sound") && !stderr.contains("output"),
+            "{args:?} blames the sound card: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_crashed_take_whose_header_says_rate_0_is_damaged_not_an_hour_long() {
+    let root = common::temp_dir("contain-rate0");
+    let recordings = root.join("rec");
+    let session = recordings.join("2026-11-26_161748-netflix-pm");
+    let mut log = fixture();
+    log["status"] = "in_progress".into();
+    log["questions"][1]["takes"][0]["ended_by"] = serde_json::Value::Null;
+    write_log(&session, &log);
+    wav(&session.join("q01-why-netflix-take1.wav"));
+    let take = session.join("q02-stay-current-take1.wav");
+    wav(&take);
+    let mut bytes = std::fs::read(&take).unwrap();
+    bytes[24..28].copy_from_slice(&0u32.to_le_bytes());
+    std::fs::write(&take, bytes).unwrap();
+    let (code, stdout, stderr) = run(&["sessions", "--recordings", recordings.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("gives 0 samples a second"), "{stdout}");
+    assert!(!stdout.contains("3638"), "{stdout}");
+}
+
+#[test]
+fn a_model_that_is_not_a_regular_file_is_named_for_what_it_is() {
+    let root = common::temp_dir("contain-model");
+    let fifo = root.join("fifo.bin");
+    mkfifo(&fifo);
+    for file in [Path::new("/dev/null"), fifo.as_path()] {
+        let mut cmd = common::bin();
+        cmd.env("XDG_DATA_HOME", root.join("data")).args([
+            "models",
+            "add",
+            file.to_str().unwrap(),
+            "--name",
+            "x",
+        ]);
+        let (code, _, stderr) = common::Running::spawn(&mut cmd).finish(Duration::from_secs(20));
+        assert_eq!(code, Some(1), "{stderr}");
+        assert!(stderr.contains("not a regular file"), "{file:?}: {stderr}");
+        assert!(!stderr.contains("no such file"), "{file:?}: {stderr}");
+    }
+}
