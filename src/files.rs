@@ -101,9 +101,8 @@ pub fn create_private(path: &Path) -> io::Result<File> {
     options.open(path)
 }
 
-/// Creates the folder `dir` (its parent must exist) usable only by its owner, whatever the
-/// umask; a folder already there is taken only if it is a real folder (not a link) of this
-/// user's, which is then made private.
+/// Creates the new folder `dir` (its parent must exist; a folder or link already there is an
+/// error, never reused) usable only by its owner, whatever the umask.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     #[cfg(unix)]
@@ -111,32 +110,7 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
     }
-    match builder.create(dir) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            let meta = std::fs::symlink_metadata(dir)?;
-            if !meta.is_dir() {
-                return Err(io::Error::new(
-                    io::ErrorKind::AlreadyExists,
-                    format!("{} exists and is not a folder", dir.display()),
-                ));
-            }
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::{MetadataExt, PermissionsExt};
-                // SAFETY: geteuid has no preconditions.
-                if meta.uid() != unsafe { libc::geteuid() } {
-                    return Err(io::Error::new(
-                        io::ErrorKind::PermissionDenied,
-                        format!("{} belongs to another user", dir.display()),
-                    ));
-                }
-                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-            }
-            Ok(())
-        }
-        Err(e) => Err(e),
-    }
+    builder.create(dir)
 }
 
 #[cfg(test)]

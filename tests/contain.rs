@@ -324,3 +324,90 @@ fn a_model_that_is_not_a_regular_file_is_named_for_what_it_is() {
         assert!(!stderr.contains("no such file"), "{file:?}: {stderr}");
     }
 }
+
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(path)
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[test]
+fn under_umask_000_every_file_a_session_makes_is_private() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let root = common::temp_dir("contain-umask");
+    let recordings = root.join("rec");
+    let tmp = root.join("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg(r#"umask 000; exec "$0" "$@""#)
+        .arg(env!("CARGO_BIN_EXE_voicemock"))
+        .args([
+            "run",
+            "--no-speak",
+            "--think",
+            "0",
+            "--question",
+            "why-netflix",
+        ])
+        .args(["--answer", "2", "--test-microphone", "fast", "--recordings"])
+        .arg(&recordings)
+        .env_remove("VOICEMOCK_E2E")
+        .env("TMPDIR", &tmp);
+    let mut running = common::Running::spawn(&mut cmd);
+    // The reserve and the cue folder live only while the session runs: watch for them.
+    let (mut reserve, mut cues, mut cue_files) = (None, None, Vec::new());
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while running.child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+        for dir in std::fs::read_dir(&recordings)
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let r = dir.path().join(".voicemock-reserve");
+            if reserve.is_none() && r.exists() {
+                reserve = Some(mode(&r));
+            }
+        }
+        for dir in std::fs::read_dir(&tmp).into_iter().flatten().flatten() {
+            let p = dir.path();
+            if cues.is_none()
+                && p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("voicemock-cues-")
+            {
+                cues = Some(mode(&p));
+            }
+            for f in std::fs::read_dir(&p).into_iter().flatten().flatten() {
+                if let Ok(meta) = f.metadata() {
+                    if meta.len() > 0 {
+                        cue_files.push(mode(&f.path()));
+                    }
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let (code, _, stderr) = running.finish(Duration::from_secs(10));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(reserve, Some(0o600), "the reserve");
+    assert_eq!(cues, Some(0o700), "the cue folder");
+    assert!(
+        !cue_files.is_empty() && cue_files.iter().all(|m| *m == 0o600),
+        "{cue_files:?}"
+    );
+    let (session, _) = common::only_session(&recordings);
+    assert_eq!(mode(&recordings), 0o700);
+    assert_eq!(mode(&session), 0o700);
+    let files = files_under(&session);
+    assert!(files.len() >= 4, "{files:?}");
+    for f in files {
+        assert_eq!(mode(&f), 0o600, "{}", f.display());
+    }
+}

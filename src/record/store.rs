@@ -247,8 +247,9 @@ const RESERVE_BYTES: usize = 256 * 1024;
 impl Reserve {
     pub fn create(dir: &Path) -> std::io::Result<Reserve> {
         let path = dir.join(".voicemock-reserve");
+        // A new file of our own (the folder is new too), private whatever the umask.
+        let mut file = crate::files::create_private(&path)?;
         let reserve = Reserve { path };
-        let mut file = std::fs::File::create(&reserve.path)?;
         // Written, not just sized: a sparse file would give nothing back.
         file.write_all(&vec![0u8; RESERVE_BYTES])?;
         file.sync_all()?;
