@@ -411,3 +411,30 @@ fn under_umask_000_every_file_a_session_makes_is_private() {
         assert_eq!(mode(&f), 0o600, "{}", f.display());
     }
 }
+
+#[test]
+fn a_log_with_a_value_the_format_cannot_hold_is_refused_and_left_as_it_was() {
+    let root = common::temp_dir("contain-extreme");
+    let recordings = root.join("rec");
+    let session = recordings.join("2026-11-26_161748-netflix-pm");
+    let mut log = fixture();
+    log["questions"][0]["takes"][0]["duration_s"] = serde_json::json!(1e308);
+    write_log(&session, &log);
+    wav(&session.join("q01-why-netflix-take1.wav"));
+    let before = std::fs::read(session.join("session.json")).unwrap();
+    let (code, stdout, stderr) = run(&["sessions", "--recordings", recordings.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("questions[0].takes[0].duration_s: 1e308 is out of range"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = run(&[
+        "transcribe",
+        session.to_str().unwrap(),
+        "--model",
+        "/dev/null",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.contains("out of range"), "{stderr}");
+    assert_eq!(std::fs::read(session.join("session.json")).unwrap(), before);
+}

@@ -434,6 +434,9 @@ fn parse_log(text: &str) -> Result<SessionLog, ParseError> {
         .and_then(serde_json::Value::as_u64)
         .ok_or_else(|| ParseError::Invalid("it has no format version".into()))?;
     let invalid = |e: serde_json::Error| ParseError::Invalid(e.to_string());
+    if version <= u64::from(LOG_VERSION) {
+        out_of_range(&value, &mut String::new()).map_or(Ok(()), |e| Err(ParseError::Invalid(e)))?;
+    }
     match version {
         1 => serde_json::from_value::<super::v1::V1Log>(value)
             .map(super::v1::V1Log::upgrade)
@@ -441,6 +444,42 @@ fn parse_log(text: &str) -> Result<SessionLog, ParseError> {
         2 => serde_json::from_value::<SessionLog>(value).map_err(invalid),
         v if v > u64::from(LOG_VERSION) => Err(ParseError::Newer(v)),
         v => Err(ParseError::Invalid(format!("unknown format version {v}"))),
+    }
+}
+
+/// The first number in `value` the log format cannot hold (one beyond
+/// [`super::format::MAX_MAGNITUDE`], which writing it back would not keep), named by its place
+/// in the log (`questions[0].takes[1].duration_s`).
+fn out_of_range(value: &serde_json::Value, at: &mut String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let v = n.as_f64().unwrap_or(f64::INFINITY);
+            (!(v.abs() <= super::format::MAX_MAGNITUDE)).then(|| {
+                format!(
+                    "{at}: {v:e} is out of range (a log's numbers are at most {:e} in size)",
+                    super::format::MAX_MAGNITUDE
+                )
+            })
+        }
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let len = at.len();
+            at.push_str(&format!("[{i}]"));
+            let found = out_of_range(item, at);
+            at.truncate(len);
+            found
+        }),
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let len = at.len();
+            if !at.is_empty() {
+                at.push('.');
+            }
+            at.push_str(key);
+            let found = out_of_range(item, at);
+            at.truncate(len);
+            found
+        }),
+        _ => None,
     }
 }
 
