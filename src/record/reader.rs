@@ -455,7 +455,7 @@ fn out_of_range(value: &serde_json::Value, at: &mut String) -> Option<String> {
     match value {
         Value::Number(n) if n.is_f64() => {
             let v = n.as_f64().unwrap_or(f64::INFINITY);
-            (!(v.abs() <= super::format::MAX_MAGNITUDE)).then(|| {
+            (!v.is_finite() || v.abs() > super::format::MAX_MAGNITUDE).then(|| {
                 format!(
                     "{at}: {v:e} is out of range (a log's numbers are at most {:e} in size)",
                     super::format::MAX_MAGNITUDE
