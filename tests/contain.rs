@@ -438,3 +438,69 @@ fn a_log_with_a_value_the_format_cannot_hold_is_refused_and_left_as_it_was() {
     assert!(stderr.contains("out of range"), "{stderr}");
     assert_eq!(std::fs::read(session.join("session.json")).unwrap(), before);
 }
+
+#[test]
+fn ctrl_c_while_the_question_is_said_keeps_nothing_and_says_so_once() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let root = common::temp_dir("contain-early-ctrl-c");
+    let recordings = root.join("rec");
+    let mut run = common::Running::spawn(
+        common::bin()
+            .args([
+                "run",
+                "--think",
+                "0",
+                "--question",
+                "why-netflix",
+                "--no-cues",
+            ])
+            .args(["--test-microphone", "fast", "--recordings"])
+            .arg(&recordings),
+    );
+    run.wait_for("Question ", Duration::from_secs(30));
+    common::send_signal(run.child.id(), libc::SIGINT);
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
+    assert_eq!(code, Some(130), "{stderr}");
+    assert!(stdout.contains("Nothing was recorded"), "{stdout}");
+    assert!(
+        stderr.contains("interrupted before anything was recorded"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("recorded so far is kept"), "{stderr}");
+    assert!(
+        !recordings.exists(),
+        "the recordings folder made for this session is left behind"
+    );
+}
+
+#[test]
+fn a_microphone_that_fails_as_a_take_starts_still_leaves_the_review_page() {
+    let root = common::temp_dir("contain-start-fail");
+    let recordings = root.join("rec");
+    let out = common::bin()
+        .args([
+            "run",
+            "--no-speak",
+            "--think",
+            "0",
+            "--no-cues",
+            "--answer",
+            "1",
+        ])
+        .args(["--question", "why-netflix", "--question", "disagreement"])
+        .args(["--test-microphone", "fast-then-fail", "--recordings"])
+        .arg(&recordings)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("starting to record answer 2"), "{stderr}");
+    let (session, log) = common::only_session(&recordings);
+    assert_eq!(log["status"], "device_error");
+    let page = std::fs::read_to_string(session.join("report.html"))
+        .expect("the session that recorded a take has its review page");
+    assert!(page.contains("q01-why-netflix-take1.wav"));
+}
