@@ -504,3 +504,25 @@ fn a_microphone_that_fails_as_a_take_starts_still_leaves_the_review_page() {
         .expect("the session that recorded a take has its review page");
     assert!(page.contains("q01-why-netflix-take1.wav"));
 }
+
+#[test]
+fn play_of_a_valid_1_hz_wav_blames_the_file_not_the_device() {
+    let root = common::temp_dir("contain-1hz");
+    let file = root.join("one-hertz.wav");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 1,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&file, spec).unwrap();
+    for s in [0i16, 1000, -1000, 0, 0, 0, 0, 0, 0, 0] {
+        w.write_sample(s).unwrap();
+    }
+    w.finalize().unwrap();
+    let (code, stdout, stderr) = run(&["play", file.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stderr.contains("its sample rate is 1 Hz"), "{stderr}");
+    assert!(!stderr.contains("device"), "{stderr}");
+    assert!(!stdout.contains("Playing"), "{stdout}");
+}

@@ -95,6 +95,7 @@ impl Player for DevicePlayer {
 impl DevicePlayer {
     fn open_here(&self, path: &Path, from_s: f64) -> Result<DevicePlayback, DeviceError> {
         let mut reader = WavReader::open(path)?;
+        reader.check_playable()?;
         let spec = reader.spec();
         let wanted_rate = self.output_rate.unwrap_or(spec.sample_rate);
         let config = self.device.config_for(wanted_rate, spec.channels)?;

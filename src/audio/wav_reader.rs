@@ -24,6 +24,11 @@ const BLOCK_FRAMES: usize = 1 << 16;
 /// holds this plus the decoded block (at most [`BLOCK_FRAMES`] `f32`s per channel read).
 pub const MAX_BLOCK_BYTES: usize = 1 << 20;
 
+/// The sample rates a recording is believed to have: playback takes files within them, and a
+/// crashed take's header outside them is damaged.
+pub const MIN_RATE: u32 = 1000;
+pub const MAX_RATE: u32 = 768_000;
+
 #[derive(Debug, thiserror::Error)]
 pub enum WavError {
     #[error("{}: file not found", .path.display())]
@@ -40,6 +45,12 @@ pub enum WavError {
         .path.display()
     )]
     Unsupported { path: PathBuf, detail: String },
+    #[error(
+        "{}: its sample rate is {rate} Hz; voicemock plays recordings of {MIN_RATE} to \
+         {MAX_RATE} Hz — convert it, e.g. `sox in.wav -r 48000 out.wav`",
+        .path.display()
+    )]
+    Unplayable { path: PathBuf, rate: u32 },
     #[error("{}: damaged WAV file: {detail}", .path.display())]
     Malformed { path: PathBuf, detail: String },
 }
@@ -129,6 +140,18 @@ impl WavReader {
 
     pub fn spec(&self) -> WavSpec {
         self.spec
+    }
+
+    /// Refuses a file whose sample rate no output plays or resamples from (a valid WAV may
+    /// say 1 Hz): the file is at fault, never the device.
+    pub fn check_playable(&self) -> Result<(), WavError> {
+        if (MIN_RATE..=MAX_RATE).contains(&self.spec.sample_rate) {
+            return Ok(());
+        }
+        Err(WavError::Unplayable {
+            path: self.path.clone(),
+            rate: self.spec.sample_rate,
+        })
     }
 
     /// Whole frames of sample data in the file.

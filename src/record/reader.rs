@@ -9,6 +9,7 @@ use super::format::{
     levels_file, LevelsFile, SessionLog, SessionStatus, TakeLog, LEVELS_VERSION, LOG_FILE,
     LOG_VERSION,
 };
+use crate::audio::wav_reader::{MAX_RATE, MIN_RATE};
 use crate::audio::writer::frames_on_disk;
 
 /// A log larger than this is not a log voicemock wrote (a thousand-question session is a few
@@ -345,6 +346,7 @@ pub fn load(dir: &Path) -> Result<Session, RecordError> {
             }
             if standing == Standing::Crashed && t.ended_by.is_none() {
                 match frames_on_disk(&dir.join(&t.file)) {
+                    // A rate no recording has is a header the crash (or someone) damaged.
                     Some((rate, frames)) if (MIN_RATE..=MAX_RATE).contains(&rate) => {
                         t.sample_rate = rate;
                         t.duration_s = frames as f64 / f64::from(rate);
@@ -369,11 +371,6 @@ pub fn load(dir: &Path) -> Result<Session, RecordError> {
         damaged,
     })
 }
-
-/// The sample rates a crashed take's header is believed within: anything else is a header
-/// the crash (or someone) damaged, and its duration would be nonsense.
-const MIN_RATE: u32 = 1000;
-const MAX_RATE: u32 = 768_000;
 
 /// Reads and upgrades `dir/session.json`.
 pub fn read_log(dir: &Path) -> Result<SessionLog, RecordError> {
