@@ -249,6 +249,8 @@ fn a_fifo_in_place_of_a_take_hangs_nothing() {
     wav(&session.join("q01-why-netflix-take1.wav"));
     let fifo = session.join("q02-stay-current-take1.wav");
     mkfifo(&fifo);
+    // And the lock a reader looks at to tell running from crashed.
+    mkfifo(&session.join(".session.lock"));
     let rec = recordings.to_str().unwrap();
     let dir = session.to_str().unwrap();
     let f = fifo.to_str().unwrap();

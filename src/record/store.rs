@@ -26,9 +26,18 @@ impl SessionLock {
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
+            // A lock that is a link (a folder from elsewhere) is not followed out of the folder.
+            options
+                .mode(0o600)
+                .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
         }
         let file = options.open(&path)?;
+        if !file.metadata()?.is_file() {
+            return Err(std::io::Error::other(format!(
+                "{} is not a regular file; remove it",
+                path.display()
+            )));
+        }
         file.try_lock().map_err(|e| match e {
             std::fs::TryLockError::WouldBlock => {
                 std::io::Error::other(format!("{} is in use by another voicemock", dir.display()))
@@ -47,7 +56,8 @@ impl SessionLock {
 
 /// True while a process holds `dir`'s session lock.
 pub fn is_locked(dir: &Path) -> bool {
-    let Ok(file) = std::fs::File::open(dir.join(LOCK_FILE)) else {
+    // Never waits: a lock file that is a FIFO would hold an open for ever.
+    let Ok(file) = crate::files::open_regular(&dir.join(LOCK_FILE)) else {
         return false;
     };
     match file.try_lock_shared() {
@@ -214,15 +224,11 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
+    // A new file, never one found there (a link left in a folder from elsewhere is removed,
+    // not followed).
+    let _ = std::fs::remove_file(&tmp);
     let result = (|| {
-        let mut file = options.open(&tmp)?;
+        let mut file = crate::files::create_private(&tmp)?;
         file.write_all(contents)?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)?;
