@@ -5,7 +5,6 @@
 //! "duration_s", "limit_s", "ended_by", "first_speech_s", "longest_pause_s", "est_wpm"}`, with
 //! `"damaged": REASON` on a take whose file is left alone.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use anyhow::bail;
@@ -13,7 +12,7 @@ use serde::Serialize;
 
 use crate::cli::CompareArgs;
 use crate::record::{self, TakeEnd};
-use crate::ui::mmss;
+use crate::ui::{mmss, Table};
 
 /// One take of the question, with where it came from.
 #[derive(Debug, Clone, Serialize)]
@@ -94,15 +93,16 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     if rows.is_empty() {
         if ids.is_empty() {
             bail!(
-                "no recorded takes in {}: record some with `voicemock run --question {}`",
-                recordings.display(),
-                args.question
+                "{}; record some with `voicemock run --question {}`; {}",
+                record::nothing_in("recorded takes", recordings),
+                args.question,
+                record::ELSEWHERE
             );
         }
         bail!(
             "no take of \"{}\" in {}; questions with takes: {}",
             args.question,
-            recordings.display(),
+            record::folder_label(recordings),
             ids.join(", ")
         );
     }
@@ -114,7 +114,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
         rows.drain(..skip);
     }
     let out = if args.json {
-        serde_json::to_string_pretty(&rows)?
+        crate::ui::json(&rows)?
     } else {
         table(&rows)
     };
@@ -128,43 +128,45 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
 /// Takes side by side: date, take, length against limit, first words, longest pause, pace,
 /// how each ended.
 pub fn table(rows: &[TakeRow]) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{:<3} {:<16} {:>4} {:>11} {:>6} {:>8} {:>5}  ended",
-        "#", "date", "take", "length", "first", "longest", "wpm"
-    );
+    let mut table = Table::new()
+        .right("#")
+        .left("date")
+        .right("take")
+        .right("length")
+        .right("first")
+        .right("longest")
+        .right("wpm")
+        .text("ended");
     for (i, r) in rows.iter().enumerate() {
         let date = r
             .started_at
             .get(..16)
             .map_or_else(|| r.started_at.clone(), |d| d.replace('T', " "));
-        let _ = writeln!(
-            s,
-            "{:<3} {:<16} {:>4} {:>11} {:>6} {:>8} {:>5}  {}",
-            i + 1,
+        table.row([
+            (i + 1).to_string(),
             date,
-            r.take,
+            r.take.to_string(),
             format!("{}/{}", mmss(r.duration_s), mmss(r.limit_s)),
             r.first_speech_s
                 .map_or_else(|| "—".into(), |f| format!("{f:.1}s")),
             r.longest_pause_s
                 .map_or_else(|| "—".into(), |p| format!("{p:.1}s")),
             r.est_wpm.map_or_else(|| "—".into(), |w| format!("{w:.0}")),
-            crate::report::ended_by_label(r.ended_by)
-        );
+            crate::report::ended_by_label(r.ended_by).to_string(),
+        ]);
     }
+    let mut s = table.fit();
     for (i, r) in rows.iter().enumerate() {
         if let Some(reason) = &r.damaged {
-            let _ = writeln!(s, "#{}: {reason}", i + 1);
+            s.push_str(&crate::ui::fit(&format!("#{}: {reason}", i + 1)));
+            s.push('\n');
         }
     }
-    let _ = write!(
-        s,
+    s.push_str(&crate::ui::fit(&format!(
         "{} take{} of \"{}\"",
         rows.len(),
         if rows.len() == 1 { "" } else { "s" },
         rows.first().map_or("", |r| r.text.as_str())
-    );
+    )));
     s
 }

@@ -10,7 +10,6 @@
 //! or null (nothing earlier to compare with).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use anyhow::bail;
 use serde::Serialize;
@@ -18,7 +17,7 @@ use serde::Serialize;
 use crate::analysis::PACE_BAND_WPM;
 use crate::cli::HistoryArgs;
 use crate::record::{self, reader::median, TakeEnd};
-use crate::ui::mmss;
+use crate::ui::{mmss, Table};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Attempt {
@@ -209,15 +208,16 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<()> {
     let mut all = histories(sessions.into_iter());
     if all.is_empty() {
         bail!(
-            "no recorded answers in {} yet: record some with `voicemock run`",
-            dir.display()
+            "{}; record some with `voicemock run`; {}",
+            record::nothing_in("recorded answers", dir),
+            record::ELSEWHERE
         );
     }
     for id in &args.questions {
         if !all.iter().any(|h| &h.id == id) {
             bail!(
                 "no answers to \"{id}\" in {}; questions with answers: {}",
-                dir.display(),
+                record::folder_label(dir),
                 all.iter()
                     .map(|h| h.id.as_str())
                     .collect::<Vec<_>>()
@@ -233,11 +233,11 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<()> {
         bail!(
             "no answers in categories {} in {}",
             args.categories.join(", "),
-            dir.display()
+            record::folder_label(dir)
         );
     }
     let out = if args.json {
-        serde_json::to_string_pretty(&all)?
+        crate::ui::json(&all)?
     } else {
         table(&all)
     };
@@ -250,51 +250,49 @@ fn secs(v: Option<f64>) -> String {
 }
 
 fn table(all: &[QuestionHistory]) -> String {
-    let width = all
-        .iter()
-        .map(|h| h.id.chars().count())
-        .max()
-        .unwrap_or(8)
-        .max(8);
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{:<width$} {:>5}  {:>11}  {:>9}  {:>4}  {:>7}  {:>5}  {:>7}  {:>7}",
-        "question", "tries", "last", "best", "over", "first", "wpm", "pause", "fillers"
-    );
+    let mut table = Table::new()
+        .left("question")
+        .right("tries")
+        .right("last")
+        .right("best")
+        .right("over")
+        .right("first")
+        .right("wpm")
+        .right("pause")
+        .right("fillers");
     for h in all {
         let len = |a: &Attempt| format!("{}/{}", mmss(a.duration_s), mmss(a.limit_s));
-        let _ = writeln!(
-            s,
-            "{:<width$} {:>5}  {:>9} {}  {:>9}  {:>3.0}%  {:>5} {}  {:>3} {}  {:>5} {}  {:>5} {}",
-            h.id,
-            h.attempts,
-            len(&h.last),
-            Trend::arrow(h.trend.length),
+        let with = |value: String, t: Option<Trend>| format!("{value} {}", Trend::arrow(t));
+        table.row([
+            h.id.clone(),
+            h.attempts.to_string(),
+            with(len(&h.last), h.trend.length),
             len(&h.best),
-            h.over_limit_share * 100.0,
-            secs(h.last.first_speech_s),
-            Trend::arrow(h.trend.first_words),
-            h.last
-                .est_wpm
-                .map_or_else(|| "—".into(), |w| format!("{w:.0}")),
-            Trend::arrow(h.trend.pace),
-            secs(h.last.longest_pause_s),
-            Trend::arrow(h.trend.longest_pause),
-            h.last
-                .fillers_per_100_words
-                .map_or_else(|| "—".into(), |f| format!("{f:.1}")),
-            Trend::arrow(h.trend.fillers),
-        );
+            format!("{:.0}%", h.over_limit_share * 100.0),
+            with(secs(h.last.first_speech_s), h.trend.first_words),
+            with(
+                h.last
+                    .est_wpm
+                    .map_or_else(|| "—".into(), |w| format!("{w:.0}")),
+                h.trend.pace,
+            ),
+            with(secs(h.last.longest_pause_s), h.trend.longest_pause),
+            with(
+                h.last
+                    .fillers_per_100_words
+                    .map_or_else(|| "—".into(), |f| format!("{f:.1}")),
+                h.trend.fillers,
+            ),
+        ]);
     }
-    let _ = write!(
-        s,
+    let mut s = table.fit();
+    s.push_str(&crate::ui::fit(&format!(
         "last = your latest attempt; ↑ better, = same, ↓ worse than the median of your \
          earlier attempts at that question (length: nearer its useful range; pace: nearer \
          {:.0}–{:.0} wpm; first words and pauses: shorter; fillers per 100 words, from \
          transcripts: fewer)",
         PACE_BAND_WPM.0, PACE_BAND_WPM.1
-    );
+    )));
     s
 }
 

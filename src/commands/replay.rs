@@ -101,7 +101,7 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
             }
         );
     }
-    crate::ui::outln(format_args!(
+    crate::ui::outln_fit(format_args!(
         "Replaying {} ({}, {}): {} recording{}",
         log.id,
         log.pack.title,
@@ -170,7 +170,7 @@ pub fn play_items(items: &[Item], no_speak: bool, output: Option<&str>) -> anyho
             break PlayOutcome::Finished;
         };
         for line in &item.heading {
-            crate::ui::outln(format_args!("{line}"));
+            crate::ui::outln_fit(line);
         }
         if let (Some(speaker), Some(text)) = (speaker.as_mut(), item.say.as_deref()) {
             match speaker.start(text) {
@@ -194,7 +194,7 @@ pub fn play_items(items: &[Item], no_speak: bool, output: Option<&str>) -> anyho
         let path = match &item.path {
             Ok(path) if path.exists() => path,
             Ok(path) => {
-                crate::ui::outln(format_args!(
+                crate::ui::outln_fit(format_args!(
                     "  (the recording {} is missing)",
                     path.display()
                 ));
@@ -202,7 +202,7 @@ pub fn play_items(items: &[Item], no_speak: bool, output: Option<&str>) -> anyho
                 continue;
             }
             Err(reason) => {
-                crate::ui::outln(format_args!("  (not played: {reason})"));
+                crate::ui::outln_fit(format_args!("  (not played: {reason})"));
                 i += 1;
                 continue;
             }
@@ -212,7 +212,7 @@ pub fn play_items(items: &[Item], no_speak: bool, output: Option<&str>) -> anyho
             item.pauses.clone(),
             !terminal.is_terminal(),
         );
-        crate::ui::outln(format_args!(
+        crate::ui::outln_fit(format_args!(
             "Playing {} ({})",
             path.display(),
             mmss(item.duration_s)

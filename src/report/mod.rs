@@ -15,7 +15,7 @@ use crate::analysis::Measures;
 use crate::record::{
     Level, Outcome, QuestionLog, SessionLog, TakeEnd, TakeLog, TakeStart, TranscriptLog, NOTES_FILE,
 };
-use crate::ui::mmss;
+use crate::ui::{mmss, Table};
 
 pub fn ended_by_label(e: Option<TakeEnd>) -> &'static str {
     e.map_or("never finished", TakeEnd::label)
@@ -96,14 +96,17 @@ pub fn outcome_label(o: Outcome) -> &'static str {
     }
 }
 
-/// The table printed at the end of a session.
+/// The table printed at the end of a session, fitted to the terminal.
 pub fn summary_table(log: &SessionLog) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{:<3} {:<24} {:<11} {:>5} {:>11} {:>6} {:>7}",
-        "#", "question", "outcome", "takes", "last/limit", "start", "wpm"
-    );
+    let mut table = Table::new()
+        .gap(1)
+        .left("#")
+        .left("question")
+        .left("outcome")
+        .right("takes")
+        .right("last/limit")
+        .right("start")
+        .right("wpm");
     for (i, q) in log.questions.iter().enumerate() {
         let last = q.takes.last();
         let dur = last.map_or("-".to_string(), |t| {
@@ -116,19 +119,17 @@ pub fn summary_table(log: &SessionLog) -> String {
         let wpm = analysis
             .filter(|m| m.first_speech_s.is_some())
             .map_or("-".to_string(), |m| format!("{:.0}", m.est_wpm));
-        let _ = writeln!(
-            out,
-            "{:<3} {:<24} {:<11} {:>5} {:>11} {:>6} {:>7}",
-            i + 1,
-            truncate(&q.id, 24),
-            outcome_label(q.outcome),
-            q.takes.len(),
+        table.row([
+            (i + 1).to_string(),
+            q.id.clone(),
+            outcome_label(q.outcome).to_string(),
+            q.takes.len().to_string(),
             dur,
             start,
-            wpm
-        );
+            wpm,
+        ]);
     }
-    out
+    table.fit()
 }
 
 /// What stands out about a take at a glance: under the question's useful minimum, over its
@@ -191,16 +192,6 @@ fn summary_markdown(log: &SessionLog) -> String {
     }
     md.push('\n');
     md
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
-    }
 }
 
 /// `review.md`: each question with its recordings, timing against the limit, the measures,
@@ -335,11 +326,13 @@ pub fn schedule_report(log: &SessionLog) -> Option<String> {
         mmss(schedule.budget_s),
         mmss(schedule.planned_s)
     );
-    let _ = writeln!(
-        out,
-        "{:<3} {:<28} {:>7} {:>7} {:>7}",
-        "#", "question", "planned", "used", "diff"
-    );
+    let mut table = Table::new()
+        .gap(1)
+        .left("#")
+        .left("question")
+        .right("planned")
+        .right("used")
+        .right("diff");
     for (i, q) in log.questions.iter().enumerate() {
         let used = match (q.asked_at_s.first(), q.done_at_s) {
             (Some(a), Some(d)) => Some(d - a),
@@ -350,17 +343,12 @@ pub fn schedule_report(log: &SessionLog) -> Option<String> {
             let d = u - planned;
             format!("{}{}", if d < 0.0 { "-" } else { "+" }, mmss(d.abs()))
         });
-        let _ = writeln!(
-            out,
-            "{:<3} {:<28} {:>7} {:>7} {:>7}",
-            i + 1,
-            truncate(
-                &format!(
-                    "{}{}",
-                    if q.follow_up_of.is_some() { "↳ " } else { "" },
-                    q.id
-                ),
-                28
+        table.row([
+            (i + 1).to_string(),
+            format!(
+                "{}{}",
+                if q.follow_up_of.is_some() { "↳ " } else { "" },
+                q.id
             ),
             mmss(planned),
             used.map_or("-".into(), mmss),
@@ -368,9 +356,10 @@ pub fn schedule_report(log: &SessionLog) -> Option<String> {
                 "not reached".to_string()
             } else {
                 diff
-            }
-        );
+            },
+        ]);
     }
+    out.push_str(&table.fit());
     if !schedule.not_reached.is_empty() {
         let _ = writeln!(out, "Not reached: {}", schedule.not_reached.join(", "));
     }
