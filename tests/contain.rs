@@ -226,6 +226,35 @@ fn a_sidecar_is_never_written_over_a_file_voicemock_did_not_write() {
         .file_type()
         .is_symlink());
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "{}");
+
+    // transcribe SESSION: the user's file where a transcript would go is left alone (it used
+    // to be overwritten), and the take is named; the other take, whose levels sidecar is a
+    // link out, is damaged: nothing is read or written for it.
+    if let Some(model) = common::test_model() {
+        let theirs = session.join("q01-why-netflix-take1.transcript.json");
+        std::fs::write(&theirs, "{\"mine\": true}").unwrap();
+        let mut cmd = common::bin();
+        cmd.env("XDG_DATA_HOME", root.join("data")).args([
+            "transcribe",
+            session.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+        ]);
+        let (code, _, stderr) = common::Running::spawn(&mut cmd).finish(Duration::from_secs(120));
+        assert_eq!(code, Some(1), "{stderr}");
+        assert!(
+            stderr.contains("is not a sidecar voicemock wrote"),
+            "{stderr}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&theirs).unwrap(),
+            "{\"mine\": true}"
+        );
+        assert!(stderr.contains("outside the session folder"), "{stderr}");
+        assert!(!session
+            .join("q02-stay-current-take1.transcript.json")
+            .exists());
+    }
 }
 
 fn mkfifo(path: &Path) {
