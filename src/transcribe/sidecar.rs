@@ -68,11 +68,12 @@ const MAX_SIDECAR_BYTES: u64 = 16 << 20;
 /// is not one voicemock wrote.
 #[derive(serde::Deserialize)]
 struct Words {
-    #[allow(dead_code)]
-    model: String,
+    /// Required, though not read: a sidecar has them.
+    #[serde(rename = "model")]
+    _model: String,
     words: Vec<super::Word>,
-    #[allow(dead_code)]
-    measures: serde_json::Map<String, serde_json::Value>,
+    #[serde(rename = "measures")]
+    _measures: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The words of a take's transcript, from its sidecar at `path` (a path the session reader
