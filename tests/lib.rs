@@ -17,4 +17,5 @@ mod report;
 mod run;
 mod sessions;
 mod transcribe;
+mod turns;
 mod wav_fuzz;

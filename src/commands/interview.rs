@@ -515,8 +515,9 @@ fn print_header(
         dir.display()
     ));
     outln_fit(
-        "  Keys: speak or Enter = start an answer, Enter = finish it, s = skip, r = repeat \
-         the question (while answering: start the answer again), q = quit",
+        "  Keys: speak or Enter = start an answer, Enter = finish it, s = next question \
+         (an answer given is kept; skipped if nothing was said), r = repeat the question \
+         (while answering: start the answer again), q = quit",
     );
 }
 

@@ -318,7 +318,8 @@ impl TakeEnd {
         match self {
             TakeEnd::Enter => "ended by you",
             TakeEnd::Limit => "stopped at the limit",
-            TakeEnd::Skip => "skipped",
+            // `s` keeps the take: "skipped" is the question's outcome only when nothing was said.
+            TakeEnd::Skip => "ended by you (s)",
             TakeEnd::Repeat => "restarted",
             TakeEnd::Quit => "session quit",
             TakeEnd::Interrupt => "interrupted",
