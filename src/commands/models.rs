@@ -98,18 +98,15 @@ fn add(file: &std::path::Path, name: Option<&str>) -> anyhow::Result<()> {
             dest.display()
         );
     }
-    if !file.is_file() {
-        bail!(
-            "{}: not a model file (no such file, or not a regular file)",
-            file.display()
-        );
-    }
+    // Opened without waiting: a FIFO or a device is named for what it is.
+    let source = crate::files::open_regular(file)
+        .map_err(|e| anyhow::anyhow!("{}: {e}; it was not installed", file.display()))?;
     store.create_dir()?;
     // The copy is what is checked and then renamed, so the file installed is the file that
     // proved it loads and transcribes (in a child process: a damaged model can abort
     // whisper.cpp) and nobody can swap it in between.
     let tmp = store.adding_path_of(&name)?;
-    let copied = copy_private(file, &tmp);
+    let copied = copy_private(source, file, &tmp);
     let checked = copied.and_then(|()| {
         crate::transcribe::check_model(&tmp).map_err(|e| {
             anyhow::anyhow!(e
@@ -132,9 +129,11 @@ fn add(file: &std::path::Path, name: Option<&str>) -> anyhow::Result<()> {
 /// Copies `from` into a new file only its owner can read (`fs::copy` would keep the source's
 /// permissions).
 #[cfg(feature = "transcribe")]
-fn copy_private(from: &std::path::Path, to: &std::path::Path) -> anyhow::Result<()> {
-    let mut source =
-        std::fs::File::open(from).with_context(|| format!("cannot read {}", from.display()))?;
+fn copy_private(
+    mut source: std::fs::File,
+    from: &std::path::Path,
+    to: &std::path::Path,
+) -> anyhow::Result<()> {
     let mut dest = models::open_private(to, false)
         .with_context(|| format!("cannot write {}", to.display()))?;
     std::io::copy(&mut source, &mut dest)

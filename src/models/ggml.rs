@@ -8,7 +8,6 @@
 //! its bytes), then tensors to the end: `n_dims`, name length and type (`i32`), `n_dims`
 //! dimensions (`i32`), the name, and the data. All little-endian.
 
-use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
@@ -90,7 +89,7 @@ impl<R: Read + Seek> Walk<R> {
 
 /// Walks the model file at `path`; an error says what is wrong, in words for the user.
 pub fn check(path: &Path) -> Result<Layout, String> {
-    let file = File::open(path).map_err(|e| e.to_string())?;
+    let file = crate::files::open_regular(path).map_err(|e| e.to_string())?;
     let len = file.metadata().map_err(|e| e.to_string())?.len();
     walk(BufReader::new(file), len)
 }
