@@ -421,7 +421,7 @@ fn the_log_of_a_hundred_thousand_question_plan_is_written_under_the_limit() {
     let took = started.elapsed();
     let bytes = std::fs::metadata(root.0.join(LOG_FILE)).unwrap().len();
     eprintln!("100,000 planned questions, 2 points each: {bytes} bytes written in {took:?}");
-    assert_eq!(read_log(&root.0).unwrap().questions.len(), 100_000);
+    assert!(bytes <= MAX_LOG_BYTES, "{bytes}");
 }
 
 #[test]
