@@ -512,7 +512,7 @@ fn an_unknown_speaker_is_refused_like_an_unknown_microphone() {
             "--output".as_ref(),
             "no-such-speaker".as_ref(),
         ];
-        args.extend(extra.iter().map(|a| std::ffi::OsStr::new(a)));
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
         let stderr = refused_run("run-nospeaker", &args);
         assert!(
             stderr.contains("no output device matches \"no-such-speaker\""),

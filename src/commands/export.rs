@@ -7,7 +7,7 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use zip::write::SimpleFileOptions;
@@ -34,7 +34,7 @@ pub struct Exported {
     /// Entry names, the session folder's name first in each (`ID/report.html`).
     pub entries: Vec<String>,
     pub recordings: usize,
-    /// Files the log names that were not there (or not plain files inside the folder).
+    /// Why files the log names were left out (not there, or not files of the folder).
     pub missing: Vec<String>,
     pub bytes: u64,
 }
@@ -67,11 +67,8 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
             .with_context(|| format!("writing the review page of {}", session.log.id))?;
     }
     let done = export(&session, &zip_path)?;
-    for name in &done.missing {
-        warn(format_args!(
-            "{name} is named in the session log but is not in {}: left out of the zip",
-            session.dir.display()
-        ));
+    for why in &done.missing {
+        warn(format_args!("{why}: left out of the zip"));
     }
     outln_fit(format_args!(
         "Exported session {} ({} file{}, {} recording{}, {:.1} MB) to {}",
@@ -141,7 +138,12 @@ fn named_files(session: &Session) -> Vec<Named> {
             expected: name == REPORT_FILE || name == LOG_FILE,
         })
         .collect();
-    for (_, take) in session.log.takes() {
+    // A damaged take (a file of it outside the folder) is never read: the reader names it.
+    for (_, take) in session
+        .log
+        .takes()
+        .filter(|(_, t)| session.damage(t).is_none())
+    {
         named.push(Named {
             name: take.file.clone(),
             expected: true,
@@ -162,27 +164,28 @@ fn named_files(session: &Session) -> Vec<Named> {
     named
 }
 
-/// A name the log gives, as a path inside the session folder: relative, with no `..`, no
-/// root and no drive. Anything else is not the session's to share.
-fn inside(dir: &Path, name: &str) -> Option<PathBuf> {
-    let rel = Path::new(name);
-    let plain = !name.is_empty() && rel.components().all(|c| matches!(c, Component::Normal(_)));
-    plain.then(|| dir.join(rel))
-}
-
 fn write_zip(session: &Session, sink: BufWriter<File>) -> anyhow::Result<Exported> {
     let folder = session.name();
     let mut zip = ZipWriter::new(sink);
     let mut done = Exported::default();
+    for damaged in &session.damaged {
+        done.missing.push(damaged.to_string());
+    }
     for Named { name, expected } in named_files(session) {
-        // A link is never followed: only plain files of the folder itself are shared.
-        let found = inside(&session.dir, &name).and_then(|path| {
-            let meta = std::fs::symlink_metadata(&path).ok()?;
-            meta.is_file().then_some((path, meta))
-        });
+        // Only files of the folder itself are shared: the reader's containment check, then
+        // a file that is there (a link only to a file beside it).
+        let found = record::reader::contained(&session.dir, &name)
+            .ok()
+            .and_then(|path| {
+                let meta = std::fs::metadata(&path).ok()?;
+                meta.is_file().then_some((path, meta))
+            });
         let Some((path, meta)) = found else {
             if expected {
-                done.missing.push(name);
+                done.missing.push(format!(
+                    "{name} is named in the session log but is not a file in {}",
+                    session.dir.display()
+                ));
             }
             continue;
         };
@@ -198,7 +201,7 @@ fn write_zip(session: &Session, sink: BufWriter<File>) -> anyhow::Result<Exporte
             .unix_permissions(0o644)
             .large_file(meta.len() >= u64::from(u32::MAX))
             .last_modified_time(zip_time(&meta));
-        let entry = format!("{folder}/{}", name.replace('\\', "/"));
+        let entry = format!("{folder}/{name}");
         zip.start_file(entry.as_str(), options)
             .with_context(|| format!("adding {entry}"))?;
         let mut source =

@@ -43,6 +43,7 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Transcribe(args) => transcribe::run(&args),
         Command::Models(args) => models::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::TranscribeEngine => crate::transcribe::isolated::serve(),
         // Sharing and the shell's conventions.
         Command::Export(args) => export::run(&args),
         Command::Completions(args) => shell::completions(&args),
