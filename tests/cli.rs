@@ -716,6 +716,10 @@ fn packs_new_writes_a_starter_that_packs_check_and_questions_accept() {
     let (ok, stdout, stderr) = run_in(&["packs", "new", "acme"]);
     assert!(ok, "{stderr}");
     assert!(stdout.contains("content/acme.toml"), "{stdout}");
+    assert!(
+        stdout.contains("voicemock rehearse --pack acme`"),
+        "{stdout}"
+    );
     let pack = dir.join("content/acme.toml");
     let written = std::fs::read_to_string(&pack).unwrap();
     assert!(

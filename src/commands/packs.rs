@@ -14,7 +14,13 @@ pub fn run(args: &PacksArgs) -> anyhow::Result<()> {
             let dir = dir.as_deref().unwrap_or(Path::new(CONTENT_DIR));
             let written =
                 starter::write(name, dir, output.as_deref()).map_err(anyhow::Error::msg)?;
-            out(render_new(&written, ui::columns()));
+            // Found by name where `--pack NAME` looks; by its path anywhere else.
+            let spec = if output.is_none() && dir == Path::new(CONTENT_DIR) {
+                name.clone()
+            } else {
+                written.pack.display().to_string()
+            };
+            out(render_new(&written, &spec, ui::columns()));
             Ok(())
         }
         Some(PacksAction::Check { file }) => {
@@ -31,7 +37,7 @@ pub fn list_packs() -> anyhow::Result<()> {
 }
 
 /// What `packs new` says it wrote, and what to do next.
-fn render_new(written: &starter::Written, width: Option<usize>) -> String {
+fn render_new(written: &starter::Written, spec: &str, width: Option<usize>) -> String {
     let pack = written.pack.display();
     let mut text = format!("Wrote {pack}, a starter pack with every key explained in comments.");
     match &written.schema {
@@ -47,7 +53,7 @@ fn render_new(written: &starter::Written, width: Option<usize>) -> String {
     }
     text.push_str(&format!(
         "\nEdit it, then check it with `voicemock packs check {pack}` and try it with \
-         `voicemock run --pack {pack}`."
+         `voicemock rehearse --pack {spec}`."
     ));
     prose(&text, width)
 }
@@ -62,7 +68,11 @@ pub fn render_check(pack: &Pack, width: Option<usize>) -> String {
     let mut text = prose(
         &format!(
             "{} is a valid pack: \"{}\" ({}), {}, {}, {}, {}.",
-            pack.origin,
+            if pack.origin == BUILT_IN {
+                format!("{} ({BUILT_IN})", pack.name)
+            } else {
+                pack.origin.clone()
+            },
             pack.title,
             pack.name,
             count(pack.questions.len(), "question", "questions"),

@@ -63,7 +63,7 @@ fn every_shipped_question_says_what_a_strong_answer_covers() {
         assert!(!pack.checklist.is_empty(), "{name}: no checklist");
         for q in &pack.questions {
             assert!(
-                q.notes.len() >= 2 || q.category == "closing" && !q.notes.is_empty(),
+                q.notes.len() >= 2 || (q.category == "closing" && !q.notes.is_empty()),
                 "{name}/{}: {} notes",
                 q.id,
                 q.notes.len()
