@@ -557,6 +557,10 @@ impl TakeLog {
     }
 }
 
+/// The largest number (in size) a log holds: up to it, rounding to the millisecond is exact
+/// and writing a value read back changes nothing; the reader refuses a log with a larger one.
+pub const MAX_MAGNITUDE: f64 = 1e12;
+
 /// Seconds rounded to the millisecond: the log claims no precision the clocks do not have.
 pub fn round_ms(s: f64) -> f64 {
     (s * 1000.0).round() / 1000.0
