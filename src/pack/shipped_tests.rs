@@ -233,7 +233,7 @@ fn assert_rehearses(pack: &Pack, minutes: f64) {
         }
         let r = plan::for_rehearsal(
             pack,
-            &[category.clone()],
+            std::slice::from_ref(&category),
             minutes * 60.0,
             1,
             &Overrides::default(),
