@@ -56,6 +56,10 @@ pub enum Command {
     Models(ModelsArgs),
     /// Write a session's review page (report.html), or the progress page over all sessions.
     Report(ReportArgs),
+    /// Runs one transcription job for voicemock itself (a child process per job; the job comes
+    /// on stdin and the answer goes to stdout in voicemock's own framing).
+    #[command(hide = true, name = "transcribe-engine")]
+    TranscribeEngine,
 }
 
 /// Device choice shared by the commands that use the microphone or speaker.

@@ -41,5 +41,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Transcribe(args) => transcribe::run(&args),
         Command::Models(args) => models::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::TranscribeEngine => crate::transcribe::isolated::serve(),
     }
 }

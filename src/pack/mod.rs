@@ -188,6 +188,19 @@ impl Pack {
             .map(|p| p.text.clone())
             .collect()
     }
+
+    /// [`Pack::checklist_for`] as places in the checklist, as a session log keeps them; `None`
+    /// when every point fits (which a log reads as the whole checklist).
+    pub fn checklist_places_for(&self, category: &str) -> Option<Vec<usize>> {
+        let places: Vec<usize> = self
+            .checklist
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.fits(category))
+            .map(|(i, _)| i)
+            .collect();
+        (places.len() < self.checklist.len()).then_some(places)
+    }
 }
 
 /// One row of `voicemock packs`: a pack that may have failed to load.

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::reader::{list, load, read_log, resolve, RecordError, Standing};
-use super::store::{save_log, SessionLock};
+use super::store::{self, save_log, SessionLock};
 use super::*;
 
 /// A scratch folder, removed when the test passes.
@@ -292,6 +292,136 @@ fn a_session_is_found_by_latest_name_prefix_or_path() {
         resolve(&empty, None),
         Err(RecordError::Empty { .. })
     ));
+}
+
+/// The format-2 fixture with the checklist as logs before it was kept once had it: each
+/// question's points as text.
+fn log_with_text_checklists() -> String {
+    let mut v: serde_json::Value = serde_json::from_str(FORMAT2).unwrap();
+    let checklist = v["checklist"].as_array().unwrap().clone();
+    v["questions"][0]["checklist"] = serde_json::json!([checklist[0], checklist[7]]);
+    v["questions"][1]["checklist"] = serde_json::json!([checklist[0], "A point since removed"]);
+    v.to_string()
+}
+
+#[test]
+fn a_log_with_each_questions_checklist_as_text_is_upgraded_to_places() {
+    let root = Scratch::new("checklist-text");
+    let dir = session_with(&root.0, "s", &log_with_text_checklists());
+    let log = read_log(&dir).unwrap();
+    let before: serde_json::Value = serde_json::from_str(FORMAT2).unwrap();
+    let n = before["checklist"].as_array().unwrap().len();
+    assert_eq!(log.questions[0].checklist, Some(vec![0, 7]));
+    // A point the session's checklist lacks is added to it, once.
+    assert_eq!(log.questions[1].checklist, Some(vec![0, n]));
+    assert_eq!(log.checklist.len(), n + 1);
+    assert_eq!(
+        log.checklist_for(&log.questions[1]),
+        [
+            before["checklist"][0].as_str().unwrap(),
+            "A point since removed"
+        ]
+    );
+    // Written again, the points are places, and it reads back as it was.
+    save_log(&dir, &log).unwrap();
+    let text = std::fs::read_to_string(dir.join(LOG_FILE)).unwrap();
+    assert!(text.contains("\"checklist_points\""), "{text}");
+    assert_eq!(read_log(&dir).unwrap(), log);
+}
+
+#[test]
+fn a_checklist_place_outside_the_checklist_is_refused_by_name() {
+    let root = Scratch::new("checklist-bad");
+    let mut v: serde_json::Value = serde_json::from_str(FORMAT2).unwrap();
+    v["questions"][1]["checklist_points"] = serde_json::json!([0, 99]);
+    let dir = session_with(&root.0, "s", &v.to_string());
+    let err = load(&dir).unwrap_err().to_string();
+    assert!(
+        err.contains("question 2") && err.contains("checklist point 99"),
+        "{err}"
+    );
+}
+
+/// A log of `questions` planned questions, each fitting every one of `points` checklist points,
+/// as a session of a large pack starts with.
+fn planned_log(questions: usize, points: usize) -> SessionLog {
+    let mut log = read_log(&session_with(
+        &std::env::temp_dir(),
+        &format!("voicemock-record-planned-{}", std::process::id()),
+        FORMAT2,
+    ))
+    .unwrap();
+    let _ = std::fs::remove_dir_all(
+        std::env::temp_dir().join(format!("voicemock-record-planned-{}", std::process::id())),
+    );
+    log.checklist = (0..points)
+        .map(|i| format!("Checklist point {i}: did I say what the question asked, plainly?"))
+        .collect();
+    let mut q = log.questions[0].clone();
+    q.takes.clear();
+    q.outcome = Outcome::NotReached;
+    q.asked_at_s.clear();
+    q.speech_ended_at_s.clear();
+    q.think_started_at_s.clear();
+    q.checklist = Some((0..points).collect());
+    q.notes.clear();
+    q.talking_points.clear();
+    q.text = "Tell me about a time you changed a plan because of what the data showed.".into();
+    log.questions = (0..questions)
+        .map(|i| QuestionLog {
+            id: format!("question-{i}"),
+            ..q.clone()
+        })
+        .collect();
+    log
+}
+
+#[test]
+fn a_log_grows_with_its_questions_not_with_the_checklist_times_the_questions() {
+    // The shape that gave a 122 MB log: 200 points, 600 questions.
+    let log = planned_log(600, 200);
+    let bytes = store::log_bytes(&log).unwrap().len();
+    let checklist: usize = log.checklist.iter().map(String::len).sum();
+    eprintln!("600 questions × 200 points: {bytes} bytes (checklist {checklist} bytes)");
+    assert!(bytes < 4 << 20, "{bytes} bytes");
+}
+
+#[test]
+fn the_writer_writes_a_log_at_the_readers_limit_and_refuses_one_byte_more() {
+    let root = Scratch::new("limit");
+    let dir = root.0.join("s");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut log = read_log(&session_with(&root.0, "fixture", FORMAT2)).unwrap();
+    let base = store::log_bytes(&log).unwrap().len() as u64;
+    // Plain ASCII in the speech field adds exactly one byte per character.
+    let pad = (MAX_LOG_BYTES - base) as usize;
+    log.speech.push_str(&"x".repeat(pad));
+    assert_eq!(store::log_bytes(&log).unwrap().len() as u64, MAX_LOG_BYTES);
+    save_log(&dir, &log).unwrap();
+    assert_eq!(read_log(&dir).unwrap(), log);
+    log.speech.push('x');
+    let err = save_log(&dir, &log).unwrap_err().to_string();
+    assert!(err.contains("more than the"), "{err}");
+    // The log on disk is the one at the limit, still readable.
+    assert_eq!(read_log(&dir).unwrap().speech.len(), log.speech.len() - 1);
+    // A file one byte over the limit is refused by the reader.
+    let mut text = std::fs::read(dir.join(LOG_FILE)).unwrap();
+    text.push(b'\n');
+    std::fs::write(dir.join(LOG_FILE), &text).unwrap();
+    let err = load(&dir).unwrap_err().to_string();
+    assert!(err.contains("too large"), "{err}");
+}
+
+#[test]
+fn the_log_of_a_hundred_thousand_question_plan_is_written_under_the_limit() {
+    let root = Scratch::new("big-plan");
+    let log = planned_log(100_000, 2);
+    let started = std::time::Instant::now();
+    save_log(&root.0, &log).unwrap();
+    let took = started.elapsed();
+    let bytes = std::fs::metadata(root.0.join(LOG_FILE)).unwrap().len();
+    eprintln!("100,000 planned questions, 2 points each: {bytes} bytes written in {took:?}");
+    assert!(bytes <= MAX_LOG_BYTES, "{bytes}");
 }
 
 #[test]
