@@ -27,7 +27,7 @@ use crate::cli::{Cli, Command};
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Analyze(args) => analyze::run(&args),
-        Command::Packs => packs::list_packs(),
+        Command::Packs(args) => packs::run(&args),
         Command::Questions(args) => packs::list_questions(&args),
         Command::Check(args) => check::run(&args),
         Command::Devices => devices::run(),
