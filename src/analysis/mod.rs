@@ -394,11 +394,19 @@ fn measure(a: &Analyzer, peaks: &[Peak], raw_pitch: &[pitch::Raw]) -> (Measures,
         })
         .collect();
     let syllables = nuclei.len();
-    let in_speech = |k: usize| {
+    // Voice starts in speech loud enough to be a syllable (as the nuclei are) and may carry on
+    // into the softer edges of the same speech.
+    let speech = |k: usize| {
         let i = runs.partition_point(|r| r.1 <= k);
-        runs.get(i).is_some_and(|r| r.0 <= k) && left_out_of(k, k + 1) == 0
+        if !runs.get(i).is_some_and(|r| r.0 <= k) || left_out_of(k, k + 1) > 0 {
+            pitch::Speech::Outside
+        } else if thresholds.is_some_and(|t| levels[k] >= t.onset) {
+            pitch::Speech::Loud
+        } else {
+            pitch::Speech::Soft
+        }
     };
-    let track = pitch::track(raw_pitch, in_speech);
+    let track = pitch::track(raw_pitch, speech);
     let voice = (!runs.is_empty()).then(|| voice::measure(&track, &runs, &nuclei, hop));
 
     let span = match (first_speech_s, last_speech_s) {

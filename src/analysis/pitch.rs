@@ -8,9 +8,10 @@
 
 use super::frontend::Decimator;
 
-/// The F0 range searched, in Hz: below the lowest male speaking voices, above the highest
-/// female and child speaking voices (Praat's usual range for speech is 75–600 Hz).
-pub(crate) const F0_MIN_HZ: f64 = 70.0;
+/// The F0 range searched, in Hz: down to the low end of deep male voices (which fall under
+/// Praat's usual 75 Hz floor at the ends of phrases), above the highest female and child
+/// speaking voices.
+pub(crate) const F0_MIN_HZ: f64 = 60.0;
 pub(crate) const F0_MAX_HZ: f64 = 600.0;
 /// YIN's absolute threshold: the first lag whose normalised difference dips below this is the
 /// period (then the bottom of that dip). The paper uses 0.1 on clean speech; our copy is
@@ -18,9 +19,13 @@ pub(crate) const F0_MAX_HZ: f64 = 600.0;
 const DIP_THRESHOLD: f32 = 0.2;
 /// A frame is voiced when its normalised difference at the period is below this (an
 /// aperiodicity: 0 for a perfectly periodic sound, about 1 for noise).
-const VOICED_MAX: f32 = 0.35;
+const VOICED_MAX: f32 = 0.3;
 /// Integration window of the difference function: more than one period of the lowest F0.
 const WINDOW_S: f64 = 0.025;
+/// A voiced stretch carries on into a neighbouring frame of speech whose aperiodicity is below
+/// this, and whose F0 is within `CONTINUE_ST` semitones of its neighbour's.
+const CONTINUE_MAX: f32 = 0.5;
+const CONTINUE_ST: f32 = 3.0;
 /// Voiced stretches shorter than this many frames are dropped as spurious.
 const MIN_VOICED_RUN: usize = 3;
 /// The octave check compares each voiced frame with the median of this many voiced frames on
@@ -196,25 +201,54 @@ fn dot(x: &[f32], y: &[f32]) -> f32 {
     acc.iter().sum()
 }
 
-/// The pitch track, in Hz per frame (0 = unvoiced), from the raw estimates: a frame is voiced
-/// where `in_speech` says it is speech, it is periodic enough and its F0 is in range, in a
-/// voiced stretch of at least [`MIN_VOICED_RUN`] frames; then each voiced frame more than
-/// [`OCTAVE_JUMP_ST`] from the median of its voiced neighbours is moved by octaves towards it
-/// (the halving and doubling errors every tracker makes at onsets and in creaky voice).
-pub(crate) fn track(raw: &[Raw], in_speech: impl Fn(usize) -> bool) -> Vec<f32> {
+/// Where a frame lies, for the voicing decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Speech {
+    /// Not speech (silence, noise, a left-out cue).
+    Outside,
+    /// Speech, but soft: the decay or opening at the edge of a syllable.
+    Soft,
+    /// Speech loud enough to carry a syllable.
+    Loud,
+}
+
+/// The pitch track, in Hz per frame (0 = unvoiced), from the raw estimates. Voicing has
+/// hysteresis, as Praat's path does by its voicing costs: a voiced stretch starts on loud speech
+/// that is clearly periodic ([`VOICED_MAX`]), and is then carried into the neighbouring frames
+/// of speech, soft ones too, while they stay periodic enough ([`CONTINUE_MAX`]) and within
+/// [`CONTINUE_ST`] of the frame next to them. Voiced stretches shorter than
+/// [`MIN_VOICED_RUN`] frames are dropped. Then each voiced frame more than [`OCTAVE_JUMP_ST`]
+/// from the median of its voiced neighbours is moved by octaves towards it (the halving and
+/// doubling errors every tracker makes at onsets and in creaky voice).
+pub(crate) fn track(raw: &[Raw], speech: impl Fn(usize) -> Speech) -> Vec<f32> {
     let range = F0_MIN_HZ as f32 * 0.97..=F0_MAX_HZ as f32 * 1.03;
-    let mut hz: Vec<f32> = raw
-        .iter()
-        .enumerate()
-        .map(|(k, r)| {
-            let voiced = in_speech(k) && r.aperiodicity < VOICED_MAX && range.contains(&r.f0);
-            if voiced {
-                r.f0
+    let periodic = |k: usize, max: f32| raw[k].aperiodicity < max && range.contains(&raw[k].f0);
+    let mut hz: Vec<f32> = (0..raw.len())
+        .map(|k| {
+            if speech(k) == Speech::Loud && periodic(k, VOICED_MAX) {
+                raw[k].f0
             } else {
                 0.0
             }
         })
         .collect();
+    let continues = |hz: &[f32], k: usize, next: usize| {
+        hz[k] == 0.0
+            && hz[next] > 0.0
+            && speech(k) != Speech::Outside
+            && periodic(k, CONTINUE_MAX)
+            && semitones(raw[k].f0, hz[next]).abs() < CONTINUE_ST
+    };
+    for k in 1..hz.len() {
+        if continues(&hz, k, k - 1) {
+            hz[k] = raw[k].f0;
+        }
+    }
+    for k in (0..hz.len().saturating_sub(1)).rev() {
+        if continues(&hz, k, k + 1) {
+            hz[k] = raw[k].f0;
+        }
+    }
     drop_short_runs(&mut hz);
     correct_octaves(&mut hz);
     hz
@@ -290,7 +324,7 @@ mod tests {
     }
 
     fn track_of(signal: &[f32], rate: u32) -> Vec<f32> {
-        track(&raw_of(signal, rate, 4096), |_| true)
+        track(&raw_of(signal, rate, 4096), |_| Speech::Loud)
     }
 
     /// A harmonic sound: `f0(t)` with the given harmonic amplitudes (the first is the
@@ -413,7 +447,14 @@ mod tests {
         assert_eq!(voiced(42, 118), 0, "{:?}", &t[40..120]);
         assert_eq!(voiced(122, 158), 36, "{:?}", &t[120..]);
         // Outside speech nothing is voiced.
-        assert!(track(&raw_of(&signal, rate, 4096), |k| k >= 80)[..80]
+        let after_80 = |k| {
+            if k >= 80 {
+                Speech::Loud
+            } else {
+                Speech::Outside
+            }
+        };
+        assert!(track(&raw_of(&signal, rate, 4096), after_80)[..80]
             .iter()
             .all(|&v| v == 0.0));
     }
@@ -432,5 +473,38 @@ mod tests {
             assert_eq!(raw_of(&signal, rate, block), whole, "block {block}");
         }
         assert_eq!(whole.len(), 120);
+    }
+
+    #[test]
+    fn voicing_starts_on_loud_speech_and_carries_into_its_soft_edges() {
+        let raw = |f0: f32, aperiodicity: f32| Raw { f0, aperiodicity };
+        // frames 0-3 soft and fairly periodic, 4-9 loud and clearly periodic, 10-11 soft and
+        // fairly periodic, 12 soft but an octave off, 13-19 soft and periodic on their own,
+        // 20-23 soft and aperiodic.
+        let mut frames = vec![raw(120.0, 0.4); 4];
+        frames.extend(vec![raw(121.0, 0.1); 6]);
+        frames.extend(vec![raw(122.0, 0.45); 2]);
+        frames.push(raw(244.0, 0.2));
+        frames.extend(vec![raw(150.0, 0.1); 7]);
+        frames.extend(vec![raw(150.0, 0.8); 4]);
+        let speech = |k: usize| {
+            if (4..10).contains(&k) {
+                Speech::Loud
+            } else {
+                Speech::Soft
+            }
+        };
+        let t = track(&frames, speech);
+        let voiced: Vec<usize> = (0..t.len()).filter(|&k| t[k] > 0.0).collect();
+        assert_eq!(voiced, (0..12).collect::<Vec<_>>(), "{t:?}");
+        // Outside speech nothing is carried.
+        let inside = |k: usize| match k {
+            4..10 => Speech::Loud,
+            2..4 | 10..12 => Speech::Soft,
+            _ => Speech::Outside,
+        };
+        let t = track(&frames, inside);
+        let voiced: Vec<usize> = (0..t.len()).filter(|&k| t[k] > 0.0).collect();
+        assert_eq!(voiced, (2..12).collect::<Vec<_>>(), "{t:?}");
     }
 }
