@@ -2,7 +2,8 @@
 //! oldest first, so a reader sees how the answer changed.
 //!
 //! JSON shape: an array, oldest first, of `{"session", "started_at", "take", "file",
-//! "duration_s", "limit_s", "ended_by", "first_speech_s", "longest_pause_s", "est_wpm"}`.
+//! "duration_s", "limit_s", "ended_by", "first_speech_s", "longest_pause_s", "est_wpm"}`, with
+//! `"damaged": REASON` on a take whose file is left alone.
 
 use std::path::PathBuf;
 
@@ -20,6 +21,9 @@ pub struct TakeRow {
     pub started_at: String,
     pub take: u32,
     pub file: PathBuf,
+    /// Why the take's file is left alone, if it is damaged (see `record::contained`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub damaged: Option<String>,
     pub duration_s: f64,
     pub limit_s: f64,
     pub ended_by: Option<TakeEnd>,
@@ -43,7 +47,8 @@ pub fn rows_of(session: &record::Session, question: &str) -> Vec<TakeRow> {
                 session: session.log.id.clone(),
                 started_at: t.started_at.clone(),
                 take: t.take,
-                file: session.take_path(&t.file),
+                file: session.dir.join(&t.file),
+                damaged: session.damage(t).map(ToString::to_string),
                 duration_s: t.duration_s,
                 limit_s: t.limit_s,
                 ended_by: t.ended_by,
@@ -151,6 +156,12 @@ pub fn table(rows: &[TakeRow]) -> String {
         ]);
     }
     let mut s = table.fit();
+    for (i, r) in rows.iter().enumerate() {
+        if let Some(reason) = &r.damaged {
+            s.push_str(&crate::ui::fit(&format!("#{}: {reason}", i + 1)));
+            s.push('\n');
+        }
+    }
     s.push_str(&crate::ui::fit(&format!(
         "{} take{} of \"{}\"",
         rows.len(),

@@ -195,6 +195,8 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         (None, false) => "unavailable".to_string(),
     };
 
+    // A recordings folder made for a session that records nothing is taken away with it.
+    let recordings_existed = args.recordings.symlink_metadata().is_ok();
     let dir = store::create_unique_dir(&args.recordings, &runner::session_stem(&pack.name))
         .with_context(|| format!("creating a session folder in {}", args.recordings.display()))?;
     let lock = SessionLock::acquire(&dir)
@@ -226,11 +228,23 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         questions: plan::log_questions(&plan)
             .into_iter()
             .map(|q| QuestionLog {
-                checklist: Some(pack.checklist_for(&q.category)),
+                checklist: pack.checklist_places_for(&q.category),
                 ..q
             })
             .collect(),
     };
+    // A log the reader would refuse is never started: its session could not be read back.
+    if let Err(e) = store::log_bytes(&log) {
+        remove_empty_session(&dir, lock);
+        anyhow::bail!(
+            "{e}: this session plans {} questions; ask fewer with --count",
+            log.questions.len()
+        );
+    }
+    if let Err(e) = enough_room(&dir, &log) {
+        remove_empty_session(&dir, lock);
+        return Err(e);
+    }
     store::write_new(
         &dir.join(NOTES_FILE),
         crate::report::notes_page(&log).as_bytes(),
@@ -287,16 +301,18 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
     drop(terminal);
     let log = record::reader::read_log(&dir)?;
     let kept = log.takes().next().is_some();
-    if kept {
-        lock.release();
-    } else {
+    if !kept {
         // Nothing worth keeping: leave no folder behind.
         remove_empty_session(&dir, lock);
+        if !recordings_existed {
+            let _ = std::fs::remove_dir(&args.recordings);
+        }
         outln("");
         outln_fit("Nothing was recorded, so no session folder was kept.");
-    }
-    let ending = ending?;
-    if kept {
+    } else {
+        lock.release();
+        // What was recorded gets its summary and its page however the session ended (a
+        // device that failed as a take started included).
         outln("");
         out(crate::report::summary_table(&log));
         if let Some(schedule) = crate::report::schedule_report(&log) {
@@ -329,6 +345,7 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
             )),
         }
     }
+    let ending = ending?;
     match ending.status {
         Status::Completed | Status::Quit | Status::InProgress => Ok(Conducted {
             dir,
@@ -340,7 +357,11 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
                 .unwrap_or_else(|| signals::exit_code(ending.signal.unwrap_or(Signal::Interrupt)));
             Err(ExitWith {
                 code,
-                message: "session interrupted; everything recorded so far is kept".into(),
+                message: if kept {
+                    "session interrupted; everything recorded so far is kept".into()
+                } else {
+                    "session interrupted before anything was recorded".into()
+                },
             }
             .into())
         }
@@ -440,7 +461,7 @@ fn with_model(args: &SessionArgs) -> anyhow::Result<(Option<Background>, String)
         |n| n.to_string_lossy().into_owned(),
     );
     let threads = crate::transcribe::engine_threads();
-    let worker = Worker::spawn(move || crate::transcribe::load_engine(&path, threads));
+    let worker = Worker::spawn(move || crate::transcribe::isolated_engine(&path, threads));
     Ok((
         Some(Background {
             worker,
@@ -449,6 +470,38 @@ fn with_model(args: &SessionArgs) -> anyhow::Result<(Option<Background>, String)
         }),
         format!("each answer, in the background, with {model}"),
     ))
+}
+
+/// Seconds of audio a session must have room for before it starts: 48 kHz stereo, 16-bit.
+const FIRST_AUDIO_S: u64 = 2;
+const AUDIO_BYTES_PER_S: u64 = 48_000 * 2 * 2;
+
+/// Refuses to start a session the disk cannot hold the beginning of: the room set aside for the
+/// log on a full disk, the log, review sheet and notes, and the first seconds of audio.
+fn enough_room(dir: &Path, log: &SessionLog) -> anyhow::Result<()> {
+    let log_bytes = store::log_bytes(log)?.len() as u64;
+    let needed = store::RESERVE_BYTES as u64 + 3 * log_bytes + FIRST_AUDIO_S * AUDIO_BYTES_PER_S;
+    let free = store::free_bytes(dir)
+        .with_context(|| format!("finding the free space in {}", dir.display()))?;
+    if free < needed {
+        anyhow::bail!(
+            "not enough free space for a session in {}: {} free, at least {} needed (room for \
+             its log and the first {FIRST_AUDIO_S} s of audio); free some space or record \
+             elsewhere with --recordings",
+            dir.parent().unwrap_or(dir).display(),
+            kib(free),
+            kib(needed)
+        );
+    }
+    Ok(())
+}
+
+fn kib(bytes: u64) -> String {
+    if bytes >= 10 << 20 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{} KiB", bytes / 1024)
+    }
 }
 
 /// Removes a session folder that holds no recording: the files voicemock wrote there, then
@@ -506,8 +559,9 @@ fn print_header(
         dir.display()
     ));
     outln_fit(
-        "  Keys: speak or Enter = start an answer, Enter = finish it, s = skip, r = repeat \
-         the question (while answering: start the answer again), q = quit",
+        "  Keys: speak or Enter = start an answer, Enter = finish it, s = next question \
+         (an answer given is kept; skipped if nothing was said), r = repeat the question \
+         (while answering: start the answer again), q = quit",
     );
 }
 

@@ -14,11 +14,12 @@ mod v1;
 pub use format::{
     levels_file, transcript_file, Level, LevelsFile, Outcome, PackRef, QuestionLog, SessionLog,
     SessionStatus, Settings, TakeEnd, TakeLog, TakeStart, TalkingPointLog, TranscriptLog, LOG_FILE,
-    LOG_VERSION, NOTES_FILE, PROGRESS_FILE, REPORT_FILE, REVIEW_FILE,
+    LOG_VERSION, MAX_LOG_BYTES, NOTES_FILE, PROGRESS_FILE, REPORT_FILE, REVIEW_FILE,
 };
 pub use reader::{
-    default_recordings, folder_label, list, load, nothing_in, resolve, sessions, Entry,
-    RecordError, Session, Standing, DEFAULT_RECORDINGS, ELSEWHERE, RECORDINGS_ENV,
+    contained, default_recordings, folder_label, list, load, nothing_in, resolve, sessions,
+    DamagedTake, Entry, RecordError, Session, Standing, Uncontained, DEFAULT_RECORDINGS, ELSEWHERE,
+    RECORDINGS_ENV,
 };
 
 #[cfg(test)]

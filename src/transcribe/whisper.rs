@@ -1,4 +1,5 @@
-//! whisper.cpp through whisper-rs: the only module that names whisper-rs.
+//! whisper.cpp through whisper-rs: the only module that names whisper-rs. Only the isolated
+//! child process (`isolated.rs`) loads it: a damaged model can abort the process it runs in.
 //!
 //! Settings, and why: English, greedy decoding (fast enough on two cores), no context carried
 //! between 30 s windows (whisper.cpp can otherwise fall into repetition loops), token timestamps
@@ -36,8 +37,12 @@ impl WhisperEngine {
         let path_str = path
             .to_str()
             .ok_or_else(|| load_err("the path is not valid UTF-8".into()))?;
-        if !path.is_file() {
-            return Err(load_err("no such file".into()));
+        // Only a regular file is handed to whisper.cpp, checked without waiting: a FIFO would
+        // hold its open for ever, and `/dev/null` is there but is no model.
+        match crate::files::open_regular(path) {
+            Ok(_) => {}
+            Err(e) if e.is_not_found() => return Err(load_err("no such file".into())),
+            Err(e) => return Err(load_err(e.to_string())),
         }
         let mut params = WhisperContextParameters::default();
         params.use_gpu(false);
@@ -49,15 +54,7 @@ impl WhisperEngine {
         let state = context
             .create_state()
             .map_err(|e| load_err(format!("cannot prepare it: {e}")))?;
-        let model = path
-            .file_name()
-            .and_then(|f| f.to_str())
-            .map(|f| {
-                f.trim_start_matches("ggml-")
-                    .trim_end_matches(".bin")
-                    .to_string()
-            })
-            .unwrap_or_default();
+        let model = super::model_name(path);
         Ok(WhisperEngine {
             _context: context,
             state,
