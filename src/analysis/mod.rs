@@ -398,7 +398,8 @@ fn measure(a: &Analyzer, peaks: &[Peak], raw_pitch: &[pitch::Raw]) -> (Measures,
     // into the softer edges of the same speech.
     let speech = |k: usize| {
         let i = runs.partition_point(|r| r.1 <= k);
-        if !runs.get(i).is_some_and(|r| r.0 <= k) || left_out_of(k, k + 1) > 0 {
+        let in_a_run = runs.get(i).is_some_and(|r| r.0 <= k);
+        if !in_a_run || left_out_of(k, k + 1) > 0 {
             pitch::Speech::Outside
         } else if thresholds.is_some_and(|t| levels[k] >= t.onset) {
             pitch::Speech::Loud

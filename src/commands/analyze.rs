@@ -74,6 +74,7 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
                 analysis: None,
                 remarks: Vec::new(),
                 error: Some(reason),
+                pitch_track: None,
             });
             continue;
         }
