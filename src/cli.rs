@@ -413,6 +413,9 @@ pub struct AnalyzeArgs {
         default_value_t = 0.25
     )]
     pub pause_min: f64,
+    /// With --json, add each take's pitch track: F0 in Hz every 10 ms, 0 where unvoiced.
+    #[arg(long, requires = "json")]
+    pub pitch_track: bool,
 }
 
 #[derive(Debug, Args)]

@@ -791,6 +791,59 @@ fn packs_check_names_the_line_column_and_field_of_a_mistake() {
 }
 
 #[test]
+fn analyze_gives_the_pitch_of_a_low_and_a_high_voice_and_its_track() {
+    let dir = common::temp_dir("analyze-pitch");
+    let text = "I led a team of five engineers to rebuild our payment system in six weeks";
+    // (espeak-ng voice, median F0 range in Hz: about 100 and 214 by Praat)
+    for (voice, lo, hi) in [("en-us", 85.0, 120.0), ("en-us+f3", 185.0, 245.0)] {
+        let name = voice.replace('+', "-");
+        let wav = common::speech_wav(&dir, &name, text, voice);
+        let wav = wav.to_str().unwrap();
+        let (ok, stdout, stderr) = run(&["analyze", "--json", "--pitch-track", wav]);
+        assert!(ok, "{stderr}");
+        let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let median = v["analysis"]["voice"]["pitch_median_hz"].as_f64().unwrap();
+        assert!((lo..hi).contains(&median), "{voice}: {median} Hz");
+        assert!(v["analysis"]["voice"]["pitch_sd_st"].as_f64().unwrap() > 0.0);
+        // The track: one value per 10 ms, voiced frames around the same median.
+        let step = v["pitch_track"]["step_s"].as_f64().unwrap();
+        let hz: Vec<f64> = v["pitch_track"]["hz"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h.as_f64().unwrap())
+            .collect();
+        let duration = v["analysis"]["duration_s"].as_f64().unwrap();
+        assert!(
+            (hz.len() as f64 * step - duration).abs() < 0.02,
+            "{}",
+            hz.len()
+        );
+        let mut voiced: Vec<f64> = hz.into_iter().filter(|&h| h > 0.0).collect();
+        assert!(
+            voiced.len() > 100,
+            "{voice}: {} voiced frames",
+            voiced.len()
+        );
+        voiced.sort_by(f64::total_cmp);
+        let track_median = voiced[voiced.len() / 2];
+        assert!(
+            (track_median / median - 1.0).abs() < 0.02,
+            "{track_median} vs {median}"
+        );
+        // The table shows the same figure.
+        let (ok, table, _) = run(&["analyze", wav]);
+        assert!(ok);
+        assert!(
+            table.contains(&format!("pitch              {median:.0} Hz")),
+            "{table}"
+        );
+    }
+    let (ok, _, stderr) = run(&["analyze", "--pitch-track", "x.wav"]);
+    assert!(!ok && stderr.contains("--json"), "{stderr}");
+}
+
+#[test]
 fn a_misspelt_category_or_question_gets_the_close_match() {
     let cases: &[(&[&str], &str)] = &[
         (

@@ -15,13 +15,17 @@
 mod frontend;
 pub mod live;
 mod nuclei;
+mod pitch;
 mod remarks;
+mod voice;
 
 pub use remarks::PACE_BAND_WPM;
+pub use voice::{Voice, MONOTONE_BELOW_ST, TRAILING_DB};
 mod segments;
 
 use frontend::FrontEnd;
 use nuclei::{NucleusTracker, Peak};
+use pitch::PitchTracker;
 use segments::LevelHistogram;
 
 /// Average syllables per English word, used to turn the syllable rate into words per minute:
@@ -100,6 +104,10 @@ pub struct Measures {
     pub speech_rms_dbfs: Option<f64>,
     /// Fraction of samples at full scale (|x| ≥ 0.999).
     pub clipped_fraction: f64,
+    /// How the voice sounded: pitch and loudness variation, phrase endings. `None` in logs
+    /// written before it was measured.
+    #[serde(default)]
+    pub voice: Option<Voice>,
 }
 
 /// The recording's level over time, coarse enough to keep beside it and draw: the loudest
@@ -126,6 +134,15 @@ impl Envelope {
     }
 }
 
+/// The pitch of each frame of a recording, in Hz (0 where unvoiced or not speech): the track
+/// the voice measures are taken from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PitchTrack {
+    /// Frame spacing; frame `k` is centred at `(k + 0.5) * step_s`.
+    pub step_s: f64,
+    pub hz: Vec<f32>,
+}
+
 /// Streaming analysis: push blocks of mono samples of any size, then [`Analyzer::finish`].
 pub struct Analyzer {
     sample_rate: u32,
@@ -139,6 +156,7 @@ pub struct Analyzer {
     levels: Vec<f32>,
     histogram: LevelHistogram,
     tracker: NucleusTracker,
+    pitch: PitchTracker,
     /// Samples pushed so far.
     pushed: u64,
     /// Stretches left out of the measures, as half-open sample ranges (see [`Analyzer::leave_out`]).
@@ -153,6 +171,7 @@ impl Analyzer {
         let front = FrontEnd::new(sample_rate);
         let hop_s = front.hop() as f64 / sample_rate as f64;
         let tracker = NucleusTracker::new(hop_s, front.decimated());
+        let pitch = PitchTracker::new(hop_s, front.decimated());
         Analyzer {
             sample_rate,
             params,
@@ -162,6 +181,7 @@ impl Analyzer {
             levels: Vec::new(),
             histogram: LevelHistogram::new(),
             tracker,
+            pitch,
             pushed: 0,
             left_out: Vec::new(),
             scratch: Vec::new(),
@@ -211,11 +231,13 @@ impl Analyzer {
             levels,
             histogram,
             tracker,
+            pitch,
             ..
         } = self;
         front.push(mono, |front, f| {
             energies.push(f.energy);
             vowel_energies.push(f.vowel_energy);
+            pitch.push(energies.len(), front.decimated());
             // The level of a frame needs the frames after it; emit the one now complete.
             if energies.len() > HALF {
                 let frame = energies.len() - 1 - HALF;
@@ -232,7 +254,13 @@ impl Analyzer {
     }
 
     /// The measures, and the level envelope the drawing of the take is made from.
-    pub fn finish_with_envelope(mut self) -> (Measures, Envelope) {
+    pub fn finish_with_envelope(self) -> (Measures, Envelope) {
+        let (measures, envelope, _) = self.finish_with_pitch();
+        (measures, envelope)
+    }
+
+    /// The measures, the level envelope, and the pitch track the voice measures come from.
+    pub fn finish_with_pitch(mut self) -> (Measures, Envelope, PitchTrack) {
         if let Some(f) = self.front.flush() {
             self.energies.push(f.energy);
             self.vowel_energies.push(f.vowel_energy);
@@ -245,10 +273,14 @@ impl Analyzer {
             self.tracker.push(frame, vowel, self.front.decimated());
         }
         let peaks = self.tracker.finish(self.front.decimated());
-        let measures = measure(&self, &peaks);
+        let raw_pitch = self
+            .pitch
+            .finish(self.energies.len(), self.front.decimated());
+        let (measures, hz) = measure(&self, &peaks, &raw_pitch);
         let hop_s = self.front.hop() as f64 / f64::from(self.sample_rate);
         let per_point = (ENVELOPE_STEP_S / hop_s).round() as usize;
-        (measures, Envelope::from_levels(&self.levels, per_point))
+        let envelope = Envelope::from_levels(&self.levels, per_point);
+        (measures, envelope, PitchTrack { step_s: hop_s, hz })
     }
 }
 
@@ -279,7 +311,7 @@ fn power_db(power: f32) -> f64 {
     }
 }
 
-fn measure(a: &Analyzer, peaks: &[Peak]) -> Measures {
+fn measure(a: &Analyzer, peaks: &[Peak], raw_pitch: &[pitch::Raw]) -> (Measures, Vec<f32>) {
     let Analyzer {
         sample_rate,
         params,
@@ -351,7 +383,7 @@ fn measure(a: &Analyzer, peaks: &[Peak]) -> Measures {
     // Nuclei: voiced peaks (of the vowel band) where the whole signal is above the threshold,
     // inside speech.
     let mut run_iter = runs.iter().peekable();
-    let syllables = peaks
+    let nuclei: Vec<&Peak> = peaks
         .iter()
         .filter(|p| thresholds.is_some_and(|t| p.voiced && levels[p.frame] >= t.onset))
         .filter(|p| {
@@ -360,7 +392,23 @@ fn measure(a: &Analyzer, peaks: &[Peak]) -> Measures {
             }
             run_iter.peek().is_some_and(|r| r.0 <= p.frame)
         })
-        .count();
+        .collect();
+    let syllables = nuclei.len();
+    // Voice starts in speech loud enough to be a syllable (as the nuclei are) and may carry on
+    // into the softer edges of the same speech.
+    let speech = |k: usize| {
+        let i = runs.partition_point(|r| r.1 <= k);
+        let in_a_run = runs.get(i).is_some_and(|r| r.0 <= k);
+        if !in_a_run || left_out_of(k, k + 1) > 0 {
+            pitch::Speech::Outside
+        } else if thresholds.is_some_and(|t| levels[k] >= t.onset) {
+            pitch::Speech::Loud
+        } else {
+            pitch::Speech::Soft
+        }
+    };
+    let track = pitch::track(raw_pitch, speech);
+    let voice = (!runs.is_empty()).then(|| voice::measure(&track, &runs, &nuclei, hop));
 
     let span = match (first_speech_s, last_speech_s) {
         (Some(a), Some(b)) => b - a,
@@ -385,7 +433,7 @@ fn measure(a: &Analyzer, peaks: &[Peak]) -> Measures {
         round_centi(power_db(power as f32))
     });
     let peak = front.peak() as f64;
-    Measures {
+    let measures = Measures {
         duration_s: round_ms(duration_s),
         speech_s,
         first_speech_s,
@@ -412,7 +460,9 @@ fn measure(a: &Analyzer, peaks: &[Peak]) -> Measures {
         } else {
             0.0
         },
-    }
+        voice,
+    };
+    (measures, track)
 }
 
 /// Joins speech runs whose gap is a pause only because of left-out frames: what is left of the

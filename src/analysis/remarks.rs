@@ -1,6 +1,7 @@
 //! Plain-words remarks on the measures that stand out. Conservative on purpose: a remark should
 //! be worth the speaker's attention, so only clear departures are mentioned.
 
+use super::voice::{MONOTONE_BELOW_ST, TRAILING_DB};
 use super::Measures;
 use crate::audio::level::{Verdict, CLIPPED_FRACTION};
 
@@ -18,6 +19,10 @@ pub const PACE_BAND_MARGIN: f64 = 0.1;
 pub const USUAL_PACE_TOLERANCE: f64 = 0.25;
 /// Pace needs this much speech to be judged at all.
 pub const MIN_SPEECH_FOR_PACE_S: f64 = 5.0;
+/// Phrase endings are remarked on when at least this share of the judged phrases, and at least
+/// [`MIN_TRAILING_PHRASES`] of them, trail off: one faded ending is not a habit.
+pub const TRAILING_SHARE: f64 = 1.0 / 3.0;
+pub const MIN_TRAILING_PHRASES: usize = 2;
 
 impl Measures {
     /// Plain-words remarks where a measure stands out: a long silence before starting, a stall,
@@ -51,6 +56,7 @@ impl Measures {
             out.extend(self.pace_remark());
             out.extend(self.usual_pace_remark(usual_wpm));
         }
+        out.extend(self.voice_remarks());
         if self.clipped_fraction > CLIPPED_FRACTION {
             out.push(format!(
                 "The recording clipped ({:.1} % of samples at full scale): move back from the \
@@ -65,6 +71,30 @@ impl Measures {
                 "The recording is quiet (peaks at {:.0} dBFS): move closer to the microphone \
                  or raise its gain.",
                 self.peak_dbfs
+            ));
+        }
+        out
+    }
+
+    /// Monotone pitch, and phrase endings that trail off: one short verdict each.
+    fn voice_remarks(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let Some(v) = &self.voice else {
+            return out;
+        };
+        if let (Some(true), Some(sd)) = (v.monotone, v.pitch_sd_st) {
+            out.push(format!(
+                "Your voice sounded monotone (pitch varied by {sd:.1} semitones; under \
+                 {MONOTONE_BELOW_ST:.1} sounds flat): let it rise and fall with what matters."
+            ));
+        }
+        if v.trailing_off >= MIN_TRAILING_PHRASES
+            && v.trailing_off as f64 >= TRAILING_SHARE * v.phrases as f64
+        {
+            out.push(format!(
+                "{} of {} phrases trailed off (the last syllables {TRAILING_DB:.0} dB or more \
+                 quieter): keep your voice up to the last word.",
+                v.trailing_off, v.phrases
             ));
         }
         out
@@ -113,7 +143,7 @@ fn clock(s: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Measures, Pause};
+    use super::super::{Measures, Pause, Voice};
 
     fn measures(first: Option<f64>, pauses: &[(f64, f64)], wpm: f64) -> Measures {
         Measures {
@@ -135,6 +165,7 @@ mod tests {
             peak_dbfs: -3.0,
             speech_rms_dbfs: Some(-20.0),
             clipped_fraction: 0.0,
+            voice: None,
         }
     }
 
@@ -197,5 +228,50 @@ mod tests {
         let got = m.remarks(None);
         assert_eq!(got.len(), 1, "{got:?}");
         assert!(got[0].contains("-36 dBFS"), "{got:?}");
+    }
+
+    #[test]
+    fn monotone_and_trailing_off_are_one_verdict_each() {
+        let voice = |sd: Option<f64>, phrases: usize, trailing_off: usize| Voice {
+            voiced_s: 20.0,
+            pitch_median_hz: sd.map(|_| 110.0),
+            pitch_sd_st: sd,
+            pitch_range_st: sd.map(|s| s * 3.5),
+            monotone: sd.map(|s| s < super::MONOTONE_BELOW_ST),
+            loudness_sd_db: Some(4.0),
+            phrases,
+            trailing_off,
+        };
+        // (voice, what the remarks say)
+        let table: &[(Option<Voice>, &[&str])] = &[
+            (None, &[]),
+            (Some(voice(Some(3.2), 9, 0)), &[]),
+            (
+                Some(voice(Some(1.1), 9, 0)),
+                &["monotone (pitch varied by 1.1 semitones"],
+            ),
+            (Some(voice(None, 9, 0)), &[]),
+            // One faded ending is not a habit; two of nine are not a third...
+            (Some(voice(Some(3.2), 9, 1)), &[]),
+            (Some(voice(Some(3.2), 9, 2)), &[]),
+            // ...three of nine are.
+            (
+                Some(voice(Some(3.2), 9, 3)),
+                &["3 of 9 phrases trailed off"],
+            ),
+            (
+                Some(voice(Some(1.0), 2, 2)),
+                &["monotone", "2 of 2 phrases"],
+            ),
+        ];
+        for (v, want) in table {
+            let mut m = measures(Some(1.0), &[], 140.0);
+            m.voice = v.clone();
+            let got = m.remarks(None);
+            assert_eq!(got.len(), want.len(), "{got:?} vs {want:?}");
+            for (g, w) in got.iter().zip(want.iter()) {
+                assert!(g.contains(w), "{g:?} should contain {w:?}");
+            }
+        }
     }
 }

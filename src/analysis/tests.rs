@@ -240,6 +240,11 @@ fn any_block_size_gives_the_same_measures() {
     s.iter_mut().for_each(|x| *x += (rng.f32() - 0.5) * 0.002);
     let whole = analyze(&s, RATE, Params::default());
     assert!(whole.syllables > 0);
+    let pitch = whole.voice.as_ref().and_then(|v| v.pitch_median_hz);
+    assert!(
+        pitch.is_some_and(|hz| (hz - 140.0).abs() < 1.5),
+        "{pitch:?}"
+    );
     for block in [1usize, 7, 160, 161, 1000, 4096, 100_000] {
         let mut a = Analyzer::new(RATE, Params::default());
         s.chunks(block).for_each(|c| a.push(c));
@@ -582,4 +587,82 @@ fn a_silence_longer_than_a_closure_keeps_the_weak_sound_before_it_out() {
         (m.pauses[0].end_s - vowel).abs() <= 0.02,
         "{m:?}: speech resumes with the vowel at {vowel}"
     );
+}
+
+/// Phrases of syllables on a pitch contour: `phrases` runs of `n` syllables of 0.2 s with 0.6 s
+/// pauses between them; `f0(t)` gives the pitch at time t (seconds from the start), `amp(i)`
+/// the level of syllable i of its phrase.
+fn phrases(
+    rate: u32,
+    count: usize,
+    n: usize,
+    f0: impl Fn(f64) -> f64,
+    amp: impl Fn(usize) -> f64,
+) -> Vec<f32> {
+    let syl_s = 0.2;
+    let phrase_s = n as f64 * syl_s + 0.6;
+    let len = (0.5 + count as f64 * phrase_s) * rate as f64;
+    let mut phase = 0.0;
+    (0..len as usize)
+        .map(|i| {
+            let t = i as f64 / rate as f64;
+            phase += 2.0 * std::f64::consts::PI * f0(t) / rate as f64;
+            let into = (t - 0.5).rem_euclid(phrase_s);
+            if t < 0.5 || into >= n as f64 * syl_s {
+                return 0.0;
+            }
+            let syllable = (into / syl_s) as usize;
+            let bump = (std::f64::consts::PI * into / syl_s).sin().powi(2);
+            let s: f64 = (1..=5).map(|k| (k as f64 * phase).sin() / k as f64).sum();
+            (amp(syllable) * (0.2 + 0.8 * bump) * s / 1.8) as f32
+        })
+        .collect()
+}
+
+#[test]
+fn a_flat_voice_is_monotone_and_an_intoned_one_is_not() {
+    // The same speech flat at 120 Hz, and rising and falling by 5 semitones about it (about
+    // the spread of lively read speech); and the intoned one an octave up, which varies alike.
+    let flat = phrases(RATE, 4, 8, |_| 120.0, |_| 0.5);
+    let tune = |base: f64| move |t: f64| base * 2f64.powf(5.0 / 12.0 * (2.2 * t).sin());
+    for (signal, base, monotone) in [
+        (flat, 120.0, true),
+        (phrases(RATE, 4, 8, tune(120.0), |_| 0.5), 120.0, false),
+        (phrases(RATE, 4, 8, tune(240.0), |_| 0.5), 240.0, false),
+    ] {
+        let m = analyze(&signal, RATE, Params::default());
+        let v = m.voice.clone().unwrap();
+        assert_eq!(v.monotone, Some(monotone), "{v:?}");
+        let median = v.pitch_median_hz.unwrap();
+        assert!((median / base - 1.0).abs() < 0.05, "{v:?}");
+        let sd = v.pitch_sd_st.unwrap();
+        if monotone {
+            assert!(sd < 0.2, "{v:?}");
+        } else {
+            // A sine of 5 semitones: 5.24 st by the interquartile range.
+            assert!((4.5..6.0).contains(&sd), "{v:?}");
+        }
+        let has_remark = m.remarks(None).iter().any(|r| r.contains("monotone"));
+        assert_eq!(has_remark, monotone, "{:?}", m.remarks(None));
+    }
+}
+
+#[test]
+fn phrases_that_fade_at_the_end_trail_off() {
+    // Four phrases of eight syllables; in the second set the last two syllables of every
+    // phrase are 16 dB down, in the first 3 dB (an ordinary fall).
+    let tune = |t: f64| 130.0 * 2f64.powf(3.0 / 12.0 * (2.0 * t).sin());
+    for (fade_db, trailing) in [(3.0, 0), (16.0, 4)] {
+        let gain = 10f64.powf(-fade_db / 20.0);
+        let s = phrases(RATE, 4, 8, tune, |i| if i >= 6 { 0.5 * gain } else { 0.5 });
+        let m = analyze(&s, RATE, Params::default());
+        let v = m.voice.clone().unwrap();
+        assert_eq!(
+            (v.phrases, v.trailing_off),
+            (4, trailing),
+            "fade {fade_db} dB: {v:?}"
+        );
+        let has_remark = m.remarks(None).iter().any(|r| r.contains("trail"));
+        assert_eq!(has_remark, trailing > 0, "{:?}", m.remarks(None));
+    }
 }

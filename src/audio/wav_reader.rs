@@ -13,7 +13,7 @@ use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use crate::analysis::{self, Analyzer, Envelope, Measures};
+use crate::analysis::{self, Analyzer, Envelope, Measures, PitchTrack};
 
 /// Frames decoded per block when frames are small: 64 Ki frames is 128 KiB of 16-bit mono,
 /// large enough that the per-block overhead vanishes, small enough to stay in cache.
@@ -243,6 +243,15 @@ pub fn analyze_file_with_envelope(
     params: analysis::Params,
     left_out: &[[f64; 2]],
 ) -> Result<(Measures, Envelope), WavError> {
+    analyze_file_with_pitch(path, params, left_out).map(|(m, e, _)| (m, e))
+}
+
+/// [`analyze_file_with_envelope`], and the pitch track the voice measures come from.
+pub fn analyze_file_with_pitch(
+    path: &Path,
+    params: analysis::Params,
+    left_out: &[[f64; 2]],
+) -> Result<(Measures, Envelope, PitchTrack), WavError> {
     let mut reader = WavReader::open(path)?;
     let mut analyzer = Analyzer::new(reader.spec().sample_rate, params);
     for &[from, to] in left_out {
@@ -252,7 +261,7 @@ pub fn analyze_file_with_envelope(
     loop {
         reader.read_block(&mut block)?;
         if block.is_empty() {
-            return Ok(analyzer.finish_with_envelope());
+            return Ok(analyzer.finish_with_pitch());
         }
         analyzer.push(&block);
     }

@@ -4,6 +4,7 @@
 //! JSON shape: for a file, one object `{"file": PATH, "analysis": MEASURES, "remarks": [..]}`;
 //! for a folder, an array of such objects in name order. A take that cannot be read appears as
 //! `{"file": PATH, "error": MESSAGE}` and makes the command fail after printing the rest.
+//! With `--pitch-track`, each object also has `"pitch_track": {"step_s": .., "hz": [..]}`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 
 use crate::analysis::{Measures, Params, LONG_PAUSE_S, SYLLABLES_PER_WORD};
-use crate::audio::wav_reader::analyze_file_with_envelope;
+use crate::audio::wav_reader::analyze_file_with_pitch;
 use crate::cli::AnalyzeArgs;
 use crate::record::{self, reader::median};
 use crate::ui::Table;
@@ -25,6 +26,15 @@ struct Entry {
     remarks: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pitch_track: Option<Track>,
+}
+
+/// The pitch track as printed: frame `k` is centred at `(k + 0.5) * step_s`; Hz to a tenth.
+#[derive(serde::Serialize)]
+struct Track {
+    step_s: f64,
+    hz: Vec<f64>,
 }
 
 pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
@@ -64,13 +74,22 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
                 analysis: None,
                 remarks: Vec::new(),
                 error: Some(reason),
+                pitch_track: None,
             });
             continue;
         }
         let kept = stored.get(&file);
         let cues = kept.map_or(&[][..], |k| &k.cues_s);
-        match analyze_file_with_envelope(&file, params, cues).map(|(m, _)| m) {
-            Ok(m) => {
+        match analyze_file_with_pitch(&file, params, cues) {
+            Ok((m, _, track)) => {
+                let pitch_track = args.pitch_track.then(|| Track {
+                    step_s: track.step_s,
+                    hz: track
+                        .hz
+                        .iter()
+                        .map(|&f| (f64::from(f) * 10.0).round() / 10.0)
+                        .collect(),
+                });
                 let remarks = match kept.and_then(|k| k.remarks.as_ref()) {
                     Some(r) => r.clone(),
                     None => m.remarks(median(&earlier_wpm)),
@@ -83,6 +102,7 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
                     analysis: Some(m),
                     remarks,
                     error: None,
+                    pitch_track,
                 });
             }
             Err(e) if !is_session => return Err(e.into()),
@@ -91,6 +111,7 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
                 analysis: None,
                 remarks: Vec::new(),
                 error: Some(e.to_string()),
+                pitch_track: None,
             }),
         }
     }
@@ -245,6 +266,40 @@ fn file_table(e: &Entry) -> String {
         ),
         ("clipped", format!("{:.3} %", m.clipped_fraction * 100.0)),
     ];
+    let voice = m.voice.as_ref();
+    let pitch = voice.and_then(|v| {
+        Some((
+            v.pitch_median_hz?,
+            v.pitch_sd_st?,
+            v.pitch_range_st?,
+            v.monotone == Some(true),
+        ))
+    });
+    let rows = rows.into_iter().chain([
+        (
+            "pitch",
+            pitch.map_or_else(
+                || "—".into(),
+                |(hz, sd, range, monotone)| {
+                    let flat = if monotone { ", monotone" } else { "" };
+                    format!("{hz:.0} Hz, varies {sd:.1} st (range {range:.1} st){flat}")
+                },
+            ),
+        ),
+        (
+            "loudness varies",
+            voice
+                .and_then(|v| v.loudness_sd_db)
+                .map_or_else(|| "—".into(), |db| format!("{db:.1} dB")),
+        ),
+        (
+            "trailing off",
+            voice.map_or_else(
+                || "—".into(),
+                |v| format!("{} of {} phrases", v.trailing_off, v.phrases),
+            ),
+        ),
+    ]);
     let _ = writeln!(s, "{}", e.file.display());
     for (k, v) in rows {
         let _ = writeln!(s, "  {k:<18} {v}");
@@ -283,6 +338,7 @@ fn session_table(entries: &[Entry]) -> String {
         .right("syl")
         .right("wpm")
         .right("level")
+        .right("pitch")
         .right("clipped");
     for e in entries {
         let name = e.file.file_name().map_or_else(
@@ -302,6 +358,10 @@ fn session_table(entries: &[Entry]) -> String {
                 format!("{:.0}", m.est_wpm),
                 m.speech_rms_dbfs
                     .map_or_else(|| "—".into(), |r| format!("{r:.0}dB")),
+                m.voice
+                    .as_ref()
+                    .and_then(|v| v.pitch_sd_st)
+                    .map_or_else(|| "—".into(), |sd| format!("{sd:.1}st")),
                 format!("{:.2}%", m.clipped_fraction * 100.0),
             ]),
             None => {
@@ -322,7 +382,7 @@ fn session_table(entries: &[Entry]) -> String {
         "\n{}",
         crate::ui::fit(&format!(
             "pauses: all/of {LONG_PAUSE_S:.0} s or more; wpm assumes {SYLLABLES_PER_WORD} \
-             syllables per word"
+             syllables per word; pitch: how much it varies, in semitones"
         ))
     );
     s

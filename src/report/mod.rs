@@ -446,6 +446,7 @@ mod tests {
             peak_dbfs: -3.0,
             speech_rms_dbfs: Some(-20.0),
             clipped_fraction: 0.0,
+            voice: None,
         }
     }
 
