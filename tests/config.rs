@@ -283,3 +283,40 @@ fn config_edit_writes_a_private_starter_once_and_never_overwrites() {
     assert!(!ok);
     assert!(stderr.contains("$EDITOR"), "{stderr}");
 }
+
+#[test]
+fn a_session_on_real_devices_takes_its_devices_voice_and_times_from_the_file_alone() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let home = common::temp_dir("config-e2e");
+    let recordings = home.join("recordings");
+    write_config(
+        &home,
+        &format!(
+            "input = \"voicemock-mic\"\noutput = \"voicemock-speaker\"\nvoice = \"en-GB\"\n\
+             think = 0\nanswer = 1\ncues = false\nrecordings = {:?}\n",
+            recordings.display().to_string()
+        ),
+    );
+    // PULSE_SERVER and the rest of the stack's environment pass through.
+    let (ok, stdout, stderr) =
+        output(bin_in(&home).args(["run", "--count", "1", "--no-transcribe"]));
+    assert!(ok, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("Voice: English (Great Britain) (en-GB)"),
+        "{stdout}"
+    );
+    let (_, log) = common::only_session(&recordings);
+    assert!(
+        log["input_device"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("voicemock-mic")),
+        "{}",
+        log["input_device"]
+    );
+    assert_eq!(log["settings"]["voice"], "en-GB");
+    assert_eq!(log["settings"]["answer_s"], 1.0);
+    assert_eq!(log["settings"]["think_s"], 0.0);
+    assert_eq!(log["questions"][0]["takes"][0]["limit_s"], 1.0);
+}
