@@ -270,3 +270,100 @@ fn edit(path: &Path) -> anyhow::Result<()> {
     config::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, FromArgMatches};
+
+    use super::*;
+    use crate::cli::Cli;
+
+    /// `voicemock run ARGS` resolved against `file`: each setting's shown value and origin.
+    fn resolved(args: &[&str], file: &Config) -> (SessionArgs, Option<f64>, Vec<InForce>) {
+        let matches = Cli::command()
+            .try_get_matches_from(["voicemock", "run"].iter().chain(args))
+            .unwrap();
+        let Command::Run(mut run) = Cli::from_arg_matches(&matches).unwrap().command else {
+            panic!("not run");
+        };
+        let sub = matches.subcommand().unwrap().1;
+        let rows = resolve(&mut run.session, Some(&mut run.answer), sub, file);
+        (run.session, run.answer, rows)
+    }
+
+    fn origin(rows: &[InForce], key: &str) -> Origin {
+        rows.iter().find(|r| r.key == key).unwrap().origin
+    }
+
+    #[test]
+    fn a_flag_beats_the_file_and_the_file_beats_the_default() {
+        let file = Config {
+            input: Some("USB".into()),
+            voice: Some("en-GB".into()),
+            think: Some(5.0),
+            answer: Some(90.0),
+            overtime: Some(4.0),
+            cues: Some(false),
+            auto_finish: Some(3.0),
+            ..Config::default()
+        };
+        let (args, answer, rows) = resolved(&[], &file);
+        assert_eq!(args.devices.input.as_deref(), Some("USB"));
+        assert_eq!(args.voice.as_deref(), Some("en-GB"));
+        assert_eq!(
+            (args.think, answer, args.overtime),
+            (Some(5.0), Some(90.0), 4.0)
+        );
+        assert!(args.no_cues);
+        assert_eq!(args.auto_finish, Some(3.0));
+        for key in [
+            "input",
+            "voice",
+            "think",
+            "answer",
+            "overtime",
+            "cues",
+            "auto_finish",
+        ] {
+            assert_eq!(origin(&rows, key), Origin::File, "{key}");
+        }
+        for key in ["output", "speech_rate", "model", "listen"] {
+            assert_eq!(origin(&rows, key), Origin::Default, "{key}");
+        }
+
+        // A flag equal to its clap default (`--overtime 0`) still wins: it was given.
+        let (args, answer, rows) = resolved(
+            &[
+                "--input",
+                "Mic",
+                "--think",
+                "0",
+                "--answer",
+                "30",
+                "--overtime",
+                "0",
+                "--cues",
+            ],
+            &file,
+        );
+        assert_eq!(args.devices.input.as_deref(), Some("Mic"));
+        assert_eq!(
+            (args.think, answer, args.overtime),
+            (Some(0.0), Some(30.0), 0.0)
+        );
+        assert!(!args.no_cues);
+        for key in ["input", "think", "answer", "overtime", "cues"] {
+            assert_eq!(origin(&rows, key), Origin::Flag, "{key}");
+        }
+        assert_eq!(origin(&rows, "voice"), Origin::File);
+
+        // No file: every setting is its default.
+        let (args, answer, rows) = resolved(&[], &Config::default());
+        assert_eq!((args.think, answer, args.overtime), (None, None, 0.0));
+        assert!(!args.no_cues);
+        assert!(rows
+            .iter()
+            .filter(|r| r.key != "recordings")
+            .all(|r| r.origin == Origin::Default));
+    }
+}
