@@ -68,6 +68,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print voicemock's manual page (roff), or write one page per command into a folder.
     Man(ManArgs),
+    /// Show the settings in force and where each came from, or edit the config file.
+    Config(ConfigArgs),
 }
 
 /// Device choice shared by the commands that use the microphone or speaker.
@@ -199,8 +201,11 @@ pub struct SessionArgs {
     pub auto_finish: Option<f64>,
     /// No sound cues (by default a short tone when the answer starts, at the wrap-up point
     /// and at the limit).
-    #[arg(long)]
+    #[arg(long, overrides_with = "cues")]
     pub no_cues: bool,
+    /// Sound cues, even if the config file turns them off.
+    #[arg(long, overrides_with = "no_cues")]
+    pub cues: bool,
     /// Timing lights for every answer: green, yellow and red, in seconds (e.g. 60,90,120).
     #[arg(
         long,
@@ -214,8 +219,8 @@ pub struct SessionArgs {
     /// the session goes on by itself after SECS (default 20) or at Enter.
     #[arg(long, allow_negative_numbers = true, value_name = "SECS", num_args = 0..=1, default_missing_value = "20")]
     pub listen: Option<f64>,
-    /// Folder the session folder is created in (default: $VOICEMOCK_RECORDINGS, else
-    /// recordings/ in the current folder).
+    /// Folder the session folder is created in (default: $VOICEMOCK_RECORDINGS, else the
+    /// config file's, else recordings/ in the current folder).
     #[arg(long, value_name = "DIR", default_value_os_t = default_recordings())]
     pub recordings: PathBuf,
     #[command(flatten)]
@@ -290,8 +295,8 @@ pub struct DrillArgs {
 /// Where sessions are looked for, for the commands that read them.
 #[derive(Debug, Clone, Args)]
 pub struct RecordingsArg {
-    /// The folder sessions are recorded in (default: $VOICEMOCK_RECORDINGS, else recordings/
-    /// in the current folder).
+    /// The folder sessions are recorded in (default: $VOICEMOCK_RECORDINGS, else the config
+    /// file's, else recordings/ in the current folder).
     #[arg(long, value_name = "DIR", default_value_os_t = default_recordings())]
     pub recordings: PathBuf,
 }
@@ -539,4 +544,26 @@ pub struct ManArgs {
     /// instead of printing the main page.
     #[arg(long, value_name = "DIR")]
     pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub action: Option<ConfigAction>,
+    /// The answer limit `run` would use (to see what a flag changes).
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS")]
+    pub answer: Option<f64>,
+    /// The flags of `run`, to see what they change in the settings shown.
+    #[command(flatten)]
+    pub session: SessionArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the config file's path (whether or not it exists).
+    Path,
+    /// Open the config file in $VISUAL or $EDITOR, first writing a commented starter (every
+    /// key commented out) if there is none; never overwrites.
+    Edit,
 }

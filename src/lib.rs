@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod audio;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod files;
 pub mod models;
 pub mod pack;
@@ -22,8 +23,6 @@ pub mod ui;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// An error that ends the program with a specific exit code (an interrupted session exits 130
 /// for SIGINT, 143 for SIGTERM and 129 for SIGHUP, as shells expect).
 #[derive(Debug, thiserror::Error)]
@@ -35,8 +34,12 @@ pub struct ExitWith {
 
 /// Parse the command line, run the command, and choose the exit code in this one place.
 pub fn main_entry() -> ExitCode {
-    let cli = cli::Cli::parse();
-    let code = match commands::dispatch(cli) {
+    let matches = <cli::Cli as clap::CommandFactory>::command().get_matches();
+    let cli = match <cli::Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let code = match commands::dispatch(cli, &matches) {
         Ok(()) => 0,
         Err(err) => {
             ui::errln(ui::fit_stderr(&format!("error: {}", render_chain(&err))));

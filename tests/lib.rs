@@ -6,6 +6,7 @@ mod common;
 mod analyze;
 mod check;
 mod cli;
+mod config;
 mod contain;
 mod export;
 mod fuzz;

@@ -43,19 +43,26 @@ pub struct Interview<'a> {
 
 /// Checks the flags every session takes, with the same bounds a pack's times have.
 pub fn check_flags(args: &SessionArgs) -> anyhow::Result<()> {
+    use crate::config::{AUTO_FINISH_S, LISTEN_S, OVERTIME_S, SPEECH_RATE, THINK_S};
     let bad = |flag: &str, what: String| anyhow::anyhow!("{flag} must be {what}");
-    let within = |t: f64, low: f64| t.is_finite() && (low..=MAX_SECONDS).contains(&t);
-    if args.think.is_some_and(|t| !within(t, 0.0)) {
-        return Err(bad("--think", format!("0 to {MAX_SECONDS} seconds")));
+    let within =
+        |t: f64, range: &std::ops::RangeInclusive<f64>| t.is_finite() && range.contains(&t);
+    let seconds =
+        |r: &std::ops::RangeInclusive<f64>| format!("{} to {} seconds", r.start(), r.end());
+    if args.think.is_some_and(|t| !within(t, &THINK_S)) {
+        return Err(bad("--think", seconds(&THINK_S)));
     }
-    if !within(args.overtime, 0.0) {
-        return Err(bad("--overtime", format!("0 to {MAX_SECONDS} seconds")));
+    if !within(args.overtime, &OVERTIME_S) {
+        return Err(bad("--overtime", seconds(&OVERTIME_S)));
     }
     if args
         .speech_rate
-        .is_some_and(|r| !(r.is_finite() && (0.5..=2.0).contains(&r)))
+        .is_some_and(|r| !(r.is_finite() && SPEECH_RATE.contains(&r)))
     {
-        return Err(bad("--speech-rate", "between 0.5 and 2.0".into()));
+        return Err(bad(
+            "--speech-rate",
+            format!("between {} and {}", SPEECH_RATE.start(), SPEECH_RATE.end()),
+        ));
     }
     if args.recordings.exists() && !args.recordings.is_dir() {
         anyhow::bail!(
@@ -64,14 +71,11 @@ pub fn check_flags(args: &SessionArgs) -> anyhow::Result<()> {
             args.recordings.display()
         );
     }
-    if args.auto_finish.is_some_and(|t| !within(t, 0.5)) {
-        return Err(bad(
-            "--auto-finish",
-            format!("0.5 to {MAX_SECONDS} seconds"),
-        ));
+    if args.auto_finish.is_some_and(|t| !within(t, &AUTO_FINISH_S)) {
+        return Err(bad("--auto-finish", seconds(&AUTO_FINISH_S)));
     }
-    if args.listen.is_some_and(|t| !within(t, 0.0)) {
-        return Err(bad("--listen", format!("0 to {MAX_SECONDS} seconds")));
+    if args.listen.is_some_and(|t| !within(t, &LISTEN_S)) {
+        return Err(bad("--listen", seconds(&LISTEN_S)));
     }
     lights(args)?;
     Ok(())

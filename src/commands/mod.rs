@@ -5,6 +5,7 @@
 pub mod analyze;
 pub mod check;
 pub mod compare;
+pub mod config;
 pub mod devices;
 pub mod drill;
 pub mod export;
@@ -24,8 +25,13 @@ pub mod voices;
 
 use crate::cli::{Cli, Command};
 
-pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
-    match cli.command {
+/// Runs the command; `matches` are the parsed command line's, which tell a flag given from a
+/// default (the config file's settings fill in the rest, `config::apply`).
+pub fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<()> {
+    let sub = matches.subcommand().map_or(matches, |(_, m)| m);
+    let mut command = cli.command;
+    config::apply(&mut command, sub)?;
+    match command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Packs(args) => packs::run(&args),
         Command::Questions(args) => packs::list_questions(&args),
@@ -48,5 +54,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Export(args) => export::run(&args),
         Command::Completions(args) => shell::completions(&args),
         Command::Man(args) => shell::man(&args),
+        Command::Config(mut args) => config::run(&mut args, sub),
     }
 }

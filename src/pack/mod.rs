@@ -3,7 +3,7 @@
 //! it turns text into a checked [`Pack`], or into an error that names file, line, column and
 //! field.
 
-mod parse;
+pub(crate) mod parse;
 pub mod starter;
 
 use std::path::{Path, PathBuf};

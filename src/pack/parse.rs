@@ -37,23 +37,28 @@ pub fn parse(text: &str, origin: &str) -> Result<Pack, PackError> {
 pub fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Pack, PackError> {
     match std::str::from_utf8(bytes) {
         Ok(text) => parse(text, origin),
-        Err(e) => {
-            let good = &bytes[..e.valid_up_to()];
-            let text = std::str::from_utf8(good).expect("valid up to here");
-            let (line, column) = line_column(text, text.len());
-            Err(PackError::Invalid {
-                file: origin.to_string(),
-                line,
-                column,
-                field: String::new(),
-                message: format!(
-                    "the file is not valid UTF-8 text (byte 0x{:02x} at byte offset {}); save it \
-                     as UTF-8",
-                    bytes[e.valid_up_to()],
-                    e.valid_up_to()
-                ),
-            })
-        }
+        Err(e) => Err(not_utf8(bytes, &e, origin)),
+    }
+}
+
+/// The error for bytes that are not UTF-8, at the line and column of the first bad byte (for
+/// any TOML file voicemock reads: packs and the config file).
+pub(crate) fn not_utf8(bytes: &[u8], e: &std::str::Utf8Error, origin: &str) -> PackError {
+    let good = &bytes[..e.valid_up_to()];
+    // Valid up to here by the error's own account; lossy only to avoid a panic path.
+    let text = String::from_utf8_lossy(good);
+    let (line, column) = line_column(&text, text.len());
+    PackError::Invalid {
+        file: origin.to_string(),
+        line,
+        column,
+        field: String::new(),
+        message: format!(
+            "the file is not valid UTF-8 text (byte 0x{:02x} at byte offset {}); save it as \
+             UTF-8",
+            bytes[e.valid_up_to()],
+            e.valid_up_to()
+        ),
     }
 }
 
@@ -192,7 +197,7 @@ impl<'de> Deserialize<'de> for RawChecklistPoint {
 /// A time in seconds, written as an integer or a float. Its own type so a wrong value reads
 /// "expected a number of seconds" rather than "expected f64".
 #[derive(Debug, Clone, Copy)]
-struct Seconds(f64);
+pub(crate) struct Seconds(pub(crate) f64);
 
 impl<'de> Deserialize<'de> for Seconds {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -226,13 +231,20 @@ impl<'de> Deserialize<'de> for Seconds {
 // ---------------------------------------------------------------------------------------------
 // Positions and field paths.
 
-struct Source<'a> {
-    text: &'a str,
-    file: &'a str,
+/// A TOML text and the file it came from, to point at a byte of it. Shared with the config
+/// file (`crate::config`), whose errors are located the same way as a pack's.
+pub(crate) struct Source<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) file: &'a str,
 }
 
 impl Source<'_> {
-    fn error(&self, span: &Range<usize>, field: &str, message: impl Into<String>) -> PackError {
+    pub(crate) fn error(
+        &self,
+        span: &Range<usize>,
+        field: &str,
+        message: impl Into<String>,
+    ) -> PackError {
         let (line, column) = line_column(self.text, span.start);
         PackError::Invalid {
             file: self.file.to_string(),
@@ -245,7 +257,7 @@ impl Source<'_> {
 
     /// A syntax error (no `root`) or a shape error from serde, whose span is looked up in the
     /// parsed document to name the field.
-    fn toml_error(&self, err: &toml::de::Error, root: Option<&DeTable>) -> PackError {
+    pub(crate) fn toml_error(&self, err: &toml::de::Error, root: Option<&DeTable>) -> PackError {
         let Some(root) = root else {
             let message = err.message();
             if message.contains("recursion") || message.contains("recurse") {

@@ -17,9 +17,9 @@ pub use format::{
     LOG_VERSION, MAX_LOG_BYTES, NOTES_FILE, PROGRESS_FILE, REPORT_FILE, REVIEW_FILE,
 };
 pub use reader::{
-    contained, default_recordings, folder_label, list, load, nothing_in, resolve, sessions,
-    DamagedTake, Entry, RecordError, Session, Standing, Uncontained, DEFAULT_RECORDINGS, ELSEWHERE,
-    RECORDINGS_ENV,
+    contained, default_recordings, default_recordings_from, folder_label, list, load, nothing_in,
+    resolve, sessions, DamagedTake, Entry, RecordError, Session, Standing, Uncontained,
+    DEFAULT_RECORDINGS, ELSEWHERE, RECORDINGS_ENV,
 };
 
 #[cfg(test)]

@@ -64,11 +64,23 @@ pub const ELSEWHERE: &str = "if your sessions are in another folder, name it wit
     --recordings DIR (or set VOICEMOCK_RECORDINGS)";
 
 /// The default recordings folder: [`RECORDINGS_ENV`] when it is set (and not empty), else
-/// [`DEFAULT_RECORDINGS`] in the current folder. `--recordings` overrides it.
+/// the config file's `recordings`, else [`DEFAULT_RECORDINGS`] in the current folder.
+/// `--recordings` overrides it.
 pub fn default_recordings() -> PathBuf {
-    std::env::var_os(RECORDINGS_ENV)
-        .filter(|d| !d.is_empty())
-        .map_or_else(|| PathBuf::from(DEFAULT_RECORDINGS), PathBuf::from)
+    default_recordings_from().0
+}
+
+/// [`default_recordings`] and where it came from. A config file that cannot be read gives
+/// nothing here: the commands refuse it before they use the folder.
+pub fn default_recordings_from() -> (PathBuf, crate::config::Origin) {
+    use crate::config::Origin;
+    if let Some(dir) = std::env::var_os(RECORDINGS_ENV).filter(|d| !d.is_empty()) {
+        return (PathBuf::from(dir), Origin::Environment);
+    }
+    match crate::config::current().map(|c| c.recordings.clone()) {
+        Ok(Some(dir)) => (dir, Origin::File),
+        _ => (PathBuf::from(DEFAULT_RECORDINGS), Origin::Default),
+    }
 }
 
 /// A recordings folder as messages name it: its absolute path (a relative one means little

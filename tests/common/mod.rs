@@ -51,6 +51,12 @@ pub fn stack() -> Option<Stack> {
 pub fn bin() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_voicemock"));
     cmd.env_remove("VOICEMOCK_E2E");
+    // The tester's own config file never reaches a test: a folder with none in it is the
+    // config folder (tests of the config file point these elsewhere).
+    cmd.env_remove("VOICEMOCK_CONFIG").env(
+        "XDG_CONFIG_HOME",
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tmp/no-config"),
+    );
     cmd
 }
 
