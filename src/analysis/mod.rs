@@ -15,9 +15,6 @@
 mod frontend;
 pub mod live;
 mod nuclei;
-mod remarks;
-
-pub use remarks::PACE_BAND_WPM;
 mod segments;
 
 use frontend::FrontEnd;

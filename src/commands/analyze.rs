@@ -13,7 +13,7 @@ use anyhow::{bail, Context};
 use crate::analysis::{Measures, Params, LONG_PAUSE_S, SYLLABLES_PER_WORD};
 use crate::audio::wav_reader::analyze_file_with_envelope;
 use crate::cli::AnalyzeArgs;
-use crate::record::{self, reader::median};
+use crate::record;
 
 #[derive(serde::Serialize)]
 struct Entry {
@@ -55,19 +55,17 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
     }
 
     let mut entries = Vec::with_capacity(files.len());
-    let mut earlier_wpm = Vec::new();
     for file in files {
         let kept = stored.get(&file);
         let cues = kept.map_or(&[][..], |k| &k.cues_s);
         match analyze_file_with_envelope(&file, params, cues).map(|(m, _)| m) {
             Ok(m) => {
+                // A take's remarks are those its facts keep; a recording of no session gets
+                // them by the same rule, on its own clock.
                 let remarks = match kept.and_then(|k| k.remarks.as_ref()) {
                     Some(r) => r.clone(),
-                    None => m.remarks(median(&earlier_wpm)),
+                    None => record::TakeFacts::of_recording(&m).remarks,
                 };
-                if m.est_wpm > 0.0 {
-                    earlier_wpm.push(m.est_wpm);
-                }
                 entries.push(Entry {
                     file,
                     analysis: Some(m),
@@ -170,7 +168,7 @@ fn stored(dir: &Path) -> std::collections::HashMap<PathBuf, Stored> {
         .flat_map(|s| {
             s.log.takes().map(move |(_, t)| {
                 let kept = Stored {
-                    remarks: t.remarks.clone(),
+                    remarks: t.facts.as_ref().map(|f| f.remarks.clone()),
                     cues_s: t.cues_s.clone(),
                 };
                 (s.take_path(&t.file), kept)

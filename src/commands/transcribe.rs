@@ -97,6 +97,7 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
     use anyhow::Context;
 
     use crate::record::store::{save_log, SessionLock};
+    use crate::record::TakeFacts;
     use crate::transcribe::sidecar;
 
     let session = crate::record::load(&args.target).with_context(|| {
@@ -109,6 +110,9 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
     let lock = SessionLock::acquire(&session.dir)
         .with_context(|| format!("{} is still being recorded", session.dir.display()))?;
     let mut log = session.log;
+    let usual = session.dir.parent().and_then(|recordings| {
+        crate::record::reader::usual_wpm_before(recordings, &log.started_at)
+    });
     if log.takes().next().is_none() {
         anyhow::bail!(
             "{}: this session has no recorded takes",
@@ -128,11 +132,20 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
                         sidecar::summarize(&transcript, &file, &log.questions[q].talking_points);
                     sidecar::write(&session.dir, &summary, &transcript)
                         .with_context(|| format!("writing {}", summary.file))?;
+                    let take = &mut log.questions[q].takes[t];
+                    take.transcript = Some(summary.clone());
+                    take.transcript_error = None;
+                    // The pace now comes from the words: the take's facts follow, remarked
+                    // against the usual pace of the sessions before this one, as when it ran.
+                    let facts = TakeFacts::of(&log.questions[q], &log.questions[q].takes[t], usual);
+                    let pace = facts.pace;
+                    log.questions[q].takes[t].facts = Some(facts);
                     if !args.json {
                         outln(crate::report::transcript_line(
                             q + 1,
                             log.questions[q].takes[t].take,
                             &summary,
+                            pace,
                         ));
                     }
                     all.push(serde_json::json!({
@@ -142,9 +155,6 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
                         "covered": summary.covered,
                         "missed": summary.missed,
                     }));
-                    let take = &mut log.questions[q].takes[t];
-                    take.transcript = Some(summary);
-                    take.transcript_error = None;
                 }
                 Err(e) => {
                     failed += 1;
@@ -156,7 +166,7 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
         }
     }
     save_log(&session.dir, &log).context("writing the session log")?;
-    let review = crate::report::review_markdown(&log, None);
+    let review = crate::report::review_markdown(&log);
     crate::record::store::write_atomic(
         &session.dir.join(crate::record::REVIEW_FILE),
         review.as_bytes(),
