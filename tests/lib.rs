@@ -6,6 +6,7 @@ mod common;
 mod analyze;
 mod check;
 mod cli;
+mod facts;
 mod fuzz;
 mod listen;
 mod play;

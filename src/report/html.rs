@@ -255,7 +255,7 @@ fn take(n: usize, q: &QuestionLog, view: &TakeView, axis: f64) -> Markup {
     html! {
         article.take id={ "q" (n) "-t" (t.take) } aria-label={ "Take " (t.take) }
             data-question=(q.id) data-take=(t.take)
-            data-length=[f.map(|f| mmss(f.length_s))]
+            data-length=[f.map(length_text)]
             data-first-words=[f.and_then(|f| f.first_words_s).map(seconds)]
             data-pace=[f.and_then(|f| f.pace).map(pace_text)]
             data-ended=(ended_by_label(t.ended_by))
