@@ -477,3 +477,252 @@ fn every_view_of_the_format_1_and_format_2_fixtures_tells_the_same_facts() {
     );
     assert!(truth.values().any(|f| f["pace"]["from"] == "sound"));
 }
+
+/// The answer lines a session printed, by (question index, take): length, how it ended (with
+/// its verdict where the line gives one) and first words; and the pace each transcript line
+/// gave.
+type Lines = BTreeMap<(usize, u64), (String, String, Option<String>)>;
+
+fn answer_lines(stdout: &str) -> (Lines, BTreeMap<(usize, u64), String>) {
+    let mut takes = BTreeMap::new();
+    let mut paces = BTreeMap::new();
+    let lines: Vec<&str> = stdout.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(rest) = line.trim_start().strip_prefix("Answer ") else {
+            continue;
+        };
+        let (q, rest) = rest.split_once(", take ").unwrap();
+        let q: usize = q.parse().unwrap();
+        if let Some((n, _)) = rest.split_once(", transcript: ") {
+            // "    12 words, 170 wpm, 0 filler words (at least), …"
+            let next = lines[i + 1].trim();
+            let pace = next.split(", ").nth(1).filter(|p| p.ends_with(" wpm"));
+            if let Some(pace) = pace {
+                paces.insert((q, n.parse().unwrap()), pace.to_string());
+            }
+            continue;
+        }
+        let Some((n, rest)) = rest.split_once(": ") else {
+            continue;
+        };
+        let (length, rest) = rest.split_once(", ").unwrap();
+        let ending = rest.split(';').next().unwrap().to_string();
+        let first = rest
+            .find("first words after ")
+            .map(|i| rest[i + 18..].split(',').next().unwrap().to_string());
+        takes.insert((q, n.parse().unwrap()), (length.to_string(), ending, first));
+    }
+    (takes, paces)
+}
+
+/// Checks a session's printed answer lines against its facts.
+fn check_answer_lines(stdout: &str, log: &Value, truth: &BTreeMap<Key, Value>) -> usize {
+    let (takes, paces) = answer_lines(stdout);
+    let id = log["id"].as_str().unwrap();
+    let mut checked = 0;
+    for ((q, n), (length, ending, first)) in &takes {
+        let qid = log["questions"][q - 1]["id"].as_str().unwrap().to_string();
+        let f = &truth[&(id.to_string(), qid, *n)];
+        let want = expected(f);
+        assert_eq!(length, &want.length, "answer line {q}/{n}");
+        let flagged = matches!(f["verdict"].as_str(), Some("over" | "cut_off" | "under"));
+        let want_ending = match (&want.verdict, flagged) {
+            (Some(v), true) => format!("{}, {v}", want.ended),
+            _ => want.ended.clone(),
+        };
+        assert_eq!(ending, &want_ending, "answer line {q}/{n}");
+        assert_eq!(first, &want.first, "answer line {q}/{n}");
+        if let Some(pace) = paces.get(&(*q, *n)) {
+            assert_eq!(Some(pace), want.pace.as_ref(), "transcript line {q}/{n}");
+        }
+        checked += 1;
+    }
+    checked
+}
+
+/// The takes of a review page as Chromium shows them (the visible text of each take's facts).
+fn from_dom(chrome: &crate::report::Chrome, page: &Path, session: &str) -> BTreeMap<Key, Seen> {
+    let (tab, watch) = crate::report::open(chrome, page);
+    let takes = crate::report::eval(
+        &tab,
+        "Array.from(document.querySelectorAll('article.take')).map(a => {
+            const t = s => { const e = a.querySelector(s); return e ? e.textContent : null; };
+            return { q: a.dataset.question, take: a.dataset.take, length: t('.f-length'),
+                     ended: t('.f-ended'), verdict: t('.f-verdict'),
+                     first: t('.f-first-words'), pace: t('.f-pace') };
+        })",
+    );
+    assert!(
+        watch.lock().unwrap().errors.is_empty(),
+        "{:?}",
+        watch.lock().unwrap()
+    );
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    takes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                (
+                    session.to_string(),
+                    t["q"].as_str().unwrap().to_string(),
+                    t["take"].as_str().unwrap().parse().unwrap(),
+                ),
+                Seen {
+                    length: text(&t["length"]).unwrap(),
+                    first: text(&t["first"]).map(|f| f.trim_start_matches("after ").to_string()),
+                    pace: text(&t["pace"]),
+                    ended: text(&t["ended"]).unwrap(),
+                    verdict: text(&t["verdict"]),
+                },
+            )
+        })
+        .collect()
+}
+
+fn session_log(dir: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("session.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn every_view_of_recorded_sessions_tells_the_same_facts() {
+    let Some(model) = common::test_model() else {
+        return;
+    };
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let Some(chrome) = crate::report::launch("facts") else {
+        return;
+    };
+    let dir = common::temp_dir("facts-e2e");
+    let recordings = dir.join("recordings");
+    let phrase = common::speech_wav(
+        &dir,
+        "phrase",
+        "We shipped the new player in six weeks and watch time grew by four percent.",
+        "en-us",
+    );
+    // A run, transcribed, with cues: a take started by the think time running out and then
+    // restarted, the new take ended by Enter; one started by Enter and held to its limit; one
+    // started by speaking.
+    let mut run = common::Running::spawn(
+        common::bin()
+            .args(["run", "--no-speak", "--think", "3", "--answer", "10"])
+            .args(["--question", "why-netflix", "--question", "stay-current"])
+            .args(["--question", "why-this-role", "--model"])
+            .arg(&model)
+            .arg("--recordings")
+            .arg(&recordings),
+    );
+    let long = std::time::Duration::from_secs(30);
+    run.wait_for("Recording answer", long);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    common::feed_mic(&phrase);
+    run.send_line("r");
+    run.wait_for("Recording answer", long);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    common::feed_mic(&phrase);
+    run.send_line("");
+    run.wait_for("Think time", long);
+    run.send_line("");
+    run.wait_for("Recording answer", long);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    common::feed_mic(&phrase);
+    run.wait_for("Think time", long);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    common::feed_mic(&phrase);
+    run.wait_for("started when you spoke", long);
+    run.send_line("");
+    let (code, stdout, stderr) = run.finish(std::time::Duration::from_secs(200));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let first_session = common::only_session(&recordings).0;
+
+    // A drill answered by someone who talks on past each limit, stopped by Ctrl-C in its
+    // second round.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let talker = crate::rehearse::Talker::start(&dir);
+    let mut drill = common::Running::spawn(
+        common::bin()
+            .args([
+                "drill",
+                "why-netflix",
+                "--limits",
+                "5,4",
+                "--no-speak",
+                "--think",
+                "0",
+            ])
+            .arg("--recordings")
+            .arg(&recordings),
+    );
+    drill.wait_for("Recording answer", long);
+    drill.wait_for("Recording answer", long);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    common::send_signal(drill.child.id(), libc::SIGINT);
+    let (code, drill_out, stderr) = drill.finish(std::time::Duration::from_secs(20));
+    drop(talker);
+    assert_eq!(code, Some(130), "stdout:\n{drill_out}\nstderr:\n{stderr}");
+
+    let truth = check_every_view(&recordings);
+    // The session's own answer lines said the same.
+    let mut lines = check_answer_lines(&stdout, &session_log(&first_session), &truth);
+    let drill_dir = std::fs::read_dir(&recordings)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.join("session.json").exists() && *p != first_session)
+        .unwrap();
+    lines += check_answer_lines(&drill_out, &session_log(&drill_dir), &truth);
+    assert_eq!(lines, truth.len(), "an answer line per take");
+    // Chromium shows on each page what the facts say.
+    for dir in [&first_session, &drill_dir] {
+        let id = session_log(dir)["id"].as_str().unwrap().to_string();
+        let shown = from_dom(&chrome, &dir.join("report.html"), &id);
+        let mine: Vec<_> = truth.iter().filter(|(k, _)| k.0 == id).collect();
+        assert_eq!(shown.len(), mine.len(), "{shown:#?}");
+        for (key, f) in mine {
+            assert_eq!(shown[key], expected(f), "the page in Chromium, {key:?}");
+        }
+    }
+    // Every way a take starts and ends was there, and a transcript gave one its pace.
+    let log = session_log(&first_session);
+    let starts: Vec<&str> = log["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|q| q["takes"].as_array().unwrap())
+        .map(|t| t["started_by"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        starts,
+        ["think_time_over", "restart", "enter", "voice"],
+        "{stdout}"
+    );
+    let ended: Vec<&str> = truth
+        .values()
+        .map(|f| f["ended_by"].as_str().unwrap())
+        .collect();
+    for e in ["repeat", "enter", "limit", "interrupt"] {
+        assert!(ended.contains(&e), "no take ended by {e}: {ended:?}");
+    }
+    assert!(
+        truth.values().any(|f| f["pace"]["from"] == "transcript"),
+        "{truth:#?}"
+    );
+    // A take started by speaking starts with its first words.
+    let voiced = &log["questions"][2]["takes"][0];
+    assert_eq!(voiced["facts"]["first_words_s"], 0.0, "{voiced:#}");
+    // Drill rounds are drill rounds in `history`, never attempts at the question.
+    let history = json(&["history", "--json"], &recordings);
+    let why = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "why-netflix")
+        .unwrap();
+    assert_eq!(why["attempts"], 1, "{why:#}");
+    assert_eq!(why["drill_rounds"].as_array().unwrap().len(), 2, "{why:#}");
+    assert_eq!(why["best"]["facts"]["limit_s"], 10.0, "{why:#}");
+}

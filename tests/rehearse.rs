@@ -65,10 +65,10 @@ fn short_pack(dir: &Path) -> PathBuf {
 }
 
 /// Speech fed into the microphone over and over until dropped.
-struct Talker(Child);
+pub(crate) struct Talker(Child);
 
 impl Talker {
-    fn start(dir: &Path) -> Talker {
+    pub(crate) fn start(dir: &Path) -> Talker {
         let phrase = common::speech_wav(
             dir,
             "talk",
