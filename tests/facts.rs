@@ -585,6 +585,88 @@ fn session_log(dir: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join("session.json")).unwrap()).unwrap()
 }
 
+/// `replay SESSION --take all`, skipping through each recording: the heading of each take
+/// (length, how it ended, the verdict where it says something), checked against its facts.
+fn check_replay(recordings: &Path, dir: &Path, truth: &BTreeMap<Key, Value>) -> usize {
+    let log = session_log(dir);
+    let id = log["id"].as_str().unwrap();
+    let takes = truth.keys().filter(|k| k.0 == id).count();
+    let mut replay = common::Running::spawn(
+        common::bin()
+            .arg("replay")
+            .arg(dir)
+            .args(["--take", "all", "--no-speak", "--recordings"])
+            .arg(recordings),
+    );
+    for _ in 0..takes {
+        replay.wait_for("Playing", std::time::Duration::from_secs(20));
+        replay.send_line("n");
+    }
+    let (code, stdout, stderr) = replay.finish(std::time::Duration::from_secs(20));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let mut question = 0;
+    let mut checked = 0;
+    for line in stdout.lines() {
+        if let Some(rest) = line.strip_prefix("Question ") {
+            question = rest.split('/').next().unwrap().parse::<usize>().unwrap();
+            continue;
+        }
+        let line = line.trim_start();
+        let Some(rest) = line
+            .strip_prefix("Take ")
+            .or_else(|| line.strip_prefix("Round "))
+        else {
+            continue;
+        };
+        let (n, summary) = rest.split_once(": ").unwrap();
+        let n: u64 = n.split(" of ").next().unwrap().parse().unwrap();
+        let qid = log["questions"][question - 1]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let f = &truth[&(id.to_string(), qid, n)];
+        let want = expected(f);
+        let flagged = matches!(f["verdict"].as_str(), Some("over" | "cut_off" | "under"));
+        let mut want_summary = format!("{}, {}", want.length, want.ended);
+        if flagged {
+            want_summary = format!("{want_summary}, {}", want.verdict.unwrap());
+        }
+        assert_eq!(
+            summary, want_summary,
+            "replay heading, question {question} take {n}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, takes, "{stdout}");
+    checked
+}
+
+/// `play` on a take of a session introduces it by its facts.
+fn check_play(dir: &Path, truth: &BTreeMap<Key, Value>) {
+    let log = session_log(dir);
+    let q = &log["questions"][0];
+    let t = &q["takes"][0];
+    let f = &truth[&(
+        log["id"].as_str().unwrap().to_string(),
+        q["id"].as_str().unwrap().to_string(),
+        t["take"].as_u64().unwrap(),
+    )];
+    let want = expected(f);
+    let mut play = common::Running::spawn(
+        common::bin()
+            .arg("play")
+            .arg(dir.join(t["file"].as_str().unwrap())),
+    );
+    play.wait_for("Playing", std::time::Duration::from_secs(20));
+    play.send_line("q");
+    let (code, stdout, stderr) = play.finish(std::time::Duration::from_secs(20));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(
+        stdout.contains(&format!("({}, {}", want.length, want.ended)),
+        "play's header should give {want:?}: {stdout}"
+    );
+}
+
 #[test]
 fn every_view_of_recorded_sessions_tells_the_same_facts() {
     let Some(model) = common::test_model() else {
@@ -676,6 +758,10 @@ fn every_view_of_recorded_sessions_tells_the_same_facts() {
         .unwrap();
     lines += check_answer_lines(&drill_out, &session_log(&drill_dir), &truth);
     assert_eq!(lines, truth.len(), "an answer line per take");
+    // `replay` and `play` introduce each take by the same facts.
+    check_replay(&recordings, &first_session, &truth);
+    check_replay(&recordings, &drill_dir, &truth);
+    check_play(&first_session, &truth);
     // Chromium shows on each page what the facts say.
     for dir in [&first_session, &drill_dir] {
         let id = session_log(dir)["id"].as_str().unwrap().to_string();

@@ -231,7 +231,7 @@ fn question(p: &SessionPage, i: usize, q: &QuestionLog) -> Markup {
             } @else {
                 div.takes {
                     @for view in &p.takes[i] {
-                        (take(n, q, view, axis))
+                        (take(n, q, view, axis, p.session.log.is_drill()))
                     }
                 }
             }
@@ -246,14 +246,14 @@ fn question(p: &SessionPage, i: usize, q: &QuestionLog) -> Markup {
     }
 }
 
-fn take(n: usize, q: &QuestionLog, view: &TakeView, axis: f64) -> Markup {
+fn take(n: usize, q: &QuestionLog, view: &TakeView, axis: f64, drill: bool) -> Markup {
     let t = view.take;
     let f = t.facts.as_ref();
     let wave = figures::wave(axis, q, t, view.measures.as_ref(), view.levels.as_ref());
     // The take's facts, also as data attributes: what a script (or a test) reads off the page
     // is what it shows.
     html! {
-        article.take id={ "q" (n) "-t" (t.take) } aria-label={ "Take " (t.take) }
+        article.take id={ "q" (n) "-t" (t.take) } aria-label={ @if drill { "Round " } @else { "Take " } (t.take) }
             data-question=(q.id) data-take=(t.take)
             data-length=[f.map(length_text)]
             data-first-words=[f.and_then(|f| f.first_words_s).map(seconds)]
@@ -261,7 +261,7 @@ fn take(n: usize, q: &QuestionLog, view: &TakeView, axis: f64) -> Markup {
             data-ended=(ended_by_label(t.ended_by))
             data-verdict=[f.map(verdict_text)] {
             div.take-head {
-                h3 { "Take " (t.take) }
+                h3 { @if drill { "Round " (t.take) " (a drill round, held to its own limit)" } @else { "Take " (t.take) } }
                 span {
                     @match f {
                         Some(f) => {
