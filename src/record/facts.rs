@@ -130,13 +130,13 @@ pub fn pace_of(t: &TakeLog) -> Option<Pace> {
     })
 }
 
-/// The pace of `t` if it had enough speech to be judged (what a usual pace is made of).
+/// The pace of `t` if it had enough speech to be judged (what a usual pace is made of): its
+/// facts' pace, by the rule its remarks were made with.
 pub fn judged_pace(t: &TakeLog) -> Option<f64> {
-    let m = t.analysis.as_ref()?;
-    (m.speech_s >= MIN_SPEECH_FOR_PACE_S)
-        .then(|| pace_of(t))
-        .flatten()
-        .map(|p| p.wpm)
+    match &t.facts {
+        Some(f) => f.judged_pace(),
+        None => TakeFacts::with_minimum(0.0, t, None).judged_pace(),
+    }
 }
 
 /// The usual pace from the judged paces of earlier answers: their median, once there are
@@ -168,6 +168,14 @@ impl TakeFacts {
         t.ended_by = Some(TakeEnd::Enter);
         t.analysis = Some(m.clone());
         TakeFacts::with_minimum(0.0, &t, None)
+    }
+
+    /// The pace, if there was enough speech to judge it.
+    pub fn judged_pace(&self) -> Option<f64> {
+        self.speaking_s
+            .filter(|&s| s >= MIN_SPEECH_FOR_PACE_S)
+            .and(self.pace)
+            .map(|p| p.wpm)
     }
 
     fn with_minimum(min_s: f64, t: &TakeLog, usual_wpm: Option<f64>) -> TakeFacts {
@@ -263,8 +271,7 @@ fn remarks(f: &TakeFacts, m: Option<&Measures>, pre: f64, usual_wpm: Option<f64>
             crate::ui::mmss((p.start_s - pre).max(0.0))
         ));
     }
-    let judged = f.speaking_s.is_some_and(|s| s >= MIN_SPEECH_FOR_PACE_S);
-    if let (true, Some(pace)) = (judged, f.pace) {
+    if let (Some(_), Some(pace)) = (f.judged_pace(), f.pace) {
         let wpm = pace.wpm;
         let said = pace_words(pace);
         let (lo, hi) = PACE_BAND_WPM;
