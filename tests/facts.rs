@@ -464,8 +464,52 @@ fn every_view_of_the_format_1_and_format_2_fixtures_tells_the_same_facts() {
         std::fs::create_dir_all(&folder).unwrap();
         std::fs::write(folder.join("session.json"), text).unwrap();
     }
+    // A drill (format 2, as a drill writes it) whose first round was cut off at its limit.
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/format2/session.json"),
+    )
+    .unwrap();
+    let mut drill: Value = serde_json::from_str(&text).unwrap();
+    drill["id"] = "2026-11-27_090000-netflix-pm".into();
+    drill["started_at"] = "2026-11-27T09:00:00.000+00:00".into();
+    drill["kind"] = "drill".into();
+    drill["settings"]["limits"] = serde_json::json!([2.0, 1.0]);
+    let mut round2 = drill["questions"][0]["takes"][0].clone();
+    drill["questions"][0]["takes"][0]["cut_off"] = true.into();
+    round2["take"] = 2.into();
+    round2["limit_s"] = 1.0.into();
+    round2["file"] = "q01-why-netflix-take2.wav".into();
+    drill["questions"][0]["takes"]
+        .as_array_mut()
+        .unwrap()
+        .push(round2);
+    drill["questions"].as_array_mut().unwrap().truncate(1);
+    let folder = recordings.join(drill["id"].as_str().unwrap());
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("session.json"), drill.to_string()).unwrap();
+
     let truth = check_every_view(&recordings);
-    assert_eq!(truth.len(), 4, "{truth:#?}");
+    assert_eq!(truth.len(), 6, "{truth:#?}");
+    let drilled = |n: u64| {
+        &truth[&(
+            "2026-11-27_090000-netflix-pm".to_string(),
+            "why-netflix".to_string(),
+            n,
+        )]
+    };
+    assert_eq!(drilled(1)["verdict"], "cut_off");
+    // The second round: held to 1 s of a question whose minimum is 1 s at 2 s, so 0.5 s.
+    assert_eq!(drilled(2)["min_s"], 0.5);
+    let history = json(&["history", "--json"], &recordings);
+    let why = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "why-netflix")
+        .unwrap();
+    assert_eq!(why["attempts"], 2, "{why:#}");
+    assert_eq!(why["drill_rounds"].as_array().unwrap().len(), 2, "{why:#}");
+    assert_eq!(why["best"]["facts"]["limit_s"], 2.0, "{why:#}");
     // Not vacuous: the fixtures hold a take with speech, one without, one under its minimum.
     let verdicts: Vec<&str> = truth
         .values()
