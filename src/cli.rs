@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::record::default_recordings;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "voicemock",
@@ -77,7 +79,8 @@ pub struct CheckArgs {
         value_name = "N"
     )]
     pub seconds: f64,
-    /// Where to save the test recording (default: a new file under recordings/).
+    /// Where to save the test recording (default: a new file in the recordings folder:
+    /// $VOICEMOCK_RECORDINGS, else recordings/).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Do not say the test sentence.
@@ -169,8 +172,9 @@ pub struct SessionArgs {
     /// the session goes on by itself after SECS (default 20) or at Enter.
     #[arg(long, allow_negative_numbers = true, value_name = "SECS", num_args = 0..=1, default_missing_value = "20")]
     pub listen: Option<f64>,
-    /// Folder the session folder is created in.
-    #[arg(long, value_name = "DIR", default_value = "recordings")]
+    /// Folder the session folder is created in (default: $VOICEMOCK_RECORDINGS, else
+    /// recordings/ in the current folder).
+    #[arg(long, value_name = "DIR", default_value_os_t = default_recordings())]
     pub recordings: PathBuf,
     #[command(flatten)]
     pub devices: DeviceArgs,
@@ -244,8 +248,9 @@ pub struct DrillArgs {
 /// Where sessions are looked for, for the commands that read them.
 #[derive(Debug, Clone, Args)]
 pub struct RecordingsArg {
-    /// The folder sessions are recorded in.
-    #[arg(long, value_name = "DIR", default_value = "recordings")]
+    /// The folder sessions are recorded in (default: $VOICEMOCK_RECORDINGS, else recordings/
+    /// in the current folder).
+    #[arg(long, value_name = "DIR", default_value_os_t = default_recordings())]
     pub recordings: PathBuf,
 }
 

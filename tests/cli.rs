@@ -420,3 +420,272 @@ fn report_writes_the_page_of_a_session_and_says_when_there_is_none() {
     );
     assert!(recordings.join("progress.html").is_file());
 }
+
+/// A recordings folder of three: the format-2 fixture, a session of a long question from a
+/// pack with a long name (its question's text `text`), and a damaged one.
+fn recordings_of_three(dir: &std::path::Path, text: &str) -> std::path::PathBuf {
+    let recordings = dir.join("recordings");
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/format2/session.json"
+    );
+    let first = recordings.join("2026-11-26_161748-netflix-pm");
+    std::fs::create_dir_all(&first).unwrap();
+    std::fs::copy(fixture, first.join("session.json")).unwrap();
+
+    let mut log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+    let id = "2026-11-27_093000-a-pack-with-a-rather-long-name";
+    log["id"] = id.into();
+    log["started_at"] = "2026-11-27T09:30:00.000+00:00".into();
+    log["pack"]["name"] = "a-pack-with-a-rather-long-name".into();
+    let q = &mut log["questions"][0];
+    q["id"] = "lead-cross-functional".into();
+    q["category"] = "behavioural".into();
+    q["text"] = text.into();
+    q["takes"][0]["file"] = "q01-lead-cross-functional-take1.wav".into();
+    q["takes"][0]["started_at"] = "2026-11-27T09:30:01.000+00:00".into();
+    let second = recordings.join(id);
+    std::fs::create_dir_all(&second).unwrap();
+    std::fs::write(second.join("session.json"), log.to_string()).unwrap();
+
+    let damaged = recordings.join("2026-11-28_120000-netflix-pm");
+    std::fs::create_dir_all(&damaged).unwrap();
+    std::fs::write(damaged.join("session.json"), "{\"version\": 2, \"id\": ").unwrap();
+    recordings
+}
+
+#[test]
+fn every_listing_fits_an_80_column_terminal_without_breaking_a_word() {
+    let dir = common::temp_dir("cli-80-columns");
+    let question = "Tell me about a time you led a cross-functional team to ship something. How \
+                    did you keep engineering, design and data working towards the same goal?";
+    let recordings = recordings_of_three(&dir, question);
+    let netflix = voicemock::pack::load(None).unwrap();
+    let mut questions_words: Vec<String> = netflix
+        .questions
+        .iter()
+        .flat_map(|q| [q.id.clone(), q.category.clone(), q.text.clone()])
+        .collect();
+    questions_words.push(netflix.description.clone());
+    let listings: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        (
+            vec!["questions"],
+            questions_words.iter().map(String::as_str).collect(),
+        ),
+        (vec!["packs"], vec!["netflix-pm", "Netflix Product Manager"]),
+        (
+            vec!["sessions"],
+            vec![
+                "2026-11-27_093000-a-pack-with-a-rather-long-name",
+                "a-pack-with-a-rather-long-name",
+                "2026-11-28_120000-netflix-pm",
+                "damaged",
+                "1 of 2",
+                "2026-11-27 09:30",
+            ],
+        ),
+        (
+            vec!["history"],
+            vec![
+                "lead-cross-functional",
+                "stay-current",
+                "why-netflix",
+                "tries last best over first wpm pause fillers",
+                "earlier attempts at that question",
+            ],
+        ),
+        (
+            vec!["compare", "lead-cross-functional"],
+            vec![question, "stopped at the limit", "longest"],
+        ),
+    ];
+    for (args, texts) in &listings {
+        let mut cmd = common::bin();
+        cmd.args(args);
+        if args[0] != "questions" && args[0] != "packs" {
+            cmd.arg("--recordings").arg(&recordings);
+        }
+        let (status, shown, stderr) =
+            common::on_terminal(&mut cmd, 80, std::time::Duration::from_secs(20));
+        assert!(status.success(), "{args:?}: {status:?}: {stderr}");
+        assert!(shown.lines().count() > 2, "{args:?}: {shown}");
+        common::assert_fits(&shown, 80, texts);
+        // And at 100 columns, where rows that fit stay on one line.
+        let (_, wide, _) = common::on_terminal(&mut cmd, 100, std::time::Duration::from_secs(20));
+        common::assert_fits(&wide, 100, texts);
+    }
+}
+
+#[test]
+fn text_direction_characters_are_refused_in_a_pack_and_shown_escaped_from_a_log() {
+    let dir = common::temp_dir("cli-trojan");
+    // In a pack: refused where it stands, with the field.
+    let pack = dir.join("trojan.toml");
+    std::fs::write(
+        &pack,
+        "format = 1\ntitle = \"T\"\n[[questions]]\nid = \"a\"\ncategory = \"c\"\n\
+         text = \"Why\u{202e}?gnp.exe\"\n",
+    )
+    .unwrap();
+    let (ok, stdout, stderr) = run(&["questions", "--pack", pack.to_str().unwrap()]);
+    assert!(!ok, "{stdout}");
+    assert!(
+        stderr.contains("trojan.toml:6:12: field `questions[0].text`: contains U+202E"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('\u{202e}'), "{stderr:?}");
+
+    // In a path.
+    let (ok, stdout, stderr) = run(&["analyze", "/nonexistent/take\u{202e}vaw.exe"]);
+    assert!(!ok, "{stdout}");
+    assert!(stderr.contains("take\\u{202e}vaw.exe"), "{stderr}");
+    assert!(!stderr.contains('\u{202e}'), "{stderr:?}");
+
+    // In a session log, read back by every listing: escaped in tables, JSON-escaped in JSON.
+    let recordings = recordings_of_three(&dir, "Tell me\u{202e} about\u{2066} it\u{200b}.");
+    let session = recordings.join("2026-11-27_093000-a-pack-with-a-rather-long-name");
+    let log = std::fs::read_to_string(session.join("session.json")).unwrap();
+    let mut log: serde_json::Value = serde_json::from_str(&log).unwrap();
+    log["pack"]["name"] = "evil\u{202e}kcap".into();
+    log["questions"][0]["category"] = "beha\u{2067}vioural".into();
+    log["questions"][1]["id"] = "stay\u{202e}current".into();
+    std::fs::write(session.join("session.json"), log.to_string()).unwrap();
+    let recordings = recordings.to_str().unwrap();
+    for args in [
+        vec!["sessions"],
+        vec!["history"],
+        vec!["compare", "lead-cross-functional"],
+    ] {
+        for json in [false, true] {
+            let mut args = args.clone();
+            args.extend(["--recordings", recordings]);
+            if json {
+                args.push("--json");
+            }
+            let (ok, stdout, stderr) = run(&args);
+            assert!(ok, "{args:?}: {stderr}");
+            for out in [&stdout, &stderr] {
+                assert!(
+                    !out.chars().any(voicemock::text::is_hidden),
+                    "{args:?} printed a raw text-direction character: {out:?}"
+                );
+            }
+            if json {
+                let parsed: serde_json::Value = serde_json::from_str(&stdout)
+                    .unwrap_or_else(|e| panic!("{args:?} is not JSON ({e}): {stdout}"));
+                // (compare's JSON holds no text of the question.)
+                assert!(
+                    args[0] == "compare" || parsed.to_string().contains('\u{202e}'),
+                    "the JSON keeps the text itself: {stdout}"
+                );
+            } else {
+                assert!(stdout.contains("\\u{202e}"), "{args:?}: {stdout}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_folder_without_sessions_is_named_in_full_with_how_to_name_another() {
+    let dir = common::temp_dir("cli-folder-named");
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let file = dir.join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let recordings = recordings_of_three(&dir.join("elsewhere"), "Why?");
+    let hint = "--recordings DIR (or set VOICEMOCK_RECORDINGS)";
+    // Run from the test's folder, so that a relative folder has an absolute path to be named by.
+    let in_dir = |args: &[&str], env: Option<&std::path::Path>| {
+        let mut cmd = common::bin();
+        cmd.current_dir(&*dir)
+            .args(args)
+            .env_remove("VOICEMOCK_RECORDINGS");
+        if let Some(env) = env {
+            cmd.env("VOICEMOCK_RECORDINGS", env);
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let abs = |p: &std::path::Path| p.display().to_string();
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            vec!["sessions"],
+            format!(
+                "No sessions: {} does not exist",
+                abs(&dir.join("recordings"))
+            ),
+        ),
+        (
+            vec!["sessions", "--recordings", "empty"],
+            format!("No sessions in {} yet", abs(&empty)),
+        ),
+        (
+            vec!["history", "--recordings", "empty"],
+            format!("no recorded answers in {} yet", abs(&empty)),
+        ),
+        (
+            vec!["compare", "why-netflix", "--recordings", "a-file"],
+            format!("no recorded takes: {} is not a folder", abs(&file)),
+        ),
+        (
+            vec!["replay", "--recordings", "nowhere"],
+            format!("no sessions: {} does not exist", abs(&dir.join("nowhere"))),
+        ),
+        (
+            vec!["report", "--recordings", "empty"],
+            format!("no sessions in {} yet", abs(&empty)),
+        ),
+        (
+            vec!["report", "--progress", "--recordings", "empty"],
+            format!("no sessions in {} yet", abs(&empty)),
+        ),
+    ];
+    for (args, said) in &cases {
+        let (ok, stdout, stderr) = in_dir(args, None);
+        let message = if args[0] == "sessions" {
+            assert!(ok, "{args:?}: {stderr}");
+            stdout
+        } else {
+            assert!(!ok, "{args:?}: {stdout}");
+            stderr
+        };
+        let message = message.replace('\n', " ");
+        assert!(message.contains(said.as_str()), "{args:?}: {message}");
+        assert!(message.contains(hint), "{args:?}: {message}");
+    }
+
+    // VOICEMOCK_RECORDINGS sets the default folder; --recordings still wins.
+    let (ok, stdout, stderr) = in_dir(&["sessions", "--json"], Some(&recordings));
+    assert!(ok, "{stderr}");
+    let rows: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 3, "{stdout}");
+    let (ok, stdout, _) = in_dir(&["sessions", "--recordings", "empty"], Some(&recordings));
+    assert!(
+        ok && stdout.contains(&format!("No sessions in {} yet", abs(&empty))),
+        "{stdout}"
+    );
+    let (ok, stdout, stderr) = in_dir(&["history", "--json"], Some(&recordings));
+    assert!(
+        ok && stdout.contains("lead-cross-functional"),
+        "{stdout}{stderr}"
+    );
+    // An empty variable is no folder at all: the default stands.
+    let (ok, stdout, _) = in_dir(&["sessions"], Some(std::path::Path::new("")));
+    assert!(
+        ok && stdout.contains(&abs(&dir.join("recordings"))),
+        "{stdout}"
+    );
+    // The help says where the default comes from.
+    let (_, help, _) = in_dir(&["sessions", "--help"], None);
+    assert!(help.contains("VOICEMOCK_RECORDINGS"), "{help}");
+    let (_, help, _) = in_dir(&["run", "--help"], Some(&recordings));
+    assert!(
+        help.contains(&format!("[default: {}]", abs(&recordings))),
+        "{help}"
+    );
+}

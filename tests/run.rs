@@ -419,49 +419,77 @@ fn on_an_80_column_terminal_every_line_fits_and_no_word_is_broken() {
         return;
     };
     let dir = common::temp_dir("run-80-columns");
-    let pty = common::Pty::sized(80, 24);
-    let mut child = common::silent_run(&dir.join("recordings"), 2, &["--count", "1"])
-        .args(["--question", "lead-cross-functional"])
-        .stdin(std::process::Stdio::null())
-        .stdout(pty.stdio())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut shown = Vec::new();
-    let deadline = Instant::now() + Duration::from_secs(40);
-    while child.try_wait().unwrap().is_none() && Instant::now() < deadline {
-        shown.extend(pty.read_all(Duration::from_millis(200)));
-    }
-    let status = child.wait().unwrap();
-    shown.extend(pty.read_all(Duration::from_millis(200)));
-    let mut stderr = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    let recordings = dir.join("recordings");
+    let question = "Tell me about a time you led a cross-functional team to ship something. How \
+                    did you keep engineering, design and data working towards the same goal?";
+    let limit = Duration::from_secs(40);
+    let (status, shown, stderr) = common::on_terminal(
+        common::silent_run(&recordings, 2, &["--count", "1"])
+            .args(["--question", "lead-cross-functional"]),
+        80,
+        limit,
+    );
     assert!(status.success(), "{status:?}: {stderr}");
-    let shown = String::from_utf8_lossy(&shown).replace('\r', "");
-    let lines: Vec<&str> = shown.lines().collect();
-    assert!(lines.len() > 5, "{shown}");
-    for line in &lines {
-        // Only a word longer than the line (a long path) may run past it, on a line alone.
-        let alone = !line.trim().contains(' ');
-        assert!(
-            line.chars().count() <= 80 || alone,
-            "{} columns: {line:?}",
-            line.chars().count()
-        );
-    }
+    assert!(shown.lines().count() > 5, "{shown}");
     // Long lines (the question, the keys) were wrapped at spaces: every word of them is
     // there whole.
-    let words: std::collections::HashSet<&str> = shown.split_whitespace().collect();
-    for long in [
-        "Tell me about a time you led a cross-functional team to ship something. How did you \
-         keep engineering, design and data working towards the same goal?",
-        "Enter: done, s: skip, r: start again, q: quit",
-    ] {
-        for word in long.split_whitespace() {
-            assert!(
-                words.contains(word),
-                "{word:?} is broken or missing in:\n{shown}"
-            );
-        }
+    common::assert_fits(
+        &shown,
+        80,
+        &[question, "Enter: done, s: skip, r: start again, q: quit"],
+    );
+
+    // Every listing of what was recorded fits too, and so does a drill's table of rounds.
+    let (status, shown, stderr) = common::on_terminal(
+        common::bin()
+            .args(["drill", "lead-cross-functional", "--limits", "2,1"])
+            .args(["--no-speak", "--think", "0", "--recordings"])
+            .arg(&recordings),
+        80,
+        limit,
+    );
+    assert!(status.success(), "{status:?}: {stderr}");
+    assert!(shown.contains("The rounds of"), "{shown}");
+    common::assert_fits(
+        &shown,
+        80,
+        &[question, "stopped at the limit", "2 takes of"],
+    );
+    let mut listings: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        (vec!["replay", "--no-speak"], vec![question, "Replaying"]),
+        (vec!["sessions"], vec!["session", "answered", "speaking"]),
+        (
+            vec!["history"],
+            vec![
+                "lead-cross-functional",
+                "tries",
+                "fillers",
+                "earlier attempts",
+            ],
+        ),
+        (
+            vec!["compare", "lead-cross-functional"],
+            vec![question, "longest", "stopped at the limit"],
+        ),
+    ];
+    let (status, shown, stderr) =
+        common::on_terminal(common::bin().arg("analyze").arg(&recordings), 80, limit);
+    assert!(status.success(), "analyze: {status:?}: {stderr}");
+    common::assert_fits(
+        &shown,
+        80,
+        &["q01-lead-cross-functional-take1.wav", "longest", "clipped"],
+    );
+    for (args, texts) in listings.iter_mut() {
+        let (status, shown, stderr) = common::on_terminal(
+            common::bin()
+                .args(args.iter())
+                .arg("--recordings")
+                .arg(&recordings),
+            80,
+            limit,
+        );
+        assert!(status.success(), "{args:?}: {status:?}: {stderr}");
+        common::assert_fits(&shown, 80, texts);
     }
 }

@@ -14,6 +14,7 @@ use crate::analysis::{Measures, Params, LONG_PAUSE_S, SYLLABLES_PER_WORD};
 use crate::audio::wav_reader::analyze_file_with_envelope;
 use crate::cli::AnalyzeArgs;
 use crate::record;
+use crate::ui::Table;
 
 #[derive(serde::Serialize)]
 struct Entry {
@@ -85,9 +86,9 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
 
     let out = if args.json {
         if is_session {
-            serde_json::to_string_pretty(&entries)?
+            crate::ui::json(&entries)?
         } else {
-            serde_json::to_string_pretty(&entries[0])?
+            crate::ui::json(&entries[0])?
         }
     } else if is_session {
         session_table(&entries)
@@ -252,58 +253,58 @@ fn file_table(e: &Entry) -> String {
 }
 
 fn session_table(entries: &[Entry]) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{:<28} {:>8} {:>7} {:>8} {:>6} {:>7} {:>5} {:>5} {:>7} {:>7}",
-        "take",
-        "length",
-        "first",
-        "speaking",
-        "pauses",
-        "longest",
-        "syl",
-        "wpm",
-        "level",
-        "clipped"
-    );
+    let mut table = Table::new()
+        .gap(1)
+        .left("take")
+        .right("length")
+        .right("first")
+        .right("speaking")
+        .right("pauses")
+        .right("longest")
+        .right("syl")
+        .right("wpm")
+        .right("level")
+        .right("clipped");
     for e in entries {
         let name = e.file.file_name().map_or_else(
             || e.file.display().to_string(),
             |n| n.to_string_lossy().into(),
         );
         match &e.analysis {
-            Some(m) => {
-                let _ = writeln!(
-                    s,
-                    "{:<28} {:>7.1}s {:>7} {:>7.1}s {:>3}/{:<2} {:>6.1}s {:>5} {:>5.0} {:>7} {:>6.2}%",
-                    name,
-                    m.duration_s,
-                    m.first_speech_s.map_or_else(|| "—".into(), |f| format!("{f:.1}s")),
-                    m.speech_s,
-                    m.pause_count,
-                    m.long_pause_count,
-                    m.longest_pause_s,
-                    m.syllables,
-                    m.est_wpm,
-                    m.speech_rms_dbfs.map_or_else(|| "—".into(), |r| format!("{r:.0}dB")),
-                    m.clipped_fraction * 100.0
-                );
-            }
+            Some(m) => table.row([
+                name,
+                format!("{:.1}s", m.duration_s),
+                m.first_speech_s
+                    .map_or_else(|| "—".into(), |f| format!("{f:.1}s")),
+                format!("{:.1}s", m.speech_s),
+                format!("{}/{}", m.pause_count, m.long_pause_count),
+                format!("{:.1}s", m.longest_pause_s),
+                m.syllables.to_string(),
+                format!("{:.0}", m.est_wpm),
+                m.speech_rms_dbfs
+                    .map_or_else(|| "—".into(), |r| format!("{r:.0}dB")),
+                format!("{:.2}%", m.clipped_fraction * 100.0),
+            ]),
             None => {
-                let _ = writeln!(s, "{name:<28} error: {}", e.error.as_deref().unwrap_or(""));
+                table.row([name]);
+                table.note(&format!("error: {}", e.error.as_deref().unwrap_or("")));
             }
         }
     }
+    let mut s = table.fit();
     for e in entries.iter().filter(|e| !e.remarks.is_empty()) {
         let _ = writeln!(s, "\n{}:", e.file.display());
         for r in &e.remarks {
-            let _ = writeln!(s, "  • {r}");
+            let _ = writeln!(s, "{}", crate::ui::fit(&format!("  • {r}")));
         }
     }
     let _ = write!(
         s,
-        "\npauses: all/of {LONG_PAUSE_S:.0} s or more; wpm assumes {SYLLABLES_PER_WORD} syllables per word"
+        "\n{}",
+        crate::ui::fit(&format!(
+            "pauses: all/of {LONG_PAUSE_S:.0} s or more; wpm assumes {SYLLABLES_PER_WORD} \
+             syllables per word"
+        ))
     );
     s
 }

@@ -7,7 +7,6 @@
 //! "drill_round", "facts": FACTS}` (`drill_round`: the round's number in a drill, else null;
 //! FACTS: the take's facts as the log keeps them).
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use anyhow::bail;
@@ -16,7 +15,7 @@ use serde::Serialize;
 use crate::cli::CompareArgs;
 use crate::record::facts::{pace_text, seconds};
 use crate::record::{self, TakeFacts};
-use crate::ui::mmss;
+use crate::ui::{mmss, Table};
 
 /// One take of the question, with where it came from.
 #[derive(Debug, Clone, Serialize)]
@@ -89,15 +88,16 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     if rows.is_empty() {
         if ids.is_empty() {
             bail!(
-                "no recorded takes in {}: record some with `voicemock run --question {}`",
-                recordings.display(),
-                args.question
+                "{}; record some with `voicemock run --question {}`; {}",
+                record::nothing_in("recorded takes", recordings),
+                args.question,
+                record::ELSEWHERE
             );
         }
         bail!(
             "no take of \"{}\" in {}; questions with takes: {}",
             args.question,
-            recordings.display(),
+            record::folder_label(recordings),
             ids.join(", ")
         );
     }
@@ -109,7 +109,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
         rows.drain(..skip);
     }
     let out = if args.json {
-        serde_json::to_string_pretty(&rows)?
+        crate::ui::json(&rows)?
     } else {
         table(&rows)
     };
@@ -123,22 +123,23 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
 /// Takes side by side: date, take (or drill round), length against limit, first words,
 /// longest pause, pace, how each ended.
 pub fn table(rows: &[TakeRow]) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{:<3} {:<16} {:>8} {:>11} {:>6} {:>8} {:>8}  ended",
-        "#", "date", "take", "length", "first", "longest", "pace"
-    );
+    let mut table = Table::new()
+        .right("#")
+        .left("date")
+        .right("take")
+        .right("length")
+        .right("first")
+        .right("longest")
+        .right("pace")
+        .text("ended");
     for (i, r) in rows.iter().enumerate() {
         let date = r
             .started_at
             .get(..16)
             .map_or_else(|| r.started_at.clone(), |d| d.replace('T', " "));
         let f = &r.facts;
-        let _ = writeln!(
-            s,
-            "{:<3} {:<16} {:>8} {:>11} {:>6} {:>8} {:>8}  {}",
-            i + 1,
+        table.row([
+            (i + 1).to_string(),
             date,
             r.drill_round
                 .map_or_else(|| r.take.to_string(), |n| format!("round {n}")),
@@ -146,23 +147,23 @@ pub fn table(rows: &[TakeRow]) -> String {
             f.first_words_s.map_or_else(|| "—".into(), seconds),
             f.longest_pause_s.map_or_else(|| "—".into(), seconds),
             f.pace.map_or_else(|| "—".into(), pace_text),
-            crate::report::take_ending(f)
-        );
+            crate::report::take_ending(f),
+        ]);
     }
     let drill = rows.iter().filter(|r| r.drill_round.is_some()).count();
-    let _ = write!(
-        s,
+    let mut s = table.fit();
+    let mut closing = format!(
         "{} take{} of \"{}\"",
         rows.len(),
         if rows.len() == 1 { "" } else { "s" },
         rows.first().map_or("", |r| r.text.as_str())
     );
     if drill > 0 {
-        let _ = write!(
-            s,
+        closing.push_str(&format!(
             " ({drill} of them drill round{}, held to a drill's shorter limits)",
             if drill == 1 { "" } else { "s" }
-        );
+        ));
     }
+    s.push_str(&crate::ui::fit(&closing));
     s
 }

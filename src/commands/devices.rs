@@ -1,7 +1,7 @@
 //! `voicemock devices`: what cpal sees, the defaults marked.
 
 use crate::audio::device::{list_devices, DeviceInfo};
-use crate::ui::outln;
+use crate::ui::{out, outln, Table};
 
 pub fn run() -> anyhow::Result<()> {
     let (inputs, outputs) = list_devices();
@@ -27,15 +27,21 @@ fn print_server(what: &str, devices: &[crate::audio::pulse::ServerDevice]) {
     outln(format_args!("  {what}:"));
     if devices.is_empty() {
         outln("    (none)");
+        return;
     }
+    let mut table = Table::new()
+        .indent(2)
+        .left("")
+        .left("description")
+        .text("name");
     for d in devices {
-        outln(format_args!(
-            "  {} {:<28} {}",
-            if d.is_default { "*" } else { " " },
-            d.description,
-            d.name
-        ));
+        table.row([
+            if d.is_default { "*" } else { "" },
+            d.description.as_str(),
+            d.name.as_str(),
+        ]);
     }
+    out(table.fit());
 }
 
 fn print_section(title: &str, devices: &[DeviceInfo]) {
@@ -44,15 +50,23 @@ fn print_section(title: &str, devices: &[DeviceInfo]) {
         outln(format_args!("  (none found)"));
         return;
     }
+    let mut table = Table::new()
+        .indent(2)
+        .left("")
+        .left("name")
+        .right("rate")
+        .right("channels")
+        .left("format")
+        .text("description");
     for d in devices {
-        outln(format_args!(
-            "  {} {:<28} {:>6} Hz  {} ch  {:<4} {}",
-            if d.is_default { "*" } else { " " },
-            d.id,
-            d.sample_rate,
-            d.channels,
-            d.sample_format,
-            d.description
-        ));
+        table.row([
+            if d.is_default { "*" } else { "" }.to_string(),
+            d.id.clone(),
+            format!("{} Hz", d.sample_rate),
+            d.channels.to_string(),
+            d.sample_format.to_string(),
+            d.description.clone(),
+        ]);
     }
+    out(table.fit());
 }

@@ -5,7 +5,7 @@ use crate::cli::DrillArgs;
 use crate::pack;
 use crate::record;
 use crate::session::plan;
-use crate::ui::{mmss, out, outln};
+use crate::ui::{mmss, out, outln, outln_fit};
 
 use super::compare;
 use super::interview::{self, Interview};
@@ -48,7 +48,7 @@ pub fn run(args: &DrillArgs) -> anyhow::Result<()> {
         let session = record::load(&conducted.dir)?;
         let rows = compare::rows_of(&session, &args.question);
         outln("");
-        outln(format_args!("The rounds of \"{}\":", log.questions[0].text));
+        outln_fit(format_args!("The rounds of \"{}\":", log.questions[0].text));
         out(compare::table(&rows));
         outln("");
     }

@@ -13,7 +13,6 @@
 //! and a trend is "better", "same", "worse" or null (nothing earlier to compare with).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use anyhow::bail;
 use serde::Serialize;
@@ -21,7 +20,7 @@ use serde::Serialize;
 use crate::cli::HistoryArgs;
 use crate::record::facts::{pace_text, seconds, PACE_BAND_WPM};
 use crate::record::{self, reader::median, TakeEnd, TakeFacts};
-use crate::ui::mmss;
+use crate::ui::{mmss, Table};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Attempt {
@@ -208,15 +207,16 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<()> {
     let mut all = histories(sessions.into_iter());
     if all.is_empty() {
         bail!(
-            "no recorded answers in {} yet: record some with `voicemock run`",
-            dir.display()
+            "{}; record some with `voicemock run`; {}",
+            record::nothing_in("recorded answers", dir),
+            record::ELSEWHERE
         );
     }
     for id in &args.questions {
         if !all.iter().any(|h| &h.id == id) {
             bail!(
                 "no answers to \"{id}\" in {}; questions with answers: {}",
-                dir.display(),
+                record::folder_label(dir),
                 all.iter()
                     .map(|h| h.id.as_str())
                     .collect::<Vec<_>>()
@@ -232,11 +232,11 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<()> {
         bail!(
             "no answers in categories {} in {}",
             args.categories.join(", "),
-            dir.display()
+            record::folder_label(dir)
         );
     }
     let out = if args.json {
-        serde_json::to_string_pretty(&all)?
+        crate::ui::json(&all)?
     } else {
         table(&all)
     };
@@ -249,18 +249,16 @@ fn secs(v: Option<f64>) -> String {
 }
 
 fn table(all: &[QuestionHistory]) -> String {
-    let width = all
-        .iter()
-        .map(|h| h.id.chars().count())
-        .max()
-        .unwrap_or(8)
-        .max(8);
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{:<width$} {:>5}  {:>11}  {:>9}  {:>4}  {:>7}  {:>8}  {:>7}  {:>7}",
-        "question", "tries", "last", "best", "over", "first", "pace", "pause", "fillers"
-    );
+    let mut table = Table::new()
+        .left("question")
+        .right("tries")
+        .right("last")
+        .right("best")
+        .right("over")
+        .right("first")
+        .right("pace")
+        .right("pause")
+        .right("fillers");
     for h in all {
         let len = |a: Option<&Attempt>| {
             a.map_or_else(
@@ -268,51 +266,55 @@ fn table(all: &[QuestionHistory]) -> String {
                 |a| format!("{}/{}", mmss(a.facts.length_s), mmss(a.facts.limit_s)),
             )
         };
+        let with = |value: String, t: Option<Trend>| format!("{value} {}", Trend::arrow(t));
         let last = h.last.as_ref();
-        let _ = writeln!(
-            s,
-            "{:<width$} {:>5}  {:>9} {}  {:>9}  {:>3.0}%  {:>5} {}  {:>6} {}  {:>5} {}  {:>5} {}",
-            h.id,
-            h.attempts,
-            len(last),
-            Trend::arrow(h.trend.length),
+        table.row([
+            h.id.clone(),
+            h.attempts.to_string(),
+            with(len(last), h.trend.length),
             len(h.best.as_ref()),
-            h.over_limit_share * 100.0,
-            secs(last.and_then(|a| a.facts.first_words_s)),
-            Trend::arrow(h.trend.first_words),
-            last.and_then(|a| a.facts.pace)
-                .map_or_else(|| "—".into(), pace_text),
-            Trend::arrow(h.trend.pace),
-            secs(last.and_then(|a| a.facts.longest_pause_s)),
-            Trend::arrow(h.trend.longest_pause),
-            last.and_then(|a| a.fillers_per_100_words)
-                .map_or_else(|| "—".into(), |f| format!("{f:.1}")),
-            Trend::arrow(h.trend.fillers),
-        );
+            format!("{:.0}%", h.over_limit_share * 100.0),
+            with(
+                secs(last.and_then(|a| a.facts.first_words_s)),
+                h.trend.first_words,
+            ),
+            with(
+                last.and_then(|a| a.facts.pace)
+                    .map_or_else(|| "—".into(), pace_text),
+                h.trend.pace,
+            ),
+            with(
+                secs(last.and_then(|a| a.facts.longest_pause_s)),
+                h.trend.longest_pause,
+            ),
+            with(
+                last.and_then(|a| a.fillers_per_100_words)
+                    .map_or_else(|| "—".into(), |f| format!("{f:.1}")),
+                h.trend.fillers,
+            ),
+        ]);
         if !h.drill_rounds.is_empty() {
             let rounds: Vec<String> = h
                 .drill_rounds
                 .iter()
                 .map(|a| format!("{}/{}", mmss(a.facts.length_s), mmss(a.facts.limit_s)))
                 .collect();
-            let _ = writeln!(
-                s,
-                "{:<width$}   + {} drill round{} (not attempts): {}",
-                "",
+            table.note(&format!(
+                "+ {} drill round{} (not attempts): {}",
                 h.drill_rounds.len(),
                 if h.drill_rounds.len() == 1 { "" } else { "s" },
                 rounds.join(", ")
-            );
+            ));
         }
     }
-    let _ = write!(
-        s,
+    let mut s = table.fit();
+    s.push_str(&crate::ui::fit(&format!(
         "last = your latest attempt; ↑ better, = same, ↓ worse than the median of your \
          earlier attempts at that question (length: nearer its useful range; pace: nearer \
          {:.0}–{:.0} wpm; first words and pauses: shorter; fillers per 100 words, from \
          transcripts: fewer); drill rounds are listed apart",
         PACE_BAND_WPM.0, PACE_BAND_WPM.1
-    );
+    )));
     s
 }
 

@@ -301,7 +301,7 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         out(crate::report::summary_table(&log));
         if let Some(schedule) = crate::report::schedule_report(&log) {
             outln("");
-            out(schedule);
+            out(crate::ui::fit(&schedule));
         }
         outln("");
         outln_fit(format_args!(

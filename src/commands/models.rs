@@ -6,7 +6,7 @@ use anyhow::{bail, Context};
 
 use crate::cli::{ModelsAction, ModelsArgs};
 use crate::models::{self, ModelStore};
-use crate::ui::outln;
+use crate::ui::{out, outln, outln_fit, Table};
 
 /// What a build without the `transcribe` feature says when asked to transcribe.
 pub const NOT_BUILT_IN: &str = "this voicemock was built without transcription (the cargo \
@@ -52,29 +52,31 @@ fn list() -> anyhow::Result<()> {
     let installed = store.list()?;
     outln(format!("models in {}", store.dir().display()));
     if installed.is_empty() {
-        outln(format!("  none installed. {}", models::how_to_get_one()));
+        outln_fit(format!("  none installed. {}", models::how_to_get_one()));
     } else {
         let default = store.resolve(None).ok();
+        let mut table = Table::new().indent(2).left("name").right("size").text("");
         for m in &installed {
-            let mark = if default.as_ref() == Some(&m.path) {
-                "  (used by default)"
-            } else {
-                ""
-            };
-            outln(format!("  {:<12} {:>8}{mark}", m.name, mib(m.bytes)));
+            let used = default.as_ref() == Some(&m.path);
+            table.row([
+                m.name.clone(),
+                mib(m.bytes),
+                if used { "(used by default)" } else { "" }.to_string(),
+            ]);
         }
+        out(table.fit());
     }
     outln("official models (voicemock models fetch NAME):");
+    let mut table = Table::new().indent(2).left("name").right("size").text("");
     for o in models::OFFICIAL {
         let have = installed.iter().any(|m| m.name == o.name);
-        outln(format!(
-            "  {:<12} {:>4} MiB  {}{}",
-            o.name,
-            o.size_mib,
-            o.note,
-            if have { " [installed]" } else { "" }
-        ));
+        table.row([
+            o.name.to_string(),
+            format!("{} MiB", o.size_mib),
+            format!("{}{}", o.note, if have { " [installed]" } else { "" }),
+        ]);
     }
+    out(table.fit());
     if !crate::transcribe::AVAILABLE {
         outln(format!("note: {NOT_BUILT_IN}"));
     }

@@ -3,216 +3,141 @@
 
 use crate::cli::QuestionsArgs;
 use crate::pack::{self, Pack, PackListing, BUILT_IN};
-use crate::ui::{mmss, out};
-
-/// Width used to wrap question text when the terminal's is unknown.
-const DEFAULT_WIDTH: usize = 100;
+use crate::ui::{self, mmss, out, wrap_words, Table};
 
 pub fn list_packs() -> anyhow::Result<()> {
-    out(render_packs(&pack::available()));
+    out(render_packs(&pack::available(), ui::columns()));
     Ok(())
 }
 
 pub fn list_questions(args: &QuestionsArgs) -> anyhow::Result<()> {
     let pack = pack::load(args.pack.as_deref())?;
-    out(render_questions(&pack, terminal_width()));
+    out(render_questions(&pack, ui::columns()));
     Ok(())
 }
 
-/// `$COLUMNS` when the shell exports it; the library stays free of terminal crates.
-fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.trim().parse().ok())
-        .filter(|&w| w >= 40)
-        .unwrap_or(DEFAULT_WIDTH)
+/// Prose lines of `text` fitted to `width` (when given), each ending in a newline.
+fn prose(text: &str, width: Option<usize>) -> String {
+    let mut out = String::new();
+    for line in text.split('\n') {
+        let lines = match width {
+            Some(w) => wrap_words(line, w, w),
+            None => vec![line.to_string()],
+        };
+        for l in lines {
+            out.push_str(&l);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The `packs` table: one row a pack, a broken pack's error on the line under it.
-pub fn render_packs(listings: &[PackListing]) -> String {
+pub fn render_packs(listings: &[PackListing], width: Option<usize>) -> String {
     let built_ins: Vec<&str> = listings
         .iter()
         .filter(|l| l.origin == BUILT_IN)
         .map(|l| l.name.as_str())
         .collect();
-    let rows: Vec<[String; 4]> = listings
-        .iter()
-        .map(|l| {
-            let mut from = l.origin.clone();
-            if l.origin != BUILT_IN && built_ins.contains(&l.name.as_str()) {
-                from.push_str(&format!(
-                    " (--pack {} picks the built-in; use --pack {})",
-                    l.name, l.origin
-                ));
-            }
-            match &l.result {
-                Ok(p) => [
-                    l.name.clone(),
-                    p.title.clone(),
-                    p.questions.len().to_string(),
-                    from,
-                ],
-                Err(_) => [l.name.clone(), "(does not load)".into(), "-".into(), from],
-            }
-        })
-        .collect();
-    let header = ["NAME", "TITLE", "QUESTIONS", "FROM"].map(String::from);
-    let widths = column_widths(std::iter::once(&header).chain(&rows));
-
-    let mut out = String::new();
+    let mut table = Table::new()
+        .left("NAME")
+        .left("TITLE")
+        .right("QUESTIONS")
+        .text("FROM");
     let mut broken = 0;
-    for (i, row) in std::iter::once(&header).chain(&rows).enumerate() {
-        out.push_str(&format!(
-            "{:<w0$}  {:<w1$}  {:>w2$}  {}\n",
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2],
-        ));
-        if let Some(Err(err)) = i.checked_sub(1).map(|r| &listings[r].result) {
-            broken += 1;
-            let mut message = err.to_string();
-            let mut cause = std::error::Error::source(err);
-            while let Some(c) = cause {
-                message.push_str(&format!(": {c}"));
-                cause = c.source();
+    for l in listings {
+        let mut from = l.origin.clone();
+        if l.origin != BUILT_IN && built_ins.contains(&l.name.as_str()) {
+            from.push_str(&format!(
+                " (--pack {} picks the built-in; use --pack {})",
+                l.name, l.origin
+            ));
+        }
+        match &l.result {
+            Ok(p) => table.row([
+                l.name.clone(),
+                p.title.clone(),
+                p.questions.len().to_string(),
+                from,
+            ]),
+            Err(err) => {
+                table.row([l.name.clone(), "(does not load)".into(), "-".into(), from]);
+                broken += 1;
+                let mut message = err.to_string();
+                let mut cause = std::error::Error::source(err);
+                while let Some(c) = cause {
+                    message.push_str(&format!(": {c}"));
+                    cause = c.source();
+                }
+                table.note(&format!("error: {message}"));
             }
-            out.push_str(&format!("{:w$}  error: {message}\n", "", w = widths[0]));
         }
     }
-    out.push_str(
+    let mut out = table.render(width);
+    out.push_str(&prose(
         "\nList a pack's questions with `voicemock questions --pack NAME`; \
-         rehearse with `voicemock run --pack NAME`.\n",
-    );
+         rehearse with `voicemock run --pack NAME`.",
+        width,
+    ));
     if broken > 0 {
-        out.push_str(&format!(
-            "{broken} pack{} did not load; the error names the line to fix \
-             (the format is described in content/README.md).\n",
-            if broken == 1 { "" } else { "s" }
+        out.push_str(&prose(
+            &format!(
+                "{broken} pack{} did not load; the error names the line to fix \
+                 (the format is described in content/README.md).",
+                if broken == 1 { "" } else { "s" }
+            ),
+            width,
         ));
     }
     out
 }
 
 /// The `questions` table: id, category, think time, answer limit and the question, wrapped.
-pub fn render_questions(pack: &Pack, width: usize) -> String {
-    let mut out = format!(
-        "{} ({}, {}): {} question{}\n",
-        pack.title,
-        pack.name,
-        pack.origin,
-        pack.questions.len(),
-        if pack.questions.len() == 1 { "" } else { "s" }
+pub fn render_questions(pack: &Pack, width: Option<usize>) -> String {
+    let mut out = prose(
+        &format!(
+            "{} ({}, {}): {} question{}",
+            pack.title,
+            pack.name,
+            pack.origin,
+            pack.questions.len(),
+            if pack.questions.len() == 1 { "" } else { "s" }
+        ),
+        width,
     );
     if !pack.description.is_empty() {
-        for line in wrap(&pack.description, width) {
-            out.push_str(&line);
-            out.push('\n');
-        }
+        out.push_str(&prose(&pack.description, width));
     }
     out.push('\n');
 
-    let header = ["ID", "CATEGORY", "THINK", "LIMIT"].map(String::from);
-    let rows: Vec<[String; 4]> = pack
-        .questions
-        .iter()
-        .map(|q| {
-            [
-                q.id.clone(),
-                q.category.clone(),
-                mmss(q.timing.think_s),
-                mmss(q.timing.answer_s),
-            ]
-        })
-        .collect();
-    let widths = column_widths(std::iter::once(&header).chain(&rows));
-    let lead = |row: &[String; 4]| {
-        format!(
-            "{:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}  ",
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            w0 = widths[0],
-            w1 = widths[1],
-            w2 = widths[2],
-            w3 = widths[3],
-        )
-    };
-    let indent = widths.iter().sum::<usize>() + 2 * widths.len();
-    let text_width = width.saturating_sub(indent).max(30);
-
-    out.push_str(&lead(&header));
-    out.push_str("QUESTION\n");
-    for (row, q) in rows.iter().zip(&pack.questions) {
-        out.push_str(&lead(row));
-        for (i, line) in wrap(&q.text, text_width).iter().enumerate() {
-            if i > 0 {
-                out.push_str(&" ".repeat(indent));
-            }
-            out.push_str(line);
-            out.push('\n');
-        }
+    let mut table = Table::new()
+        .left("ID")
+        .left("CATEGORY")
+        .right("THINK")
+        .right("LIMIT")
+        .text("QUESTION");
+    for q in &pack.questions {
+        table.row([
+            q.id.clone(),
+            q.category.clone(),
+            mmss(q.timing.think_s),
+            mmss(q.timing.answer_s),
+            q.text.clone(),
+        ]);
     }
-    out.push_str(
+    out.push_str(&table.render(width));
+    out.push_str(&prose(
         "\nTHINK is the time to think before recording starts; LIMIT is where recording stops.\n\
-         Ask some of them with `voicemock run --question ID` or `--category CATEGORY`.\n",
-    );
+         Ask some of them with `voicemock run --question ID` or `--category CATEGORY`.",
+        width,
+    ));
     out
-}
-
-fn column_widths<'a>(rows: impl Iterator<Item = &'a [String; 4]>) -> [usize; 4] {
-    let mut widths = [0; 4];
-    for row in rows {
-        for (width, cell) in widths.iter_mut().zip(row) {
-            *width = (*width).max(cell.chars().count());
-        }
-    }
-    widths
-}
-
-/// Seconds as the countdown shows them: `0:20`, `2:00`, `4:30`.
-/// Break text at spaces into lines of at most `width` characters (a longer word stands alone).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let needed = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
-        if !line.is_empty() && needed > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::pack::PackError;
-
-    #[test]
-    fn wrap_breaks_at_spaces_within_the_width() {
-        let cases: &[(&str, usize, &[&str])] = &[
-            ("", 10, &[""]),
-            ("short", 10, &["short"]),
-            ("one two three", 7, &["one two", "three"]),
-            ("one two three", 8, &["one two", "three"]),
-            ("a extraordinarily b", 5, &["a", "extraordinarily", "b"]),
-        ];
-        for (text, width, expected) in cases {
-            assert_eq!(wrap(text, *width), *expected, "{text:?} in {width}");
-        }
-    }
 
     #[test]
     fn the_packs_table_lists_each_pack_and_shows_a_broken_ones_error() {
@@ -239,7 +164,7 @@ mod tests {
                 result: pack::load(None),
             },
         ];
-        let out = render_packs(&listings);
+        let out = render_packs(&listings, None);
         let lines: Vec<&str> = out.lines().collect();
         let count = pack::load(None).unwrap().questions.len();
         assert_eq!(
@@ -277,7 +202,7 @@ mod tests {
                 ),
             }),
         }];
-        let out = render_packs(&listings);
+        let out = render_packs(&listings, None);
         assert!(
             out.contains("error: cannot read pack content/locked.toml: permission denied"),
             "{out}"
@@ -287,7 +212,7 @@ mod tests {
     #[test]
     fn the_questions_table_aligns_columns_and_wraps_the_text() {
         let pack = pack::load(None).unwrap();
-        let out = render_questions(&pack, 100);
+        let out = render_questions(&pack, Some(100));
         let lines: Vec<&str> = out.lines().collect();
         assert!(
             lines[0].starts_with("Netflix Product Manager (netflix-pm, built-in): "),

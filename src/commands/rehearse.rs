@@ -5,7 +5,7 @@
 use crate::cli::RehearseArgs;
 use crate::pack;
 use crate::session::plan;
-use crate::ui::mmss;
+use crate::ui::{mmss, Table};
 
 use super::interview::{self, Interview};
 
@@ -31,19 +31,29 @@ pub fn run(args: &RehearseArgs) -> anyhow::Result<()> {
         mmss(rehearsal.planned_total_s),
         mmss(budget_s)
     )];
+    let mut table = Table::new()
+        .indent(4)
+        .right("")
+        .left("question")
+        .right("at")
+        .right("planned")
+        .right("to answer");
     let mut at = 0.0;
     for (i, p) in rehearsal.plan.iter().enumerate() {
-        header.push(format!(
-            "    {:>2}. {}{:<28} at {:>5}, {:>5} ({} to answer)",
-            i + 1,
-            if p.follow_up_of.is_some() { "↳ " } else { "" },
-            p.id,
+        table.row([
+            format!("{}.", i + 1),
+            format!(
+                "{}{}",
+                if p.follow_up_of.is_some() { "↳ " } else { "" },
+                p.id
+            ),
             mmss(at),
             mmss(p.planned_s()),
-            mmss(p.step.limits[0])
-        ));
+            mmss(p.step.limits[0]),
+        ]);
         at += p.planned_s();
     }
+    header.extend(table.fit().lines().map(str::to_string));
     let mut settings = interview::settings(&args.session);
     settings.categories = args.categories.clone();
     settings.seed = Some(seed);

@@ -101,7 +101,7 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
             }
         );
     }
-    crate::ui::outln(format_args!(
+    crate::ui::outln_fit(format_args!(
         "Replaying {} ({}, {}): {} recording{}",
         log.id,
         log.pack.title,
@@ -168,7 +168,7 @@ pub fn play_items(items: &[Item], no_speak: bool, output: Option<&str>) -> anyho
             break PlayOutcome::Finished;
         };
         for line in &item.heading {
-            crate::ui::outln(format_args!("{line}"));
+            crate::ui::outln_fit(line);
         }
         if let (Some(speaker), Some(text)) = (speaker.as_mut(), item.say.as_deref()) {
             match speaker.start(text) {
@@ -190,7 +190,7 @@ pub fn play_items(items: &[Item], no_speak: bool, output: Option<&str>) -> anyho
             break PlayOutcome::Interrupted;
         }
         if !item.path.exists() {
-            crate::ui::outln(format_args!(
+            crate::ui::outln_fit(format_args!(
                 "  (the recording {} is missing)",
                 item.path.display()
             ));
@@ -203,7 +203,7 @@ pub fn play_items(items: &[Item], no_speak: bool, output: Option<&str>) -> anyho
             !terminal.is_terminal(),
         );
         // The heading said the take's length; the file may hold a moment before its clock.
-        crate::ui::outln(format_args!("Playing {}", item.path.display()));
+        crate::ui::outln_fit(format_args!("Playing {}", item.path.display()));
         let result = playback::play_interactive(
             &mut player,
             &item.path,

@@ -4,14 +4,13 @@
 //! "answered", "asked", "speaking_s", "over_limit", "status"}`; a folder whose log cannot be
 //! read is `{"id", "dir", "status": "damaged", "error"}`.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use serde::Serialize;
 
 use crate::cli::SessionsArgs;
 use crate::record::{self, Entry};
-use crate::ui::mmss;
+use crate::ui::{mmss, Table};
 
 #[derive(Serialize)]
 struct Row {
@@ -74,12 +73,13 @@ pub fn run(args: &SessionsArgs) -> anyhow::Result<()> {
     let dir = &args.recordings.recordings;
     let rows: Vec<Row> = record::list(dir).iter().map(row).collect();
     let out = if args.json {
-        serde_json::to_string_pretty(&rows)?
+        crate::ui::json(&rows)?
     } else if rows.is_empty() {
-        format!(
-            "No sessions in {} yet: record one with `voicemock run`.",
-            dir.display()
-        )
+        crate::ui::fit(&format!(
+            "{}; record one with `voicemock run`; {}.",
+            capitalized(&record::nothing_in("sessions", dir)),
+            record::ELSEWHERE
+        ))
     } else {
         table(&rows)
     };
@@ -88,18 +88,14 @@ pub fn run(args: &SessionsArgs) -> anyhow::Result<()> {
 }
 
 fn table(rows: &[Row]) -> String {
-    let width = rows
-        .iter()
-        .map(|r| r.id.chars().count())
-        .max()
-        .unwrap_or(7)
-        .max(7);
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{:<width$}  {:<16}  {:<12}  {:>8}  {:>8}  {:>4}  status",
-        "session", "date", "pack", "answered", "speaking", "over"
-    );
+    let mut table = Table::new()
+        .left("session")
+        .left("date")
+        .left("pack")
+        .right("answered")
+        .right("speaking")
+        .right("over")
+        .left("status");
     for r in rows {
         let date = r
             .started_at
@@ -110,21 +106,34 @@ fn table(rows: &[Row]) -> String {
             (Some(a), Some(b)) => format!("{a} of {b}"),
             _ => "—".into(),
         };
-        let _ = writeln!(
-            s,
-            "{:<width$}  {:<16}  {:<12}  {:>8}  {:>8}  {:>4}  {}",
-            r.id,
+        table.row([
+            r.id.clone(),
             date,
-            r.pack.as_deref().unwrap_or("—"),
+            r.pack.clone().unwrap_or_else(|| "—".into()),
             answered,
             r.speaking_s.map_or_else(|| "—".into(), mmss),
             r.over_limit.map_or_else(|| "—".into(), |n| n.to_string()),
-            r.status
-        );
+            r.status.to_string(),
+        ]);
     }
+    let mut s = table.fit();
     for r in rows.iter().filter(|r| r.error.is_some()) {
-        let _ = writeln!(s, "\n{}: {}", r.id, r.error.as_deref().unwrap_or(""));
+        s.push('\n');
+        s.push_str(&crate::ui::fit(&format!(
+            "{}: {}",
+            r.id,
+            r.error.as_deref().unwrap_or("")
+        )));
+        s.push('\n');
     }
     s.truncate(s.trim_end().len());
     s
+}
+
+/// `text` with its first letter in capitals: a sentence of its own.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }

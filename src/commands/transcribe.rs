@@ -34,7 +34,7 @@ pub fn run(args: &TranscribeArgs) -> anyhow::Result<()> {
             transcript: &transcript,
             measures: &m,
         };
-        outln(serde_json::to_string_pretty(&output)?);
+        outln(crate::ui::json(&output)?);
         return Ok(());
     }
     outln(format_args!(
@@ -174,7 +174,7 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
     .context("writing the review sheet")?;
     lock.release();
     if args.json {
-        outln(serde_json::to_string_pretty(&all)?);
+        outln(crate::ui::json(&all)?);
     }
     if failed > 0 {
         anyhow::bail!("{failed} take(s) of {} could not be transcribed", log.id);

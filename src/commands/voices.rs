@@ -2,7 +2,7 @@
 
 use crate::cli::VoicesArgs;
 use crate::speech::list_voices;
-use crate::ui::outln;
+use crate::ui::{out, outln, Table};
 
 pub fn run(args: &VoicesArgs) -> anyhow::Result<()> {
     let voices = list_voices()?;
@@ -10,11 +10,11 @@ pub fn run(args: &VoicesArgs) -> anyhow::Result<()> {
         .iter()
         .filter(|v| args.all || !v.is_variant())
         .collect();
-    let width = shown.iter().map(|v| v.name.len()).max().unwrap_or(4).max(4);
-    outln(format_args!("{:<width$}  LANGUAGE", "NAME"));
+    let mut table = Table::new().left("NAME").text("LANGUAGE");
     for v in &shown {
-        outln(format_args!("{:<width$}  {}", v.name, v.language));
+        table.row([v.name.as_str(), v.language.as_str()]);
     }
+    out(table.fit());
     let hidden = voices.len() - shown.len();
     if hidden > 0 {
         outln(format_args!(

@@ -794,27 +794,44 @@ impl Checker<'_> {
     }
 
     /// Pack text is shown on terminals: a control character (the start of an escape sequence
-    /// that can clear the screen, retitle the window or write the clipboard) is refused.
+    /// that can clear the screen, retitle the window or write the clipboard) is refused, and so
+    /// is a character that changes how text is shown without being seen (text direction, zero
+    /// width: [`crate::text::is_hidden`]), which could make a question read other than it is.
     /// Newlines (also CRLF, which `text` turns into LF) and tabs are text.
     fn no_controls(&self, value: &Spanned<String>, field: &str) -> Result<(), PackError> {
         let Some(c) = value
             .get_ref()
             .chars()
-            .find(|&c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+            .find(|&c| crate::text::is_unsafe(c) && c != '\r')
         else {
             return Ok(());
         };
-        // TOML allows no raw control characters in strings, so it was written as an escape:
-        // the error points at the string.
-        Err(self.src.error(
-            &value.span(),
-            field,
+        // Written as it is, the error points at the character itself; written as an escape
+        // (TOML allows no raw control characters in strings), at the string.
+        let span = value.span();
+        let at = self
+            .src
+            .text
+            .get(span.clone())
+            .and_then(|raw| raw.find(c))
+            .map_or(span.clone(), |offset| {
+                span.start + offset..span.start + offset + c.len_utf8()
+            });
+        let message = if crate::text::is_hidden(c) {
+            format!(
+                "contains U+{:04X}, a text-direction or zero-width character that changes how \
+                 the text around it is shown without being seen; pack text may not hold one \
+                 (remove it)",
+                u32::from(c)
+            )
+        } else {
             format!(
                 "contains the control character U+{:04X}; pack text may not hold terminal \
                  control codes (remove it, or write it out in words)",
                 u32::from(c)
-            ),
-        ))
+            )
+        };
+        Err(self.src.error(&at, field, message))
     }
 
     /// Ids name recording files and are typed after `--question`, so they stay plain.

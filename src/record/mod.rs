@@ -19,7 +19,10 @@ pub use format::{
     SessionStatus, Settings, TakeEnd, TakeLog, TakeStart, TalkingPointLog, TranscriptLog, LOG_FILE,
     LOG_VERSION, NOTES_FILE, PROGRESS_FILE, REPORT_FILE, REVIEW_FILE,
 };
-pub use reader::{list, load, resolve, sessions, Entry, RecordError, Session, Standing};
+pub use reader::{
+    default_recordings, folder_label, list, load, nothing_in, resolve, sessions, Entry,
+    RecordError, Session, Standing, DEFAULT_RECORDINGS, ELSEWHERE, RECORDINGS_ENV,
+};
 
 #[cfg(test)]
 mod tests;

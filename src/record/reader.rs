@@ -33,11 +33,14 @@ pub enum RecordError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("no sessions in {} yet: record one with `voicemock run`", dir.display())]
+    #[error(
+        "{}; record one with `voicemock run`; {ELSEWHERE}",
+        nothing_in("sessions", dir)
+    )]
     Empty { dir: PathBuf },
     #[error(
         "no session matches \"{wanted}\" in {}; the latest are: {}; see `voicemock sessions`",
-        dir.display(), recent.join(", ")
+        folder_label(dir), recent.join(", ")
     )]
     NotFound {
         wanted: String,
@@ -52,6 +55,44 @@ pub enum RecordError {
         wanted: String,
         matches: Vec<String>,
     },
+}
+
+/// The recordings folder when neither `--recordings` nor [`RECORDINGS_ENV`] names one.
+pub const DEFAULT_RECORDINGS: &str = "recordings";
+
+/// The environment variable that sets the default recordings folder (`--recordings` wins).
+pub const RECORDINGS_ENV: &str = "VOICEMOCK_RECORDINGS";
+
+/// What every message about a recordings folder without sessions adds: where else to look.
+pub const ELSEWHERE: &str = "if your sessions are in another folder, name it with \
+    --recordings DIR (or set VOICEMOCK_RECORDINGS)";
+
+/// The default recordings folder: [`RECORDINGS_ENV`] when it is set (and not empty), else
+/// [`DEFAULT_RECORDINGS`] in the current folder. `--recordings` overrides it.
+pub fn default_recordings() -> PathBuf {
+    std::env::var_os(RECORDINGS_ENV)
+        .filter(|d| !d.is_empty())
+        .map_or_else(|| PathBuf::from(DEFAULT_RECORDINGS), PathBuf::from)
+}
+
+/// A recordings folder as messages name it: its absolute path (a relative one means little
+/// to someone who changed folder).
+pub fn folder_label(dir: &Path) -> String {
+    std::path::absolute(dir)
+        .unwrap_or_else(|_| dir.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// "no WHAT in /abs/recordings yet", or why there cannot be: the folder is missing, or is
+/// not a folder.
+pub fn nothing_in(what: &str, dir: &Path) -> String {
+    let label = folder_label(dir);
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => format!("no {what} in {label} yet"),
+        Ok(_) => format!("no {what}: {label} is not a folder"),
+        Err(_) => format!("no {what}: {label} does not exist"),
+    }
 }
 
 /// Where a session stands, as a reader can tell it: the log's status, with a log left

@@ -16,7 +16,7 @@ use crate::record::{
     Level, Outcome, Pace, SessionLog, TakeEnd, TakeFacts, TakeLog, TakeStart, TranscriptLog,
     Verdict, NOTES_FILE,
 };
-use crate::ui::mmss;
+use crate::ui::{mmss, Table};
 
 pub fn ended_by_label(e: Option<TakeEnd>) -> &'static str {
     e.map_or("never finished", TakeEnd::label)
@@ -119,14 +119,17 @@ pub fn outcome_label(o: Outcome) -> &'static str {
     }
 }
 
-/// The table printed at the end of a session.
+/// The table printed at the end of a session, fitted to the terminal.
 pub fn summary_table(log: &SessionLog) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{:<3} {:<24} {:<11} {:>5} {:>11} {:>6} {:>8}",
-        "#", "question", "outcome", "takes", "last/limit", "first", "pace"
-    );
+    let mut table = Table::new()
+        .gap(1)
+        .left("#")
+        .left("question")
+        .left("outcome")
+        .right("takes")
+        .right("last/limit")
+        .right("first")
+        .right("pace");
     for (i, q) in log.questions.iter().enumerate() {
         let last = q.takes.last().and_then(|t| t.facts.as_ref());
         let dur = last.map_or("-".to_string(), |f| {
@@ -136,19 +139,17 @@ pub fn summary_table(log: &SessionLog) -> String {
             .and_then(|f| f.first_words_s)
             .map_or("-".to_string(), seconds);
         let pace = last.and_then(|f| f.pace).map_or("-".to_string(), pace_text);
-        let _ = writeln!(
-            out,
-            "{:<3} {:<24} {:<11} {:>5} {:>11} {:>6} {:>8}",
-            i + 1,
-            truncate(&q.id, 24),
-            outcome_label(q.outcome),
-            q.takes.len(),
+        table.row([
+            (i + 1).to_string(),
+            q.id.clone(),
+            outcome_label(q.outcome).to_string(),
+            q.takes.len().to_string(),
             dur,
             start,
-            pace
-        );
+            pace,
+        ]);
     }
-    out
+    table.fit()
 }
 
 /// The summary table at the top of the review sheet: one row per question reached.
@@ -182,16 +183,6 @@ fn summary_markdown(log: &SessionLog) -> String {
     }
     md.push('\n');
     md
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
-    }
 }
 
 /// `review.md`: each question with its recordings, timing against the limit, the measures,
@@ -316,11 +307,13 @@ pub fn schedule_report(log: &SessionLog) -> Option<String> {
         mmss(schedule.budget_s),
         mmss(schedule.planned_s)
     );
-    let _ = writeln!(
-        out,
-        "{:<3} {:<28} {:>7} {:>7} {:>7}",
-        "#", "question", "planned", "used", "diff"
-    );
+    let mut table = Table::new()
+        .gap(1)
+        .left("#")
+        .left("question")
+        .right("planned")
+        .right("used")
+        .right("diff");
     for (i, q) in log.questions.iter().enumerate() {
         let used = match (q.asked_at_s.first(), q.done_at_s) {
             (Some(a), Some(d)) => Some(d - a),
@@ -331,17 +324,12 @@ pub fn schedule_report(log: &SessionLog) -> Option<String> {
             let d = u - planned;
             format!("{}{}", if d < 0.0 { "-" } else { "+" }, mmss(d.abs()))
         });
-        let _ = writeln!(
-            out,
-            "{:<3} {:<28} {:>7} {:>7} {:>7}",
-            i + 1,
-            truncate(
-                &format!(
-                    "{}{}",
-                    if q.follow_up_of.is_some() { "↳ " } else { "" },
-                    q.id
-                ),
-                28
+        table.row([
+            (i + 1).to_string(),
+            format!(
+                "{}{}",
+                if q.follow_up_of.is_some() { "↳ " } else { "" },
+                q.id
             ),
             mmss(planned),
             used.map_or("-".into(), mmss),
@@ -349,9 +337,10 @@ pub fn schedule_report(log: &SessionLog) -> Option<String> {
                 "not reached".to_string()
             } else {
                 diff
-            }
-        );
+            },
+        ]);
     }
+    out.push_str(&table.fit());
     if !schedule.not_reached.is_empty() {
         let _ = writeln!(out, "Not reached: {}", schedule.not_reached.join(", "));
     }

@@ -16,7 +16,11 @@ pub enum PageError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("no sessions in {} yet: record one with `voicemock run`", dir.display())]
+    #[error(
+        "{}; record one with `voicemock run`; {}",
+        record::nothing_in("sessions", dir),
+        record::ELSEWHERE
+    )]
     NoSessions { dir: PathBuf },
 }
 

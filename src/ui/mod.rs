@@ -15,17 +15,22 @@
 use std::borrow::Cow;
 use std::fmt::Display;
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
 pub mod keys;
 mod output;
 pub mod screen;
+pub mod table;
+mod wrap;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle, TermLike};
 
 pub use output::{drain, never_wait, stdout_closed, stdout_failure, Target, QUEUE_BYTES};
 pub use screen::{Countdown, Recorder, Screen, Shown, Terminal};
+pub use table::{Align, Table};
+pub use wrap::{columns, fit, fit_stderr, width_of, wrap, wrap_words};
 
 use crate::audio::level::dbfs;
 
@@ -44,49 +49,6 @@ pub fn outln_fit(line: impl Display) {
     outln(fit(&line.to_string()));
 }
 
-/// `text` with each of its lines wrapped to the terminal's width at spaces (never inside a
-/// word), continuation lines indented under the first; unchanged when stdout is not a
-/// terminal, so scripts see one line per message.
-pub fn fit(text: &str) -> String {
-    // A terminal that reports no width (or an absurd one, as a bare pseudo-terminal does) is
-    // left to wrap as it will.
-    match keys::terminal_width().filter(|&w| w >= 40) {
-        Some(width) => wrap(text, width),
-        None => text.to_string(),
-    }
-}
-
-/// [`fit`] for a given width.
-pub fn wrap(text: &str, width: usize) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for (n, line) in text.split('\n').enumerate() {
-        if n > 0 {
-            out.push('\n');
-        }
-        let indent = line.len() - line.trim_start().len();
-        let cont = " ".repeat(indent + 2);
-        let mut col = 0;
-        for (k, word) in line.trim_start().split(' ').enumerate() {
-            let w = word.chars().count();
-            if k == 0 {
-                out.push_str(&line[..indent]);
-                out.push_str(word);
-                col = indent + w;
-            } else if col + 1 + w > width && col > cont.len() {
-                out.push('\n');
-                out.push_str(&cont);
-                out.push_str(word);
-                col = cont.len() + w;
-            } else {
-                out.push(' ');
-                out.push_str(word);
-                col += 1 + w;
-            }
-        }
-    }
-    out
-}
-
 /// Prints one line on stderr.
 pub fn errln(line: impl Display) {
     output::write(Target::Stderr, &visible(&format!("{line}\n")));
@@ -97,31 +59,44 @@ pub fn warn(message: impl Display) {
     errln(fit_stderr(&format!("warning: {message}")));
 }
 
-/// [`fit`] for stderr's terminal: warnings and errors.
-pub fn fit_stderr(text: &str) -> String {
-    match keys::stderr_width().map(usize::from).filter(|&w| w >= 40) {
-        Some(width) => wrap(text, width),
-        None => text.to_string(),
-    }
-}
-
-/// `text` with every control character but newline and tab shown escaped (`\u{1b}`), so
-/// nothing printed can move the cursor, retitle the window, write the clipboard or clear
-/// the screen. C1 controls (U+0080–U+009F) count: some terminals obey them too.
+/// `text` with every control character but newline and tab, and every character that
+/// changes how text is shown without being seen (text direction, zero width: see
+/// [`crate::text`]), shown escaped (`\u{1b}`, `\u{202e}`), so nothing printed can move the
+/// cursor, retitle the window, write the clipboard, clear the screen, or show a line in an
+/// order other than its own.
 pub fn visible(text: &str) -> Cow<'_, str> {
-    let raw = |c: char| c.is_control() && c != '\n' && c != '\t';
-    if !text.chars().any(raw) {
+    if !text.chars().any(crate::text::is_unsafe) {
         return Cow::Borrowed(text);
     }
     let mut s = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if raw(c) {
+        if crate::text::is_unsafe(c) {
             s.extend(c.escape_unicode());
         } else {
             s.push(c);
         }
     }
     Cow::Owned(s)
+}
+
+/// `value` as pretty JSON for the terminal: control characters come escaped from serde_json
+/// already, and the characters [`visible`] would escape (text direction, zero width) are
+/// written as JSON escapes (`\u202e`), so the output stays valid JSON and shows nothing raw.
+pub fn json(value: &impl serde::Serialize) -> serde_json::Result<String> {
+    let text = serde_json::to_string_pretty(value)?;
+    if !text.chars().any(crate::text::is_unsafe) {
+        return Ok(text);
+    }
+    let mut s = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if crate::text::is_unsafe(c) {
+            // Every such character is in the Basic Multilingual Plane: one escape each.
+            s.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            s.push(c);
+        }
+    }
+    Ok(s)
 }
 
 /// A meter of `width` cells for a peak level, -60 dBFS (empty) to 0 dBFS (full), with a mark
@@ -245,18 +220,91 @@ impl TermLike for StderrTerm {
 
 /// A bar for a timed phase (think time, an answer, a test recording).
 pub struct PhaseBar {
-    bar: ProgressBar,
+    bar: BarLine,
     /// A rehearsal's whole-interview bar, drawn above the phase's.
-    overall: Option<(MultiProgress, ProgressBar)>,
+    overall: Option<(MultiProgress, BarLine)>,
+    /// The width of the terminal the bars draw on, read at each update (it may be resized).
+    width: fn() -> Option<usize>,
 }
 
-fn phase_style(bar: &ProgressBar, prefix: &str, colours: &str) {
-    bar.set_style(
-        ProgressStyle::with_template(&format!("{{prefix:>9}} {{bar:30.{colours}}} {{msg}}"))
+/// One line of a phase bar: `prefix`, the bar, and the message beside it.
+struct BarLine {
+    bar: ProgressBar,
+    prefix: &'static str,
+    colours: &'static str,
+    /// The bar's length in cells now.
+    cells: AtomicUsize,
+}
+
+/// The longest a phase bar is drawn, in cells; it gives up cells (down to [`MIN_BAR_CELLS`])
+/// so that its line, message included, fits the terminal.
+const BAR_CELLS: usize = 30;
+const MIN_BAR_CELLS: usize = 5;
+
+/// Columns taken by a phase bar's line besides the bar and the message: the prefix, right
+/// aligned in 9, and a space either side of the bar.
+const BAR_FRAME: usize = 11;
+
+impl BarLine {
+    fn new(bar: ProgressBar, prefix: &'static str, colours: &'static str) -> BarLine {
+        let line = BarLine {
+            bar,
+            prefix,
+            colours,
+            cells: AtomicUsize::new(0),
+        };
+        line.style(BAR_CELLS);
+        line
+    }
+
+    fn style(&self, cells: usize) {
+        if self.cells.swap(cells, Ordering::Relaxed) == cells {
+            return;
+        }
+        self.bar.set_style(
+            ProgressStyle::with_template(&format!(
+                "{{prefix:>9}} {{bar:{cells}.{}}} {{msg}}",
+                self.colours
+            ))
             .expect("a valid template")
             .progress_chars("=> "),
-    );
-    bar.set_prefix(prefix.to_string());
+        );
+        self.bar.set_prefix(self.prefix);
+    }
+
+    /// Shows `message`, the bar shortened if the line would not fit `width` columns (so the
+    /// terminal never wraps it mid-word).
+    fn show(&self, position: u64, message: String, width: Option<usize>) {
+        let cells = width.map_or(BAR_CELLS, |w| {
+            w.saturating_sub(BAR_FRAME + shown_width(&message))
+                .clamp(MIN_BAR_CELLS, BAR_CELLS)
+        });
+        self.style(cells);
+        self.bar.set_position(position);
+        self.bar.set_message(message);
+    }
+}
+
+/// Columns `text` takes on a terminal, colour escapes (`ESC [ … m`) aside.
+fn shown_width(text: &str) -> usize {
+    let mut plain = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    width_of(&plain)
+}
+
+fn stderr_columns() -> Option<usize> {
+    keys::stderr_width().map(usize::from)
 }
 
 fn tenths(s: f64) -> u64 {
@@ -265,42 +313,66 @@ fn tenths(s: f64) -> u64 {
 
 impl PhaseBar {
     /// `length_s` is the phase's full length; progress is shown in tenths of a second.
-    pub fn new(length_s: f64, prefix: &str) -> PhaseBar {
-        let bar = ProgressBar::with_draw_target(Some(tenths(length_s).max(1)), stderr_target(15));
-        phase_style(&bar, prefix, "cyan/blue");
-        bar.enable_steady_tick(Duration::from_millis(100));
-        PhaseBar { bar, overall: None }
+    pub fn new(length_s: f64, prefix: &'static str) -> PhaseBar {
+        PhaseBar::drawn_on(stderr_target(15), stderr_columns, length_s, prefix, None)
     }
 
     /// A phase bar under a bar for the whole interview, `budget_s` long.
-    pub fn with_overall(length_s: f64, prefix: &str, budget_s: f64) -> PhaseBar {
-        let multi = MultiProgress::with_draw_target(stderr_target(15));
-        let overall = multi.add(ProgressBar::new(tenths(budget_s).max(1)));
-        phase_style(&overall, "interview", "green/white");
-        let bar = multi.add(ProgressBar::new(tenths(length_s).max(1)));
-        phase_style(&bar, prefix, "cyan/blue");
-        bar.enable_steady_tick(Duration::from_millis(100));
+    pub fn with_overall(length_s: f64, prefix: &'static str, budget_s: f64) -> PhaseBar {
+        PhaseBar::drawn_on(
+            stderr_target(15),
+            stderr_columns,
+            length_s,
+            prefix,
+            Some(budget_s),
+        )
+    }
+
+    fn drawn_on(
+        target: ProgressDrawTarget,
+        width: fn() -> Option<usize>,
+        length_s: f64,
+        prefix: &'static str,
+        budget_s: Option<f64>,
+    ) -> PhaseBar {
+        let phase = |bar| BarLine::new(bar, prefix, "cyan/blue");
+        let (bar, overall) = match budget_s {
+            Some(budget_s) => {
+                let multi = MultiProgress::with_draw_target(target);
+                let overall = multi.add(ProgressBar::new(tenths(budget_s).max(1)));
+                let overall = BarLine::new(overall, "interview", "green/white");
+                let bar = multi.add(ProgressBar::new(tenths(length_s).max(1)));
+                (phase(bar), Some((multi, overall)))
+            }
+            None => (
+                phase(ProgressBar::with_draw_target(
+                    Some(tenths(length_s).max(1)),
+                    target,
+                )),
+                None,
+            ),
+        };
+        bar.bar.enable_steady_tick(Duration::from_millis(100));
         PhaseBar {
             bar,
-            overall: Some((multi, overall)),
+            overall,
+            width,
         }
     }
 
     /// The phase's full length, as given to [`PhaseBar::new`] (to a tenth of a second).
     pub fn length_s(&self) -> f64 {
-        self.bar.length().unwrap_or(0) as f64 / 10.0
+        self.bar.bar.length().unwrap_or(0) as f64 / 10.0
     }
 
     pub fn update(&self, elapsed_s: f64, message: String) {
-        self.bar.set_position(tenths(elapsed_s));
-        self.bar.set_message(message);
+        self.bar.show(tenths(elapsed_s), message, (self.width)());
     }
 
     /// Moves the whole-interview bar, if there is one.
     pub fn update_overall(&self, used_s: f64, message: String) {
         if let Some((_, overall)) = &self.overall {
-            overall.set_position(tenths(used_s));
-            overall.set_message(message);
+            overall.show(tenths(used_s), message, (self.width)());
         }
     }
 
@@ -313,14 +385,14 @@ impl PhaseBar {
     pub fn suspend(&self, f: impl FnOnce()) {
         match &self.overall {
             Some((multi, _)) => multi.suspend(f),
-            None => self.bar.suspend(f),
+            None => self.bar.bar.suspend(f),
         }
     }
 
     pub fn finish(self) {
-        self.bar.finish_and_clear();
+        self.bar.bar.finish_and_clear();
         if let Some((_, overall)) = self.overall {
-            overall.finish_and_clear();
+            overall.bar.finish_and_clear();
         }
     }
 }
@@ -444,28 +516,167 @@ impl crate::playback::PlaybackDisplay for PlaybackBar {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn long_lines_wrap_at_spaces_under_their_indent() {
-        let line =
-            "  Answer 1, take 1: 0:41 of 1:30, ended by you; talking stopped at 0:40; first words";
-        let wrapped = super::wrap(line, 40);
-        for l in wrapped.lines() {
-            assert!(l.chars().count() <= 40, "{l:?}");
-        }
-        assert_eq!(wrapped.replace("\n    ", " "), line);
-        assert!(wrapped
-            .lines()
-            .skip(1)
-            .all(|l| l.starts_with("    ") && !l.starts_with("     ")));
-        // A word longer than the width is kept whole, and short lines are untouched.
-        assert_eq!(
-            super::wrap("  some averyveryverylongword", 10),
-            "  some\n    averyveryverylongword"
-        );
-        assert_eq!(super::wrap("short\n  two", 80), "short\n  two");
+    use super::*;
+
+    /// A terminal `columns` wide that keeps what indicatif draws on it.
+    #[derive(Debug, Clone)]
+    struct Captured {
+        columns: u16,
+        drawn: std::sync::Arc<Mutex<String>>,
     }
 
-    use super::*;
+    impl TermLike for Captured {
+        fn width(&self) -> u16 {
+            self.columns
+        }
+        fn move_cursor_up(&self, n: usize) -> std::io::Result<()> {
+            self.write_str(&format!("\x1b[{n}A"))
+        }
+        fn move_cursor_down(&self, n: usize) -> std::io::Result<()> {
+            self.write_str(&format!("\x1b[{n}B"))
+        }
+        fn move_cursor_right(&self, n: usize) -> std::io::Result<()> {
+            self.write_str(&format!("\x1b[{n}C"))
+        }
+        fn move_cursor_left(&self, n: usize) -> std::io::Result<()> {
+            self.write_str(&format!("\x1b[{n}D"))
+        }
+        fn write_line(&self, s: &str) -> std::io::Result<()> {
+            self.write_str(&format!("{s}\n"))
+        }
+        fn write_str(&self, s: &str) -> std::io::Result<()> {
+            self.drawn.lock().unwrap().push_str(s);
+            Ok(())
+        }
+        fn clear_line(&self) -> std::io::Result<()> {
+            self.write_str("\r\x1b[2K")
+        }
+        fn flush(&self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// The rows of a terminal `columns` wide that `drawn` shows, escapes taken out: a line
+    /// longer than the terminal runs on into the next row, as a terminal shows it.
+    fn drawn_rows(drawn: &str, columns: usize) -> Vec<String> {
+        let mut plain = String::new();
+        let mut chars = drawn.chars();
+        while let Some(c) = chars.next() {
+            if c == '\x1b' {
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            } else {
+                plain.push(c);
+            }
+        }
+        let mut rows = Vec::new();
+        for line in plain.split(['\n', '\r']) {
+            let mut row = String::new();
+            for c in line.chars() {
+                if width_of(&row) + width_of(c.encode_utf8(&mut [0; 4])) > columns {
+                    rows.push(std::mem::take(&mut row));
+                }
+                row.push(c);
+            }
+            rows.push(row);
+        }
+        rows.retain(|r| !r.trim().is_empty());
+        rows
+    }
+
+    #[test]
+    fn a_rehearsal_bar_fits_an_80_column_terminal_with_every_word_whole() {
+        use crate::session::machine::{Light, Schedule};
+        let schedule = screen::schedule_line(&Schedule {
+            used_s: 754.0,
+            budget_s: 2700.0,
+            question: 12,
+            questions: 14,
+            ahead_s: -605.0,
+        });
+        let countdown = screen::countdown_text(
+            &Countdown::Answering {
+                elapsed_s: 10.0,
+                remaining_s: -83.0,
+                light: Light::Yellow,
+                peak: 0.5,
+            },
+            true,
+        );
+        type Width = fn() -> Option<usize>;
+        let widths: [(u16, Width); 2] = [(80, || Some(80)), (120, || Some(120))];
+        for (columns, width) in widths {
+            let term = Captured {
+                columns,
+                drawn: Default::default(),
+            };
+            let bar = PhaseBar::drawn_on(
+                ProgressDrawTarget::term_like(Box::new(term.clone())),
+                width,
+                120.0,
+                "answering",
+                Some(2700.0),
+            );
+            bar.update_overall(754.0, schedule.clone());
+            bar.update(10.0, countdown.clone());
+            std::thread::sleep(Duration::from_millis(250));
+            bar.finish();
+            let drawn = term.drawn.lock().unwrap().clone();
+            let rows = drawn_rows(&drawn, usize::from(columns));
+            // Each bar is one row of its own: its prefix starts the row, its message ends it.
+            let overall = rows
+                .iter()
+                .rev()
+                .find(|l| l.contains("interview"))
+                .unwrap_or_else(|| panic!("no bar drawn: {drawn:?}"));
+            assert!(
+                overall.starts_with("interview "),
+                "{overall:?} in {rows:#?}"
+            );
+            assert!(
+                overall.trim_end().ends_with(&schedule),
+                "{overall:?} in {rows:#?}"
+            );
+            let phase = rows
+                .iter()
+                .rev()
+                .find(|l| l.contains("answering"))
+                .unwrap_or_else(|| panic!("no bar drawn: {drawn:?}"));
+            assert!(phase.starts_with("answering "), "{phase:?} in {rows:#?}");
+            assert!(
+                phase
+                    .trim_end()
+                    .ends_with("+1:23 over ● yellow [||||||||||| ]"),
+                "{phase:?}"
+            );
+            // The bar gives up only the cells the message needs: all of the row at 80
+            // columns, none of its 30 cells at 120.
+            let cells = if columns == 80 {
+                80 - 11 - width_of(&schedule)
+            } else {
+                30
+            };
+            assert_eq!(
+                width_of(overall.trim_end()),
+                11 + cells + width_of(&schedule),
+                "{overall:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn json_escapes_hidden_characters_and_stays_json() {
+        let value = serde_json::json!({"text": "a\u{202e}b\u{200b}c\u{1b}", "ok": "plain"});
+        let text = json(&value).unwrap();
+        assert!(!text.chars().any(crate::text::is_unsafe), "{text}");
+        assert!(text.contains(r"a\u202eb\u200bc\u001b"), "{text}");
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
+        assert_eq!(visible(&text), text.as_str());
+    }
 
     #[test]
     fn mmss_shows_minutes_and_seconds() {
@@ -513,6 +724,12 @@ mod tests {
             ),
             ("csi \u{9b}31m, cr \r", "csi \\u{9b}31m, cr \\u{d}"),
             ("délà vu ✓", "délà vu ✓"),
+            // Trojan source: text direction and zero-width characters.
+            (
+                "id\u{202e}gnp.exe \u{2066}x\u{2069} a\u{200b}b\u{feff}",
+                "id\\u{202e}gnp.exe \\u{2066}x\\u{2069} a\\u{200b}b\\u{feff}",
+            ),
+            ("line\u{2028}sep \u{61c}", "line\\u{2028}sep \\u{61c}"),
         ];
         for (text, expected) in cases {
             assert_eq!(visible(text), expected, "{text:?}");

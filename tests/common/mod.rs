@@ -6,7 +6,7 @@
 pub mod alloc;
 mod pty;
 
-pub use pty::Pty;
+pub use pty::{assert_fits, on_terminal, Pty};
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

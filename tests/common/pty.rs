@@ -130,3 +130,59 @@ impl Drop for Pty {
         }
     }
 }
+
+/// Runs `cmd` with its stdout on a terminal `columns` wide (stderr piped, stdin empty) for at
+/// most `limit`; its exit status, what the terminal showed (carriage returns left out) and
+/// its stderr.
+pub fn on_terminal(
+    cmd: &mut std::process::Command,
+    columns: u16,
+    limit: Duration,
+) -> (std::process::ExitStatus, String, String) {
+    let pty = Pty::sized(columns, 24);
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(pty.stdio())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut shown = Vec::new();
+    let deadline = std::time::Instant::now() + limit;
+    while child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+        shown.extend(pty.read_all(Duration::from_millis(200)));
+    }
+    if child.try_wait().unwrap().is_none() {
+        let _ = child.kill();
+    }
+    let status = child.wait().unwrap();
+    shown.extend(pty.read_all(Duration::from_millis(200)));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    let shown = String::from_utf8_lossy(&shown).replace('\r', "");
+    (status, shown, stderr)
+}
+
+/// Asserts that every line of `shown` fits `columns` (only a word longer than the line, such
+/// as a long path, may run past it, on a line alone) and that every word of each of `texts`
+/// is in `shown` whole: a word broken across two lines is two words that are not its own.
+pub fn assert_fits(shown: &str, columns: usize, texts: &[&str]) {
+    for line in shown.lines() {
+        let alone = !line.trim().contains(' ');
+        assert!(
+            line.chars().count() <= columns || alone,
+            "{} columns: {line:?} in:\n{shown}",
+            line.chars().count()
+        );
+    }
+    // Quotes and brackets around a word are not part of it.
+    let trim = |w: &str| w.trim_matches(|c| "\"'()[]".contains(c)).to_string();
+    let words: std::collections::HashSet<String> = shown.split_whitespace().map(trim).collect();
+    for text in texts {
+        for word in text.split_whitespace().map(trim) {
+            assert!(
+                words.contains(&word),
+                "{word:?} is broken or missing in:\n{shown}"
+            );
+        }
+    }
+}

@@ -720,6 +720,105 @@ fn hostile_or_odd_packs_are_refused_where_they_go_wrong() {
 }
 
 #[test]
+fn text_direction_and_zero_width_characters_are_refused_at_their_own_column() {
+    let checklist = "format = 1\ntitle = \"T\"\nchecklist = [{ point = \"p\u{2067}\", \
+                     categories = [\"c\"] }]\n";
+    // (pack text, line, column, field, the character named): raw characters are pointed at
+    // where they stand; one written as an escape, at its string.
+    let cases: Vec<(String, usize, Option<usize>, &str, &str)> = vec![
+        (
+            VALID.replace("Why?", "Why\u{202e}?gnp.exe"),
+            6,
+            None,
+            "questions[0].text",
+            "U+202E",
+        ),
+        (
+            VALID.replace("Why?", "Why\\u202E?"),
+            6,
+            Some(8),
+            "questions[0].text",
+            "U+202E",
+        ),
+        (
+            VALID.replace("title = \"T\"", "title = \"T\u{2066}x\u{2069}\""),
+            2,
+            None,
+            "title",
+            "U+2066",
+        ),
+        (
+            VALID.replace("category = \"c\"", "category = \"c\u{200b}\""),
+            5,
+            None,
+            "questions[0].category",
+            "U+200B",
+        ),
+        (
+            format!("{VALID}notes = [\"ok\", \"a\u{200d}b\"]\n"),
+            7,
+            None,
+            "questions[0].notes[1]",
+            "U+200D",
+        ),
+        (
+            format!("{VALID}notes = [\"x\u{feff}\"]\n"),
+            7,
+            None,
+            "questions[0].notes[0]",
+            "U+FEFF",
+        ),
+        (
+            "format = 1\ntitle = \"T\"\ndescription = \"d\u{2028}e \u{61c}\"\n".to_string()
+                + A_QUESTION,
+            3,
+            None,
+            "description",
+            "U+2028",
+        ),
+        (
+            format!(
+                "{VALID}[[questions.talking_points]]\npoint = \"p\"\nwords = [\"w\u{200f}\"]\n"
+            ),
+            9,
+            None,
+            "questions[0].talking_points[0].words[0]",
+            "U+200F",
+        ),
+        (
+            format!("{checklist}{A_QUESTION}").replace("\"z\"", "\"a\""),
+            3,
+            None,
+            "checklist[0].point",
+            "U+2067",
+        ),
+    ];
+    for (text, line, column, field, named) in cases {
+        let (l, c, f, message) = refusal(&text);
+        // A raw character: the column it stands at, counted in characters.
+        let column = column.unwrap_or_else(|| {
+            let row = text.lines().nth(line - 1).unwrap();
+            row.chars().position(crate::text::is_hidden).unwrap() + 1
+        });
+        assert_eq!(
+            (l, c, f.as_str()),
+            (line, column, field),
+            "{message}\n{text}"
+        );
+        assert!(
+            message.contains(named) && message.contains("text-direction or zero-width"),
+            "{message}"
+        );
+        assert!(
+            !message.chars().any(crate::text::is_unsafe),
+            "the message echoes the character: {message:?}"
+        );
+    }
+    // A byte-order mark at the start of the file is only that.
+    assert!(parse(&format!("\u{feff}{VALID}"), "content/x.toml").is_ok());
+}
+
+#[test]
 fn text_that_is_not_utf8_is_refused_at_its_line_and_column() {
     let mut bytes = b"format = 1\ntitle = \"Caf".to_vec();
     bytes.push(0xE9); // Latin-1 é
