@@ -4,7 +4,8 @@
 //!
 //! JSON shape: for a file `{"file", "model", "text", "words": [{"text", "start_s", "end_s"}],
 //! "duration_s", "speech_span_s", "measures": {…}}`; for a session an array of `{"file",
-//! "transcript", "measures", "covered", "missed"}` (or `{"file", "error"}`).
+//! "transcript", "measures", "covered", "missed", "facts"}` (`facts`: the take's facts with
+//! the pace now from its words, as the log keeps them; or `{"file", "error"}`).
 
 use std::path::PathBuf;
 
@@ -154,6 +155,7 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
                         "measures": measures::measure(&transcript.words),
                         "covered": summary.covered,
                         "missed": summary.missed,
+                        "facts": log.questions[q].takes[t].facts,
                     }));
                 }
                 Err(e) => {
