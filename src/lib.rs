@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod audio;
 pub mod cli;
 pub mod commands;
+pub mod files;
 pub mod models;
 pub mod pack;
 pub mod playback;

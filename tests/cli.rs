@@ -58,6 +58,11 @@ fn bad_numbers_are_refused_before_anything_starts() {
             vec!["drill", "why-netflix", "--limits", "60,-5"],
             "--limits must be",
         ),
+        // A drill compresses: shortest last.
+        (
+            vec!["drill", "why-netflix", "--limits", "30,60"],
+            "--limits must shrink round by round",
+        ),
     ] {
         let mut full = args.clone();
         full.extend(["--no-speak", "--recordings", recordings]);

@@ -436,7 +436,10 @@ fn on_an_80_column_terminal_every_line_fits_and_no_word_is_broken() {
     common::assert_fits(
         &shown,
         80,
-        &[question, "Enter: done, s: skip, r: start again, q: quit"],
+        &[
+            question,
+            "Enter: done, s: next question, r: start again, q: quit",
+        ],
     );
 
     // Every listing of what was recorded fits too, and so does a drill's table of rounds.

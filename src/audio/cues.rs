@@ -62,11 +62,18 @@ pub struct CueFiles {
 }
 
 impl CueFiles {
-    /// Writes the three cues into a new folder under `parent`.
+    /// Writes the three cues into a new private folder under `parent` (the system's temporary
+    /// folder, shared with other users): a name already taken, by anyone, is never used.
     pub fn create(parent: &Path) -> std::io::Result<CueFiles> {
-        let dir = parent.join(format!("voicemock-cues-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir)?;
+        let mut n = 0u32;
+        let dir = loop {
+            let dir = parent.join(format!("voicemock-cues-{}-{n}", std::process::id()));
+            match crate::files::create_private_dir(&dir) {
+                Ok(()) => break dir,
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+                Err(e) => return Err(e),
+            }
+        };
         let files = CueFiles { dir };
         for cue in [CueSound::Start, CueSound::WrapUp, CueSound::TimeUp] {
             let pcm: Vec<i16> = samples(cue)

@@ -1,6 +1,7 @@
 //! A test microphone compiled into the binary, reached only through a hidden flag of `run`
 //! (`--test-microphone fast`): it delivers a tone as fast as the writer takes it, as a
-//! device with no clock (ALSA's `null`) does. It goes through the same ring buffer and writer
+//! device with no clock (ALSA's `null`) does. `fast-then-fail` records its first take so and
+//! refuses to start any later one, as a device unplugged between answers does. It goes through the same ring buffer and writer
 //! as a real device, so the end-to-end tests can prove what no real device can show on demand.
 
 use std::path::Path;
@@ -12,10 +13,13 @@ use super::writer::{Shared, StreamShape, Writer};
 use super::{ActiveRecording, DeviceError, Fault, Microphone, TakeStats, Voice};
 
 /// The kinds `--test-microphone` takes.
-pub const KINDS: &[&str] = &["fast"];
+pub const KINDS: &[&str] = &["fast", "fast-then-fail"];
 
 pub struct FastMicrophone {
     sample_rate: u32,
+    /// Takes it starts before it fails to start any more (`None`: never fails).
+    takes_before_failing: Option<u32>,
+    started: u32,
 }
 
 impl FastMicrophone {
@@ -23,6 +27,13 @@ impl FastMicrophone {
         match kind {
             "fast" => Ok(FastMicrophone {
                 sample_rate: 48_000,
+                takes_before_failing: None,
+                started: 0,
+            }),
+            "fast-then-fail" => Ok(FastMicrophone {
+                sample_rate: 48_000,
+                takes_before_failing: Some(1),
+                started: 0,
             }),
             other => Err(DeviceError::NotFound {
                 direction: super::device::Direction::Input,
@@ -40,6 +51,14 @@ impl Microphone for FastMicrophone {
         max_s: f64,
         pre_roll_s: Option<f64>,
     ) -> Result<Box<dyn ActiveRecording>, DeviceError> {
+        if self.takes_before_failing.is_some_and(|n| self.started >= n) {
+            return Err(DeviceError::Unusable {
+                direction: super::device::Direction::Input,
+                name: self.name(),
+                reason: "it went away".into(),
+            });
+        }
+        self.started += 1;
         let rate = self.sample_rate;
         let (mut producer, consumer) = rtrb::RingBuffer::new(rate as usize / 10);
         let shared = Arc::new(Shared::new(pre_roll_s.is_some()));

@@ -40,6 +40,9 @@ const TAIL_S: f64 = 0.25;
 /// Playback that is neither paused nor finished and has not advanced for this long has lost
 /// its device.
 const STALL: Duration = Duration::from_secs(3);
+/// Stream errors that, with nothing played for [`STORM_WAIT`], mean the device is gone.
+const STORM_ERRORS: u64 = 1000;
+const STORM_WAIT: Duration = Duration::from_millis(500);
 
 /// Plays WAV files on one output device, opened once by name.
 pub struct DevicePlayer {
@@ -92,6 +95,7 @@ impl Player for DevicePlayer {
 impl DevicePlayer {
     fn open_here(&self, path: &Path, from_s: f64) -> Result<DevicePlayback, DeviceError> {
         let mut reader = WavReader::open(path)?;
+        reader.check_playable()?;
         let spec = reader.spec();
         let wanted_rate = self.output_rate.unwrap_or(spec.sample_rate);
         let config = self.device.config_for(wanted_rate, spec.channels)?;
@@ -649,13 +653,28 @@ impl Playback for DevicePlayback {
             self.progress.set((played, Instant::now()));
             return None;
         }
-        (since.elapsed() >= STALL).then(|| {
+        // A stream on a dead server can fail millions of times a second: once it has failed
+        // that often with nothing played, it is over, without waiting out the stall.
+        let errors = self.shared.stream_errors.load(Ordering::Relaxed);
+        let storm = errors >= STORM_ERRORS && since.elapsed() >= STORM_WAIT;
+        (storm || since.elapsed() >= STALL).then(|| {
             format!(
-                "the output device stopped playing ({} stream errors); is the sound server \
-                 still running? `voicemock devices` lists the outputs",
-                self.shared.stream_errors.load(Ordering::Relaxed)
+                "the output device stopped playing ({}); is the sound server still running? \
+                 `voicemock devices` lists the outputs",
+                stream_errors_said(errors)
             )
         })
+    }
+}
+
+/// The stream errors of a playback, in words: a count up to [`STORM_ERRORS`], beyond it no
+/// more than that (the count is how fast a driver spins, not anything to read).
+fn stream_errors_said(errors: u64) -> String {
+    match errors {
+        0 => "no stream error".into(),
+        1 => "1 stream error".into(),
+        n if n < STORM_ERRORS => format!("{n} stream errors"),
+        _ => format!("its stream failed over {STORM_ERRORS} times"),
     }
 }
 
@@ -683,6 +702,19 @@ impl Drop for DevicePlayback {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stream_errors_are_said_as_a_count_or_as_a_storm() {
+        for (errors, said) in [
+            (0, "no stream error"),
+            (1, "1 stream error"),
+            (999, "999 stream errors"),
+            (1000, "its stream failed over 1000 times"),
+            (3_400_000, "its stream failed over 1000 times"),
+        ] {
+            assert_eq!(stream_errors_said(errors), said);
+        }
+    }
 
     #[test]
     fn channels_are_copied_averaged_or_spread() {

@@ -24,12 +24,19 @@ const BLOCK_FRAMES: usize = 1 << 16;
 /// holds this plus the decoded block (at most [`BLOCK_FRAMES`] `f32`s per channel read).
 pub const MAX_BLOCK_BYTES: usize = 1 << 20;
 
+/// The sample rates a recording is believed to have: playback takes files within them, and a
+/// crashed take's header outside them is damaged.
+pub const MIN_RATE: u32 = 1000;
+pub const MAX_RATE: u32 = 768_000;
+
 #[derive(Debug, thiserror::Error)]
 pub enum WavError {
     #[error("{}: file not found", .path.display())]
     NotFound { path: PathBuf },
     #[error("{}: cannot read: {reason}", .path.display())]
     Io { path: PathBuf, reason: io::Error },
+    #[error("{}: {reason}", .path.display())]
+    NotRegular { path: PathBuf, reason: String },
     #[error("{}: not a WAV file (no RIFF/WAVE header)", .path.display())]
     NotWav { path: PathBuf },
     #[error(
@@ -38,6 +45,12 @@ pub enum WavError {
         .path.display()
     )]
     Unsupported { path: PathBuf, detail: String },
+    #[error(
+        "{}: its sample rate is {rate} Hz; voicemock plays recordings of {MIN_RATE} to \
+         {MAX_RATE} Hz — convert it, e.g. `sox in.wav -r 48000 out.wav`",
+        .path.display()
+    )]
+    Unplayable { path: PathBuf, rate: u32 },
     #[error("{}: damaged WAV file: {detail}", .path.display())]
     Malformed { path: PathBuf, detail: String },
 }
@@ -86,18 +99,22 @@ impl WavReader {
                 reason,
             },
         };
-        let file = File::open(path).map_err(io_err)?;
+        // Opened without waiting and only if it is a regular file: a FIFO would hold the open
+        // for ever, a device never end, and neither is a WAV.
+        let open = || {
+            crate::files::open_regular(path).map_err(|e| match e {
+                crate::files::OpenError::Io(reason) => io_err(reason),
+                refused => WavError::NotRegular {
+                    path: path.to_path_buf(),
+                    reason: refused.to_string(),
+                },
+            })
+        };
+        let file = open()?;
         let meta = file.metadata().map_err(io_err)?;
-        if !meta.is_file() {
-            // A folder, a FIFO or a device: none of them is a WAV, and reading one could block
-            // or never end.
-            return Err(WavError::NotWav {
-                path: path.to_path_buf(),
-            });
-        }
         let file_len = meta.len();
         let (spec, data_start, declared) = read_header(file, file_len, path)?;
-        let mut file = File::open(path).map_err(io_err)?;
+        let mut file = open()?;
         file.seek(SeekFrom::Start(data_start)).map_err(io_err)?;
         // A writer that was stopped early may leave the length at 0 or larger than the file:
         // read what is really there.
@@ -123,6 +140,18 @@ impl WavReader {
 
     pub fn spec(&self) -> WavSpec {
         self.spec
+    }
+
+    /// Refuses a file whose sample rate no output plays or resamples from (a valid WAV may
+    /// say 1 Hz): the file is at fault, never the device.
+    pub fn check_playable(&self) -> Result<(), WavError> {
+        if (MIN_RATE..=MAX_RATE).contains(&self.spec.sample_rate) {
+            return Ok(());
+        }
+        Err(WavError::Unplayable {
+            path: self.path.clone(),
+            rate: self.spec.sample_rate,
+        })
     }
 
     /// Whole frames of sample data in the file.
@@ -320,7 +349,10 @@ fn read_header(file: File, file_len: u64, path: &Path) -> Result<(WavSpec, u64, 
 /// The format code of a file hound refused, for the message: A-law and µ-law by name.
 fn format_code(path: &Path) -> Option<String> {
     let mut head = [0u8; 22];
-    File::open(path).ok()?.read_exact(&mut head).ok()?;
+    crate::files::open_regular(path)
+        .ok()?
+        .read_exact(&mut head)
+        .ok()?;
     let code = u16::from_le_bytes([head[20], head[21]]);
     Some(match code {
         6 => "A-law".into(),

@@ -289,7 +289,7 @@ pub fn write_pcm_wav(file: File, sample_rate: u32, pcm: &[i16]) -> std::io::Resu
 /// file's size says where that is more (after a crash the header can lag the data by up to
 /// one rewrite).
 pub fn frames_on_disk(path: &Path) -> Option<(u32, u64)> {
-    let mut file = File::open(path).ok()?;
+    let mut file = crate::files::open_regular(path).ok()?;
     let mut header = [0u8; HEADER_LEN as usize];
     std::io::Read::read_exact(&mut file, &mut header).ok()?;
     let word = |at: usize| u32::from_le_bytes(header[at..at + 4].try_into().expect("4 bytes"));

@@ -42,7 +42,7 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
     let files = if is_session {
         takes_in(target)?
     } else {
-        vec![target.clone()]
+        vec![(target.clone(), None)]
     };
     // What a session's log keeps on each take: the remarks made when it was recorded
     // (reports read the same later), and the cues to leave out of its measures.
@@ -56,7 +56,16 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
     }
 
     let mut entries = Vec::with_capacity(files.len());
-    for file in files {
+    for (file, damaged) in files {
+        if let Some(reason) = damaged {
+            entries.push(Entry {
+                file,
+                analysis: None,
+                remarks: Vec::new(),
+                error: Some(reason),
+            });
+            continue;
+        }
         let kept = stored.get(&file);
         let cues = kept.map_or(&[][..], |k| &k.cues_s);
         match analyze_file_with_envelope(&file, params, cues).map(|(m, _)| m) {
@@ -112,7 +121,7 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
 /// The recordings to analyse in a folder: a session's takes in the order its log lists them
 /// (a take whose file is missing is reported, not skipped); for a recordings folder, every
 /// session's, oldest first; for any other folder, its `*.wav` files by name.
-fn takes_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+fn takes_in(dir: &Path) -> anyhow::Result<Vec<Take>> {
     if dir.join(record::LOG_FILE).symlink_metadata().is_ok() {
         let session = record::load(dir)?;
         return Ok(session_takes(&session));
@@ -139,6 +148,7 @@ fn takes_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         })
         .collect();
     files.sort();
+    let files: Vec<Take> = files.into_iter().map(|f| (f, None)).collect();
     if files.is_empty() {
         bail!(
             "{}: no takes here (no session log, no session folders, no *.wav files)",
@@ -172,19 +182,26 @@ fn stored(dir: &Path) -> std::collections::HashMap<PathBuf, Stored> {
                     remarks: t.facts.as_ref().map(|f| f.remarks.clone()),
                     cues_s: t.cues_s.clone(),
                 };
-                (s.take_path(&t.file), kept)
+                (s.dir.join(&t.file), kept)
             })
         })
         .collect()
 }
 
-fn session_takes(session: &record::Session) -> Vec<PathBuf> {
+/// A session's takes, each with why it is left alone if it is damaged.
+fn session_takes(session: &record::Session) -> Vec<Take> {
     session
         .log
         .takes()
-        .map(|(_, t)| session.take_path(&t.file))
+        .map(|(_, t)| match session.take_path(&t.file) {
+            Ok(path) => (path, None),
+            Err(e) => (session.dir.join(&t.file), Some(e.to_string())),
+        })
         .collect()
 }
+
+/// A recording to analyse, or (with a reason) a damaged take not to touch.
+type Take = (PathBuf, Option<String>);
 
 fn opt_s(v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_string(), |s| format!("{s:.2} s"))

@@ -5,7 +5,8 @@
 //!
 //! JSON shape: an array, oldest first, of `{"session", "started_at", "take", "file",
 //! "drill_round", "facts": FACTS}` (`drill_round`: the round's number in a drill, else null;
-//! FACTS: the take's facts as the log keeps them).
+//! FACTS: the take's facts as the log keeps them), with `"damaged": REASON` on a take whose
+//! file is left alone.
 
 use std::path::PathBuf;
 
@@ -26,6 +27,9 @@ pub struct TakeRow {
     pub file: PathBuf,
     /// The round's number when the take was a round of a drill.
     pub drill_round: Option<u32>,
+    /// Why the take's file is left alone, if it is damaged (see `record::contained`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub damaged: Option<String>,
     pub facts: TakeFacts,
     /// The question as it was asked, for announcing it.
     #[serde(skip)]
@@ -46,8 +50,9 @@ pub fn rows_of(session: &record::Session, question: &str) -> Vec<TakeRow> {
                 session: session.log.id.clone(),
                 started_at: t.started_at.clone(),
                 take: t.take,
-                file: session.take_path(&t.file),
+                file: session.dir.join(&t.file),
                 drill_round: session.log.is_drill().then_some(t.take),
+                damaged: session.damage(t).map(ToString::to_string),
                 facts: t.facts.clone()?,
                 text: q.text.clone(),
                 file_s: t.duration_s,
@@ -152,6 +157,12 @@ pub fn table(rows: &[TakeRow]) -> String {
     }
     let drill = rows.iter().filter(|r| r.drill_round.is_some()).count();
     let mut s = table.fit();
+    for (i, r) in rows.iter().enumerate() {
+        if let Some(reason) = &r.damaged {
+            s.push_str(&crate::ui::fit(&format!("#{}: {reason}", i + 1)));
+            s.push('\n');
+        }
+    }
     let mut closing = format!(
         "{} take{} of \"{}\"",
         rows.len(),

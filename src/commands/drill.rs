@@ -18,6 +18,7 @@ pub fn run(args: &DrillArgs) -> anyhow::Result<()> {
     for &l in &args.limits {
         interview::check_limit("each of --limits", l)?;
     }
+    check_shrinking(&args.limits)?;
     let pack = pack::load(args.pack.as_deref())?;
     let Some(question) = pack.question(&args.question) else {
         anyhow::bail!(
@@ -53,4 +54,35 @@ pub fn run(args: &DrillArgs) -> anyhow::Result<()> {
         outln("");
     }
     Ok(())
+}
+
+/// A drill compresses: each round's limit is no longer than the one before.
+fn check_shrinking(limits: &[f64]) -> anyhow::Result<()> {
+    if let Some(w) = limits.windows(2).find(|w| w[1] > w[0]) {
+        anyhow::bail!(
+            "--limits must shrink round by round, shortest last: {} is followed by the longer {} \
+             (e.g. --limits 120,90,60)",
+            w[0],
+            w[1]
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_shrinking;
+
+    #[test]
+    fn limits_must_shrink_or_stay_equal_round_by_round() {
+        for ok in [&[120.0, 90.0, 60.0][..], &[60.0, 60.0, 30.0], &[45.0]] {
+            assert!(check_shrinking(ok).is_ok(), "{ok:?}");
+        }
+        let err = check_shrinking(&[30.0, 60.0]).unwrap_err().to_string();
+        assert!(
+            err.contains("--limits must shrink") && err.contains("30 is followed by the longer 60"),
+            "{err}"
+        );
+        assert!(check_shrinking(&[90.0, 60.0, 75.0]).is_err());
+    }
 }

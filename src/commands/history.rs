@@ -123,6 +123,10 @@ pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<Questio
                 if t.ended_by == Some(TakeEnd::Repeat) {
                     continue;
                 }
+                // A damaged take is shown by `run` below and left out.
+                if s.damage(t).is_some() {
+                    continue;
+                }
                 let Some(facts) = t.facts.clone() else {
                     continue;
                 };
@@ -200,7 +204,12 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<()> {
     let mut sessions = Vec::new();
     for entry in record::list(dir) {
         match entry.result {
-            Ok(s) => sessions.push(s),
+            Ok(s) => {
+                for d in &s.damaged {
+                    crate::ui::warn(format_args!("{}: {d}", s.name()));
+                }
+                sessions.push(s);
+            }
             Err(e) => crate::ui::warn(format_args!("skipping {}: {e}", entry.dir.display())),
         }
     }

@@ -195,6 +195,8 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         (None, false) => "unavailable".to_string(),
     };
 
+    // A recordings folder made for a session that records nothing is taken away with it.
+    let recordings_existed = args.recordings.symlink_metadata().is_ok();
     let dir = store::create_unique_dir(&args.recordings, &runner::session_stem(&pack.name))
         .with_context(|| format!("creating a session folder in {}", args.recordings.display()))?;
     let lock = SessionLock::acquire(&dir)
@@ -287,16 +289,18 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
     drop(terminal);
     let log = record::reader::read_log(&dir)?;
     let kept = log.takes().next().is_some();
-    if kept {
-        lock.release();
-    } else {
+    if !kept {
         // Nothing worth keeping: leave no folder behind.
         remove_empty_session(&dir, lock);
+        if !recordings_existed {
+            let _ = std::fs::remove_dir(&args.recordings);
+        }
         outln("");
         outln_fit("Nothing was recorded, so no session folder was kept.");
-    }
-    let ending = ending?;
-    if kept {
+    } else {
+        lock.release();
+        // What was recorded gets its summary and its page however the session ended (a
+        // device that failed as a take started included).
         outln("");
         out(crate::report::summary_table(&log));
         if let Some(schedule) = crate::report::schedule_report(&log) {
@@ -329,6 +333,7 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
             )),
         }
     }
+    let ending = ending?;
     match ending.status {
         Status::Completed | Status::Quit | Status::InProgress => Ok(Conducted {
             dir,
@@ -340,7 +345,11 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
                 .unwrap_or_else(|| signals::exit_code(ending.signal.unwrap_or(Signal::Interrupt)));
             Err(ExitWith {
                 code,
-                message: "session interrupted; everything recorded so far is kept".into(),
+                message: if kept {
+                    "session interrupted; everything recorded so far is kept".into()
+                } else {
+                    "session interrupted before anything was recorded".into()
+                },
             }
             .into())
         }
@@ -506,8 +515,9 @@ fn print_header(
         dir.display()
     ));
     outln_fit(
-        "  Keys: speak or Enter = start an answer, Enter = finish it, s = skip, r = repeat \
-         the question (while answering: start the answer again), q = quit",
+        "  Keys: speak or Enter = start an answer, Enter = finish it, s = next question \
+         (an answer given is kept; skipped if nothing was said), r = repeat the question \
+         (while answering: start the answer again), q = quit",
     );
 }
 

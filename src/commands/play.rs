@@ -19,6 +19,8 @@ pub fn run(args: &PlayArgs) -> anyhow::Result<()> {
             args.from
         );
     }
+    // The file's faults are found before a device is opened, and never blamed on it.
+    crate::audio::wav_reader::WavReader::open(&args.file)?.check_playable()?;
     let measures = analyze_file(&args.file, Params::default())?;
     if args.from > measures.duration_s {
         bail!(

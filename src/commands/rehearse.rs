@@ -54,6 +54,17 @@ pub fn run(args: &RehearseArgs) -> anyhow::Result<()> {
         at += p.planned_s();
     }
     header.extend(table.fit().lines().map(str::to_string));
+    match rehearsal.squeezed {
+        plan::Squeezed::No => {}
+        plan::Squeezed::Think => header.push(
+            "    (think times shortened to fit the budget; --minutes gives more time)".into(),
+        ),
+        plan::Squeezed::ThinkAndAnswers => header.push(format!(
+            "    (think times shortened to {:.0} s and answers to fit the budget, never below \
+             their useful minimum; --minutes gives more time)",
+            plan::MIN_THINK_S
+        )),
+    }
     let mut settings = interview::settings(&args.session);
     settings.categories = args.categories.clone();
     settings.seed = Some(seed);

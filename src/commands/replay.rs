@@ -24,7 +24,8 @@ pub struct Item {
     pub heading: Vec<String>,
     /// Said before it plays (unless speech is off).
     pub say: Option<String>,
-    pub path: PathBuf,
+    /// The recording, or why it is damaged and left alone.
+    pub path: Result<PathBuf, String>,
     pub duration_s: f64,
     /// Pauses to mark on the bar.
     pub pauses: Vec<(f64, f64)>,
@@ -76,7 +77,7 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
             items.push(Item {
                 heading,
                 say: (k == 0).then(|| q.text.clone()),
-                path: session.take_path(&t.file),
+                path: session.take_path(&t.file).map_err(|e| e.to_string()),
                 duration_s: t.duration_s,
                 pauses: t
                     .analysis
@@ -135,7 +136,10 @@ pub fn play_rows(rows: &[super::compare::TakeRow], args: &CompareArgs) -> anyhow
                     ),
                 ],
                 say: Some(format!("Take {} of {}.", i + 1, rows.len())),
-                path: r.file.clone(),
+                path: match &r.damaged {
+                    None => Ok(r.file.clone()),
+                    Some(reason) => Err(reason.clone()),
+                },
                 duration_s: r.file_s,
                 pauses: Vec::new(),
             }
@@ -189,31 +193,33 @@ pub fn play_items(items: &[Item], no_speak: bool, output: Option<&str>) -> anyho
         if interrupted() {
             break PlayOutcome::Interrupted;
         }
-        if !item.path.exists() {
-            crate::ui::outln_fit(format_args!(
-                "  (the recording {} is missing)",
-                item.path.display()
-            ));
-            i += 1;
-            continue;
-        }
+        let path = match &item.path {
+            Ok(path) if path.exists() => path,
+            Ok(path) => {
+                crate::ui::outln_fit(format_args!(
+                    "  (the recording {} is missing)",
+                    path.display()
+                ));
+                i += 1;
+                continue;
+            }
+            Err(reason) => {
+                crate::ui::outln_fit(format_args!("  (not played: {reason})"));
+                i += 1;
+                continue;
+            }
+        };
         let mut bar = PlaybackBar::new(
             item.duration_s,
             item.pauses.clone(),
             !terminal.is_terminal(),
         );
         // The heading said the take's length; the file may hold a moment before its clock.
-        crate::ui::outln_fit(format_args!("Playing {}", item.path.display()));
-        let result = playback::play_interactive(
-            &mut player,
-            &item.path,
-            0.0,
-            &controls,
-            &mut bar,
-            &interrupted,
-        );
+        crate::ui::outln_fit(format_args!("Playing {}", path.display()));
+        let result =
+            playback::play_interactive(&mut player, path, 0.0, &controls, &mut bar, &interrupted);
         bar.finish();
-        match result.with_context(|| format!("playing {}", item.path.display()))? {
+        match result.with_context(|| format!("playing {}", path.display()))? {
             PlayOutcome::Finished | PlayOutcome::Next => i += 1,
             PlayOutcome::Previous => i = i.saturating_sub(1),
             other @ (PlayOutcome::Quit | PlayOutcome::Interrupted) => break other,

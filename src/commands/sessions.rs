@@ -2,7 +2,8 @@
 //!
 //! JSON shape: an array, newest first, of `{"id", "dir", "started_at", "pack", "kind",
 //! "answered", "asked", "speaking_s", "over_limit", "status"}`; a folder whose log cannot be
-//! read is `{"id", "dir", "status": "damaged", "error"}`.
+//! read is `{"id", "dir", "status": "damaged", "error"}`; a session with damaged takes (files
+//! the log names that are not files of its folder) lists them in `"damaged_takes": [REASON]`.
 
 use std::path::PathBuf;
 
@@ -33,6 +34,8 @@ struct Row {
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    damaged_takes: Vec<String>,
 }
 
 fn row(entry: &Entry) -> Row {
@@ -51,6 +54,7 @@ fn row(entry: &Entry) -> Row {
                 over_limit: Some(s.log.over_limit()),
                 status: s.standing.label(),
                 error: None,
+                damaged_takes: s.damaged.iter().map(ToString::to_string).collect(),
             }
         }
         Err(e) => Row {
@@ -65,6 +69,7 @@ fn row(entry: &Entry) -> Row {
             over_limit: None,
             status: "damaged",
             error: Some(e.to_string()),
+            damaged_takes: Vec::new(),
         },
     }
 }
@@ -125,6 +130,13 @@ fn table(rows: &[Row]) -> String {
             r.error.as_deref().unwrap_or("")
         )));
         s.push('\n');
+    }
+    for r in rows {
+        for d in &r.damaged_takes {
+            s.push('\n');
+            s.push_str(&crate::ui::fit(&format!("{}: {d}", r.id)));
+            s.push('\n');
+        }
     }
     s.truncate(s.trim_end().len());
     s

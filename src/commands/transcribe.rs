@@ -26,6 +26,10 @@ pub fn run(args: &TranscribeArgs) -> anyhow::Result<()> {
     if args.target.is_dir() {
         return transcribe_session(args);
     }
+    // Checked before a model is loaded: a pipe or a device is no recording, and a FIFO
+    // would hold the reading for ever.
+    crate::files::open_regular(&args.target)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.target.display()))?;
     let mut engine = engine(args)?;
     let transcript = transcribe_one(engine.as_mut(), &args.target)?;
     let m = measures::measure(&transcript.words);
@@ -110,7 +114,7 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
     // The log is rewritten: not while the session runs.
     let lock = SessionLock::acquire(&session.dir)
         .with_context(|| format!("{} is still being recorded", session.dir.display()))?;
-    let mut log = session.log;
+    let mut log = session.log.clone();
     let usual = session.dir.parent().and_then(|recordings| {
         crate::record::reader::usual_wpm_before(recordings, &log.started_at)
     });
@@ -126,13 +130,26 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
     for q in 0..log.questions.len() {
         for t in 0..log.questions[q].takes.len() {
             let file = log.questions[q].takes[t].file.clone();
-            let wav = session.dir.join(&file);
+            let wav = match session.take_path(&file) {
+                Ok(wav) => wav,
+                Err(e) => {
+                    // Damaged: nothing is read, and nothing written beside it.
+                    failed += 1;
+                    crate::ui::warn(format_args!("{e}"));
+                    all.push(serde_json::json!({ "file": file, "error": e.to_string() }));
+                    continue;
+                }
+            };
             match transcribe_one(engine.as_mut(), &wav) {
                 Ok(transcript) => {
                     let summary =
                         sidecar::summarize(&transcript, &file, &log.questions[q].talking_points);
-                    sidecar::write(&session.dir, &summary, &transcript)
-                        .with_context(|| format!("writing {}", summary.file))?;
+                    if let Err(e) = sidecar::write(&session.dir, &summary, &transcript) {
+                        failed += 1;
+                        crate::ui::warn(format_args!("not written: {e}"));
+                        all.push(serde_json::json!({ "file": wav, "error": e.to_string() }));
+                        continue;
+                    }
                     let take = &mut log.questions[q].takes[t];
                     take.transcript = Some(summary.clone());
                     take.transcript_error = None;

@@ -319,7 +319,8 @@ impl TakeEnd {
         match self {
             TakeEnd::Enter => "ended by you",
             TakeEnd::Limit => "stopped at the limit",
-            TakeEnd::Skip => "skipped",
+            // `s` keeps the take: "skipped" is the question's outcome only when nothing was said.
+            TakeEnd::Skip => "ended by you (s)",
             TakeEnd::Repeat => "restarted",
             TakeEnd::Quit => "session quit",
             TakeEnd::Interrupt => "interrupted",
@@ -547,6 +548,10 @@ impl TakeLog {
             .is_some_and(|m| m.first_speech_s.is_none())
     }
 }
+
+/// The largest number (in size) a log holds: up to it, rounding to the millisecond is exact
+/// and writing a value read back changes nothing; the reader refuses a log with a larger one.
+pub const MAX_MAGNITUDE: f64 = 1e12;
 
 /// Seconds rounded to the millisecond: the log claims no precision the clocks do not have.
 pub fn round_ms(s: f64) -> f64 {

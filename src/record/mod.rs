@@ -20,8 +20,9 @@ pub use format::{
     LOG_VERSION, NOTES_FILE, PROGRESS_FILE, REPORT_FILE, REVIEW_FILE,
 };
 pub use reader::{
-    default_recordings, folder_label, list, load, nothing_in, resolve, sessions, Entry,
-    RecordError, Session, Standing, DEFAULT_RECORDINGS, ELSEWHERE, RECORDINGS_ENV,
+    contained, default_recordings, folder_label, list, load, nothing_in, resolve, sessions,
+    DamagedTake, Entry, RecordError, Session, Standing, Uncontained, DEFAULT_RECORDINGS, ELSEWHERE,
+    RECORDINGS_ENV,
 };
 
 #[cfg(test)]

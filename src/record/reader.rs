@@ -10,6 +10,7 @@ use super::format::{
     levels_file, LevelsFile, SessionLog, SessionStatus, TakeLog, LEVELS_VERSION, LOG_FILE,
     LOG_VERSION,
 };
+use crate::audio::wav_reader::{MAX_RATE, MIN_RATE};
 use crate::audio::writer::frames_on_disk;
 
 /// A log larger than this is not a log voicemock wrote (a thousand-question session is a few
@@ -128,6 +129,135 @@ pub struct Session {
     pub dir: PathBuf,
     pub log: SessionLog,
     pub standing: Standing,
+    /// Takes whose files cannot be used (see [`contained`]), in log order: shown as damaged,
+    /// and never read, played, linked or written beside.
+    pub damaged: Vec<DamagedTake>,
+}
+
+/// A take whose file (or a sidecar of it) the log names is not a file of the session folder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DamagedTake {
+    /// The question's index in the log, from 0.
+    pub question: usize,
+    pub take: u32,
+    pub file: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for DamagedTake {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "question {} take {} is damaged: \"{}\" {}; it is left alone",
+            self.question + 1,
+            self.take,
+            self.file,
+            self.reason
+        )
+    }
+}
+
+/// A file a log names that voicemock will not touch, and why.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}: \"{file}\" {reason}; it is left alone", dir.display())]
+pub struct Uncontained {
+    pub dir: PathBuf,
+    pub file: String,
+    pub reason: String,
+}
+
+/// The containment check, the one place that decides whether a file name from a log may be
+/// used: it must be a plain name of a file in `dir` (no separator, no `..`, not absolute,
+/// not empty) and, if it exists, a regular file, or a link to one that is itself in `dir`. A
+/// file that does not exist passes (a reader then says it is missing; a writer creates it).
+/// A session folder may come from anyone, so its log is untrusted input.
+pub fn contained(dir: &Path, name: &str) -> Result<PathBuf, Uncontained> {
+    let refuse = |reason: String| Uncontained {
+        dir: dir.to_path_buf(),
+        file: name.to_string(),
+        reason,
+    };
+    if name.is_empty() {
+        return Err(refuse("is not a file name".into()));
+    }
+    if name.contains(['/', '\\', '\0']) || Path::new(name).is_absolute() {
+        return Err(refuse("is a path, not a file in the session folder".into()));
+    }
+    if name == "." || name == ".." {
+        return Err(refuse("is not a file in the session folder".into()));
+    }
+    let path = dir.join(name);
+    let meta = match std::fs::symlink_metadata(&path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(path),
+        Err(e) => return Err(refuse(format!("cannot be looked at ({e})"))),
+    };
+    if meta.file_type().is_symlink() {
+        let target = std::fs::canonicalize(&path)
+            .map_err(|e| refuse(format!("is a link that cannot be followed ({e})")))?;
+        let home = std::fs::canonicalize(dir)
+            .map_err(|e| refuse(format!("is in a folder that cannot be resolved ({e})")))?;
+        if target.parent() != Some(home.as_path()) {
+            return Err(refuse(format!(
+                "is a link to {}, outside the session folder",
+                target.display()
+            )));
+        }
+        let meta = std::fs::metadata(&target).map_err(|e| refuse(e.to_string()))?;
+        if !meta.is_file() {
+            return Err(refuse(format!("is a link to {}", kind_of(&meta))));
+        }
+        return Ok(path);
+    }
+    if !meta.is_file() {
+        return Err(refuse(format!("is {}, not a regular file", kind_of(&meta))));
+    }
+    Ok(path)
+}
+
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a pipe (FIFO)";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a folder"
+    } else if meta.is_file() {
+        "a file"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Every reason a take's files cannot be used: its WAV, its levels sidecar and its
+/// transcript sidecar are each checked.
+fn take_problem(dir: &Path, take: &TakeLog) -> Option<String> {
+    let mut names = vec![take.file.clone()];
+    if contained(dir, &take.file).is_ok() {
+        names.push(levels_file(&take.file));
+    }
+    if let Some(t) = &take.transcript {
+        names.push(t.file.clone());
+    }
+    names.iter().find_map(|name| {
+        contained(dir, name).err().map(|e| {
+            if *name == take.file {
+                e.reason
+            } else {
+                format!("has a sidecar \"{name}\" that {}", e.reason)
+            }
+        })
+    })
 }
 
 impl Session {
@@ -136,19 +266,31 @@ impl Session {
         folder_name(&self.dir)
     }
 
-    pub fn take_path(&self, file: &str) -> PathBuf {
-        self.dir.join(file)
+    /// Where a file the log names lies, if it passes the containment check now (it is
+    /// checked again at each use: the folder may have changed since it was loaded).
+    pub fn take_path(&self, file: &str) -> Result<PathBuf, Uncontained> {
+        if let Some(d) = self.damaged.iter().find(|d| d.file == file) {
+            return Err(Uncontained {
+                dir: self.dir.clone(),
+                file: file.to_string(),
+                reason: d.reason.clone(),
+            });
+        }
+        contained(&self.dir, file)
+    }
+
+    /// Why `take` is damaged, if it is.
+    pub fn damage(&self, take: &TakeLog) -> Option<&DamagedTake> {
+        self.damaged.iter().find(|d| d.file == take.file)
     }
 
     /// The level envelope kept beside `take`'s WAV; `None` when the take has none (sessions
     /// recorded before sidecars existed) or it cannot be read, so the caller measures the WAV.
     pub fn levels(&self, take: &TakeLog) -> Option<LevelsFile> {
-        let path = self.dir.join(levels_file(&take.file));
-        let meta = std::fs::symlink_metadata(&path).ok()?;
-        if !meta.is_file() || meta.len() > MAX_LOG_BYTES {
-            return None;
-        }
-        let levels: LevelsFile = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+        self.take_path(&take.file).ok()?;
+        let path = contained(&self.dir, &levels_file(&take.file)).ok()?;
+        let bytes = crate::files::read_regular(&path, MAX_LOG_BYTES).ok()?;
+        let levels: LevelsFile = serde_json::from_slice(&bytes).ok()?;
         (levels.version == LEVELS_VERSION && levels.step_s > 0.0).then_some(levels)
     }
 }
@@ -271,12 +413,34 @@ fn load_unfilled(dir: &Path) -> Result<Session, RecordError> {
         SessionStatus::InProgress if super::store::is_locked(dir) => Standing::Running,
         SessionStatus::InProgress => Standing::Crashed,
     };
-    if standing == Standing::Crashed {
-        for q in &mut log.questions {
-            for t in q.takes.iter_mut().filter(|t| t.ended_by.is_none()) {
-                if let Some((rate, frames)) = frames_on_disk(&dir.join(&t.file)) {
-                    t.sample_rate = rate;
-                    t.duration_s = frames as f64 / f64::from(rate.max(1));
+    let mut damaged = Vec::new();
+    for (qi, q) in log.questions.iter_mut().enumerate() {
+        for t in &mut q.takes {
+            if let Some(reason) = take_problem(dir, t) {
+                damaged.push(DamagedTake {
+                    question: qi,
+                    take: t.take,
+                    file: t.file.clone(),
+                    reason,
+                });
+                continue;
+            }
+            if standing == Standing::Crashed && t.ended_by.is_none() {
+                match frames_on_disk(&dir.join(&t.file)) {
+                    // A rate no recording has is a header the crash (or someone) damaged.
+                    Some((rate, frames)) if (MIN_RATE..=MAX_RATE).contains(&rate) => {
+                        t.sample_rate = rate;
+                        t.duration_s = frames as f64 / f64::from(rate);
+                    }
+                    Some((rate, _)) => damaged.push(DamagedTake {
+                        question: qi,
+                        take: t.take,
+                        file: t.file.clone(),
+                        reason: format!(
+                            "was cut off by a crash and its header gives {rate} samples a second"
+                        ),
+                    }),
+                    None => {}
                 }
             }
         }
@@ -285,6 +449,7 @@ fn load_unfilled(dir: &Path) -> Result<Session, RecordError> {
         dir: dir.to_path_buf(),
         log,
         standing,
+        damaged,
     })
 }
 
@@ -314,7 +479,8 @@ pub fn read_log(dir: &Path) -> Result<SessionLog, RecordError> {
         )));
     }
     let mut text = String::new();
-    std::fs::File::open(&path)
+    crate::files::open_regular(&path)
+        .map_err(crate::files::OpenError::into_io)
         .and_then(|f| f.take(MAX_LOG_BYTES).read_to_string(&mut text))
         .map_err(|source| match source.kind() {
             std::io::ErrorKind::InvalidData => damaged("it is not text".into()),
@@ -346,6 +512,9 @@ fn parse_log(text: &str) -> Result<SessionLog, ParseError> {
         .and_then(serde_json::Value::as_u64)
         .ok_or_else(|| ParseError::Invalid("it has no format version".into()))?;
     let invalid = |e: serde_json::Error| ParseError::Invalid(e.to_string());
+    if version <= u64::from(LOG_VERSION) {
+        out_of_range(&value, &mut String::new()).map_or(Ok(()), |e| Err(ParseError::Invalid(e)))?;
+    }
     match version {
         1 => serde_json::from_value::<super::v1::V1Log>(value)
             .map(super::v1::V1Log::upgrade)
@@ -353,6 +522,42 @@ fn parse_log(text: &str) -> Result<SessionLog, ParseError> {
         2 => serde_json::from_value::<SessionLog>(value).map_err(invalid),
         v if v > u64::from(LOG_VERSION) => Err(ParseError::Newer(v)),
         v => Err(ParseError::Invalid(format!("unknown format version {v}"))),
+    }
+}
+
+/// The first number in `value` the log format cannot hold (one beyond
+/// [`super::format::MAX_MAGNITUDE`], which writing it back would not keep), named by its place
+/// in the log (`questions[0].takes[1].duration_s`).
+fn out_of_range(value: &serde_json::Value, at: &mut String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let v = n.as_f64().unwrap_or(f64::INFINITY);
+            (!v.is_finite() || v.abs() > super::format::MAX_MAGNITUDE).then(|| {
+                format!(
+                    "{at}: {v:e} is out of range (a log's numbers are at most {:e} in size)",
+                    super::format::MAX_MAGNITUDE
+                )
+            })
+        }
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let len = at.len();
+            at.push_str(&format!("[{i}]"));
+            let found = out_of_range(item, at);
+            at.truncate(len);
+            found
+        }),
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let len = at.len();
+            if !at.is_empty() {
+                at.push('.');
+            }
+            at.push_str(key);
+            let found = out_of_range(item, at);
+            at.truncate(len);
+            found
+        }),
+        _ => None,
     }
 }
 

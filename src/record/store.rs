@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::format::{levels_file, LevelsFile, SessionLog, LOG_FILE};
+use super::format::{levels_file, LevelsFile, SessionLog, LEVELS_VERSION, LOG_FILE};
 
 /// Held (an exclusive `flock`) for as long as a session's process runs. The kernel lets go
 /// when the process ends in any way, SIGKILL and power loss included, so a log still
@@ -26,9 +26,18 @@ impl SessionLock {
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
+            // A lock that is a link (a folder from elsewhere) is not followed out of the folder.
+            options
+                .mode(0o600)
+                .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
         }
         let file = options.open(&path)?;
+        if !file.metadata()?.is_file() {
+            return Err(std::io::Error::other(format!(
+                "{} is not a regular file; remove it",
+                path.display()
+            )));
+        }
         file.try_lock().map_err(|e| match e {
             std::fs::TryLockError::WouldBlock => {
                 std::io::Error::other(format!("{} is in use by another voicemock", dir.display()))
@@ -47,7 +56,8 @@ impl SessionLock {
 
 /// True while a process holds `dir`'s session lock.
 pub fn is_locked(dir: &Path) -> bool {
-    let Ok(file) = std::fs::File::open(dir.join(LOCK_FILE)) else {
+    // Never waits: a lock file that is a FIFO would hold an open for ever.
+    let Ok(file) = crate::files::open_regular(&dir.join(LOCK_FILE)) else {
         return false;
     };
     match file.try_lock_shared() {
@@ -66,10 +76,83 @@ pub fn save_log(dir: &Path, log: &SessionLog) -> std::io::Result<()> {
     write_atomic(&dir.join(LOG_FILE), &json)
 }
 
-/// Writes the levels sidecar of the take recorded in `dir/take_file`, atomically.
+/// Writes the levels sidecar of the take recorded in `dir/take_file` (see [`write_sidecar`]).
 pub fn save_levels(dir: &Path, take_file: &str, levels: &LevelsFile) -> std::io::Result<()> {
     let json = serde_json::to_vec(levels).map_err(std::io::Error::other)?;
-    write_atomic(&dir.join(levels_file(take_file)), &json)
+    write_sidecar(dir, &levels_file(take_file), &json, |bytes| {
+        serde_json::from_slice::<LevelsFile>(bytes).is_ok_and(|l| l.version == LEVELS_VERSION)
+    })
+}
+
+/// A sidecar voicemock wrote is a few megabytes at most; a larger file is not one.
+const MAX_SIDECAR_BYTES: u64 = 64 << 20;
+
+/// Writes the sidecar `name` into the session folder `dir`, atomically, only inside it and
+/// never over a file voicemock did not write: the name must pass the session reader's
+/// containment check, a new file is created only where none is (`create_new`'s rule), and a
+/// file already there is replaced only if it is a regular file that `ours` recognises as the
+/// sidecar it writes. Anything else is left alone and the write refused, saying why.
+pub fn write_sidecar(
+    dir: &Path,
+    name: &str,
+    contents: &[u8],
+    ours: impl Fn(&[u8]) -> bool,
+) -> std::io::Result<()> {
+    let refuse = |why: String| {
+        std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{}: {why}; it is left alone", dir.join(name).display()),
+        )
+    };
+    let path = super::reader::contained(dir, name)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+    match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return write_new_atomic(&path, contents)
+        }
+        Err(e) => return Err(e),
+        Ok(meta) if !meta.file_type().is_file() => {
+            return Err(refuse("it is not a file voicemock wrote".into()))
+        }
+        Ok(_) => {
+            let bytes = crate::files::read_regular(&path, MAX_SIDECAR_BYTES)
+                .map_err(|e| refuse(format!("it cannot be read ({e})")))?;
+            if !ours(&bytes) {
+                return Err(refuse(
+                    "it exists and is not a sidecar voicemock wrote".into(),
+                ));
+            }
+        }
+    }
+    write_atomic(&path, contents)
+}
+
+/// Creates `path` with `contents`, complete or not at all, failing if it exists: the contents
+/// go to a private temporary file first, which is then linked under the name (a link never
+/// replaces a file). Where links are not supported, the file is created with `create_new`.
+fn write_new_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.new-{}", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let result = (|| {
+        let mut file = crate::files::create_private(&tmp)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        match std::fs::hard_link(&tmp, path) {
+            Ok(()) => sync_dir(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+            Err(_) => match write_new(path, contents)? {
+                true => Ok(()),
+                false => Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists)),
+            },
+        }
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    result
 }
 
 /// Creates `path` with `contents` unless it exists: for files the user may edit, which
@@ -141,15 +224,11 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
+    // A new file, never one found there (a link left in a folder from elsewhere is removed,
+    // not followed).
+    let _ = std::fs::remove_file(&tmp);
     let result = (|| {
-        let mut file = options.open(&tmp)?;
+        let mut file = crate::files::create_private(&tmp)?;
         file.write_all(contents)?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)?;
@@ -174,8 +253,9 @@ const RESERVE_BYTES: usize = 256 * 1024;
 impl Reserve {
     pub fn create(dir: &Path) -> std::io::Result<Reserve> {
         let path = dir.join(".voicemock-reserve");
+        // A new file of our own (the folder is new too), private whatever the umask.
+        let mut file = crate::files::create_private(&path)?;
         let reserve = Reserve { path };
-        let mut file = std::fs::File::create(&reserve.path)?;
         // Written, not just sized: a sparse file would give nothing back.
         file.write_all(&vec![0u8; RESERVE_BYTES])?;
         file.sync_all()?;

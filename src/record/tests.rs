@@ -406,3 +406,225 @@ fn both_fixture_formats_are_upgraded_to_facts_by_the_one_function() {
         assert_eq!(kept, made);
     }
 }
+
+#[test]
+fn only_plain_names_of_files_in_the_folder_pass_the_containment_check() {
+    let scratch = Scratch::new("contained");
+    let dir = scratch.0.join("s");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("take.wav"), b"x").unwrap();
+    std::fs::write(scratch.0.join("outside.wav"), b"x").unwrap();
+    std::os::unix::fs::symlink(dir.join("take.wav"), dir.join("inside-link.wav")).unwrap();
+    std::os::unix::fs::symlink(scratch.0.join("outside.wav"), dir.join("out-link.wav")).unwrap();
+    std::os::unix::fs::symlink(&scratch.0, dir.join("dir-link")).unwrap();
+    std::fs::create_dir(dir.join("folder.wav")).unwrap();
+    for (name, refused) in [
+        ("take.wav", None),
+        ("not-yet.wav", None),
+        ("inside-link.wav", None),
+        ("", Some("is not a file name")),
+        ("..", Some("is not a file in the session folder")),
+        (".", Some("is not a file in the session folder")),
+        ("../outside.wav", Some("is a path")),
+        ("/etc/passwd", Some("is a path")),
+        ("sub/take.wav", Some("is a path")),
+        ("a\\b.wav", Some("is a path")),
+        ("out-link.wav", Some("outside the session folder")),
+        ("dir-link", Some("outside the session folder")),
+        ("folder.wav", Some("is a folder, not a regular file")),
+    ] {
+        match (reader::contained(&dir, name), refused) {
+            (Ok(path), None) => assert_eq!(path, dir.join(name)),
+            (Err(e), Some(why)) => assert!(e.reason.contains(why), "{name:?}: {e}"),
+            (got, want) => panic!("{name:?}: {got:?}, wanted {want:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_sidecar_is_created_new_or_written_over_its_own_kind_only() {
+    let scratch = Scratch::new("sidecar");
+    let dir = &scratch.0;
+    let ours = |b: &[u8]| b.starts_with(b"ours");
+    store::write_sidecar(dir, "a.json", b"ours 1", ours).unwrap();
+    store::write_sidecar(dir, "a.json", b"ours 2", ours).unwrap();
+    assert_eq!(std::fs::read(dir.join("a.json")).unwrap(), b"ours 2");
+    std::fs::write(dir.join("b.json"), b"the user's").unwrap();
+    let e = store::write_sidecar(dir, "b.json", b"ours", ours).unwrap_err();
+    assert!(
+        e.to_string().contains("not a sidecar voicemock wrote"),
+        "{e}"
+    );
+    assert_eq!(std::fs::read(dir.join("b.json")).unwrap(), b"the user's");
+    std::os::unix::fs::symlink(dir.join("a.json"), dir.join("c.json")).unwrap();
+    assert!(store::write_sidecar(dir, "c.json", b"ours", ours).is_err());
+    assert!(std::fs::symlink_metadata(dir.join("c.json"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(store::write_sidecar(dir, "../x.json", b"ours", ours).is_err());
+    assert!(!dir.parent().unwrap().join("x.json").exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("a.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(names.is_empty(), "temporary files left: {names:?}");
+}
+
+#[test]
+fn a_number_the_log_cannot_hold_is_refused_on_reading_by_its_place() {
+    let root = Scratch::new("range");
+    for (value, refused) in [
+        ("1e308", true),
+        ("-1e308", true),
+        ("1e13", true),
+        ("1e400", true),
+        ("999999999999.999", false),
+        ("-0.0", false),
+    ] {
+        let text = FORMAT2.replacen(
+            "\"duration_s\": 1.984",
+            &format!("\"duration_s\": {value}"),
+            1,
+        );
+        assert_ne!(text, FORMAT2);
+        let dir = session_with(&root.0, &format!("v{value}"), &text);
+        match (read_log(&dir), refused) {
+            (Ok(_), false) => {}
+            (Err(RecordError::Damaged { reason, .. }), true) => assert!(
+                reason.contains("questions[0].takes[0].duration_s")
+                    || reason.contains("out of range"),
+                "{value}: {reason}"
+            ),
+            (got, _) => panic!("{value}: {got:?}"),
+        }
+    }
+}
+
+/// A random float as logs hold them: small, large up to the format's bound, negative, zero,
+/// with any number of digits.
+fn any_float(rng: &mut fastrand::Rng) -> f64 {
+    match rng.u8(0..6) {
+        0 => 0.0,
+        1 => -0.0,
+        2 => rng.f64() * 10.0,
+        3 => (rng.f64() - 0.5) * 2.0 * format::MAX_MAGNITUDE,
+        4 => f64::from(rng.i32(..)) / 1000.0,
+        _ => rng.f64() * 10f64.powi(rng.i32(-12..12)),
+    }
+}
+
+fn any_text(rng: &mut fastrand::Rng) -> String {
+    const PIECES: &[&str] = &[
+        "a",
+        " ",
+        "\"",
+        "\\",
+        "\n",
+        "\t",
+        "\u{1}",
+        "é",
+        "ß",
+        "日本",
+        "🎤",
+        "\u{202e}",
+        "</script>",
+        "{",
+        "}",
+        "null",
+        "1e308",
+        "\u{fffd}",
+    ];
+    (0..rng.usize(0..12))
+        .map(|_| PIECES[rng.usize(..PIECES.len())])
+        .collect()
+}
+
+/// Replaces every float and every free-text string in a log with a random one, and repeats
+/// takes and questions at random, keeping the log's shape.
+fn scramble(value: &mut serde_json::Value, key: &str, rng: &mut fastrand::Rng) {
+    use serde_json::Value;
+    const FREE_TEXT: &[&str] = &[
+        "id",
+        "text",
+        "category",
+        "title",
+        "name",
+        "origin",
+        "input_device",
+        "speech",
+        "file",
+        "started_at",
+        "ended_at",
+        "notes",
+        "checklist",
+        "voice",
+        "categories",
+        "question_ids",
+    ];
+    match value {
+        Value::Number(n) if n.is_f64() => *value = serde_json::json!(any_float(rng)),
+        Value::String(_) if FREE_TEXT.contains(&key) => *value = Value::String(any_text(rng)),
+        Value::Array(items) => {
+            if (key == "takes" || key == "questions") && !items.is_empty() && rng.bool() {
+                let extra = items[rng.usize(..items.len())].clone();
+                items.push(extra);
+            }
+            for item in items.iter_mut() {
+                scramble(item, key, rng);
+            }
+        }
+        Value::Object(fields) => {
+            for (k, v) in fields.iter_mut() {
+                scramble(v, k, rng);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Reading then writing a log changes nothing: over generated logs, what voicemock writes of a
+/// log it read is byte for byte what it read, and reads back the same.
+#[test]
+fn a_log_read_and_written_again_is_unchanged() {
+    let root = Scratch::new("round-trip");
+    let seed = std::env::var("VOICEMOCK_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let base: serde_json::Value = serde_json::from_str(FORMAT2).unwrap();
+    let dir = root.0.join("s");
+    std::fs::create_dir_all(&dir).unwrap();
+    for case in 0..300 {
+        let mut value = base.clone();
+        scramble(&mut value, "", &mut rng);
+        std::fs::write(dir.join(LOG_FILE), serde_json::to_vec(&value).unwrap()).unwrap();
+        let log = read_log(&dir)
+            .unwrap_or_else(|e| panic!("seed {seed} case {case}: a generated log is refused: {e}"));
+        save_log(&dir, &log).unwrap();
+        let first = std::fs::read(dir.join(LOG_FILE)).unwrap();
+        let again = read_log(&dir).unwrap_or_else(|e| {
+            panic!("seed {seed} case {case}: voicemock cannot read what it wrote: {e}")
+        });
+        save_log(&dir, &again).unwrap();
+        let second = std::fs::read(dir.join(LOG_FILE)).unwrap();
+        assert_eq!(again, read_log(&dir).unwrap(), "seed {seed} case {case}");
+        assert!(
+            first == second,
+            "seed {seed} case {case}: writing a log read back changed it:\n{}\n---\n{}",
+            String::from_utf8_lossy(&first),
+            String::from_utf8_lossy(&second)
+        );
+    }
+}

@@ -29,6 +29,9 @@ pub struct TakeView<'a> {
     pub levels: Option<LevelsFile>,
     /// The transcript's words with their times (from its sidecar), if the take has one.
     pub words: Vec<crate::transcribe::Word>,
+    /// Why the take's file is left alone (it fails the session reader's containment check):
+    /// the page then neither links nor plays it.
+    pub damaged: Option<String>,
 }
 
 /// Everything `report.html` shows.
@@ -273,8 +276,12 @@ fn take(n: usize, q: &QuestionLog, view: &TakeView, axis: f64, drill: bool) -> M
                     }
                 }
             }
-            audio controls preload="metadata" src=(url_path(&t.file)) {
-                a href=(url_path(&t.file)) { (t.file) }
+            @if let Some(reason) = &view.damaged {
+                p.empty.damaged { "This take is damaged and is not played: " (reason) }
+            } @else {
+                audio controls preload="metadata" src=(url_path(&t.file)) {
+                    a href=(url_path(&t.file)) { (t.file) }
+                }
             }
             (waveform(t, &wave))
             div.axis aria-hidden="true" { span { "0:00" } span { (mmss(wave.axis_s)) } }
@@ -527,6 +534,7 @@ mod tests {
                         measures: t.analysis.clone(),
                         levels: None,
                         words: Vec::new(),
+                        damaged: None,
                     })
                     .collect()
             })

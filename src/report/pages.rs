@@ -50,11 +50,25 @@ pub fn write_session_page(session: &Session) -> Result<PathBuf, PageError> {
 /// kept in a sidecar so the next page is quick). A take whose WAV cannot be read keeps what
 /// the log has.
 fn take_view<'a>(session: &Session, t: &'a TakeLog) -> TakeView<'a> {
+    let wav = match session.take_path(&t.file) {
+        Ok(wav) => wav,
+        // Nothing of a damaged take is read, measured, linked or written beside it.
+        Err(e) => {
+            return TakeView {
+                take: t,
+                measures: t.analysis.clone(),
+                levels: None,
+                words: Vec::new(),
+                damaged: Some(e.reason),
+            }
+        }
+    };
     let levels = session.levels(t);
     let words = t
         .transcript
         .as_ref()
-        .and_then(|tr| crate::transcribe::sidecar::read_words(&session.dir, tr))
+        .and_then(|tr| session.take_path(&tr.file).ok())
+        .and_then(|path| crate::transcribe::sidecar::read_words(&path))
         .unwrap_or_default();
     if levels.is_some() && t.analysis.is_some() {
         return TakeView {
@@ -62,10 +76,11 @@ fn take_view<'a>(session: &Session, t: &'a TakeLog) -> TakeView<'a> {
             measures: t.analysis.clone(),
             levels,
             words,
+            damaged: None,
         };
     }
     let measured = crate::audio::wav_reader::analyze_file_with_envelope(
-        &session.take_path(&t.file),
+        &wav,
         crate::analysis::Params::default(),
         &t.cues_s,
     )
@@ -86,6 +101,7 @@ fn take_view<'a>(session: &Session, t: &'a TakeLog) -> TakeView<'a> {
                 measures: t.analysis.clone().or(Some(m)),
                 levels: Some(levels),
                 words,
+                damaged: None,
             }
         }
         None => TakeView {
@@ -93,6 +109,7 @@ fn take_view<'a>(session: &Session, t: &'a TakeLog) -> TakeView<'a> {
             measures: t.analysis.clone(),
             levels,
             words,
+            damaged: None,
         },
     }
 }

@@ -187,16 +187,20 @@ pub enum Action {
     },
     /// No voice has been heard in the first seconds of this take.
     NoVoice { q: usize, take: u32 },
+    /// Speech was heard after all, once `NoVoice` had been given: the warning no longer holds.
+    VoiceHeard { q: usize, take: u32 },
     /// Play a cue now (never while the question is being said).
     Cue(Cue),
     /// The interview's time is spent: this answer has `seconds` left to wrap up.
     WrapUp { q: usize, seconds: f64 },
-    /// Stop the current recording and keep it.
+    /// Stop the current recording and keep it. `cut_off`: it ended at its limit (or the
+    /// budget's) while the candidate was still talking.
     StopRecording {
         q: usize,
         take: u32,
         ended_by: EndedBy,
         overtime_s: f64,
+        cut_off: bool,
     },
     /// Take `take` of question `q` was kept; the candidate may listen to it and choose to
     /// record again before going on, which happens by itself after `seconds`.
@@ -205,7 +209,8 @@ pub enum Action {
     Play { q: usize, take: u32 },
     /// Stop playing at once.
     StopPlaying,
-    /// Question `q` is finished with: `think_used_s` of think time (over all its tries).
+    /// Question `q` is finished with: `think_used_s` of think time (over all its tries);
+    /// `skipped`: the candidate skipped it without a word heard in any of its takes.
     QuestionDone {
         q: usize,
         think_used_s: f64,
@@ -309,6 +314,9 @@ struct TakeVoice {
     last_end: Option<f64>,
     /// The "no voice" warning has been given.
     warned: bool,
+    /// Speech that ran on from the last take went on into this one: not this take's words,
+    /// but the microphone works.
+    ran_on: bool,
 }
 
 impl TakeVoice {
@@ -319,6 +327,15 @@ impl TakeVoice {
         } else {
             self.last_end
         }
+    }
+
+    /// The speaker is still talking at `now`: speaking, or in a pause shorter than the one
+    /// that says they have finished (the grace's rule).
+    fn talking_at(&self, now: f64) -> bool {
+        self.speaking
+            || self
+                .last_end
+                .is_some_and(|end| self.heard && now - end < GRACE_SILENCE_S)
     }
 }
 
@@ -360,6 +377,15 @@ pub struct Machine {
     start_cue_s: Option<f64>,
     /// The wrap-up and time-up cues of the current take have been played.
     cued: (bool, bool),
+    /// Some take of the current question has had speech heard in it.
+    heard_in_question: bool,
+    /// The microphone open now (for think time, a start cue or a take) hears speech.
+    voice_now: bool,
+    /// When the open microphone last fell quiet (`None`: quiet since it opened).
+    quiet_from: Option<f64>,
+    /// The last take ended with its speaker still talking: whatever they go on saying belongs
+    /// to that take, so no voice starts the next one until they have been quiet a moment.
+    run_on: bool,
 }
 
 impl Machine {
@@ -382,6 +408,10 @@ impl Machine {
             auto_finish_s: None,
             start_cue_s: None,
             cued: (false, false),
+            heard_in_question: false,
+            voice_now: false,
+            quiet_from: None,
+            run_on: false,
         }
     }
 
@@ -558,8 +588,7 @@ impl Machine {
             }
             (Phase::Asking, Event::Control(Control::Skip)) => {
                 out.push(Action::StopSpeaking);
-                self.skipped[self.q] = true;
-                self.next_question(now, true, &mut out);
+                self.skip(now, &mut out);
             }
             (Phase::Asking, Event::Control(Control::Repeat)) => {
                 out.push(Action::StopSpeaking);
@@ -576,11 +605,12 @@ impl Machine {
             (Phase::Asking, _) => {}
 
             (Phase::Cueing { until, started_by }, event) => match event {
+                Event::VoiceStarted { .. } | Event::VoiceStopped { .. } => self.hear(now, event),
                 Event::Tick if now >= until => self.begin_take(until, now, started_by, &mut out),
+                Event::Tick => self.hear(now, event),
                 Event::Control(Control::Skip) => {
                     out.push(Action::CloseMic);
-                    self.skipped[self.q] = true;
-                    self.next_question(now, true, &mut out);
+                    self.skip(now, &mut out);
                 }
                 Event::Control(Control::Repeat) => {
                     out.push(Action::CloseMic);
@@ -607,6 +637,8 @@ impl Machine {
             (Phase::Thinking { since }, event) => {
                 let think_s = self.steps[self.q].think_s;
                 let used = |t: f64| (t - since).clamp(0.0, think_s);
+                let run_on = self.run_on;
+                self.hear(now, event);
                 match event {
                     Event::Tick if now - since >= think_s => {
                         self.think_used_s += think_s;
@@ -616,7 +648,9 @@ impl Machine {
                         self.think_used_s += used(now);
                         self.start_take(now, now, StartedBy::Enter, &mut out);
                     }
-                    Event::VoiceStarted { at } => {
+                    // Speech that ran on past the last take is still that take's: it starts
+                    // nothing.
+                    Event::VoiceStarted { at } if !run_on => {
                         // Speaking up starts the answer, from where the speech began.
                         let at = at.clamp(since, now);
                         self.think_used_s += used(at);
@@ -625,8 +659,7 @@ impl Machine {
                     Event::Control(Control::Skip) => {
                         self.think_used_s += used(now);
                         out.push(Action::CloseMic);
-                        self.skipped[self.q] = true;
-                        self.next_question(now, true, &mut out);
+                        self.skip(now, &mut out);
                     }
                     Event::Control(Control::Repeat) => {
                         self.think_used_s += used(now);
@@ -665,11 +698,17 @@ impl Machine {
                 // How far past the limit the speaker went, when the take ends after they
                 // stopped: the silence after the last word does not count.
                 let spoken_overtime = |end: f64| (end - since - limit_s).clamp(0.0, overtime);
+                let q = self.q;
+                let talking = voice.talking_at(now);
+                // Ending at a limit (the take's or the budget's) with the speaker still
+                // talking cuts them off (not when all they said was the last take running on).
+                let cut_off = voice.heard && talking;
                 let stop = |ended_by, overtime_s| Action::StopRecording {
-                    q: self.q,
+                    q,
                     take,
                     ended_by,
                     overtime_s,
+                    cut_off: cut_off && matches!(ended_by, EndedBy::Limit | EndedBy::Budget),
                 };
                 let silent_for = |t: f64| voice.stopped_at().map(|end| t - end);
                 if event == Event::Tick && self.start_cue_s.is_some() {
@@ -692,15 +731,27 @@ impl Machine {
                         voice,
                     };
                 };
+                if matches!(event, Event::Tick | Event::Control(_) | Event::Signal(_))
+                    || event == Event::DeviceFailed
+                {
+                    // Whatever ends the take now, speech going on past it stays with it.
+                    self.run_on = talking;
+                }
                 match event {
-                    Event::VoiceStarted { .. } => set_voice(
-                        self,
-                        TakeVoice {
-                            heard: true,
-                            speaking: true,
-                            ..voice
-                        },
-                    ),
+                    Event::VoiceStarted { .. } => {
+                        if voice.warned && !voice.heard {
+                            out.push(Action::VoiceHeard { q, take });
+                        }
+                        self.heard_in_question = true;
+                        set_voice(
+                            self,
+                            TakeVoice {
+                                heard: true,
+                                speaking: true,
+                                ..voice
+                            },
+                        )
+                    }
                     Event::VoiceStopped { at } if voice.speaking => set_voice(
                         self,
                         TakeVoice {
@@ -739,7 +790,12 @@ impl Machine {
                         out.push(stop(EndedBy::AutoFinish, over));
                         self.kept(now, take, &mut out);
                     }
-                    Event::Tick if !voice.heard && !voice.warned && elapsed >= NO_VOICE_S => {
+                    Event::Tick
+                        if !voice.heard
+                            && !voice.warned
+                            && !voice.ran_on
+                            && elapsed >= NO_VOICE_S =>
+                    {
                         set_voice(
                             self,
                             TakeVoice {
@@ -771,9 +827,9 @@ impl Machine {
                         self.kept(now, take, &mut out);
                     }
                     Event::Control(Control::Skip) => {
+                        // The take is kept: with speech in it, the question is answered.
                         out.push(stop(EndedBy::Skip, overtime));
-                        self.skipped[self.q] = true;
-                        self.next_question(now, true, &mut out);
+                        self.skip(now, &mut out);
                     }
                     Event::Control(Control::Repeat) => {
                         // A new take at once: the question was heard and thought about.
@@ -863,6 +919,9 @@ impl Machine {
     fn kept(&mut self, now: f64, take: u32, out: &mut Vec<Action>) {
         match self.review_s {
             Some(seconds) => {
+                // Nothing listens while the take is reviewed, and what comes after it waits
+                // for a key or the countdown: any run-on is over by then.
+                self.run_on = false;
                 self.phase = Phase::Reviewing {
                     since: now,
                     take,
@@ -894,6 +953,8 @@ impl Machine {
     }
 
     fn ask(&mut self, preface: Option<String>, reread: bool, out: &mut Vec<Action>) {
+        // Nothing listens while the interviewer speaks.
+        self.voice_now = false;
         self.phase = Phase::Asking;
         out.push(Action::Ask {
             q: self.q,
@@ -913,6 +974,7 @@ impl Machine {
         self.q = q;
         self.takes = 0;
         self.think_used_s = 0.0;
+        self.heard_in_question = false;
         self.asked_at = now;
         if self.budget.and_then(|b| b.closing) == Some(q) {
             self.closing_asked = true;
@@ -934,6 +996,7 @@ impl Machine {
                 q: self.q,
                 take: self.takes + 1,
             });
+            self.mic_opened(now);
         }
     }
 
@@ -950,6 +1013,7 @@ impl Machine {
                         q: self.q,
                         take: self.takes + 1,
                     });
+                    self.mic_opened(now);
                 }
                 out.push(Action::Cue(Cue::Start));
                 self.phase = Phase::Cueing {
@@ -967,15 +1031,23 @@ impl Machine {
         let limit_s = self.steps[self.q].limit_for(self.takes);
         // A take that starts with the budget already spent wraps up from its first second.
         let wrap_up_from = self.budget_spent(now).then_some(at);
-        let speaking = started_by == StartedBy::Voice;
+        // Someone talking as the take starts (over its start cue) is its speaker, unless it
+        // is the last take's answer running on.
+        let by_voice = started_by == StartedBy::Voice;
+        let heard = by_voice || (self.voice_now && !self.run_on);
+        let ran_on = self.voice_now && self.run_on && !by_voice;
+        self.heard_in_question |= heard;
+        let speaking = by_voice || self.voice_now;
+        self.run_on = false;
         self.phase = Phase::Answering {
             since: at,
             take: self.takes,
             limit_s,
             wrap_up_from,
             voice: TakeVoice {
-                heard: speaking,
+                heard,
                 speaking,
+                ran_on,
                 ..TakeVoice::default()
             },
         };
@@ -991,6 +1063,40 @@ impl Machine {
                 q: self.q,
                 seconds: WRAP_UP_S.min(limit_s + self.overtime_s),
             });
+        }
+    }
+
+    /// `s`: on to the next question. Skipped (and its follow-ups with it) only if nothing was
+    /// said in any of its takes; a take with speech in it is kept as the answer.
+    fn skip(&mut self, now: f64, out: &mut Vec<Action>) {
+        let skipped = !self.heard_in_question;
+        self.skipped[self.q] = skipped;
+        self.next_question(now, skipped, out);
+    }
+
+    /// The microphone opened at `now` and hears nothing yet.
+    fn mic_opened(&mut self, now: f64) {
+        self.voice_now = false;
+        self.quiet_from = Some(now);
+    }
+
+    /// What the open microphone hears before a take starts; speech that ran on from the last
+    /// take is over once the speaker has been quiet for [`GRACE_SILENCE_S`].
+    fn hear(&mut self, now: f64, event: Event) {
+        match event {
+            Event::VoiceStarted { .. } => self.voice_now = true,
+            Event::VoiceStopped { at } => {
+                self.voice_now = false;
+                self.quiet_from = Some(at.min(now));
+            }
+            Event::Tick
+                if self.run_on
+                    && !self.voice_now
+                    && self.quiet_from.is_some_and(|q| now - q >= GRACE_SILENCE_S) =>
+            {
+                self.run_on = false;
+            }
+            _ => {}
         }
     }
 
@@ -1145,6 +1251,18 @@ mod tests {
             take,
             ended_by,
             overtime_s,
+            cut_off: false,
+        }
+    }
+
+    /// A take ended at its limit with the speaker still talking.
+    fn cut(q: usize, take: u32, ended_by: EndedBy, overtime_s: f64) -> Action {
+        Action::StopRecording {
+            q,
+            take,
+            ended_by,
+            overtime_s,
+            cut_off: true,
         }
     }
 
@@ -1258,7 +1376,8 @@ mod tests {
         let mut m = Machine::new(vec![step(0.0, 60.0)], 15.0);
         drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded), (2.1, talking)]);
         assert!(m.step(75.9, Tick).is_empty());
-        assert_eq!(m.step(76.0, Tick)[0], stop(0, 1, EndedBy::Limit, 15.0));
+        // Still talking when the grace ran out: cut off.
+        assert_eq!(m.step(76.0, Tick)[0], cut(0, 1, EndedBy::Limit, 15.0));
     }
 
     #[test]
@@ -1898,6 +2017,331 @@ mod tests {
             Some(&Finish {
                 status: Status::Completed
             })
+        );
+    }
+
+    #[test]
+    fn s_after_speech_keeps_the_take_as_the_answer_and_s_before_any_skips() {
+        // Spoke for 37 s, then `s`: kept, not skipped, and its follow-up is still asked.
+        let mut follow = step(0.0, 30.0);
+        follow.follow_up_of = Some(0);
+        let mut m = Machine::new(vec![step(10.0, 120.0), follow, step(0.0, 60.0)], 0.0);
+        let actions = drive(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (3.0, SpeechEnded),
+                (5.2, Event::VoiceStarted { at: 5.0 }),
+                (42.3, Event::VoiceStopped { at: 42.0 }),
+                (43.0, Event::Control(Control::Skip)),
+            ],
+        );
+        assert_eq!(
+            actions[2..],
+            [
+                rec(0, 1),
+                stop(0, 1, EndedBy::Skip, 0.0),
+                done(0, 2.0, false),
+                ask(1)
+            ]
+        );
+        // `s` on the follow-up before a word: skipped.
+        let actions = drive(
+            &mut m,
+            &[(44.0, SpeechEnded), (46.0, Event::Control(Control::Skip))],
+        );
+        assert_eq!(
+            actions[1..],
+            [stop(1, 1, EndedBy::Skip, 0.0), done(1, 0.0, true), ask(2)]
+        );
+
+        // A silent take ended with `s` skips the question, and its follow-up with it.
+        let mut follow = step(0.0, 30.0);
+        follow.follow_up_of = Some(0);
+        let mut m = Machine::new(vec![step(0.0, 120.0), follow, step(0.0, 60.0)], 0.0);
+        let actions = drive(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (3.0, SpeechEnded),
+                (9.0, Event::Control(Control::Skip)),
+            ],
+        );
+        assert_eq!(
+            actions[2..],
+            [stop(0, 1, EndedBy::Skip, 0.0), done(0, 0.0, true), ask(2)]
+        );
+
+        // With review: a kept take with speech, then `r` and `s` in the new think time: the
+        // question keeps its answer.
+        let mut m = Machine::new(vec![step(5.0, 30.0), step(0.0, 30.0)], 0.0).with_review(20.0);
+        let actions = drive(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (2.0, SpeechEnded),
+                (3.1, Event::VoiceStarted { at: 3.0 }),
+                (10.0, Event::VoiceStopped { at: 9.8 }),
+                (11.0, Event::Control(Control::Enter)),
+                (12.0, Event::Control(Control::Repeat)),
+                (13.0, Event::Control(Control::Skip)),
+            ],
+        );
+        assert!(actions.contains(&done(0, 2.0, false)), "{actions:?}");
+    }
+
+    /// A drill of two rounds (`think_s` to think before each), the first answer started by
+    /// speaking at 5 s and still going at its limit (12 s): cut off, and its run-on is heard
+    /// once round 2's think time begins at 15 s.
+    fn drill_cut_off_at_12(think_s: f64) -> (Machine, Vec<Action>) {
+        let mut drill = step(think_s, 6.0);
+        drill.limits = vec![7.0, 6.0];
+        let mut m = Machine::new(vec![drill], 0.0).with_transitions();
+        let actions = drive_raw(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (2.0, SpeechEnded),
+                (5.1, Event::VoiceStarted { at: 5.0 }),
+                (12.0, Tick),
+                (15.0, SpeechEnded),
+                (15.2, Event::VoiceStarted { at: 15.0 }),
+            ],
+        );
+        (m, actions)
+    }
+
+    #[test]
+    fn speech_running_on_past_a_limit_stays_with_its_take_and_never_starts_the_next() {
+        let (mut m, actions) = drill_cut_off_at_12(10.0);
+        assert!(
+            actions.contains(&cut(0, 1, EndedBy::Limit, 0.0)),
+            "round 1 is cut off: {actions:?}"
+        );
+        assert!(actions.contains(&Ask {
+            q: 0,
+            preface: Some("Again, this time in 6 seconds.".into()),
+            reread: false
+        }));
+        // The run-on, a pause shorter than the grace's silence, more of it: nothing starts.
+        let starts = |a: &[Action]| a.iter().any(|a| matches!(a, StartRecording { .. }));
+        assert!(!starts(&actions[4..]), "{actions:?}");
+        for (t, e) in [
+            (16.0, Event::VoiceStopped { at: 15.9 }),
+            (16.5, Tick),
+            (16.6, Event::VoiceStarted { at: 16.5 }),
+            (17.5, Tick),
+            (18.1, Event::VoiceStopped { at: 18.0 }),
+            (18.9, Tick),
+        ] {
+            assert!(!starts(&m.step(t, e)), "at {t}: {e:?}");
+        }
+        // Quiet for the grace's silence: the next words are round 2's own.
+        assert!(m.step(19.0, Tick).is_empty());
+        let actions = m.step(20.1, Event::VoiceStarted { at: 20.0 });
+        assert_eq!(
+            actions,
+            [StartRecording {
+                q: 0,
+                take: 2,
+                limit_s: 6.0,
+                at: 20.0,
+                started_by: StartedBy::Voice
+            }]
+        );
+
+        // Talking on through the whole think time: round 2 starts on its timer, the run-on
+        // is not taken for its speech (no green, no answer heard) and no "no voice" warning
+        // is given (the microphone works).
+        let (mut m, _) = drill_cut_off_at_12(3.0);
+        let actions = m.step(18.0, Tick);
+        assert!(
+            matches!(
+                actions[..],
+                [StartRecording {
+                    take: 2,
+                    started_by: StartedBy::Clock,
+                    ..
+                }]
+            ),
+            "{actions:?}"
+        );
+        assert!(matches!(
+            m.view(19.0),
+            View::Answering {
+                heard: false,
+                speaking: true,
+                ..
+            }
+        ));
+        let later = drive_raw(
+            &mut m,
+            &[
+                (19.5, Event::VoiceStopped { at: 19.4 }),
+                (21.0, Tick),
+                (22.5, Tick),
+            ],
+        );
+        assert!(
+            !later.iter().any(|a| matches!(a, NoVoice { .. })),
+            "{later:?}"
+        );
+        // Its own words, later, are heard.
+        m.step(22.7, Event::VoiceStarted { at: 22.6 });
+        assert!(matches!(m.view(22.8), View::Answering { heard: true, .. }));
+    }
+
+    #[test]
+    fn after_listening_back_recording_again_listens_at_once() {
+        // Take 1 cut off mid-speech, reviewed, then `r`: the new think time's first words
+        // start take 2 (the review was the pause).
+        let mut m = Machine::new(vec![step(5.0, 10.0)], 0.0).with_review(20.0);
+        drive(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (1.0, SpeechEnded),
+                (2.1, Event::VoiceStarted { at: 2.0 }),
+                (12.0, Tick),
+                (13.0, Event::Control(Control::Repeat)),
+            ],
+        );
+        let actions = m.step(13.3, Event::VoiceStarted { at: 13.2 });
+        assert!(
+            matches!(
+                actions[..],
+                [StartRecording {
+                    take: 2,
+                    started_by: StartedBy::Voice,
+                    ..
+                }]
+            ),
+            "{actions:?}"
+        );
+    }
+
+    #[test]
+    fn a_take_ended_at_its_limit_is_cut_off_only_if_the_speaker_was_still_talking() {
+        // In a short pause (less than the grace's silence) at the limit: still talking.
+        let mut m = Machine::new(vec![step(0.0, 10.0)], 0.0);
+        drive(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (1.0, SpeechEnded),
+                (2.1, Event::VoiceStarted { at: 2.0 }),
+                (10.6, Event::VoiceStopped { at: 10.5 }),
+            ],
+        );
+        assert_eq!(m.step(11.0, Tick)[0], cut(0, 1, EndedBy::Limit, 0.0));
+        // Finished well before the limit: not cut off.
+        let mut m = Machine::new(vec![step(0.0, 10.0)], 0.0);
+        drive(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (1.0, SpeechEnded),
+                (2.1, Event::VoiceStarted { at: 2.0 }),
+                (8.6, Event::VoiceStopped { at: 8.5 }),
+            ],
+        );
+        assert_eq!(m.step(11.0, Tick)[0], stop(0, 1, EndedBy::Limit, 0.0));
+        // Enter while talking ends the take by choice: not cut off.
+        let mut m = Machine::new(vec![step(0.0, 10.0)], 0.0);
+        drive(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (1.0, SpeechEnded),
+                (2.1, Event::VoiceStarted { at: 2.0 }),
+            ],
+        );
+        assert_eq!(
+            m.step(5.0, Event::Control(Control::Enter))[0],
+            stop(0, 1, EndedBy::Enter, 0.0)
+        );
+        // The budget's wrap-up running out on a talking speaker cuts them off too.
+        let mut m =
+            Machine::new(vec![step(0.0, 100.0), step(0.0, 10.0)], 0.0).with_budget(Budget {
+                total_s: 20.0,
+                closing: Some(1),
+            });
+        drive(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (1.0, SpeechEnded),
+                (2.1, Event::VoiceStarted { at: 2.0 }),
+                (20.0, Tick),
+            ],
+        );
+        assert_eq!(m.step(35.0, Tick)[0], cut(0, 1, EndedBy::Budget, 0.0));
+    }
+
+    #[test]
+    fn speech_after_the_no_voice_warning_answers_it() {
+        let mut m = Machine::new(vec![step(0.0, 60.0)], 0.0);
+        let warned = drive_raw(&mut m, &[(0.0, Tick), (1.0, SpeechEnded), (5.5, Tick)]);
+        assert!(warned.contains(&NoVoice { q: 0, take: 1 }));
+        assert_eq!(
+            m.step(8.1, Event::VoiceStarted { at: 8.0 }),
+            [VoiceHeard { q: 0, take: 1 }]
+        );
+        // Once only, and never without a warning first.
+        m.step(9.0, Event::VoiceStopped { at: 8.9 });
+        assert!(m.step(9.6, Event::VoiceStarted { at: 9.5 }).is_empty());
+        let mut m = Machine::new(vec![step(0.0, 60.0)], 0.0);
+        drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded)]);
+        assert!(m.step(2.1, Event::VoiceStarted { at: 2.0 }).is_empty());
+    }
+
+    #[test]
+    fn speech_over_the_start_cue_is_the_take_s_own() {
+        let mut m = Machine::new(vec![step(10.0, 60.0)], 0.0).with_cues(0.5);
+        drive_raw(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (2.0, SpeechEnded),
+                (4.0, Event::Control(Control::Enter)),
+                (4.3, Event::VoiceStarted { at: 4.2 }),
+                (4.5, Tick),
+            ],
+        );
+        assert!(matches!(
+            m.view(5.0),
+            View::Answering {
+                heard: true,
+                speaking: true,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn repeat_while_the_question_is_said_thinks_only_after_the_re_read() {
+        let mut m = Machine::new(vec![step(20.0, 60.0)], 0.0);
+        let actions = drive_raw(
+            &mut m,
+            &[
+                (0.0, Tick),
+                (3.0, Event::Control(Control::Repeat)),
+                (3.28, Tick),
+                (3.3, Event::VoiceStarted { at: 3.2 }),
+            ],
+        );
+        assert_eq!(actions[1..], [StopSpeaking, ask(0)]);
+        assert!(m.is_asking());
+        let actions = m.step(9.6, SpeechEnded);
+        assert_eq!(
+            actions,
+            [
+                Think {
+                    q: 0,
+                    seconds: 20.0
+                },
+                OpenMic { q: 0, take: 1 }
+            ]
         );
     }
 

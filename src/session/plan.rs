@@ -164,12 +164,32 @@ pub struct Rehearsal {
     pub plan: Vec<Planned>,
     pub budget: Budget,
     pub planned_total_s: f64,
+    /// What was shortened to fit the budget.
+    pub squeezed: Squeezed,
 }
+
+/// How a rehearsal too short for its questions at their own timing was made to fit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Squeezed {
+    /// Every question keeps its own think time and limit.
+    No,
+    /// Think times were shortened.
+    Think,
+    /// Think times went down to [`MIN_THINK_S`] and answer limits were shortened too (never
+    /// below a question's useful minimum).
+    ThinkAndAnswers,
+}
+
+/// The least think time a rehearsal shortens a question's to, to fit its budget.
+pub const MIN_THINK_S: f64 = 5.0;
 
 /// Plans a mock interview that fits `budget_s`, as an interviewer would: an opening
 /// (motivation), a body of the other categories taken in turn (only `categories`, if given),
-/// each question with its follow-ups, and the closing "your questions" turn last. The same
-/// `seed` gives the same plan.
+/// each question with its follow-ups, and the closing "your questions" turn last. A budget
+/// too short for that at the questions' own timing still gets the opening, one body question
+/// and the closing turn, with think times shortened first and then answer limits (down to
+/// each question's useful minimum); shorter still, one body question and the closing turn.
+/// The same `seed` gives the same plan.
 pub fn for_rehearsal(
     pack: &Pack,
     categories: &[String],
@@ -179,7 +199,7 @@ pub fn for_rehearsal(
 ) -> Result<Rehearsal, String> {
     let mut rng = fastrand::Rng::with_seed(seed);
     let is = |q: &Question, c: &str| q.category.eq_ignore_ascii_case(c);
-    let opening: Vec<&Question> = pack
+    let mut opening: Vec<&Question> = pack
         .questions
         .iter()
         .filter(|q| is(q, "motivation"))
@@ -217,55 +237,96 @@ pub fn for_rehearsal(
             pack.categories().join(", ")
         ));
     }
-
-    // A question's cost: itself and its follow-ups.
-    let cost = |q: &Question| -> f64 {
-        Planned::question(q, over).planned_s()
-            + q.follow_ups
+    // The opening the seed picks comes first; the others are tried after it.
+    if !opening.is_empty() {
+        let first = rng.usize(..opening.len());
+        opening.rotate_left(first);
+    }
+    // The body in the order it is taken: round robin over the categories.
+    let longest = by_category.iter().map(|(_, l)| l.len()).max().unwrap_or(0);
+    let body: Vec<&Question> = (0..longest)
+        .flat_map(|i| {
+            by_category
                 .iter()
-                .map(|f| Planned::follow_up(q, 0, f, over).planned_s())
-                .sum::<f64>()
+                .filter_map(move |(_, l)| l.get(i).copied())
+        })
+        .collect();
+
+    // At the questions' own timing: each with its follow-ups, as many as fit.
+    let cost = |q: &Question| -> f64 {
+        for_run(std::slice::from_ref(q), over, true)
+            .iter()
+            .map(Planned::planned_s)
+            .sum()
     };
     let mut chosen: Vec<&Question> = Vec::new();
     let mut used = closing.map_or(0.0, cost);
-    if !opening.is_empty() {
-        let first = opening[rng.usize(..opening.len())];
+    let mut opened = opening.is_empty();
+    if let Some(&first) = opening.first() {
         if used + cost(first) <= budget_s {
             used += cost(first);
             chosen.push(first);
+            opened = true;
         }
     }
-    // Round robin over the categories; a question that does not fit is passed over for a
-    // shorter one further on.
-    let longest = by_category.iter().map(|(_, l)| l.len()).max().unwrap_or(0);
-    for i in 0..longest {
-        for (_, list) in &by_category {
-            if let Some(&q) = list.get(i) {
-                if used + cost(q) <= budget_s {
-                    used += cost(q);
-                    chosen.push(q);
-                }
-            }
+    // A question that does not fit is passed over for a shorter one further on.
+    let mut has_body = false;
+    for &q in &body {
+        if used + cost(q) <= budget_s {
+            used += cost(q);
+            chosen.push(q);
+            has_body = true;
         }
     }
-    if let Some(c) = closing {
-        chosen.push(c);
-    }
-    if chosen.is_empty()
-        || chosen.iter().all(|q| Some(*q) == closing) && closing.is_some() && budget_s < used
-    {
-        return Err(format!(
-            "{} minutes is too short for any question of {} (the shortest needs about {:.0} s): \
-             give more --minutes",
-            budget_s / 60.0,
-            pack.name,
-            pack.questions
+    // Enough: the opening (if the pack has one) and a body question (if it has a body).
+    let enough = if body.is_empty() {
+        !chosen.is_empty() || opening.is_empty() && closing.is_some_and(|c| cost(c) <= budget_s)
+    } else {
+        has_body && opened
+    };
+    // A budget too short for that gets a real question all the same: a body question, or
+    // without a body (a pack of openings) an opening one.
+    let real = if body.is_empty() { &opening } else { &body };
+    let plan = if enough {
+        chosen.extend(closing);
+        Some((
+            for_run(&chosen.into_iter().cloned().collect::<Vec<_>>(), over, true),
+            Squeezed::No,
+        ))
+    } else {
+        // Too short for that: the opening, one body question and the closing turn, without
+        // follow-ups, shortened to fit; failing that, one body question and the closing turn.
+        let openings: &[&Question] = if body.is_empty() { &[] } else { &opening };
+        let turns = |first: Option<&Question>, q: &Question| -> Vec<Planned> {
+            first
+                .into_iter()
+                .chain([q])
+                .chain(closing)
+                .map(|q| Planned::question(q, over))
+                .collect()
+        };
+        let with_opening = real.iter().find_map(|&q| {
+            openings
                 .iter()
-                .map(cost)
-                .fold(f64::INFINITY, f64::min)
-        ));
-    }
-    let plan = for_run(&chosen.into_iter().cloned().collect::<Vec<_>>(), over, true);
+                .find_map(|&o| squeeze(turns(Some(o), q), budget_s))
+        });
+        with_opening.or_else(|| real.iter().find_map(|&q| squeeze(turns(None, q), budget_s)))
+    };
+    let Some((plan, squeezed)) = plan else {
+        let shortest = real_minimum(real, closing, over);
+        return Err(match shortest {
+            Some(s) => format!(
+                "{} minutes is too short for a rehearsal of {}: the shortest (one question and \
+                 the closing turn, each thought about for {MIN_THINK_S:.0} s and answered for \
+                 its useful minimum) needs {:.0} s ({:.1} minutes): give more --minutes",
+                budget_s / 60.0,
+                pack.name,
+                s.ceil(),
+                (s / 6.0).ceil() / 10.0,
+            ),
+            None => format!("{} has no question to rehearse", pack.name),
+        });
+    };
     let closing_index = closing.and_then(|c| plan.iter().position(|p| p.id == c.id));
     let planned_total_s = plan.iter().map(Planned::planned_s).sum();
     Ok(Rehearsal {
@@ -275,7 +336,83 @@ pub fn for_rehearsal(
             closing: closing_index,
         },
         planned_total_s,
+        squeezed,
     })
+}
+
+/// The least time one of `real` and the closing turn can be planned in, shortened as far as
+/// [`squeeze`] goes.
+fn real_minimum(real: &[&Question], closing: Option<&Question>, over: &Overrides) -> Option<f64> {
+    real.iter()
+        .map(|&q| {
+            [q].into_iter()
+                .chain(closing)
+                .map(|q| {
+                    let p = Planned::question(q, over);
+                    let (think, limit) = (p.step.think_s, p.step.limits[0]);
+                    p.planned_s() - think - limit + think.min(MIN_THINK_S) + useful_minimum(&p)
+                })
+                .sum::<f64>()
+        })
+        .min_by(f64::total_cmp)
+}
+
+/// The shortest limit a rehearsal gives a question: its useful minimum (the green light).
+fn useful_minimum(p: &Planned) -> f64 {
+    p.step.lights.green_s.min(p.step.limits[0])
+}
+
+/// `plan` fitted into `budget_s` if it can be: think times shortened first (down to
+/// [`MIN_THINK_S`]), then answer limits (down to each question's useful minimum), each in
+/// proportion to how far it can go and in whole seconds; the lights follow the limits.
+fn squeeze(mut plan: Vec<Planned>, budget_s: f64) -> Option<(Vec<Planned>, Squeezed)> {
+    let sum = |f: &dyn Fn(&Planned) -> f64| plan.iter().map(f).sum::<f64>();
+    let think = |p: &Planned| p.step.think_s;
+    let least_think = |p: &Planned| p.step.think_s.min(MIN_THINK_S);
+    let limit = |p: &Planned| p.step.limits[0];
+    let total = sum(&Planned::planned_s);
+    let fixed = total - sum(&think) - sum(&limit);
+    if total <= budget_s {
+        return Some((plan, Squeezed::No));
+    }
+    // What each shortening leaves to share out, over what it can take away.
+    let share = |room: f64, span: f64| {
+        if span > 0.0 {
+            (room / span).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    };
+    let think_room = budget_s - fixed - sum(&limit) - sum(&least_think);
+    let (think_k, limit_k, squeezed) = if think_room >= 0.0 {
+        (
+            share(think_room, sum(&think) - sum(&least_think)),
+            1.0,
+            Squeezed::Think,
+        )
+    } else {
+        let limit_room = budget_s - fixed - sum(&least_think) - sum(&useful_minimum);
+        if limit_room < 0.0 {
+            return None;
+        }
+        (
+            0.0,
+            share(limit_room, sum(&limit) - sum(&useful_minimum)),
+            Squeezed::ThinkAndAnswers,
+        )
+    };
+    for p in &mut plan {
+        let (least, full_think) = (least_think(p), think(p));
+        let think_s = (least + (full_think - least) * think_k).floor().max(least);
+        let (least, full_limit) = (useful_minimum(p), limit(p));
+        let limit_s = (least + (full_limit - least) * limit_k).floor().max(least);
+        p.step.planned_s += think_s - full_think + limit_s - full_limit;
+        p.step.think_s = think_s;
+        p.step.lights = p.step.lights.scaled(full_limit, limit_s);
+        p.step.limits = vec![limit_s];
+    }
+    let total = plan.iter().map(Planned::planned_s).sum::<f64>();
+    (total <= budget_s + 1e-9).then_some((plan, squeezed))
 }
 
 /// The log's questions for a plan: not asked yet, nothing recorded, the notes kept.
@@ -371,6 +508,88 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The built-in pack's rehearsal for a budget of `minutes`.
+    fn rehearsal(pack: &Pack, minutes: f64, seed: u64) -> Result<Rehearsal, String> {
+        for_rehearsal(pack, &[], minutes * 60.0, seed, &Overrides::default())
+    }
+
+    #[test]
+    fn every_budget_that_can_hold_an_interview_gets_a_real_one() {
+        let pack = netflix();
+        let is_body = |p: &Planned| ["behavioural", "product"].contains(&p.category.as_str());
+        for seed in 0..20 {
+            // 2 minutes cannot hold a question and the closing turn, however shortened.
+            let err = rehearsal(&pack, 2.0, seed).unwrap_err();
+            assert!(err.contains("too short"), "{err}");
+            for minutes in [3.0, 4.0, 5.0, 15.0, 45.0] {
+                let r = rehearsal(&pack, minutes, seed).unwrap();
+                let plan = &r.plan;
+                let what = format!("{minutes} min, seed {seed}: {plan:#?}");
+                assert!(r.planned_total_s <= minutes * 60.0 + 1e-9, "{what}");
+                let total: f64 = plan.iter().map(Planned::planned_s).sum();
+                assert!((total - r.planned_total_s).abs() < 1e-9);
+                assert_eq!(plan.last().unwrap().id, "your-questions", "{what}");
+                assert_eq!(r.budget.closing, Some(plan.len() - 1));
+                // A real body question, always; the opening from 4 minutes on.
+                assert!(plan.iter().any(is_body), "{what}");
+                assert_eq!(plan[0].category == "motivation", minutes >= 4.0, "{what}");
+                for p in plan {
+                    // Never squeezed below a useful answer or a moment to think.
+                    if let Some(q) = pack.question(&p.id) {
+                        assert!(p.step.limits[0] >= q.timing.min_s - 1e-9, "{what}");
+                        assert!(p.step.limits[0] <= q.timing.answer_s, "{what}");
+                        assert!(
+                            p.step.think_s >= MIN_THINK_S.min(q.timing.think_s),
+                            "{what}"
+                        );
+                        assert!((p.step.lights.red_s - p.step.limits[0]).abs() < 1e-9);
+                    }
+                }
+                match minutes {
+                    // Squeezed: think times first, then the answers.
+                    3.0 | 4.0 => {
+                        assert_eq!(r.squeezed, Squeezed::ThinkAndAnswers, "{what}");
+                        assert_eq!(plan.len(), if minutes == 3.0 { 2 } else { 3 }, "{what}");
+                    }
+                    5.0 => {
+                        assert_ne!(r.squeezed, Squeezed::No, "{what}");
+                        assert_eq!(plan.len(), 3, "{what}");
+                    }
+                    // Long enough for the pack's own timing, with follow-ups.
+                    _ => {
+                        assert_eq!(r.squeezed, Squeezed::No, "{what}");
+                        assert!(plan.iter().filter(|p| is_body(p)).count() >= 2, "{what}");
+                    }
+                }
+                if minutes == 45.0 {
+                    assert!(plan.iter().any(|p| p.follow_up_of.is_some()), "{what}");
+                    assert!(plan.iter().any(|p| p.category == "behavioural"), "{what}");
+                    assert!(plan.iter().any(|p| p.category == "product"), "{what}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_too_short_budget_names_the_true_minimum() {
+        let pack = netflix();
+        let err = rehearsal(&pack, 2.0, 1).unwrap_err();
+        let needs: f64 = err
+            .split(" needs ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no minimum in: {err}"));
+        assert!(needs > 120.0, "{err}");
+        assert!(err.contains("--minutes"), "{err}");
+        // The minimum it names is enough, for any seed; a second less is not.
+        for seed in 0..10 {
+            let r = for_rehearsal(&pack, &[], needs, seed, &Overrides::default());
+            assert!(r.is_ok(), "{needs} s, seed {seed}: {r:?}");
+        }
+        assert!(for_rehearsal(&pack, &[], needs - 1.0, 1, &Overrides::default()).is_err());
     }
 
     #[test]

@@ -464,6 +464,7 @@ impl Runner<'_> {
                     level_dbfs: dbfs(peak),
                 });
             }
+            Action::VoiceHeard { .. } => self.show(Shown::VoiceHeard),
             Action::WrapUp { q: _, seconds } => {
                 self.say(format!(
                     "  The interview's time is up: wrap up this answer ({} left)",
@@ -475,7 +476,8 @@ impl Runner<'_> {
                 take: _,
                 ended_by,
                 overtime_s,
-            } => self.stop_recording(q, ended_by, overtime_s, now)?,
+                cut_off,
+            } => self.stop_recording(q, ended_by, overtime_s, cut_off, now)?,
             Action::Review { q, take, seconds } => {
                 self.end_bar();
                 debug_assert!(self.plan.log.questions[q]
@@ -781,7 +783,7 @@ impl Runner<'_> {
         self.take = Some(current);
         // Announced on stdout before anything else, so a script can tell the take has begun.
         self.say(format!(
-            "  Recording answer (limit {}){}: Enter: done, s: skip, r: start again, q: quit",
+            "  Recording answer (limit {}){}: Enter: done, s: next question, r: start again, q: quit",
             mmss(limit_s),
             if started_by == StartedBy::Voice {
                 ", started when you spoke"
@@ -799,6 +801,7 @@ impl Runner<'_> {
         q: usize,
         ended_by: EndedBy,
         overtime_s: f64,
+        cut_off: bool,
         now: f64,
     ) -> anyhow::Result<()> {
         self.end_bar();
@@ -825,6 +828,7 @@ impl Runner<'_> {
         entry.ended_by = Some(take_end(ended_by));
         entry.ended_at_s = Some(now);
         entry.overtime_s = overtime_s;
+        entry.cut_off = cut_off;
         match stats {
             Ok(stats) => {
                 if let Some(fault) = &stats.fault {
@@ -1030,17 +1034,20 @@ impl Runner<'_> {
         }
     }
 
-    /// Question `q` as the log should show it once the machine is done with it.
+    /// Question `q` as the log should show it once the machine is done with it. One rule:
+    /// answered when a take holds speech (as its analysis measured it), however the take
+    /// ended (`s` after an answer keeps it); skipped when the candidate moved on and nothing
+    /// was said; asked otherwise (a take with nothing said in it is not an answer: a muted
+    /// microphone).
     fn question_done(&mut self, q: usize, think_used_s: f64, skipped: bool) {
         let question = &mut self.plan.log.questions[q];
         question.think_used_s = think_used_s;
-        question.outcome = if skipped {
-            Outcome::Skipped
-        } else if question.takes.is_empty() || question.takes.iter().all(TakeLog::no_speech) {
-            // A take with nothing said in it is not an answer (a muted microphone).
-            Outcome::Asked
-        } else {
+        question.outcome = if question.takes.iter().any(|t| !t.no_speech()) {
             Outcome::Answered
+        } else if skipped {
+            Outcome::Skipped
+        } else {
+            Outcome::Asked
         };
     }
 
@@ -2063,6 +2070,47 @@ mod tests {
         assert_eq!(log.questions[0].takes.len(), 1);
     }
 
+    #[test]
+    fn s_after_speech_keeps_the_answer_and_s_before_any_skips_the_question() {
+        let mut s = setup("skip-kept", false, false);
+        // The candidate talks from 1 s to 6 s of the first answer, then presses `s`; the
+        // second question gets `s` before a word.
+        s.mic.voice = Voiced::Talking { from: 1.0, to: 6.0 };
+        let (tx, rx) = mpsc::channel();
+        let now = Rc::clone(&s.now);
+        let sent = Cell::new(0);
+        let signals = move || {
+            let script = [8.0, 10.0];
+            if script.get(sent.get()).is_some_and(|&at| now.get() >= at) {
+                sent.set(sent.get() + 1);
+                tx.send(Control::Skip).unwrap();
+            }
+            None
+        };
+        drive(&mut s, 0.0, 20.0, 2, &rx, &signals, false).unwrap();
+        let log = read_log(&s.dir).unwrap();
+        let q = &log.questions;
+        assert_eq!(q[0].takes[0].ended_by, Some(TakeEnd::Skip));
+        assert_eq!(q[0].outcome, Outcome::Answered, "{:?}", q[0]);
+        assert_eq!(q[1].takes[0].ended_by, Some(TakeEnd::Skip));
+        assert_eq!(q[1].outcome, Outcome::Skipped, "{:?}", q[1]);
+    }
+
+    #[test]
+    fn a_take_ended_at_its_limit_mid_speech_is_logged_cut_off() {
+        // (when the candidate talks, limit) → cut off
+        for (from, to, cut_off) in [(1.0, 30.0, true), (1.0, 3.0, false)] {
+            let mut s = setup("cut-off", false, false);
+            s.mic.voice = Voiced::Talking { from, to };
+            let (_tx, rx) = mpsc::channel();
+            drive(&mut s, 0.0, 5.0, 1, &rx, &|| None, false).unwrap();
+            let log = read_log(&s.dir).unwrap();
+            let take = &log.questions[0].takes[0];
+            assert_eq!(take.ended_by, Some(TakeEnd::Limit));
+            assert_eq!(take.cut_off, cut_off, "talking {from}-{to} s: {take:?}");
+        }
+    }
+
     // What the user sees, through the recording screen.
 
     /// The session times of every tick of the answer's bar showing `light`.
@@ -2164,8 +2212,16 @@ mod tests {
         let green_ticks = ticks_with(shown, Light::Green);
         assert!(!green_ticks.is_empty());
         assert!(green_ticks.iter().all(|&t| t >= 12.0), "{green_ticks:?}");
-        // The warning of silence came before the speech, and only once.
+        // The warning of silence came before the speech, and only once; the speech answered
+        // it as it came.
         assert_eq!(text.matches("no voice heard").count(), 1, "{text}");
+        let (heard_at, _) = shown
+            .line_with("voice heard now")
+            .unwrap_or_else(|| panic!("the warning was never answered:\n{text}"));
+        assert!(
+            (12.0..12.1).contains(&heard_at),
+            "voice heard shown at {heard_at}"
+        );
         let (_, take) = shown.line_with("Answer 1, take 1").expect("a take line");
         assert!(take.contains("talking stopped at 0:16"), "{take}");
         assert!(!take.contains("NO SPEECH"), "{take}");
@@ -2175,7 +2231,7 @@ mod tests {
 
     #[test]
     fn an_answer_shows_its_keys_and_whether_speaking_started_it() {
-        let keys = ": Enter: done, s: skip, r: start again, q: quit";
+        let keys = ": Enter: done, s: next question, r: start again, q: quit";
         // (what the microphone hears during a 10 s think time, when the answer starts, its
         // keys line)
         let cases = [

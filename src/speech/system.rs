@@ -1,8 +1,8 @@
 //! The system's text-to-speech through the `tts` crate: speech-dispatcher on Linux, the
 //! native engines on macOS and Windows.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::{Speaker, SpeechError};
@@ -17,8 +17,8 @@ pub struct SpeechOptions {
 
 pub struct SystemSpeaker {
     tts: tts::Tts,
-    /// Set by the utterance-end callback; cleared when a sentence starts.
-    ended: Arc<AtomicBool>,
+    /// What the engine's end and stop callbacks have reported.
+    said: Arc<Mutex<Utterances>>,
     has_callbacks: bool,
     /// Polling `is_speaking` right after `speak` can still say "not yet": treat the first
     /// moments after starting as speaking until the engine confirms either way.
@@ -34,19 +34,17 @@ const START_GRACE: Duration = Duration::from_millis(1500);
 impl SystemSpeaker {
     pub fn new(options: &SpeechOptions) -> Result<Self, SpeechError> {
         let mut tts = tts::Tts::default().map_err(|e| SpeechError::Unavailable(e.to_string()))?;
-        let ended = Arc::new(AtomicBool::new(true));
+        let said = Arc::new(Mutex::new(Utterances::default()));
         let features = tts.supported_features();
+        let ended = |said: &Arc<Mutex<Utterances>>| {
+            let said = Arc::clone(said);
+            Box::new(move |id: tts::UtteranceId| {
+                lock(&said).ended(format!("{id:?}"));
+            })
+        };
         let has_callbacks = features.utterance_callbacks
-            && {
-                let flag = Arc::clone(&ended);
-                tts.on_utterance_end(Some(Box::new(move |_| flag.store(true, Ordering::Release))))
-                    .is_ok()
-            }
-            && {
-                let flag = Arc::clone(&ended);
-                tts.on_utterance_stop(Some(Box::new(move |_| flag.store(true, Ordering::Release))))
-                    .is_ok()
-            };
+            && tts.on_utterance_end(Some(ended(&said))).is_ok()
+            && tts.on_utterance_stop(Some(ended(&said))).is_ok();
         let mut chosen = None;
         if let Some(wanted) = &options.voice {
             let voices = tts
@@ -88,7 +86,7 @@ impl SystemSpeaker {
         }
         Ok(SystemSpeaker {
             tts,
-            ended,
+            said,
             has_callbacks,
             started_at: None,
             seen_speaking: std::cell::Cell::new(false),
@@ -156,13 +154,15 @@ fn suggest(voices: &[VoiceInfo]) -> String {
 
 impl Speaker for SystemSpeaker {
     fn start(&mut self, text: &str) -> Result<(), SpeechError> {
-        self.ended.store(false, Ordering::Release);
+        lock(&self.said).starting();
         self.seen_speaking.set(false);
         self.started_at = Some(Instant::now());
-        self.tts
+        let id = self
+            .tts
             .speak(text, true)
-            .map(|_| ())
-            .map_err(|e| SpeechError::Failed(e.to_string()))
+            .map_err(|e| SpeechError::Failed(e.to_string()))?;
+        lock(&self.said).started(id.map(|id| format!("{id:?}")));
+        Ok(())
     }
 
     fn is_speaking(&self) -> bool {
@@ -171,7 +171,7 @@ impl Speaker for SystemSpeaker {
         };
         if self.has_callbacks {
             // The end callback is the reliable signal; it fires after the audio has played.
-            return !self.ended.load(Ordering::Acquire);
+            return lock(&self.said).is_speaking();
         }
         match self.tts.is_speaking() {
             Ok(true) => {
@@ -185,6 +185,114 @@ impl Speaker for SystemSpeaker {
 
     fn stop(&mut self) {
         let _ = self.tts.stop();
-        self.ended.store(true, Ordering::Release);
+        lock(&self.said).stopped();
+    }
+}
+
+fn lock(said: &Mutex<Utterances>) -> std::sync::MutexGuard<'_, Utterances> {
+    said.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The sentence being said, as the engine's callbacks tell it. A sentence replaced by
+/// another (`r` while the question is said cancels the first reading) is reported stopped a
+/// moment after the new one began: that is not the end of the one being said, so ends are
+/// matched by the engine's id for each sentence.
+#[derive(Debug)]
+struct Utterances {
+    /// The id of the sentence being said; `None` if the engine gave none.
+    current: Option<String>,
+    /// Some end was reported since the sentence started (for an engine that gives no ids).
+    any_ended: bool,
+    /// The ids of the sentences reported over, the latest last.
+    ended: VecDeque<String>,
+    /// Stopped by us: nothing is being said.
+    stopped: bool,
+}
+
+/// How many ended ids are remembered: far more than can be reported late at once.
+const ENDED_KEPT: usize = 16;
+
+impl Default for Utterances {
+    /// Nothing said yet.
+    fn default() -> Self {
+        Utterances {
+            current: None,
+            any_ended: false,
+            ended: VecDeque::new(),
+            stopped: true,
+        }
+    }
+}
+
+impl Utterances {
+    /// A sentence is about to be started.
+    fn starting(&mut self) {
+        self.current = None;
+        self.any_ended = false;
+        self.stopped = false;
+    }
+
+    /// The engine took the sentence, under `id`.
+    fn started(&mut self, id: Option<String>) {
+        self.current = id;
+    }
+
+    /// The engine reports the sentence `id` over (said or cancelled).
+    fn ended(&mut self, id: String) {
+        if self.ended.len() == ENDED_KEPT {
+            self.ended.pop_front();
+        }
+        self.ended.push_back(id);
+        self.any_ended = true;
+    }
+
+    fn stopped(&mut self) {
+        self.stopped = true;
+    }
+
+    fn is_speaking(&self) -> bool {
+        !self.stopped
+            && match &self.current {
+                Some(id) => !self.ended.contains(id),
+                None => !self.any_ended,
+            }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Utterances;
+
+    #[test]
+    fn a_replaced_sentence_reported_over_late_is_not_the_end_of_the_new_one() {
+        let mut u = Utterances::default();
+        assert!(!u.is_speaking(), "nothing said yet");
+        u.starting();
+        u.started(Some("1".into()));
+        assert!(u.is_speaking());
+        // `r`: the question again; the first reading's cancellation is reported after the
+        // second reading has begun.
+        u.starting();
+        u.started(Some("2".into()));
+        u.ended("1".into());
+        assert!(u.is_speaking(), "the re-read is still being said");
+        u.ended("2".into());
+        assert!(!u.is_speaking());
+        // Its end reported before `speak` even returned its id.
+        u.starting();
+        u.ended("3".into());
+        u.started(Some("3".into()));
+        assert!(!u.is_speaking());
+        // Stopped by us: over at once.
+        u.starting();
+        u.started(Some("4".into()));
+        u.stopped();
+        assert!(!u.is_speaking());
+        // An engine without ids: any end counts, as before.
+        u.starting();
+        u.started(None);
+        assert!(u.is_speaking());
+        u.ended("x".into());
+        assert!(!u.is_speaking());
     }
 }

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::{measures, Transcript};
-use crate::record::store::write_atomic;
+use crate::record::store::write_sidecar;
 use crate::record::{transcript_file, TalkingPointLog, TranscriptLog};
 
 /// A take's sidecar: every word with its times, and the measures of the words.
@@ -50,28 +50,43 @@ pub fn summarize(t: &Transcript, take_file: &str, points: &[TalkingPointLog]) ->
     }
 }
 
-/// Writes the sidecar `summary.file` in the session folder `dir`.
+/// Writes the sidecar `summary.file` in the session folder `dir`: only inside it, and only
+/// over a transcript sidecar voicemock wrote (`store::write_sidecar`).
 pub fn write(dir: &Path, summary: &TranscriptLog, t: &Transcript) -> std::io::Result<()> {
     let sidecar = Sidecar {
         transcript: t,
         measures: &measures::measure(&t.words),
     };
     let json = serde_json::to_vec_pretty(&sidecar).map_err(std::io::Error::other)?;
-    write_atomic(&dir.join(&summary.file), &json)
+    write_sidecar(dir, &summary.file, &json, is_sidecar)
 }
 
-/// The words of a take's transcript, from its sidecar in the session folder `dir`; `None` if
-/// the sidecar is missing or damaged.
-pub fn read_words(dir: &Path, summary: &TranscriptLog) -> Option<Vec<super::Word>> {
-    #[derive(serde::Deserialize)]
-    struct Words {
-        words: Vec<super::Word>,
-    }
-    let path = dir.join(&summary.file);
-    // A sidecar voicemock wrote is a few hundred kilobytes at most.
-    if std::fs::symlink_metadata(&path).ok()?.len() > 16 << 20 {
-        return None;
-    }
-    let text = std::fs::read_to_string(path).ok()?;
-    serde_json::from_str::<Words>(&text).ok().map(|w| w.words)
+/// A sidecar voicemock wrote is a few hundred kilobytes at most.
+const MAX_SIDECAR_BYTES: u64 = 16 << 20;
+
+/// What a transcript sidecar holds that its readers need; a file that does not parse as this
+/// is not one voicemock wrote.
+#[derive(serde::Deserialize)]
+struct Words {
+    /// Required, though not read: a sidecar has them.
+    #[serde(rename = "model")]
+    _model: String,
+    words: Vec<super::Word>,
+    #[serde(rename = "measures")]
+    _measures: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The words of a take's transcript, from its sidecar at `path` (a path the session reader
+/// gave); `None` if the sidecar is missing or damaged.
+pub fn read_words(path: &Path) -> Option<Vec<super::Word>> {
+    let bytes = crate::files::read_regular(path, MAX_SIDECAR_BYTES).ok()?;
+    serde_json::from_slice::<Words>(&bytes)
+        .ok()
+        .map(|w| w.words)
+}
+
+/// True if `bytes` are a transcript sidecar as voicemock writes them: only such a file is
+/// ever written over.
+pub fn is_sidecar(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<Words>(bytes).is_ok()
 }

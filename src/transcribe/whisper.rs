@@ -36,8 +36,12 @@ impl WhisperEngine {
         let path_str = path
             .to_str()
             .ok_or_else(|| load_err("the path is not valid UTF-8".into()))?;
-        if !path.is_file() {
-            return Err(load_err("no such file".into()));
+        // Only a regular file is handed to whisper.cpp, checked without waiting: a FIFO would
+        // hold its open for ever, and `/dev/null` is there but is no model.
+        match crate::files::open_regular(path) {
+            Ok(_) => {}
+            Err(e) if e.is_not_found() => return Err(load_err("no such file".into())),
+            Err(e) => return Err(load_err(e.to_string())),
         }
         let mut params = WhisperContextParameters::default();
         params.use_gpu(false);

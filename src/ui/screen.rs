@@ -43,6 +43,8 @@ pub enum Shown {
     Light { at_s: f64, light: Light },
     /// Nothing heard from the microphone early in an answer; its level now.
     NoVoice { level_dbfs: f32 },
+    /// Speech heard after a [`Shown::NoVoice`] warning: the warning no longer holds.
+    VoiceHeard,
     /// How take `take` of question `q` (0-based) went, once it ended.
     Take { q: usize, take: u32, line: String },
 }
@@ -165,6 +167,7 @@ pub fn line_of(shown: &Shown) -> Option<(Target, String)> {
             "  warning: no voice heard from the microphone yet (level {level_dbfs:.0} dBFS): \
              is it muted, or the wrong input? `voicemock check` tests it"
         ),
+        Shown::VoiceHeard => "  voice heard now: the microphone works".to_string(),
         Shown::Take { line, .. } => line.clone(),
         Shown::Phase { .. } | Shown::Tick { .. } | Shown::PhaseEnd => return None,
     };

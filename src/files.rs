@@ -1,0 +1,148 @@
+//! Opening the files voicemock reads and creating the ones it keeps private: a file to read is
+//! opened without waiting (a FIFO would hold the open for ever) and taken only if it is a
+//! regular file; a private file or folder gets its mode explicitly, whatever the umask.
+//! Nothing here knows what a file holds.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+/// Why a path could not be opened to read: what it is instead of a regular file, or the
+/// system's own error.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("it is a folder, not a file")]
+    Folder,
+    #[error("it is not a regular file (a pipe, a device or a socket), and is not read")]
+    Special,
+    #[error("{0}")]
+    Io(#[from] io::Error),
+}
+
+impl OpenError {
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, OpenError::Io(e) if e.kind() == io::ErrorKind::NotFound)
+    }
+
+    /// As an `io::Error`, for callers whose errors carry one; the kind of a system error is kept.
+    pub fn into_io(self) -> io::Error {
+        match self {
+            OpenError::Io(e) => e,
+            other => io::Error::new(io::ErrorKind::InvalidInput, other.to_string()),
+        }
+    }
+}
+
+/// Opens `path` to read if it is a regular file (following links). The open never waits: on
+/// unix it is made non-blocking, and the file is put back to blocking reads once `fstat` says
+/// it is a regular file (for which the flag changes nothing anyway).
+pub fn open_regular(path: &Path) -> Result<File, OpenError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(OpenError::Folder);
+    }
+    if !meta.is_file() {
+        return Err(OpenError::Special);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let fd = file.as_raw_fd();
+        // SAFETY: fcntl on a descriptor this function owns, with flags it read from it.
+        unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            if flags >= 0 {
+                libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+            }
+        }
+    }
+    Ok(file)
+}
+
+/// Reads a whole regular file of at most `max` bytes; larger ones are refused by size.
+pub fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, OpenError> {
+    let file = open_regular(path)?;
+    let len = file.metadata()?.len();
+    if len > max {
+        return Err(OpenError::Io(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("it is {len} bytes, more than the {max} a file of this kind may have"),
+        )));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(OpenError::Io(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("it grew past {max} bytes while being read"),
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Creates `path` as a new file (never one that exists) readable and writable only by its
+/// owner, whatever the umask.
+pub fn create_private(path: &Path) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)
+}
+
+/// Creates the new folder `dir` (its parent must exist; a folder or link already there is an
+/// error, never reused) usable only by its owner, whatever the umask.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("voicemock-files-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_open_and_a_fifo_never_waits() {
+        let dir = scratch("open");
+        let fifo = dir.join("fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid C string for a path in a folder of this test's own.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(matches!(open_regular(&fifo), Err(OpenError::Special)));
+        assert!(matches!(
+            open_regular(Path::new("/dev/null")),
+            Err(OpenError::Special)
+        ));
+        assert!(matches!(open_regular(&dir), Err(OpenError::Folder)));
+        assert!(open_regular(&dir.join("none")).unwrap_err().is_not_found());
+        std::fs::write(dir.join("f"), b"12345").unwrap();
+        assert_eq!(read_regular(&dir.join("f"), 5).unwrap(), b"12345");
+        assert!(read_regular(&dir.join("f"), 4).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
