@@ -194,9 +194,14 @@ pub fn from_progress(html: &str) -> BTreeMap<(String, String), BTreeMap<String, 
             let folder = page.split('/').next().unwrap().to_string();
             let label = &a["aria-label"];
             let value = label[label.rfind(": ").unwrap() + 2..].to_string();
-            out.entry((folder, anchor.to_string()))
-                .or_default()
-                .insert(metric.clone(), value);
+            let point = out.entry((folder, anchor.to_string())).or_default();
+            point.insert(metric.clone(), value);
+            if metric == "duration" {
+                // A dot drawn as over its limit.
+                let dot = &chart[i..i + chart[i..].find("</a>").unwrap()];
+                let over = dot.contains("<circle class=\"over\"");
+                point.insert("over".into(), over.to_string());
+            }
         }
     }
     out
@@ -442,6 +447,13 @@ pub fn check_every_view(recordings: &Path) -> BTreeMap<Key, Value> {
                     i + 1
                 );
                 assert_eq!(got.get("pace"), want.pace.as_ref(), "{id} q{} t{n}", i + 1);
+                let over = matches!(f["verdict"].as_str(), Some("over" | "cut_off"));
+                assert_eq!(
+                    got.get("over"),
+                    Some(&over.to_string()),
+                    "{id} q{} t{n}",
+                    i + 1
+                );
             }
         }
     }
