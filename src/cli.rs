@@ -33,8 +33,8 @@ pub enum Command {
     Devices,
     /// List the voices the system's text-to-speech offers (for --voice).
     Voices(VoicesArgs),
-    /// List the built-in question packs and those under content/.
-    Packs,
+    /// List the question packs (built-in and under content/), start a new one, or check one.
+    Packs(PacksArgs),
     /// List the questions of a pack.
     Questions(QuestionsArgs),
     /// Play a WAV file, with a bar showing where its pauses are (space, arrows, q).
@@ -56,6 +56,10 @@ pub enum Command {
     Models(ModelsArgs),
     /// Write a session's review page (report.html), or the progress page over all sessions.
     Report(ReportArgs),
+    /// Runs one transcription job for voicemock itself (a child process per job; the job comes
+    /// on stdin and the answer goes to stdout in voicemock's own framing).
+    #[command(hide = true, name = "transcribe-engine")]
+    TranscribeEngine,
 }
 
 /// Device choice shared by the commands that use the microphone or speaker.
@@ -98,6 +102,36 @@ pub struct VoicesArgs {
     /// Also list each voice's variants (speech-dispatcher's "Voice+Variant" entries).
     #[arg(long)]
     pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PacksArgs {
+    #[command(subcommand)]
+    pub action: Option<PacksAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PacksAction {
+    /// Write a commented starter pack, content/NAME.toml, to edit into your own (never
+    /// overwrites a file).
+    New {
+        /// The pack's name: lowercase letters, digits, `-` and `_` (chosen with --pack NAME).
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// The folder to write it in (default: content/ under the current directory).
+        #[arg(long, value_name = "DIR", conflicts_with = "output")]
+        dir: Option<PathBuf>,
+        /// The exact file to write instead of DIR/NAME.toml.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Check a pack and print what a session would ask; an error names file, line, column and
+    /// field, and exits non-zero.
+    Check {
+        /// The pack file (or the name of a built-in pack or of content/NAME.toml).
+        #[arg(value_name = "FILE")]
+        file: String,
+    },
 }
 
 #[derive(Debug, Args)]

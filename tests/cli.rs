@@ -12,11 +12,14 @@ fn run(args: &[&str]) -> (bool, String, String) {
 }
 
 #[test]
-fn packs_lists_the_built_in_pack() {
+fn packs_lists_the_built_in_packs() {
     let (ok, stdout, stderr) = run(&["packs"]);
     assert!(ok, "{stderr}");
     assert!(stdout.contains("netflix-pm"), "{stdout}");
     assert!(stdout.contains("Netflix Product Manager"), "{stdout}");
+    for name in ["behavioural", "pm-product-sense"] {
+        assert!(stdout.contains(name), "{name} missing:\n{stdout}");
+    }
 }
 
 #[test]
@@ -693,4 +696,96 @@ fn a_folder_without_sessions_is_named_in_full_with_how_to_name_another() {
         help.contains(&format!("[default: {}]", abs(&recordings))),
         "{help}"
     );
+}
+
+#[test]
+fn packs_new_writes_a_starter_that_packs_check_and_questions_accept() {
+    let dir = common::temp_dir("cli-packs-new");
+    let run_in = |args: &[&str]| {
+        let out = common::bin()
+            .args(args)
+            .current_dir(&*dir)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, stdout, stderr) = run_in(&["packs", "new", "acme"]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("content/acme.toml"), "{stdout}");
+    assert!(
+        stdout.contains("voicemock rehearse --pack acme`"),
+        "{stdout}"
+    );
+    let pack = dir.join("content/acme.toml");
+    let written = std::fs::read_to_string(&pack).unwrap();
+    assert!(
+        written.starts_with("#:schema ./pack.schema.json"),
+        "{written}"
+    );
+    assert!(dir.join("content/pack.schema.json").is_file());
+
+    // Found by name from the content folder, and checked: what a session would ask.
+    let (ok, stdout, stderr) = run_in(&["packs", "check", "content/acme.toml"]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("content/acme.toml is a valid pack"),
+        "{stdout}"
+    );
+    for shown in [
+        "why-this-company",
+        "motivation",
+        "conflict-f1",
+        "follow-up",
+        "your-questions",
+        "1:30",
+    ] {
+        assert!(stdout.contains(shown), "{shown} missing:\n{stdout}");
+    }
+    let (ok, stdout, _) = run_in(&["questions", "--pack", "acme"]);
+    assert!(ok && stdout.contains("why-this-company"), "{stdout}");
+
+    // Never overwritten.
+    std::fs::write(&pack, written.replace("answer_s = 90", "answer_s = 95")).unwrap();
+    let (ok, _, stderr) = run_in(&["packs", "new", "acme"]);
+    assert!(!ok);
+    assert!(stderr.contains("already exists"), "{stderr}");
+    assert!(std::fs::read_to_string(&pack)
+        .unwrap()
+        .contains("answer_s = 95"));
+}
+
+#[test]
+fn packs_check_names_the_line_column_and_field_of_a_mistake() {
+    let dir = common::temp_dir("cli-packs-check");
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "format = 1\ntitle = \"Bad\"\n[[questions]]\nid = \"one\"\ncategory = \"c\"\ntext = \"Q?\"\nanswer_s = 0\n",
+    )
+    .unwrap();
+    let (ok, stdout, stderr) = run(&["packs", "check", bad.to_str().unwrap()]);
+    assert!(!ok, "{stdout}");
+    assert!(
+        stderr.contains(&format!(
+            "{}:7:12: field `questions[0].answer_s`",
+            bad.display()
+        )),
+        "{stderr}"
+    );
+    // The shipped packs all pass.
+    for name in ["netflix-pm", "behavioural", "pm-product-sense"] {
+        let (ok, stdout, stderr) = run(&["packs", "check", name]);
+        assert!(ok, "{name}: {stderr}");
+        assert!(stdout.contains("is a valid pack"), "{stdout}");
+        assert!(
+            stdout.contains(
+                "`rehearse` opens with a motivation question and ends on `your-questions`"
+            ),
+            "{stdout}"
+        );
+    }
 }

@@ -767,3 +767,210 @@ fn a_device_faster_than_real_time_records_exactly_the_limit_and_grace() {
         drop(dir);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// A large pack: its checklist is kept once per log, not once per question.
+
+/// A pack of `points` checklist points and `questions` questions, about 228 KB at 200 and 600.
+/// Half the points fit behavioural questions only, so those fit every point and the product
+/// questions half of them.
+fn large_pack(dir: &Path, points: usize, questions: usize) -> PathBuf {
+    let mut toml = String::from("format = 1\ntitle = \"Large\"\nchecklist = [\n");
+    for i in 0..points {
+        let point = format!("Point {i}: did I say what the question asked, plainly and early on?");
+        toml.push_str(&if i % 2 == 0 {
+            format!("  {{ point = \"{point}\", categories = [\"behavioural\"] }},\n")
+        } else {
+            format!("  \"{point}\",\n")
+        });
+    }
+    toml.push_str("]\n[defaults]\nthink_s = 0\nanswer_s = 30\nmin_s = 5\nwarn_s = 5\n");
+    for i in 0..questions {
+        let category = if i % 2 == 0 { "behavioural" } else { "product" };
+        toml.push_str(&format!(
+            "\n[[questions]]\nid = \"q{i}\"\ncategory = \"{category}\"\ntext = \"Question \
+             {i}: tell me about a time you changed a plan because of what the data showed, what \
+             you did, what others did, and what you would do differently next time, with the \
+             numbers that mattered, the people you had to convince, and the part of it you \
+             are proudest of.\"\n"
+        ));
+    }
+    let path = dir.join("large.toml");
+    std::fs::write(&path, toml).unwrap();
+    path
+}
+
+#[test]
+fn a_large_packs_session_log_stays_small_and_reads_back_after_ctrl_c() {
+    let dir = common::temp_dir("rel-large-pack");
+    let pack = large_pack(&dir, 200, 600);
+    let pack_bytes = std::fs::metadata(&pack).unwrap().len();
+    assert!((200_000..260_000).contains(&pack_bytes), "{pack_bytes}");
+    let recordings = dir.join("recordings");
+    let mut run = Running::spawn(
+        common::bin()
+            .args([
+                "run",
+                "--no-speak",
+                "--no-cues",
+                "--no-transcribe",
+                "--pack",
+            ])
+            .arg(&pack)
+            .args(["--test-microphone", "fast", "--answer", "30"])
+            .arg("--recordings")
+            .arg(&recordings),
+    );
+    run.wait_for("Recording answer", Duration::from_secs(60));
+    common::send_signal(run.child.id(), libc::SIGINT);
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(60));
+    assert_eq!(code, Some(130), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (session, log) = common::only_session(&recordings);
+    assert_eq!(log["status"], "interrupted");
+    assert_eq!(log["questions"].as_array().unwrap().len(), 600);
+    assert_eq!(log["checklist"].as_array().unwrap().len(), 200);
+    // A behavioural question fits every point (the whole checklist, kept once); a product
+    // question refers to the 100 that fit it.
+    assert!(log["questions"][0]["checklist_points"].is_null());
+    let places = log["questions"][1]["checklist_points"].as_array().unwrap();
+    assert_eq!(places.len(), 100);
+    assert_eq!(places[0], 1);
+    let bytes = std::fs::metadata(session.join("session.json"))
+        .unwrap()
+        .len();
+    eprintln!("a {pack_bytes}-byte pack of 600 questions and 200 points: a {bytes}-byte log");
+    // Each question refers to its points: 122 MB when each kept their text.
+    assert!(bytes < 4 << 20, "{bytes} bytes");
+    let out = common::bin()
+        .args(["sessions", "--recordings"])
+        .arg(&recordings)
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!listing.contains("damaged"), "{listing}");
+    assert!(listing.contains("interrupted"), "{listing}");
+}
+
+#[test]
+fn a_nearly_full_disk_refuses_the_session_before_it_starts_saying_what_is_free() {
+    let dir = common::temp_dir("rel-disk-nearly-full");
+    let disk = SmallDisk::mount(&dir.join("disk"), "1m");
+    // Leave about 100 KB free.
+    let filler = vec![0u8; 1024 * 1024 - 100 * 1024];
+    std::fs::write(disk.0.join("filler"), &filler).unwrap();
+    let recordings = disk.0.join("recordings");
+    let started = Instant::now();
+    let out = common::bin()
+        .args([
+            "run",
+            "--no-speak",
+            "--no-cues",
+            "--no-transcribe",
+            "--think",
+            "0",
+        ])
+        .args(["--question", "why-netflix", "--answer", "5"])
+        .args(["--test-microphone", "fast", "--recordings"])
+        .arg(&recordings)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(
+        stderr.contains("not enough free space for a session") && stderr.contains("needed"),
+        "{stderr}"
+    );
+    // The figures said are the disk's: under 100 KiB free.
+    let free: u64 = stderr
+        .split(": ")
+        .nth(2)
+        .and_then(|s| s.split(" KiB free").next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(free <= 100, "{stderr}");
+    // Nothing was started: no session folder, no log left in_progress.
+    let left: Vec<_> = std::fs::read_dir(&recordings)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// A frozen sound server before anything starts.
+
+#[test]
+fn a_frozen_sound_server_before_devices_run_or_check_fails_within_seconds_with_a_clear_error() {
+    let Some(_turn) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("rel-frozen-at-start");
+    let private = PrivateStack::start("frozen-at-start");
+    let server = private.pulseaudio_pid();
+    common::send_signal(server, libc::SIGSTOP);
+    let recordings = dir.join("recordings");
+    let check_out = dir.join("check.wav");
+    let commands: [(&str, Vec<&std::ffi::OsStr>); 3] = [
+        ("devices", vec!["devices".as_ref()]),
+        (
+            "run",
+            vec![
+                "run".as_ref(),
+                "--no-speak".as_ref(),
+                "--no-transcribe".as_ref(),
+                "--think".as_ref(),
+                "0".as_ref(),
+                "--answer".as_ref(),
+                "5".as_ref(),
+                "--recordings".as_ref(),
+                recordings.as_os_str(),
+            ],
+        ),
+        (
+            "check",
+            vec![
+                "check".as_ref(),
+                "--no-speak".as_ref(),
+                "--no-playback".as_ref(),
+                "--out".as_ref(),
+                check_out.as_os_str(),
+            ],
+        ),
+    ];
+    let mut results = Vec::new();
+    for (name, args) in &commands {
+        let run = Running::spawn(private.apply(common::bin().args(args)));
+        let started = Instant::now();
+        let (code, stdout, stderr) = run.finish(Duration::from_secs(30));
+        results.push((name, started.elapsed(), code, stdout, stderr));
+    }
+    common::send_signal(server, libc::SIGCONT);
+    for (name, took, code, stdout, stderr) in results {
+        eprintln!(
+            "{name}: ended {:.2} s into a frozen server",
+            took.as_secs_f64()
+        );
+        assert!(
+            took < Duration::from_secs(8),
+            "{name} took {took:?}\n{stdout}\n{stderr}"
+        );
+        assert_eq!(
+            code,
+            Some(1),
+            "{name}: stdout:\n{stdout}\nstderr:\n{stderr}"
+        );
+        assert!(
+            stderr.contains("the sound system did not answer while")
+                && stderr.contains("is the sound server frozen"),
+            "{name}: {stderr}"
+        );
+    }
+    // Nothing was started.
+    assert!(!recordings.exists() || std::fs::read_dir(&recordings).unwrap().next().is_none());
+}

@@ -2,6 +2,7 @@
 //! model (LibriVox clips, and speech fed into the virtual microphone), and downloads from a
 //! loopback HTTP server (never the internet).
 
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -572,4 +573,158 @@ fn run_transcribes_each_take_in_the_background_without_moving_the_timers() {
     assert!(stdout.contains("transcript: \""), "{stdout}");
     let review = std::fs::read_to_string(session.join("review.md")).unwrap();
     assert!(review.contains("What you said"), "{review}");
+}
+
+/// Damaged copies of the test model in `dir`: cut short at several points (as an interrupted
+/// copy leaves it) and one whose vocabulary size is absurd, which whisper.cpp aborts on
+/// (std::length_error, "Rust cannot catch foreign exceptions": exit 134 in-process).
+fn damaged_models(model: &Path, dir: &Path) -> (Vec<PathBuf>, PathBuf) {
+    let bytes = std::fs::read(model).unwrap();
+    let cuts: Vec<PathBuf> = [8, 52, 400_000, bytes.len() - 698]
+        .iter()
+        .map(|&n| {
+            let path = dir.join(format!("ggml-cut{n}.bin"));
+            std::fs::write(&path, &bytes[..n]).unwrap();
+            path
+        })
+        .collect();
+    let mut crashing = bytes;
+    crashing[4..8].copy_from_slice(&(1i32 << 30).to_le_bytes());
+    let path = dir.join("ggml-crashing.bin");
+    std::fs::write(&path, crashing).unwrap();
+    (cuts, path)
+}
+
+#[test]
+fn models_add_refuses_cut_and_crashing_models_and_installs_a_whole_one_privately() {
+    let Some(model) = common::test_model() else {
+        return;
+    };
+    let dir = common::temp_dir("models-add-damaged");
+    let data = dir.join("data");
+    let models = data.join("voicemock/models");
+    let (cuts, crashing) = damaged_models(&model, &dir);
+    for bad in cuts.iter().chain([&crashing]) {
+        let out = with_data(&data)
+            .args(["models", "add"])
+            .arg(bad)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{}: {err}", bad.display());
+        assert!(err.contains("was not installed"), "{err}");
+        if bad == &crashing {
+            assert!(err.contains("crashed on signal 6 (abort)"), "{err}");
+        } else {
+            assert!(err.contains("cut short"), "{err}");
+        }
+        // Nothing installed, nothing left behind.
+        assert!(files_in(&models).is_empty(), "{:?}", files_in(&models));
+    }
+    // A whole model installs, under umask 000, readable by its owner alone.
+    let whole = dir.join("ggml-whole.bin");
+    std::fs::copy(&model, &whole).unwrap();
+    let bin = common::bin();
+    let out = std::process::Command::new("sh")
+        .args(["-c", "umask 000 && exec \"$0\" \"$@\""])
+        .arg(bin.get_program())
+        .args(["models", "add"])
+        .arg(&whole)
+        .env("XDG_DATA_HOME", &data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(files_in(&models), ["ggml-whole.bin"]);
+    assert_eq!(mode(&models), 0o700);
+    assert_eq!(mode(&data.join("voicemock")), 0o700);
+    assert_eq!(mode(&models.join("ggml-whole.bin")), 0o600);
+}
+
+#[test]
+fn transcribe_with_a_crashing_model_fails_with_a_message_not_an_abort() {
+    let Some(model) = common::test_model() else {
+        return;
+    };
+    let dir = common::temp_dir("transcribe-crashing");
+    let (_, crashing) = damaged_models(&model, &dir);
+    let wav = librivox_references()[0].0.clone();
+    let out = common::bin()
+        .args(["transcribe", "--model"])
+        .arg(&crashing)
+        .arg(&wav)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the transcription engine crashed on signal 6 (abort)"),
+        "{err}"
+    );
+}
+
+/// A two-question session with speech in each answer, transcribed with `model_args`: the
+/// takes, the log and the session survive a model whisper.cpp cannot use.
+fn session_with_a_broken_model(dir: &Path, data: &Path, model_args: &[&OsStr], expect: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    let recordings = dir.join("recordings");
+    let phrase = common::speech_wav(dir, "phrase", "We measured it and it grew.", "en-us");
+    let mut cmd = common::silent_run(&recordings, 4, &["--count", "2"]);
+    cmd.args(model_args).env("XDG_DATA_HOME", data);
+    let mut run = Running::spawn(&mut cmd);
+    for _ in 0..2 {
+        run.wait_for("Recording answer", Duration::from_secs(20));
+        std::thread::sleep(Duration::from_millis(300));
+        common::feed_mic(&phrase);
+    }
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(120));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (session, log) = common::only_session(&recordings);
+    assert_eq!(log["status"], "completed", "{log}");
+    for q in 0..2 {
+        let take = &log["questions"][q]["takes"][0];
+        let held = common::answer_s(take);
+        assert!((held - 4.0).abs() <= 0.15, "answer {q} held {held} s");
+        let (samples, rate) = common::read_wav(&session.join(take["file"].as_str().unwrap()));
+        assert!(samples.len() as f64 / f64::from(rate) >= 4.0 - 0.15);
+        let error = take["transcript_error"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{take}"));
+        assert!(error.contains(expect), "{error}");
+        assert!(take["transcript"].is_null(), "{take}");
+    }
+    // Said once, though both takes failed.
+    assert_eq!(stdout.matches("no transcript (").count(), 1, "{stdout}");
+    assert!(stdout.contains(expect), "{stdout}");
+}
+
+#[test]
+fn a_broken_model_mid_session_costs_the_transcripts_and_nothing_else() {
+    let Some(model) = common::test_model() else {
+        return;
+    };
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("broken-model-run");
+    let (cuts, crashing) = damaged_models(&model, &dir);
+    // Named with --model: whisper.cpp aborts on it in its child process, per take.
+    let forced = dir.join("forced");
+    session_with_a_broken_model(
+        &forced,
+        &dir.join("no-data"),
+        &[OsStr::new("--model"), crashing.as_os_str()],
+        "crashed on signal 6 (abort)",
+    );
+    // Installed as the default before this release checked models: a copy cut short.
+    let default = dir.join("default");
+    let models = default.join("data/voicemock/models");
+    std::fs::create_dir_all(&models).unwrap();
+    std::fs::copy(&cuts[2], models.join("ggml-base.en.bin")).unwrap();
+    session_with_a_broken_model(&default, &default.join("data"), &[], "cut short");
 }

@@ -66,6 +66,46 @@ pub enum DeviceError {
     PlaybackFailed { reason: String },
     #[error(transparent)]
     Wav(#[from] super::wav_reader::WavError),
+    #[error(
+        "the sound system did not answer while {what}{}: is the sound server frozen or \
+         overloaded? Check it (`pactl info`), restart it if need be, and run again",
+        .waited.map_or(String::new(), |w| format!(" (waited {} s)", w.as_secs()))
+    )]
+    NotAnswering {
+        what: &'static str,
+        /// How long it was waited for; `None` when it refused at once.
+        waited: Option<Duration>,
+    },
+}
+
+/// The longest the devices are waited for before a session (listing them, finding one):
+/// a sound server that stopped answering holds ALSA's pulse plugin for ever.
+pub const PROBE_WAIT: Duration = Duration::from_secs(5);
+
+/// Runs `probe` (listing or finding devices) on a thread of its own, waiting at most
+/// [`PROBE_WAIT`]. A probe left behind may hold stderr redirected ([`QuietAlsa`]), so stderr is
+/// put back here before the error is returned.
+fn bounded<T: Send + 'static>(
+    what: &'static str,
+    probe: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, DeviceError> {
+    #[cfg(unix)]
+    // SAFETY: duplicates this process's stderr; checked below before use.
+    let saved = unsafe { libc::dup(2) };
+    let result = super::open_detached(PROBE_WAIT, probe);
+    #[cfg(unix)]
+    if saved >= 0 {
+        if result.is_none() {
+            // SAFETY: `saved` is the duplicate of stderr made above.
+            unsafe { libc::dup2(saved, 2) };
+        }
+        // SAFETY: closes the duplicate this function made.
+        unsafe { libc::close(saved) };
+    }
+    result.ok_or(DeviceError::NotAnswering {
+        what,
+        waited: Some(PROBE_WAIT),
+    })
 }
 
 fn list_or_none(names: &[String]) -> String {
@@ -98,8 +138,12 @@ impl DeviceInfo {
     }
 }
 
-/// Every usable input and output device, defaults first-marked.
-pub fn list_devices() -> (Vec<DeviceInfo>, Vec<DeviceInfo>) {
+/// Every usable input and output device, defaults first-marked, within [`PROBE_WAIT`].
+pub fn list_devices() -> Result<(Vec<DeviceInfo>, Vec<DeviceInfo>), DeviceError> {
+    bounded("listing the devices", probe_devices)
+}
+
+fn probe_devices() -> (Vec<DeviceInfo>, Vec<DeviceInfo>) {
     let _quiet = QuietAlsa::new();
     let host = cpal::default_host();
     let default_in = host.default_input_device().and_then(|d| device_id(&d));
@@ -162,7 +206,7 @@ fn find_device(
     let _quiet = QuietAlsa::new();
     let host = cpal::default_host();
     let available = || {
-        let (inputs, outputs) = list_devices();
+        let (inputs, outputs) = probe_devices();
         let list = if direction == Direction::Input {
             inputs
         } else {
@@ -181,10 +225,10 @@ fn find_device(
         };
         return match device {
             Some(d) if usable(&d) && device_id(&d).is_some() => Ok((d, None)),
-            _ => Err(DeviceError::NoDefault {
+            _ => Err(nothing_found(DeviceError::NoDefault {
                 direction,
                 available: available(),
-            }),
+            })),
         };
     };
     let candidates: Vec<(String, String, cpal::Device)> = host
@@ -234,11 +278,28 @@ fn find_device(
                 .map(|d| format!("{} (sound server)", d.description)),
         );
     }
-    Err(DeviceError::NotFound {
+    Err(nothing_found(DeviceError::NotFound {
         direction,
         wanted: wanted.to_string(),
         available,
-    })
+    }))
+}
+
+/// A lookup that found no device at all may have met a frozen sound server rather than a
+/// machine without devices: said as such when the server is there and does not answer.
+fn nothing_found(err: DeviceError) -> DeviceError {
+    let (DeviceError::NoDefault { available, .. } | DeviceError::NotFound { available, .. }) = &err
+    else {
+        return err;
+    };
+    #[cfg(target_os = "linux")]
+    if available.is_empty() && super::pulse::server_not_answering() {
+        return DeviceError::NotAnswering {
+            what: "looking for devices",
+            waited: None,
+        };
+    }
+    err
 }
 
 /// `wanted` among the sound server's sources or sinks: the ALSA `pulse` device, with the
@@ -333,24 +394,28 @@ pub struct CpalMicrophone {
 
 impl CpalMicrophone {
     /// Opens the named input (or the default one) and checks that it has a usable format.
+    /// Waits at most [`PROBE_WAIT`] for the sound system.
     pub fn open(wanted: Option<&str>) -> Result<Self, DeviceError> {
-        let (device, server_name) = find_device(Direction::Input, wanted)?;
-        let name = match server_name {
-            Some(s) => format!("{s} (sound server, through ALSA pulse)"),
-            None => device_id(&device).unwrap_or_else(|| "input".into()),
-        };
-        let config = device
-            .default_input_config()
-            .map_err(|e| DeviceError::Unusable {
-                direction: Direction::Input,
-                name: name.clone(),
-                reason: e.to_string(),
-            })?;
-        Ok(CpalMicrophone {
-            device,
-            config,
-            name,
-        })
+        let wanted = wanted.map(str::to_string);
+        bounded("finding the microphone", move || {
+            let (device, server_name) = find_device(Direction::Input, wanted.as_deref())?;
+            let name = match server_name {
+                Some(s) => format!("{s} (sound server, through ALSA pulse)"),
+                None => device_id(&device).unwrap_or_else(|| "input".into()),
+            };
+            let config = device
+                .default_input_config()
+                .map_err(|e| DeviceError::Unusable {
+                    direction: Direction::Input,
+                    name: name.clone(),
+                    reason: e.to_string(),
+                })?;
+            Ok(CpalMicrophone {
+                device,
+                config,
+                name,
+            })
+        })?
     }
 
     pub fn sample_rate(&self) -> u32 {
@@ -652,13 +717,17 @@ pub struct OutputDevice {
 }
 
 impl OutputDevice {
+    /// Waits at most [`PROBE_WAIT`] for the sound system.
     pub fn open(wanted: Option<&str>) -> Result<Self, DeviceError> {
-        let (device, server_name) = find_device(Direction::Output, wanted)?;
-        let name = match server_name {
-            Some(s) => format!("{s} (sound server, through ALSA pulse)"),
-            None => device_id(&device).unwrap_or_else(|| "output".into()),
-        };
-        Ok(OutputDevice { device, name })
+        let wanted = wanted.map(str::to_string);
+        bounded("finding the speaker", move || {
+            let (device, server_name) = find_device(Direction::Output, wanted.as_deref())?;
+            let name = match server_name {
+                Some(s) => format!("{s} (sound server, through ALSA pulse)"),
+                None => device_id(&device).unwrap_or_else(|| "output".into()),
+            };
+            Ok(OutputDevice { device, name })
+        })?
     }
 
     pub fn unusable(&self, reason: String) -> DeviceError {

@@ -155,6 +155,78 @@ pub struct ServerDevice {
     pub is_default: bool,
 }
 
+/// Whether a PulseAudio (or PipeWire-pulse) server is there but does not answer: its socket
+/// takes no more connections (a stopped server's queue fills up), or it takes one and never
+/// gets the connection ready within [`ANSWER_WITHIN`]. `false` with no server at all. Used to
+/// tell "no devices" from "a frozen server" when a device lookup finds nothing.
+pub fn server_not_answering() -> bool {
+    match socket_accepts() {
+        Some(false) => return true,
+        None => return false,
+        Some(true) => {}
+    }
+    let Some(mainloop) = Mainloop::new() else {
+        return false;
+    };
+    let Some(mut context) = Context::new(&mainloop, "voicemock") else {
+        return false;
+    };
+    if context.connect(None, FlagSet::NOAUTOSPAWN, None).is_err() {
+        return false;
+    }
+    let mut server = Server { context, mainloop };
+    let ready = Rc::new(Cell::new(false));
+    let answered = server
+        .wait_until(&ready, |s| s.context.get_state() == State::Ready)
+        .is_some();
+    let failed = matches!(
+        server.context.get_state(),
+        State::Failed | State::Terminated
+    );
+    !answered && !failed
+}
+
+/// Whether the server's socket takes a connection: `Some(false)` when its queue is full,
+/// `None` when there is no socket to connect to.
+fn socket_accepts() -> Option<bool> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = match std::env::var("PULSE_SERVER") {
+        Ok(s) => std::path::PathBuf::from(s.strip_prefix("unix:")?),
+        Err(_) => {
+            std::path::PathBuf::from(std::env::var_os("XDG_RUNTIME_DIR")?).join("pulse/native")
+        }
+    };
+    let bytes = path.as_os_str().as_bytes();
+    // SAFETY: a zeroed sockaddr_un filled with a path shorter than its buffer; the socket
+    // is non-blocking (a full queue answers EAGAIN at once) and closed on every path.
+    unsafe {
+        let mut addr: libc::sockaddr_un = std::mem::zeroed();
+        if bytes.len() >= addr.sun_path.len() {
+            return None;
+        }
+        addr.sun_family = libc::AF_UNIX as libc::sa_family_t;
+        for (d, s) in addr.sun_path.iter_mut().zip(bytes) {
+            *d = *s as libc::c_char;
+        }
+        let fd = libc::socket(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_NONBLOCK, 0);
+        if fd < 0 {
+            return None;
+        }
+        let rc = libc::connect(
+            fd,
+            &addr as *const libc::sockaddr_un as *const libc::sockaddr,
+            std::mem::size_of::<libc::sockaddr_un>() as libc::socklen_t,
+        );
+        let err = std::io::Error::last_os_error().raw_os_error();
+        libc::close(fd);
+        match (rc, err) {
+            (0, _) => Some(true),
+            (_, Some(libc::EAGAIN)) => Some(false),
+            _ => None,
+        }
+    }
+}
+
 /// The sound server's sources (inputs, monitors of outputs left out) and sinks, as the user
 /// knows them from their mixer; `None` without a reachable PulseAudio or PipeWire-pulse.
 pub fn server_devices() -> Option<(Vec<ServerDevice>, Vec<ServerDevice>)> {

@@ -4,7 +4,7 @@ use crate::audio::device::{list_devices, DeviceInfo};
 use crate::ui::{out, outln, Table};
 
 pub fn run() -> anyhow::Result<()> {
-    let (inputs, outputs) = list_devices();
+    let (inputs, outputs) = list_devices()?;
     print_section("Inputs (microphones)", &inputs);
     outln("");
     print_section("Outputs (speakers)", &outputs);

@@ -228,11 +228,23 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         questions: plan::log_questions(&plan)
             .into_iter()
             .map(|q| QuestionLog {
-                checklist: Some(pack.checklist_for(&q.category)),
+                checklist: pack.checklist_places_for(&q.category),
                 ..q
             })
             .collect(),
     };
+    // A log the reader would refuse is never started: its session could not be read back.
+    if let Err(e) = store::log_bytes(&log) {
+        remove_empty_session(&dir, lock);
+        anyhow::bail!(
+            "{e}: this session plans {} questions; ask fewer with --count",
+            log.questions.len()
+        );
+    }
+    if let Err(e) = enough_room(&dir, &log) {
+        remove_empty_session(&dir, lock);
+        return Err(e);
+    }
     store::write_new(
         &dir.join(NOTES_FILE),
         crate::report::notes_page(&log).as_bytes(),
@@ -449,7 +461,7 @@ fn with_model(args: &SessionArgs) -> anyhow::Result<(Option<Background>, String)
         |n| n.to_string_lossy().into_owned(),
     );
     let threads = crate::transcribe::engine_threads();
-    let worker = Worker::spawn(move || crate::transcribe::load_engine(&path, threads));
+    let worker = Worker::spawn(move || crate::transcribe::isolated_engine(&path, threads));
     Ok((
         Some(Background {
             worker,
@@ -458,6 +470,38 @@ fn with_model(args: &SessionArgs) -> anyhow::Result<(Option<Background>, String)
         }),
         format!("each answer, in the background, with {model}"),
     ))
+}
+
+/// Seconds of audio a session must have room for before it starts: 48 kHz stereo, 16-bit.
+const FIRST_AUDIO_S: u64 = 2;
+const AUDIO_BYTES_PER_S: u64 = 48_000 * 2 * 2;
+
+/// Refuses to start a session the disk cannot hold the beginning of: the room set aside for the
+/// log on a full disk, the log, review sheet and notes, and the first seconds of audio.
+fn enough_room(dir: &Path, log: &SessionLog) -> anyhow::Result<()> {
+    let log_bytes = store::log_bytes(log)?.len() as u64;
+    let needed = store::RESERVE_BYTES as u64 + 3 * log_bytes + FIRST_AUDIO_S * AUDIO_BYTES_PER_S;
+    let free = store::free_bytes(dir)
+        .with_context(|| format!("finding the free space in {}", dir.display()))?;
+    if free < needed {
+        anyhow::bail!(
+            "not enough free space for a session in {}: {} free, at least {} needed (room for \
+             its log and the first {FIRST_AUDIO_S} s of audio); free some space or record \
+             elsewhere with --recordings",
+            dir.parent().unwrap_or(dir).display(),
+            kib(free),
+            kib(needed)
+        );
+    }
+    Ok(())
+}
+
+fn kib(bytes: u64) -> String {
+    if bytes >= 10 << 20 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{} KiB", bytes / 1024)
+    }
 }
 
 /// Removes a session folder that holds no recording: the files voicemock wrote there, then

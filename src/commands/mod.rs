@@ -25,7 +25,7 @@ use crate::cli::{Cli, Command};
 pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Analyze(args) => analyze::run(&args),
-        Command::Packs => packs::list_packs(),
+        Command::Packs(args) => packs::run(&args),
         Command::Questions(args) => packs::list_questions(&args),
         Command::Check(args) => check::run(&args),
         Command::Devices => devices::run(),
@@ -41,5 +41,6 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Transcribe(args) => transcribe::run(&args),
         Command::Models(args) => models::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::TranscribeEngine => crate::transcribe::isolated::serve(),
     }
 }

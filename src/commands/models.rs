@@ -98,15 +98,47 @@ fn add(file: &std::path::Path, name: Option<&str>) -> anyhow::Result<()> {
             dest.display()
         );
     }
-    // Checked before it is copied: a file whisper.cpp cannot load is never installed.
-    crate::transcribe::load_engine(file, 1)
-        .with_context(|| format!("{} was not installed", file.display()))?;
+    // Opened without waiting: a FIFO or a device is named for what it is.
+    let source = crate::files::open_regular(file)
+        .map_err(|e| anyhow::anyhow!("{}: {e}; it was not installed", file.display()))?;
     store.create_dir()?;
-    let tmp = store.partial_path_of(&name)?;
-    std::fs::copy(file, &tmp)
-        .with_context(|| format!("copying {} to {}", file.display(), tmp.display()))?;
+    // The copy is what is checked and then renamed, so the file installed is the file that
+    // proved it loads and transcribes (in a child process: a damaged model can abort
+    // whisper.cpp) and nobody can swap it in between.
+    let tmp = store.adding_path_of(&name)?;
+    let copied = copy_private(source, file, &tmp);
+    let checked = copied.and_then(|()| {
+        crate::transcribe::check_model(&tmp).map_err(|e| {
+            anyhow::anyhow!(e
+                .to_string()
+                .replace(&*tmp.to_string_lossy(), &file.to_string_lossy()))
+        })
+    });
+    if let Err(e) = checked {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e.context(format!(
+            "{} was not installed: whisper.cpp cannot load it and transcribe a test signal",
+            file.display()
+        )));
+    }
     std::fs::rename(&tmp, &dest).with_context(|| format!("installing {}", dest.display()))?;
     outln(format!("installed {name} as {}", dest.display()));
+    Ok(())
+}
+
+/// Copies `from` into a new file only its owner can read (`fs::copy` would keep the source's
+/// permissions).
+#[cfg(feature = "transcribe")]
+fn copy_private(
+    mut source: std::fs::File,
+    from: &std::path::Path,
+    to: &std::path::Path,
+) -> anyhow::Result<()> {
+    let mut dest = models::open_private(to, false)
+        .with_context(|| format!("cannot write {}", to.display()))?;
+    std::io::copy(&mut source, &mut dest)
+        .and_then(|_| dest.sync_all())
+        .with_context(|| format!("copying {} to {}", from.display(), to.display()))?;
     Ok(())
 }
 

@@ -210,7 +210,7 @@ fn engine(args: &TranscribeArgs) -> anyhow::Result<Box<dyn crate::transcribe::En
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    Ok(crate::transcribe::load_engine(&model, threads)?)
+    Ok(crate::transcribe::isolated_engine(&model, threads)?)
 }
 
 #[cfg(not(feature = "transcribe"))]

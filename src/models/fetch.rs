@@ -8,7 +8,7 @@
 //! it; only a verified file is renamed to its final name, so nothing half-downloaded is ever
 //! installed.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -132,12 +132,8 @@ pub fn fetch(
     progress.start(have, total);
 
     if status != 416 {
-        let mut file = if have > 0 {
-            OpenOptions::new().append(true).open(partial)
-        } else {
-            File::create(partial)
-        }
-        .map_err(io("cannot write", partial))?;
+        let mut file =
+            super::open_private(partial, have > 0).map_err(io("cannot write", partial))?;
         let mut body = response.body_mut().as_reader();
         let mut buf = vec![0u8; 1 << 16];
         let cut = |received, message: String| FetchError::Interrupted {

@@ -1,11 +1,13 @@
 //! Transcription models on the user's machine: where they live (the user's data directory), the
 //! official whisper.cpp models `voicemock models fetch` can download (names, sizes, published
-//! checksums), listing, choosing and installing them. Loading a model is the engine's business
-//! (`transcribe`); downloading is `fetch.rs`, the only module that names an HTTP client.
+//! checksums), listing, choosing and installing them (folders 0700, files 0600). Loading a model
+//! is the engine's business (`transcribe`); `ggml.rs` checks a file's layout is whole before the
+//! engine sees it; downloading is `fetch.rs`, the only module that names an HTTP client.
 
 pub mod ct2;
 #[cfg(feature = "transcribe")]
 pub mod fetch;
+pub mod ggml;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -152,12 +154,31 @@ impl ModelStore {
         Ok(self.dir.join(format!(".ggml-{name}.bin.part")))
     }
 
+    /// Where `models add` keeps a copy while it is checked, never shown by the listing.
+    pub fn adding_path_of(&self, name: &str) -> Result<PathBuf, ModelError> {
+        check_name(name)?;
+        Ok(self.dir.join(format!(".ggml-{name}.bin.adding")))
+    }
+
+    /// Makes the folder, and any missing parent, readable by its owner alone whatever the
+    /// umask: another local user who could swap a model could feed whisper.cpp anything.
     pub fn create_dir(&self) -> Result<(), ModelError> {
-        fs::create_dir_all(&self.dir).map_err(|source| ModelError::Io {
+        let io = |source| ModelError::Io {
             action: "cannot create",
             path: self.dir.clone(),
             source,
-        })
+        };
+        let mut builder = fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+            builder.mode(0o700);
+            builder.create(&self.dir).map_err(io)?;
+            fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700)).map_err(io)
+        }
+        #[cfg(not(unix))]
+        builder.create(&self.dir).map_err(io)
     }
 
     /// Installed models by name; an absent folder is an empty list.
@@ -233,6 +254,28 @@ impl ModelStore {
             }),
         }
     }
+}
+
+/// Opens a model file for writing (appending with `append`, else from empty) that only its
+/// owner can read or write, whatever the umask and whatever it was before.
+pub fn open_private(path: &Path, append: bool) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true);
+    if append {
+        options.append(true);
+    } else {
+        options.truncate(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options.open(path)?;
+        file.set_permissions(fs::Permissions::from_mode(0o600))?;
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    options.open(path)
 }
 
 /// The name a file would be installed under: `ggml-base.en.bin` → `base.en`, `my model.bin`

@@ -4,6 +4,7 @@
 //! field.
 
 mod parse;
+pub mod starter;
 
 use std::path::{Path, PathBuf};
 
@@ -23,11 +24,30 @@ pub const BUILT_IN: &str = "built-in";
 
 /// Packs compiled into the binary, so `voicemock run` works from any folder:
 /// (name, the file it was compiled from, its text).
-const BUILT_INS: &[(&str, &str, &str)] = &[(
-    "netflix-pm",
-    "content/netflix-pm.toml",
-    include_str!("../../content/netflix-pm.toml"),
-)];
+const BUILT_INS: &[(&str, &str, &str)] = &[
+    (
+        "netflix-pm",
+        "content/netflix-pm.toml",
+        include_str!("../../content/netflix-pm.toml"),
+    ),
+    (
+        "behavioural",
+        "content/behavioural.toml",
+        include_str!("../../content/behavioural.toml"),
+    ),
+    (
+        "pm-product-sense",
+        "content/pm-product-sense.toml",
+        include_str!("../../content/pm-product-sense.toml"),
+    ),
+];
+
+/// The JSON Schema of the pack format, for editors (`#:schema ./pack.schema.json` at the top of
+/// a pack); `packs new` writes it next to a new pack.
+pub const SCHEMA: &str = include_str!("../../content/pack.schema.json");
+
+/// The file name the schema is written under, next to the packs that name it.
+pub const SCHEMA_FILE: &str = "pack.schema.json";
 
 /// Timings used where a pack's `[defaults]` table leaves one out.
 pub const DEFAULT_TIMING: Timing = Timing {
@@ -167,6 +187,19 @@ impl Pack {
             .filter(|p| p.fits(category))
             .map(|p| p.text.clone())
             .collect()
+    }
+
+    /// [`Pack::checklist_for`] as places in the checklist, as a session log keeps them; `None`
+    /// when every point fits (which a log reads as the whole checklist).
+    pub fn checklist_places_for(&self, category: &str) -> Option<Vec<usize>> {
+        let places: Vec<usize> = self
+            .checklist
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.fits(category))
+            .map(|(i, _)| i)
+            .collect();
+        (places.len() < self.checklist.len()).then_some(places)
     }
 }
 
@@ -480,3 +513,6 @@ impl Pack {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod shipped_tests;

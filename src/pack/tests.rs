@@ -71,7 +71,10 @@ fn the_default_pack_is_built_in_and_named_so() {
     assert_eq!(pack.origin, BUILT_IN);
     assert_eq!(pack.title, "Netflix Product Manager");
     assert!(!pack.description.is_empty());
-    assert_eq!(built_in_names(), [DEFAULT_PACK]);
+    assert_eq!(
+        built_in_names(),
+        [DEFAULT_PACK, "behavioural", "pm-product-sense"]
+    );
 }
 
 #[test]
@@ -214,10 +217,20 @@ fn an_unknown_pack_name_lists_the_ones_available() {
                 unreachable!()
             };
             assert_eq!(name, "nope");
-            assert_eq!(available, &["netflix-pm", "broken", "mine"]);
+            assert_eq!(
+                available,
+                &[
+                    "netflix-pm",
+                    "behavioural",
+                    "pm-product-sense",
+                    "broken",
+                    "mine"
+                ]
+            );
             assert!(
-                err.to_string()
-                    .contains("available packs: netflix-pm, broken, mine"),
+                err.to_string().contains(
+                    "available packs: netflix-pm, behavioural, pm-product-sense, broken, mine"
+                ),
                 "{err}"
             );
         }
@@ -244,17 +257,37 @@ fn available_lists_built_ins_then_content_packs_sorted_with_broken_ones_kept() {
     dir.write("notes.txt", "not a pack");
     let listing = available_in(&dir.0);
     let names: Vec<&str> = listing.iter().map(|l| l.name.as_str()).collect();
-    assert_eq!(names, ["netflix-pm", "alpha", "zeta"]);
-    assert_eq!(listing[0].origin, BUILT_IN);
-    assert!(listing[0].result.is_ok());
-    let broken = listing[1].result.as_ref().unwrap_err().to_string();
+    assert_eq!(
+        names,
+        [
+            "netflix-pm",
+            "behavioural",
+            "pm-product-sense",
+            "alpha",
+            "zeta"
+        ]
+    );
+    let built_ins = built_in_names().len();
+    for l in &listing[..built_ins] {
+        assert_eq!(l.origin, BUILT_IN);
+        assert!(l.result.is_ok(), "{}", l.name);
+    }
+    let broken = listing[built_ins].result.as_ref().unwrap_err().to_string();
     assert!(
         broken.ends_with("alpha.toml:1:1: field `questions`: is missing; it is required here"),
         "{broken}"
     );
-    assert_eq!(listing[2].result.as_ref().unwrap().questions.len(), 4);
     assert_eq!(
-        listing[2].origin,
+        listing[built_ins + 1]
+            .result
+            .as_ref()
+            .unwrap()
+            .questions
+            .len(),
+        4
+    );
+    assert_eq!(
+        listing[built_ins + 1].origin,
         dir.0.join("zeta.toml").display().to_string()
     );
 }

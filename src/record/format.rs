@@ -13,6 +13,9 @@ use crate::analysis::Measures;
 /// The format this voicemock writes. Files with a higher number are refused by name.
 pub const LOG_VERSION: u32 = 2;
 pub const LOG_FILE: &str = "session.json";
+/// The largest log there is: the reader refuses a larger one (rather than fill memory), and the
+/// writer never writes one. A session of a thousand questions is a few megabytes.
+pub const MAX_LOG_BYTES: u64 = 64 << 20;
 /// The self-review sheet: regenerated from the log whenever it changes.
 pub const REVIEW_FILE: &str = "review.md";
 /// The user's own notes: created once, never rewritten by voicemock.
@@ -188,10 +191,17 @@ pub struct QuestionLog {
     /// The pack's notes on a strong answer, as they were when the session ran.
     #[serde(default)]
     pub notes: Vec<String>,
-    /// The checklist points that fit this question, as they were when the session ran;
-    /// `None` in logs from before checklists were tagged (then the whole checklist applies).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub checklist: Option<Vec<String>>,
+    /// The checklist points that fit this question, as places in the session's `checklist`
+    /// (kept once per log, so the log grows with the session, not with the pack times its
+    /// questions); `None` when the whole checklist applies (every point fits, or a log from
+    /// before checklists were tagged). Logs that kept the points' text here are upgraded on
+    /// reading.
+    #[serde(
+        default,
+        rename = "checklist_points",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub checklist: Option<Vec<usize>>,
     /// Session time of each reading of the question (a repeat reads it again).
     #[serde(default, serialize_with = "ms_vec")]
     pub asked_at_s: Vec<f64>,
@@ -437,8 +447,15 @@ pub struct TakeLog {
 impl SessionLog {
     /// The checklist points to tick under an answer to `q`: those the session kept for it, or
     /// in older logs the whole checklist.
-    pub fn checklist_for<'a>(&'a self, q: &'a QuestionLog) -> &'a [String] {
-        q.checklist.as_deref().unwrap_or(&self.checklist)
+    pub fn checklist_for<'a>(&'a self, q: &QuestionLog) -> Vec<&'a str> {
+        match &q.checklist {
+            Some(points) => points
+                .iter()
+                .filter_map(|&i| self.checklist.get(i))
+                .map(String::as_str)
+                .collect(),
+            None => self.checklist.iter().map(String::as_str).collect(),
+        }
     }
 
     /// Every take in the log, in order, with its question.

@@ -17,7 +17,7 @@ pub use facts::{Pace, PaceSource, TakeFacts, Verdict};
 pub use format::{
     levels_file, transcript_file, Level, LevelsFile, Outcome, PackRef, QuestionLog, SessionLog,
     SessionStatus, Settings, TakeEnd, TakeLog, TakeStart, TalkingPointLog, TranscriptLog, LOG_FILE,
-    LOG_VERSION, NOTES_FILE, PROGRESS_FILE, REPORT_FILE, REVIEW_FILE,
+    LOG_VERSION, MAX_LOG_BYTES, NOTES_FILE, PROGRESS_FILE, REPORT_FILE, REVIEW_FILE,
 };
 pub use reader::{
     contained, default_recordings, folder_label, list, load, nothing_in, resolve, sessions,

@@ -8,14 +8,10 @@ use std::path::{Path, PathBuf};
 use super::facts::{judged_pace, usual_pace};
 use super::format::{
     levels_file, LevelsFile, SessionLog, SessionStatus, TakeLog, LEVELS_VERSION, LOG_FILE,
-    LOG_VERSION,
+    LOG_VERSION, MAX_LOG_BYTES,
 };
 use crate::audio::wav_reader::{MAX_RATE, MIN_RATE};
 use crate::audio::writer::frames_on_disk;
-
-/// A log larger than this is not a log voicemock wrote (a thousand-question session is a few
-/// megabytes); reading stops there instead of filling memory.
-const MAX_LOG_BYTES: u64 = 64 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
@@ -519,10 +515,74 @@ fn parse_log(text: &str) -> Result<SessionLog, ParseError> {
         1 => serde_json::from_value::<super::v1::V1Log>(value)
             .map(super::v1::V1Log::upgrade)
             .map_err(invalid),
-        2 => serde_json::from_value::<SessionLog>(value).map_err(invalid),
+        2 => {
+            let mut value = value;
+            upgrade_checklists(&mut value);
+            let log = serde_json::from_value::<SessionLog>(value).map_err(invalid)?;
+            check_checklist_places(&log)?;
+            Ok(log)
+        }
         v if v > u64::from(LOG_VERSION) => Err(ParseError::Newer(v)),
         v => Err(ParseError::Invalid(format!("unknown format version {v}"))),
     }
+}
+
+/// Format 2 logs written before the checklist was kept once held each question's points as
+/// text (`checklist`); those become places in the session's checklist (`checklist_points`),
+/// a point the session's checklist lacks added to it.
+fn upgrade_checklists(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    let Some(log) = value.as_object_mut() else {
+        return;
+    };
+    let mut checklist: Vec<Value> = match log.get("checklist") {
+        Some(Value::Array(points)) => points.clone(),
+        _ => return,
+    };
+    let Some(Value::Array(questions)) = log.get_mut("questions") else {
+        return;
+    };
+    let mut grew = false;
+    for q in questions.iter_mut().filter_map(Value::as_object_mut) {
+        let Some(Value::Array(points)) = q.remove("checklist") else {
+            continue;
+        };
+        let places: Vec<Value> = points
+            .into_iter()
+            .map(|p| {
+                let at = checklist.iter().position(|c| *c == p).unwrap_or_else(|| {
+                    checklist.push(p);
+                    grew = true;
+                    checklist.len() - 1
+                });
+                Value::from(at)
+            })
+            .collect();
+        q.insert("checklist_points".into(), Value::Array(places));
+    }
+    if grew {
+        log.insert("checklist".into(), Value::Array(checklist));
+    }
+}
+
+/// Every question's checklist places lie inside the session's checklist.
+fn check_checklist_places(log: &SessionLog) -> Result<(), ParseError> {
+    for (n, q) in log.questions.iter().enumerate() {
+        if let Some(bad) = q
+            .checklist
+            .iter()
+            .flatten()
+            .find(|&&i| i >= log.checklist.len())
+        {
+            return Err(ParseError::Invalid(format!(
+                "question {} ({}): checklist point {bad} is not in the session's checklist of {}",
+                n + 1,
+                q.id,
+                log.checklist.len()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The first number in `value` the log format cannot hold (one beyond

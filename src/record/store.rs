@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::format::{levels_file, LevelsFile, SessionLog, LEVELS_VERSION, LOG_FILE};
+use super::format::{levels_file, LevelsFile, SessionLog, LEVELS_VERSION, LOG_FILE, MAX_LOG_BYTES};
 
 /// Held (an exclusive `flock`) for as long as a session's process runs. The kernel lets go
 /// when the process ends in any way, SIGKILL and power loss included, so a log still
@@ -71,9 +71,23 @@ pub fn is_locked(dir: &Path) -> bool {
 }
 
 /// Writes `log` as `dir/session.json`, atomically.
+/// Writes the log atomically; one larger than readers accept ([`MAX_LOG_BYTES`]) is refused
+/// and the log on disk left as it was.
 pub fn save_log(dir: &Path, log: &SessionLog) -> std::io::Result<()> {
-    let json = serde_json::to_vec_pretty(log).map_err(std::io::Error::other)?;
+    let json = log_bytes(log)?;
     write_atomic(&dir.join(LOG_FILE), &json)
+}
+
+/// The log as it is written, if readers will accept it.
+pub fn log_bytes(log: &SessionLog) -> std::io::Result<Vec<u8>> {
+    let json = serde_json::to_vec_pretty(log).map_err(std::io::Error::other)?;
+    if json.len() as u64 > MAX_LOG_BYTES {
+        return Err(std::io::Error::other(format!(
+            "the log would be {} bytes, more than the {MAX_LOG_BYTES} a log may hold",
+            json.len()
+        )));
+    }
+    Ok(json)
 }
 
 /// Writes the levels sidecar of the take recorded in `dir/take_file` (see [`write_sidecar`]).
@@ -243,12 +257,35 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 
 /// Room set aside on a disk: a file of zeros, removed to make space for the last writes of
 /// a session (its log) if the disk fills up. Removed when dropped.
+/// Bytes the user may still write on the file system that holds `path` (what `df` shows as
+/// available: root's own margin left out).
+pub fn free_bytes(path: &Path) -> std::io::Result<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c =
+            std::ffi::CString::new(path.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+        // SAFETY: statvfs fills the zeroed struct from a NUL-terminated path; its result is
+        // checked before the struct is read.
+        let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok((st.f_bavail as u64).saturating_mul(st.f_frsize as u64))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(u64::MAX)
+    }
+}
+
 pub struct Reserve {
     path: PathBuf,
 }
 
 /// Enough for a long session's log and review sheet, written side by side with the old ones.
-const RESERVE_BYTES: usize = 256 * 1024;
+pub const RESERVE_BYTES: usize = 256 * 1024;
 
 impl Reserve {
     pub fn create(dir: &Path) -> std::io::Result<Reserve> {

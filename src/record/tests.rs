@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::reader::{list, load, read_log, resolve, RecordError, Standing};
-use super::store::{save_log, SessionLock};
+use super::store::{self, save_log, SessionLock};
 use super::*;
 
 /// A scratch folder, removed when the test passes.
@@ -294,117 +294,134 @@ fn a_session_is_found_by_latest_name_prefix_or_path() {
     ));
 }
 
-/// The format-2 fixture started at `started_at`, its takes speaking for 30 s at `wpm`.
-fn paced_log(id: &str, started_at: &str, wpm: f64) -> String {
-    let mut v: serde_json::Value =
-        serde_json::from_str(&log_text(id, started_at, "completed")).unwrap();
-    for q in v["questions"].as_array_mut().unwrap() {
-        for t in q["takes"].as_array_mut().unwrap() {
-            t["analysis"]["speech_s"] = 30.0.into();
-            t["analysis"]["est_wpm"] = wpm.into();
-        }
-    }
+/// The format-2 fixture with the checklist as logs before it was kept once had it: each
+/// question's points as text.
+fn log_with_text_checklists() -> String {
+    let mut v: serde_json::Value = serde_json::from_str(FORMAT2).unwrap();
+    let checklist = v["checklist"].as_array().unwrap().clone();
+    v["questions"][0]["checklist"] = serde_json::json!([checklist[0], checklist[7]]);
+    v["questions"][1]["checklist"] = serde_json::json!([checklist[0], "A point since removed"]);
     v.to_string()
 }
 
 #[test]
-fn an_older_log_is_remarked_against_the_sessions_before_it_only_and_reads_the_same_later() {
-    let root = Scratch::new("usual");
-    // Three earlier sessions at 200 wpm (a take with speech each): enough for a usual pace.
-    for day in 19..22 {
-        let id = format!("e{day}");
-        session_with(
-            &root.0,
-            &id,
-            &paced_log(&id, &format!("2026-11-{day}T10:00:00.000+00:00"), 200.0),
-        );
-    }
-    let a = session_with(
-        &root.0,
-        "a",
-        &paced_log("a", "2026-11-22T10:00:00.000+00:00", 120.0),
+fn a_log_with_each_questions_checklist_as_text_is_upgraded_to_places() {
+    let root = Scratch::new("checklist-text");
+    let dir = session_with(&root.0, "s", &log_with_text_checklists());
+    let log = read_log(&dir).unwrap();
+    let before: serde_json::Value = serde_json::from_str(FORMAT2).unwrap();
+    let n = before["checklist"].as_array().unwrap().len();
+    assert_eq!(log.questions[0].checklist, Some(vec![0, 7]));
+    // A point the session's checklist lacks is added to it, once.
+    assert_eq!(log.questions[1].checklist, Some(vec![0, n]));
+    assert_eq!(log.checklist.len(), n + 1);
+    assert_eq!(
+        log.checklist_for(&log.questions[1]),
+        [
+            before["checklist"][0].as_str().unwrap(),
+            "A point since removed"
+        ]
     );
-    let before = load(&a).unwrap();
-    let facts = |s: &Session| -> Vec<TakeFacts> {
-        s.log
-            .takes()
-            .map(|(_, t)| t.facts.clone().unwrap())
-            .collect()
-    };
-    let remarks = &facts(&before)[0].remarks;
-    assert!(
-        remarks
-            .iter()
-            .any(|r| r.contains("slower than usual") && r.contains("usual 200")),
-        "{remarks:?}"
-    );
-    let page = crate::report::pages::session_html(&before);
-    // Five later sessions at 120 wpm would make 120 the usual pace, if they counted.
-    for day in 23..28 {
-        let id = format!("l{day}");
-        session_with(
-            &root.0,
-            &id,
-            &paced_log(&id, &format!("2026-11-{day}T10:00:00.000+00:00"), 120.0),
-        );
-    }
-    let after = load(&a).unwrap();
-    assert_eq!(facts(&after), facts(&before));
-    assert_eq!(crate::report::pages::session_html(&after), page);
-    // Listing the folder works each session out the same way as loading it alone.
-    let listed = list(&root.0)
-        .into_iter()
-        .find(|e| e.name() == "a")
-        .unwrap()
-        .result
-        .unwrap();
-    assert_eq!(facts(&listed), facts(&before));
-    // A later session is judged against all those before it: the last of them against 200 ×3
-    // and 120 ×5 → 120, so it gets no note.
-    let last = load(&root.0.join("l27")).unwrap();
-    assert!(
-        facts(&last)
-            .iter()
-            .flat_map(|f| &f.remarks)
-            .all(|r| !r.contains("usual")),
-        "{:?}",
-        facts(&last)
-    );
+    // Written again, the points are places, and it reads back as it was.
+    save_log(&dir, &log).unwrap();
+    let text = std::fs::read_to_string(dir.join(LOG_FILE)).unwrap();
+    assert!(text.contains("\"checklist_points\""), "{text}");
+    assert_eq!(read_log(&dir).unwrap(), log);
 }
 
 #[test]
-fn both_fixture_formats_are_upgraded_to_facts_by_the_one_function() {
-    let root = Scratch::new("fixture-facts");
-    for (name, text) in [("f1", FORMAT1), ("f2", FORMAT2)] {
-        let dir = session_with(&root.0, name, text);
-        let s = load(&dir).unwrap();
-        for (q, t) in s.log.takes() {
-            let f = t.facts.as_ref().expect("facts on reading");
-            assert_eq!(f, &TakeFacts::of(q, t, None), "{name} {}", t.file);
-            let m = t.analysis.as_ref().unwrap();
-            assert_eq!(
-                f.length_s,
-                format::round_ms(t.duration_s),
-                "no pre-roll here"
-            );
-            assert_eq!(
-                f.first_words_s,
-                m.first_speech_s.map(|s| (s * 10.0).round() / 10.0)
-            );
-            if m.first_speech_s.is_some() {
-                assert_eq!(f.pace.map(|p| p.from), Some(PaceSource::Sound));
-            } else {
-                assert_eq!((f.pace, f.verdict), (None, Verdict::NoSpeech));
-            }
-        }
-        // Saved, the facts are kept in the log and read back as they were.
-        save_log(&dir, &s.log).unwrap();
-        let back = read_log(&dir).unwrap();
-        assert!(back.takes().all(|(_, t)| t.facts.is_some()));
-        let kept: Vec<_> = back.takes().map(|(_, t)| t.facts.clone()).collect();
-        let made: Vec<_> = s.log.takes().map(|(_, t)| t.facts.clone()).collect();
-        assert_eq!(kept, made);
-    }
+fn a_checklist_place_outside_the_checklist_is_refused_by_name() {
+    let root = Scratch::new("checklist-bad");
+    let mut v: serde_json::Value = serde_json::from_str(FORMAT2).unwrap();
+    v["questions"][1]["checklist_points"] = serde_json::json!([0, 99]);
+    let dir = session_with(&root.0, "s", &v.to_string());
+    let err = load(&dir).unwrap_err().to_string();
+    assert!(
+        err.contains("question 2") && err.contains("checklist point 99"),
+        "{err}"
+    );
+}
+
+/// A log of `questions` planned questions, each fitting every one of `points` checklist points,
+/// as a session of a large pack starts with.
+fn planned_log(questions: usize, points: usize) -> SessionLog {
+    let mut log = read_log(&session_with(
+        &std::env::temp_dir(),
+        &format!("voicemock-record-planned-{}", std::process::id()),
+        FORMAT2,
+    ))
+    .unwrap();
+    let _ = std::fs::remove_dir_all(
+        std::env::temp_dir().join(format!("voicemock-record-planned-{}", std::process::id())),
+    );
+    log.checklist = (0..points)
+        .map(|i| format!("Checklist point {i}: did I say what the question asked, plainly?"))
+        .collect();
+    let mut q = log.questions[0].clone();
+    q.takes.clear();
+    q.outcome = Outcome::NotReached;
+    q.asked_at_s.clear();
+    q.speech_ended_at_s.clear();
+    q.think_started_at_s.clear();
+    q.checklist = Some((0..points).collect());
+    q.notes.clear();
+    q.talking_points.clear();
+    q.text = "Tell me about a time you changed a plan because of what the data showed.".into();
+    log.questions = (0..questions)
+        .map(|i| QuestionLog {
+            id: format!("question-{i}"),
+            ..q.clone()
+        })
+        .collect();
+    log
+}
+
+#[test]
+fn a_log_grows_with_its_questions_not_with_the_checklist_times_the_questions() {
+    // The shape that gave a 122 MB log: 200 points, 600 questions.
+    let log = planned_log(600, 200);
+    let bytes = store::log_bytes(&log).unwrap().len();
+    let checklist: usize = log.checklist.iter().map(String::len).sum();
+    eprintln!("600 questions × 200 points: {bytes} bytes (checklist {checklist} bytes)");
+    assert!(bytes < 4 << 20, "{bytes} bytes");
+}
+
+#[test]
+fn the_writer_writes_a_log_at_the_readers_limit_and_refuses_one_byte_more() {
+    let root = Scratch::new("limit");
+    let dir = root.0.join("s");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut log = read_log(&session_with(&root.0, "fixture", FORMAT2)).unwrap();
+    let base = store::log_bytes(&log).unwrap().len() as u64;
+    // Plain ASCII in the speech field adds exactly one byte per character.
+    let pad = (MAX_LOG_BYTES - base) as usize;
+    log.speech.push_str(&"x".repeat(pad));
+    assert_eq!(store::log_bytes(&log).unwrap().len() as u64, MAX_LOG_BYTES);
+    save_log(&dir, &log).unwrap();
+    assert_eq!(read_log(&dir).unwrap(), log);
+    log.speech.push('x');
+    let err = save_log(&dir, &log).unwrap_err().to_string();
+    assert!(err.contains("more than the"), "{err}");
+    // The log on disk is the one at the limit, still readable.
+    assert_eq!(read_log(&dir).unwrap().speech.len(), log.speech.len() - 1);
+    // A file one byte over the limit is refused by the reader.
+    let mut text = std::fs::read(dir.join(LOG_FILE)).unwrap();
+    text.push(b'\n');
+    std::fs::write(dir.join(LOG_FILE), &text).unwrap();
+    let err = load(&dir).unwrap_err().to_string();
+    assert!(err.contains("too large"), "{err}");
+}
+
+#[test]
+fn the_log_of_a_hundred_thousand_question_plan_is_written_under_the_limit() {
+    let root = Scratch::new("big-plan");
+    let log = planned_log(100_000, 2);
+    let started = std::time::Instant::now();
+    save_log(&root.0, &log).unwrap();
+    let took = started.elapsed();
+    let bytes = std::fs::metadata(root.0.join(LOG_FILE)).unwrap().len();
+    eprintln!("100,000 planned questions, 2 points each: {bytes} bytes written in {took:?}");
+    assert!(bytes <= MAX_LOG_BYTES, "{bytes}");
 }
 
 #[test]
@@ -626,5 +643,118 @@ fn a_log_read_and_written_again_is_unchanged() {
             String::from_utf8_lossy(&first),
             String::from_utf8_lossy(&second)
         );
+    }
+}
+
+/// The format-2 fixture started at `started_at`, its takes speaking for 30 s at `wpm`.
+fn paced_log(id: &str, started_at: &str, wpm: f64) -> String {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&log_text(id, started_at, "completed")).unwrap();
+    for q in v["questions"].as_array_mut().unwrap() {
+        for t in q["takes"].as_array_mut().unwrap() {
+            t["analysis"]["speech_s"] = 30.0.into();
+            t["analysis"]["est_wpm"] = wpm.into();
+        }
+    }
+    v.to_string()
+}
+
+#[test]
+fn an_older_log_is_remarked_against_the_sessions_before_it_only_and_reads_the_same_later() {
+    let root = Scratch::new("usual");
+    // Three earlier sessions at 200 wpm (a take with speech each): enough for a usual pace.
+    for day in 19..22 {
+        let id = format!("e{day}");
+        session_with(
+            &root.0,
+            &id,
+            &paced_log(&id, &format!("2026-11-{day}T10:00:00.000+00:00"), 200.0),
+        );
+    }
+    let a = session_with(
+        &root.0,
+        "a",
+        &paced_log("a", "2026-11-22T10:00:00.000+00:00", 120.0),
+    );
+    let before = load(&a).unwrap();
+    let facts = |s: &Session| -> Vec<TakeFacts> {
+        s.log
+            .takes()
+            .map(|(_, t)| t.facts.clone().unwrap())
+            .collect()
+    };
+    let remarks = &facts(&before)[0].remarks;
+    assert!(
+        remarks
+            .iter()
+            .any(|r| r.contains("slower than usual") && r.contains("usual 200")),
+        "{remarks:?}"
+    );
+    let page = crate::report::pages::session_html(&before);
+    // Five later sessions at 120 wpm would make 120 the usual pace, if they counted.
+    for day in 23..28 {
+        let id = format!("l{day}");
+        session_with(
+            &root.0,
+            &id,
+            &paced_log(&id, &format!("2026-11-{day}T10:00:00.000+00:00"), 120.0),
+        );
+    }
+    let after = load(&a).unwrap();
+    assert_eq!(facts(&after), facts(&before));
+    assert_eq!(crate::report::pages::session_html(&after), page);
+    // Listing the folder works each session out the same way as loading it alone.
+    let listed = list(&root.0)
+        .into_iter()
+        .find(|e| e.name() == "a")
+        .unwrap()
+        .result
+        .unwrap();
+    assert_eq!(facts(&listed), facts(&before));
+    // A later session is judged against all those before it: the last of them against 200 ×3
+    // and 120 ×5 → 120, so it gets no note.
+    let last = load(&root.0.join("l27")).unwrap();
+    assert!(
+        facts(&last)
+            .iter()
+            .flat_map(|f| &f.remarks)
+            .all(|r| !r.contains("usual")),
+        "{:?}",
+        facts(&last)
+    );
+}
+
+#[test]
+fn both_fixture_formats_are_upgraded_to_facts_by_the_one_function() {
+    let root = Scratch::new("fixture-facts");
+    for (name, text) in [("f1", FORMAT1), ("f2", FORMAT2)] {
+        let dir = session_with(&root.0, name, text);
+        let s = load(&dir).unwrap();
+        for (q, t) in s.log.takes() {
+            let f = t.facts.as_ref().expect("facts on reading");
+            assert_eq!(f, &TakeFacts::of(q, t, None), "{name} {}", t.file);
+            let m = t.analysis.as_ref().unwrap();
+            assert_eq!(
+                f.length_s,
+                format::round_ms(t.duration_s),
+                "no pre-roll here"
+            );
+            assert_eq!(
+                f.first_words_s,
+                m.first_speech_s.map(|s| (s * 10.0).round() / 10.0)
+            );
+            if m.first_speech_s.is_some() {
+                assert_eq!(f.pace.map(|p| p.from), Some(PaceSource::Sound));
+            } else {
+                assert_eq!((f.pace, f.verdict), (None, Verdict::NoSpeech));
+            }
+        }
+        // Saved, the facts are kept in the log and read back as they were.
+        save_log(&dir, &s.log).unwrap();
+        let back = read_log(&dir).unwrap();
+        assert!(back.takes().all(|(_, t)| t.facts.is_some()));
+        let kept: Vec<_> = back.takes().map(|(_, t)| t.facts.clone()).collect();
+        let made: Vec<_> = s.log.takes().map(|(_, t)| t.facts.clone()).collect();
+        assert_eq!(kept, made);
     }
 }

@@ -560,11 +560,11 @@ mod tests {
     fn review_sheet_lists_under_each_answer_only_the_checklist_points_that_fit_it() {
         let mut l = log();
         l.checklist = vec!["Did I answer it?".into(), "Did I ask my own?".into()];
-        l.questions[0].checklist = Some(vec!["Did I answer it?".into()]);
+        l.questions[0].checklist = Some(vec![0]);
         let mut closing = l.questions[0].clone();
         closing.id = "z".into();
         closing.text = "Any questions?".into();
-        closing.checklist = Some(vec!["Did I answer it?".into(), "Did I ask my own?".into()]);
+        closing.checklist = Some(vec![0, 1]);
         l.questions.push(closing);
         let md = review_markdown(&{
             let mut l = l.clone();

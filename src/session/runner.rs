@@ -168,6 +168,8 @@ struct Runner<'a> {
     /// The cue sounds, made at the first cue; the one playing.
     cues: Option<CueFiles>,
     cue_playing: Option<Box<dyn Playback>>,
+    /// Why transcripts failed, each said once: a broken model fails every take the same way.
+    said_transcript_errors: Vec<String>,
 }
 
 const POLL: Duration = Duration::from_millis(10);
@@ -199,6 +201,7 @@ pub fn run(
         take: None,
         playing: None,
         to_transcribe: Vec::new(),
+        said_transcript_errors: Vec::new(),
         showing_phase: false,
         speech_deadline: None,
         reading: None,
@@ -991,11 +994,15 @@ impl Runner<'_> {
                 }
                 Err(e) => {
                     entry.transcript_error = Some(e.clone());
-                    self.say(format!(
-                        "  Answer {}, take {}: no transcript ({e})",
-                        key.q + 1,
-                        key.take
-                    ));
+                    if !self.said_transcript_errors.contains(&e) {
+                        self.say(format!(
+                            "  Answer {}, take {}: no transcript ({e}); the recording is kept, \
+                             and later takes that fail the same way are noted in the log only",
+                            key.q + 1,
+                            key.take
+                        ));
+                        self.said_transcript_errors.push(e);
+                    }
                 }
             }
         }
@@ -1499,6 +1506,8 @@ mod tests {
         seconds: f64,
         queue: Vec<(TakeKey, f64)>,
         submitted_at: Vec<f64>,
+        /// Fails every take with this message instead (a model that crashes the engine).
+        fails: Option<String>,
     }
 
     impl Transcriber for FakeTranscriber {
@@ -1512,8 +1521,12 @@ mod tests {
             let (done, left): (Vec<_>, Vec<_>) =
                 self.queue.drain(..).partition(|(_, at)| now >= *at);
             self.queue = left;
+            let fails = self.fails.clone();
             done.into_iter()
                 .map(|(key, _)| {
+                    if let Some(message) = &fails {
+                        return (key, Err(message.clone()));
+                    }
                     let words = ["we", "grew", "ten", "percent"]
                         .iter()
                         .enumerate()
@@ -2018,6 +2031,7 @@ mod tests {
             seconds: 7.0,
             queue: Vec::new(),
             submitted_at: Vec::new(),
+            fails: None,
         });
         let (_tx, rx) = mpsc::channel();
         let ending = drive(&mut s, 0.0, 5.0, 2, &rx, &|| None, false).unwrap();
@@ -2045,6 +2059,35 @@ mod tests {
         // The session ended after its last answer, then waited for that answer's transcript.
         assert!((log.ended_at_s.unwrap() - 10.0).abs() < 0.1);
         assert!(s.now.get() >= 17.0, "{}", s.now.get());
+    }
+
+    #[test]
+    fn a_transcriber_that_fails_every_take_is_said_once_and_noted_on_each() {
+        let mut s = setup("transcripts-fail", false, false);
+        let crash = "the transcription engine crashed on signal 6 (abort)";
+        s.transcriber = Some(FakeTranscriber {
+            now: Rc::clone(&s.now),
+            seconds: 1.0,
+            queue: Vec::new(),
+            submitted_at: Vec::new(),
+            fails: Some(crash.into()),
+        });
+        let (_tx, rx) = mpsc::channel();
+        let ending = drive(&mut s, 0.0, 5.0, 2, &rx, &|| None, false).unwrap();
+        assert_eq!(ending.status, Status::Completed);
+        let log = read_log(&s.dir).unwrap();
+        for q in &log.questions {
+            let take = &q.takes[0];
+            assert!((take.duration_s - 5.0).abs() < 0.02, "{}", take.duration_s);
+            assert!(take.transcript.is_none());
+            assert_eq!(take.transcript_error.as_deref(), Some(crash));
+        }
+        assert_eq!(
+            s.screen.text().matches(crash).count(),
+            1,
+            "{}",
+            s.screen.text()
+        );
     }
 
     #[test]

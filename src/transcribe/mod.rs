@@ -4,8 +4,11 @@
 //! owns the audio preparation every engine shares: mono, 16 kHz, and silence trimmed with the
 //! project's own voice activity (`analysis`), because Whisper can invent words over silence.
 //! `measures.rs` is pure text arithmetic on the words; `worker.rs` runs transcriptions on a
-//! background thread for the session. No devices, no terminal, no network.
+//! background thread for the session; `isolated.rs` runs the engine itself in a child process
+//! per job, so a model that crashes or hangs whisper.cpp costs a transcript, never the caller.
+//! No devices, no terminal, no network.
 
+pub mod isolated;
 pub mod measures;
 pub mod sidecar;
 #[cfg(feature = "transcribe")]
@@ -159,11 +162,68 @@ pub fn join_words(words: &[Word]) -> String {
         .join(" ")
 }
 
-/// The engine to use when transcription was built in: whisper.cpp with the model at `path`,
-/// on at most `threads` threads.
-#[cfg(feature = "transcribe")]
-pub fn load_engine(path: &Path, threads: usize) -> Result<Box<dyn Engine>, EngineError> {
-    Ok(Box::new(whisper::WhisperEngine::load(path, threads)?))
+/// The engine every command uses: whisper.cpp with the model at `path`, on at most `threads`
+/// threads, run in a child process per job ([`isolated`]). Nothing is loaded here: a model that
+/// cannot load fails its job, with the reason.
+pub fn isolated_engine(path: &Path, threads: usize) -> Result<Box<dyn Engine>, EngineError> {
+    if !AVAILABLE {
+        return Err(EngineError::Load {
+            path: path.to_path_buf(),
+            message: "this voicemock was built without transcription".into(),
+        });
+    }
+    Ok(Box::new(isolated::IsolatedEngine::new(path, threads)?))
+}
+
+/// Loads whisper.cpp in this process: only the isolated child ([`isolated::serve`]) does this,
+/// as a damaged model can abort the process that loads it.
+pub(crate) fn load_in_process(path: &Path, threads: usize) -> Result<Box<dyn Engine>, EngineError> {
+    // whisper.cpp reads past the end of a file cut short without noticing.
+    crate::models::ggml::check(path).map_err(|message| EngineError::Load {
+        path: path.to_path_buf(),
+        message,
+    })?;
+    #[cfg(feature = "transcribe")]
+    {
+        Ok(Box::new(whisper::WhisperEngine::load(path, threads)?))
+    }
+    #[cfg(not(feature = "transcribe"))]
+    {
+        let _ = threads;
+        Err(EngineError::Load {
+            path: path.to_path_buf(),
+            message: "this voicemock was built without transcription".into(),
+        })
+    }
+}
+
+/// Proves a model file works before it is installed: it must load and transcribe a second of
+/// a test signal (a voiced buzz), in the isolated engine, within the usual time bound.
+pub fn check_model(path: &Path) -> Result<(), EngineError> {
+    let mut engine = isolated_engine(path, engine_threads())?;
+    let signal: Vec<f32> = (0..(MIN_INPUT_S * MODEL_RATE as f64) as usize)
+        .map(|i| {
+            let t = i as f64 / MODEL_RATE as f64;
+            let envelope = (std::f64::consts::PI * 4.0 * t).sin().abs();
+            let voice: f64 = (1..6)
+                .map(|h| (2.0 * std::f64::consts::PI * 140.0 * h as f64 * t).sin() / h as f64)
+                .sum();
+            (0.2 * envelope * voice) as f32
+        })
+        .collect();
+    engine.words(&signal).map(|_| ())
+}
+
+/// A model's name from its file: `ggml-base.en.bin` → `base.en`.
+pub fn model_name(path: &Path) -> String {
+    path.file_name()
+        .and_then(|f| f.to_str())
+        .map(|f| {
+            f.trim_start_matches("ggml-")
+                .trim_end_matches(".bin")
+                .to_string()
+        })
+        .unwrap_or_default()
 }
 
 /// Whether this build can transcribe (the cargo feature `transcribe`).

@@ -1,4 +1,5 @@
-//! whisper.cpp through whisper-rs: the only module that names whisper-rs.
+//! whisper.cpp through whisper-rs: the only module that names whisper-rs. Only the isolated
+//! child process (`isolated.rs`) loads it: a damaged model can abort the process it runs in.
 //!
 //! Settings, and why: English, greedy decoding (fast enough on two cores), no context carried
 //! between 30 s windows (whisper.cpp can otherwise fall into repetition loops), token timestamps
@@ -53,15 +54,7 @@ impl WhisperEngine {
         let state = context
             .create_state()
             .map_err(|e| load_err(format!("cannot prepare it: {e}")))?;
-        let model = path
-            .file_name()
-            .and_then(|f| f.to_str())
-            .map(|f| {
-                f.trim_start_matches("ggml-")
-                    .trim_end_matches(".bin")
-                    .to_string()
-            })
-            .unwrap_or_default();
+        let model = super::model_name(path);
         Ok(WhisperEngine {
             _context: context,
             state,
