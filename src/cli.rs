@@ -60,6 +60,14 @@ pub enum Command {
     /// on stdin and the answer goes to stdout in voicemock's own framing).
     #[command(hide = true, name = "transcribe-engine")]
     TranscribeEngine,
+
+    // Sharing and the shell's conventions (commands/export.rs, commands/shell.rs).
+    /// Put a session's page, recordings and logs in one zip, to share with a coach.
+    Export(ExportArgs),
+    /// Print a completion script for your shell (see the README for where it goes).
+    Completions(CompletionsArgs),
+    /// Print voicemock's manual page (roff), or write one page per command into a folder.
+    Man(ManArgs),
 }
 
 /// Device choice shared by the commands that use the microphone or speaker.
@@ -499,4 +507,33 @@ pub struct ReportArgs {
     /// Open the page with the system's opener once it is written.
     #[arg(long)]
     pub open: bool,
+}
+
+// Sharing and the shell's conventions.
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The session: `latest` (the default), its id, a unique prefix of it, or its folder.
+    #[arg(value_name = "SESSION")]
+    pub session: Option<String>,
+    #[command(flatten)]
+    pub recordings: RecordingsArg,
+    /// The zip to write (default: SESSION-ID.zip in the current folder); never overwritten.
+    #[arg(long, value_name = "FILE.zip")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write voicemock.1 and one page per command (voicemock-run.1, ...) into this folder
+    /// instead of printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
 }

@@ -15,6 +15,7 @@ pub mod record;
 pub mod report;
 pub mod session;
 pub mod speech;
+pub mod suggest;
 pub mod text;
 pub mod transcribe;
 pub mod ui;

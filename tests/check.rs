@@ -294,3 +294,80 @@ fn a_server_source_chosen_by_its_name_is_the_one_recorded() {
         "the desk microphone's phrase is in the take only at {ncc:.3}"
     );
 }
+
+/// A check that heard nothing, or only clipping, fails and says why: a script that runs
+/// `voicemock check && voicemock run` stops there.
+#[test]
+fn a_check_that_hears_silence_or_clipping_fails_saying_why() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("check-verdicts");
+
+    // Nothing fed to the microphone.
+    let out = common::bin()
+        .args([
+            "check",
+            "--seconds",
+            "2",
+            "--no-speak",
+            "--no-playback",
+            "--out",
+        ])
+        .arg(dir.join("silent.wav"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "silence passed the check: {stderr}");
+    assert!(
+        stderr.contains("the recording is silent") && stderr.contains("nothing reached"),
+        "{stderr}"
+    );
+    assert!(
+        dir.join("silent.wav").is_file(),
+        "the recording is still kept"
+    );
+
+    // A full-scale square wave: every sample at the limit.
+    let square = dir.join("square.wav");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 48_000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&square, spec).unwrap();
+    for i in 0..48_000 * 4 {
+        w.write_sample(if (i / 60) % 2 == 0 {
+            i16::MAX
+        } else {
+            i16::MIN
+        })
+        .unwrap();
+    }
+    w.finalize().unwrap();
+    let mut run = Running::spawn(
+        common::bin()
+            .args([
+                "check",
+                "--seconds",
+                "3",
+                "--no-speak",
+                "--no-playback",
+                "--out",
+            ])
+            .arg(dir.join("clipped.wav")),
+    );
+    run.wait_for("Recording 3.0 s", Duration::from_secs(20));
+    common::feed_mic(&square);
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(30));
+    assert_ne!(
+        code,
+        Some(0),
+        "clipping passed the check:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stderr.contains("the recording is clipping") && stderr.contains("lower the microphone"),
+        "{stdout}\n{stderr}"
+    );
+}

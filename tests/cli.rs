@@ -789,3 +789,56 @@ fn packs_check_names_the_line_column_and_field_of_a_mistake() {
         );
     }
 }
+
+#[test]
+fn a_misspelt_category_or_question_gets_the_close_match() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["run", "--no-speak", "--category", "behavioral"],
+            "no category `behavioral` in pack netflix-pm (did you mean `behavioural`?)",
+        ),
+        (
+            &["rehearse", "--no-speak", "--category", "behavioral"],
+            "(did you mean `behavioural`?)",
+        ),
+        (
+            &["run", "--no-speak", "--question", "why-netflx"],
+            "no question `why-netflx` in pack netflix-pm (did you mean `why-netflix`?)",
+        ),
+        (
+            &["drill", "--no-speak", "prioritization-call"],
+            "(did you mean `prioritisation-call`?)",
+        ),
+    ];
+    let dir = common::temp_dir("cli-did-you-mean");
+    for (args, expected) in cases {
+        let out = common::bin()
+            .args(*args)
+            .arg("--recordings")
+            .arg(dir.join("recordings"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        // The whole list still follows.
+        assert!(stderr.contains("its"), "{args:?}: {stderr}");
+    }
+    let out = common::bin()
+        .args([
+            "run",
+            "--no-speak",
+            "--category",
+            "leadership",
+            "--recordings",
+        ])
+        .arg(dir.join("recordings"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("did you mean"),
+        "no close match, no guess: {stderr}"
+    );
+    assert!(!dir.join("recordings").exists(), "nothing was recorded");
+}

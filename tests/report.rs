@@ -784,3 +784,66 @@ fn the_progress_page_has_a_point_per_take_each_linking_to_a_page() {
         println!("screenshot {}", path.display());
     }
 }
+
+/// `voicemock export`: the zip, unpacked somewhere else, is a page whose players play every
+/// take from the recordings beside it.
+#[test]
+fn an_exported_zip_unpacked_elsewhere_plays_every_take() {
+    let Some(stack) = common::stack() else { return };
+    let f = fixture(&stack);
+    let Some(chrome) = launch("export") else {
+        return;
+    };
+    let dir = common::temp_dir("report-export");
+    let zip_path = dir.join("coach.zip");
+    let name = f.two.file_name().unwrap().to_str().unwrap();
+    let out = common::bin()
+        .args(["export", name, "--output"])
+        .arg(&zip_path)
+        .arg("--recordings")
+        .arg(&f.recordings)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let unpacked = dir.join("unpacked");
+    zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap())
+        .unwrap()
+        .extract(&unpacked)
+        .unwrap();
+    let page = unpacked.join(name).join("report.html");
+    let (tab, watch) = open(&chrome, &page);
+    wait_for_audio(&tab);
+    let found = eval(
+        &tab,
+        "Array.from(document.querySelectorAll('audio')).map(a => \
+         [a.getAttribute('src'), a.duration, a.error ? a.error.code : 0])",
+    );
+    let found: Vec<(String, f64, u32)> = serde_json::from_value(found).unwrap();
+    assert_eq!(found.len(), 3, "{found:?}");
+    for (src, duration, error) in found {
+        assert_eq!(error, 0, "{src} did not load from the unpacked zip");
+        // The unpacked copy, not the session folder, is what the page played.
+        let (samples, rate) = common::read_wav(&unpacked.join(name).join(&src));
+        let wav_s = samples.len() as f64 / f64::from(rate);
+        assert!(
+            (duration - wav_s).abs() <= 0.05,
+            "{src}: {duration} s in the browser, {wav_s} s in the WAV"
+        );
+    }
+    let w = watch.lock().unwrap();
+    assert!(w.errors.is_empty(), "{:?}", w.errors);
+    let outside: Vec<&String> = w
+        .requests
+        .iter()
+        .filter(|u| !u.starts_with("data:"))
+        .filter(|u| !u.contains(&unpacked.canonicalize().unwrap().display().to_string()))
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "requests outside the unpacked folder: {outside:?}"
+    );
+}

@@ -496,3 +496,79 @@ fn on_an_80_column_terminal_every_line_fits_and_no_word_is_broken() {
         common::assert_fits(&shown, 80, texts);
     }
 }
+
+// A newcomer's mistakes and interruptions (issue 19).
+
+#[test]
+fn an_unknown_speaker_is_refused_like_an_unknown_microphone() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    // With cues (the speaker is needed) and without (only the name is wrong): both refused
+    // before a folder is made, with the speakers that exist.
+    for extra in [&[][..], &["--no-cues"][..]] {
+        let mut args: Vec<&std::ffi::OsStr> = vec![
+            "--no-speak".as_ref(),
+            "--output".as_ref(),
+            "no-such-speaker".as_ref(),
+        ];
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
+        let stderr = refused_run("run-nospeaker", &args);
+        assert!(
+            stderr.contains("no output device matches \"no-such-speaker\""),
+            "{extra:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("default") && stderr.contains("pulse"),
+            "{extra:?}: the speakers that exist are listed: {stderr}"
+        );
+        assert!(stderr.contains("--output NAME"), "{stderr}");
+    }
+}
+
+/// Interrupts a session during its first answer, with `XDG_DATA_HOME` holding `models`
+/// installed models; returns the error line and the session folder.
+fn interrupted(
+    name: &str,
+    models: &[&str],
+    extra: &[&str],
+) -> (String, std::path::PathBuf, common::TempDir) {
+    let dir = common::temp_dir(name);
+    let data = dir.join("data");
+    let store = data.join("voicemock").join("models");
+    std::fs::create_dir_all(&store).unwrap();
+    for m in models {
+        // Only found, never loaded: a placeholder file stands for an installed model.
+        std::fs::write(store.join(format!("ggml-{m}.bin")), b"model").unwrap();
+    }
+    let recordings = dir.join("recordings");
+    let mut cmd = common::silent_run(&recordings, 30, &["--count", "1"]);
+    cmd.args(extra).env("XDG_DATA_HOME", &data);
+    let mut run = Running::spawn(&mut cmd);
+    run.wait_for("Recording answer", Duration::from_secs(20));
+    std::thread::sleep(Duration::from_millis(500));
+    common::send_signal(run.child.id(), libc::SIGINT);
+    let (exit, stdout, stderr) = run.finish(Duration::from_secs(20));
+    assert_eq!(exit, Some(130), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (session, _) = common::only_session(&recordings);
+    (stderr, session, dir)
+}
+
+#[test]
+fn an_interrupted_session_says_how_to_transcribe_it_later() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    // Transcription off, but a model is installed: the answers can be transcribed later.
+    let (stderr, session, _dir) = interrupted("run-int-model", &["tiny.en"], &["--no-transcribe"]);
+    assert!(stderr.contains("session interrupted"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("voicemock transcribe {}", session.display())),
+        "{stderr}"
+    );
+
+    // No model and transcription off: nothing to suggest.
+    let (stderr, _, _dir) = interrupted("run-int-nomodel", &[], &["--no-transcribe"]);
+    assert!(stderr.contains("session interrupted"), "{stderr}");
+    assert!(!stderr.contains("voicemock transcribe"), "{stderr}");
+}

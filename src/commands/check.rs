@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use crate::audio::level::dbfs;
-use crate::audio::{play_to_end, CpalMicrophone, DevicePlayer, Fault, Microphone};
+use crate::audio::{play_to_end, CpalMicrophone, DevicePlayer, Fault, Microphone, Verdict};
 use crate::cli::CheckArgs;
 use crate::speech::{self, Speaker, SpeechEnd, SpeechOptions, SystemSpeaker};
 use crate::ui::{errln, level_meter, outln, warn, PhaseBar};
@@ -127,7 +127,16 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
             stats.overruns, stats.stream_errors
         ));
     }
-    Ok(())
+    // A check that heard nothing usable fails, so a script (or a pre-interview routine) stops
+    // there instead of recording an interview nobody can hear.
+    match verdict {
+        Verdict::Silent | Verdict::Clipping => anyhow::bail!(
+            "the sound check failed: the recording is {}; {}",
+            verdict.label(),
+            verdict.advice()
+        ),
+        Verdict::Good | Verdict::TooQuiet => Ok(()),
+    }
 }
 
 fn say_test_sentence() {

@@ -100,8 +100,9 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
             );
         }
         bail!(
-            "no take of \"{}\" in {}; questions with takes: {}",
+            "no take of \"{}\"{} in {}; questions with takes: {}",
             args.question,
+            crate::suggest::did_you_mean(&args.question, ids.iter().map(String::as_str)),
             record::folder_label(recordings),
             ids.join(", ")
         );

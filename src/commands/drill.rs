@@ -22,9 +22,10 @@ pub fn run(args: &DrillArgs) -> anyhow::Result<()> {
     let pack = pack::load(args.pack.as_deref())?;
     let Some(question) = pack.question(&args.question) else {
         anyhow::bail!(
-            "pack {} has no question \"{}\"; its questions: {}",
+            "pack {} has no question \"{}\"{}; its questions: {}",
             pack.name,
             args.question,
+            crate::suggest::did_you_mean(&args.question, pack.ids()),
             pack.ids().join(", ")
         );
     };

@@ -224,7 +224,8 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<()> {
     for id in &args.questions {
         if !all.iter().any(|h| &h.id == id) {
             bail!(
-                "no answers to \"{id}\" in {}; questions with answers: {}",
+                "no answers to \"{id}\"{} in {}; questions with answers: {}",
+                crate::suggest::did_you_mean(id, all.iter().map(|h| h.id.as_str())),
                 record::folder_label(dir),
                 all.iter()
                     .map(|h| h.id.as_str())
@@ -233,15 +234,31 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<()> {
             );
         }
     }
+    let categories: Vec<String> = {
+        let mut seen = Vec::new();
+        for h in &all {
+            if !seen.contains(&h.category) {
+                seen.push(h.category.clone());
+            }
+        }
+        seen
+    };
     all.retain(|h| {
         (args.questions.is_empty() || args.questions.contains(&h.id))
             && (args.categories.is_empty() || args.categories.contains(&h.category))
     });
     if all.is_empty() {
+        let hint = args
+            .categories
+            .iter()
+            .map(|c| crate::suggest::did_you_mean(c, categories.iter().map(String::as_str)))
+            .find(|h| !h.is_empty())
+            .unwrap_or_default();
         bail!(
-            "no answers in categories {} in {}",
+            "no answers in categories {}{hint} in {}; categories with answers: {}",
             args.categories.join(", "),
-            record::folder_label(dir)
+            record::folder_label(dir),
+            categories.join(", ")
         );
     }
     let out = if args.json {

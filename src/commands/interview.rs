@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::audio::fake::FastMicrophone;
-use crate::audio::{CpalMicrophone, DevicePlayer, Fault, Microphone};
+use crate::audio::{CpalMicrophone, DeviceError, DevicePlayer, Fault, Microphone};
 use crate::cli::SessionArgs;
 use crate::pack::{Lights, Pack, MAX_SECONDS, MIN_ANSWER_S};
 use crate::record::store::{self, SessionLock};
@@ -172,11 +172,17 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         }
     };
     // Cues and listening back need a speaker; without one the session still runs, and says
-    // why.
+    // why. A speaker asked for by a name no device has is a mistake, like such an --input: it
+    // is refused before anything is recorded, with the speakers that exist.
+    let wanted_output = args.devices.output.as_deref();
     let mut player = match (args.listen, args.no_cues) {
-        (None, true) => None,
-        _ => match DevicePlayer::open(args.devices.output.as_deref()) {
+        (None, true) => match wanted_output.map(|name| DevicePlayer::open(Some(name))) {
+            Some(Err(e @ DeviceError::NotFound { .. })) => return Err(e.into()),
+            _ => None,
+        },
+        _ => match DevicePlayer::open(wanted_output) {
             Ok(p) => Some(p),
+            Err(e @ DeviceError::NotFound { .. }) => return Err(e.into()),
             Err(e) => {
                 warn(format_args!(
                     "{e}; there will be no sound cues and no playback during this session"
@@ -186,6 +192,7 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         },
     };
     let (mut transcriber, transcripts) = background_transcriber(args)?;
+    let transcribing = transcriber.is_some();
     let speech = match (&speaker, args.no_speak) {
         (Some(s), _) => match s.chosen_voice() {
             Some(voice) => format!("system text-to-speech, voice {voice}"),
@@ -355,15 +362,20 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
             let code = signals
                 .exit_code()
                 .unwrap_or_else(|| signals::exit_code(ending.signal.unwrap_or(Signal::Interrupt)));
-            Err(ExitWith {
-                code,
-                message: if kept {
-                    "session interrupted; everything recorded so far is kept".into()
-                } else {
-                    "session interrupted before anything was recorded".into()
-                },
+            let mut message = if kept {
+                "session interrupted; everything recorded so far is kept".to_string()
+            } else {
+                "session interrupted before anything was recorded".to_string()
+            };
+            // Answers the interruption left without words can be transcribed afterwards.
+            let untranscribed = log.takes().any(|(_, t)| t.transcript.is_none());
+            if kept && untranscribed && (transcribing || model_installed()) {
+                message.push_str(&format!(
+                    "; transcribe its answers later with `voicemock transcribe {}`",
+                    dir.display()
+                ));
             }
-            .into())
+            Err(ExitWith { code, message }.into())
         }
         Status::DeviceError => match ending.fault {
             Some((Fault::DiskFull, held_s)) => anyhow::bail!(
@@ -470,6 +482,17 @@ fn with_model(args: &SessionArgs) -> anyhow::Result<(Option<Background>, String)
         }),
         format!("each answer, in the background, with {model}"),
     ))
+}
+
+/// Whether `voicemock transcribe` would find a model without being told one.
+#[cfg(feature = "transcribe")]
+fn model_installed() -> bool {
+    crate::models::ModelStore::locate().is_ok_and(|store| store.resolve(None).is_ok())
+}
+
+#[cfg(not(feature = "transcribe"))]
+fn model_installed() -> bool {
+    false
 }
 
 /// Seconds of audio a session must have room for before it starts: 48 kHz stereo, 16-bit.

@@ -7,6 +7,7 @@ pub mod check;
 pub mod compare;
 pub mod devices;
 pub mod drill;
+pub mod export;
 pub mod history;
 pub mod interview;
 pub mod models;
@@ -17,6 +18,7 @@ pub mod replay;
 pub mod report;
 pub mod run;
 pub mod sessions;
+pub mod shell;
 pub mod transcribe;
 pub mod voices;
 
@@ -42,5 +44,9 @@ pub fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Models(args) => models::run(&args),
         Command::Report(args) => report::run(&args),
         Command::TranscribeEngine => crate::transcribe::isolated::serve(),
+        // Sharing and the shell's conventions.
+        Command::Export(args) => export::run(&args),
+        Command::Completions(args) => shell::completions(&args),
+        Command::Man(args) => shell::man(&args),
     }
 }

@@ -37,8 +37,9 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
     for id in &args.questions {
         if !log.questions.iter().any(|q| &q.id == id) {
             bail!(
-                "session {} has no question \"{id}\"; its questions: {}",
+                "session {} has no question \"{id}\"{}; its questions: {}",
                 log.id,
+                crate::suggest::did_you_mean(id, log.questions.iter().map(|q| q.id.as_str())),
                 log.questions
                     .iter()
                     .map(|q| q.id.as_str())

@@ -426,8 +426,9 @@ impl Pack {
                 Some(c) => wanted_categories.push(c.as_str()),
                 None => {
                     return Err(PackError::Selection(format!(
-                        "no category `{asked}` in pack {}; its categories are: {}",
+                        "no category `{asked}` in pack {}{}; its categories are: {}",
                         self.name,
+                        crate::suggest::did_you_mean(asked, categories.iter().map(String::as_str)),
                         categories.join(", ")
                     )))
                 }
@@ -452,8 +453,9 @@ impl Pack {
                     .find(|q| q.id.eq_ignore_ascii_case(id.trim()))
                     .ok_or_else(|| {
                         PackError::Selection(format!(
-                            "no question `{id}` in pack {}; its question ids are: {}",
+                            "no question `{id}` in pack {}{}; its question ids are: {}",
                             self.name,
+                            crate::suggest::did_you_mean(id, self.ids()),
                             self.ids().join(", ")
                         ))
                     })?;

@@ -368,6 +368,18 @@ fn bad_selections_say_what_is_valid() {
             "no category `gamma` in pack small; its categories are: Alpha, beta, alpha",
         ),
         (
+            "a misspelt id",
+            Selection { ids: vec!["for".into()], ..Selection::default() },
+            "no question `for` in pack small (did you mean `four`?); its question ids are: one, \
+             two, three, four",
+        ),
+        (
+            "a misspelt category",
+            Selection { categories: vec!["bta".into()], ..Selection::default() },
+            "no category `bta` in pack small (did you mean `beta`?); its categories are: Alpha, \
+             beta, alpha",
+        ),
+        (
             "an id outside the chosen categories",
             Selection { ids: vec!["two".into()], categories: vec!["Alpha".into()], ..Selection::default() },
             "question `two` is in category `beta`, which is not among the chosen categories (Alpha)",

@@ -230,11 +230,17 @@ pub fn for_rehearsal(
         rng.shuffle(list);
     }
     if by_category.is_empty() && !categories.is_empty() {
+        let known = pack.categories();
+        let hint = categories
+            .iter()
+            .map(|c| crate::suggest::did_you_mean(c, known.iter().map(String::as_str)))
+            .find(|h| !h.is_empty())
+            .unwrap_or_default();
         return Err(format!(
-            "no questions of {} to rehearse in {}; its categories: {}",
+            "no questions of {}{hint} to rehearse in {}; its categories: {}",
             categories.join(", "),
             pack.name,
-            pack.categories().join(", ")
+            known.join(", ")
         ));
     }
     // The opening the seed picks comes first; the others are tried after it.
