@@ -14,6 +14,7 @@ use std::time::Duration;
 use crate::analysis::Pause;
 use crate::audio::{DeviceError, Player};
 use crate::ui::keys::{self, Input, InputGuard, Key};
+use crate::ui::mmss_tenths;
 
 /// How far ← and → move.
 pub const SEEK_STEP_S: f64 = 5.0;
@@ -91,12 +92,6 @@ pub fn spawn_controls() -> (Receiver<PlayControl>, InputGuard) {
     })
 }
 
-/// Seconds as the acknowledgements show them: `1:05.3`.
-pub fn clock(s: f64) -> String {
-    let tenths = (s.max(0.0) * 10.0).round() as u64;
-    format!("{}:{:02}.{}", tenths / 600, tenths / 10 % 60, tenths % 10)
-}
-
 /// Plays `path` from `from_s` until it ends, the user moves on, or a signal arrives
 /// (`interrupted` is polled). Pause markers are the display's business; this loop only
 /// applies controls and reports progress every few milliseconds.
@@ -127,23 +122,23 @@ pub fn play_interactive(
             match control {
                 PlayControl::TogglePause if playback.is_paused() => {
                     playback.resume();
-                    display.acknowledge(&format!("resumed at {}", clock(at)));
+                    display.acknowledge(&format!("resumed at {}", mmss_tenths(at)));
                 }
                 PlayControl::TogglePause => {
                     playback.pause();
-                    display.acknowledge(&format!("paused at {}", clock(at)));
+                    display.acknowledge(&format!("paused at {}", mmss_tenths(at)));
                 }
                 PlayControl::Resume => {
                     playback.resume();
-                    display.acknowledge(&format!("resumed at {}", clock(at)));
+                    display.acknowledge(&format!("resumed at {}", mmss_tenths(at)));
                 }
                 PlayControl::Seek(by) => {
                     let to = (at + by).clamp(0.0, playback.duration_s());
                     playback.seek_to(to);
                     display.acknowledge(&format!(
                         "seek {by:+} from {} to {}",
-                        clock(at),
-                        clock(to)
+                        mmss_tenths(at),
+                        mmss_tenths(to)
                     ));
                 }
                 PlayControl::Next => return Ok(PlayOutcome::Next),
@@ -215,7 +210,7 @@ mod tests {
             (65.35, "1:05.4"),
             (-1.0, "0:00.0"),
         ] {
-            assert_eq!(clock(s), want, "{s}");
+            assert_eq!(mmss_tenths(s), want, "{s}");
         }
     }
 

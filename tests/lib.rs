@@ -9,6 +9,7 @@ mod cli;
 mod config;
 mod contain;
 mod export;
+mod facts;
 mod fuzz;
 mod listen;
 mod play;

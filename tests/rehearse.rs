@@ -65,10 +65,10 @@ fn short_pack(dir: &Path) -> PathBuf {
 }
 
 /// Speech fed into the microphone over and over until dropped.
-struct Talker(Child);
+pub(crate) struct Talker(Child);
 
 impl Talker {
-    fn start(dir: &Path) -> Talker {
+    pub(crate) fn start(dir: &Path) -> Talker {
         let phrase = common::speech_wav(
             dir,
             "talk",
@@ -328,8 +328,8 @@ fn history_holds_every_answer_and_sees_a_quicker_start() {
     assert_eq!(h["id"], "why-netflix");
     assert_eq!(h["attempts"], 2);
     assert_eq!(h["history"].as_array().unwrap().len(), 2);
-    let first = h["history"][0]["first_speech_s"].as_f64().unwrap();
-    let last = h["history"][1]["first_speech_s"].as_f64().unwrap();
+    let first = h["history"][0]["facts"]["first_words_s"].as_f64().unwrap();
+    let last = h["history"][1]["facts"]["first_words_s"].as_f64().unwrap();
     eprintln!("first words after {first:.2} s, then {last:.2} s");
     assert!(first > last + 1.5, "{first} then {last}");
     assert_eq!(h["trend"]["first_words"], "better");

@@ -170,9 +170,9 @@ fn compare_lists_the_takes_of_one_question_from_two_sessions() {
     assert_eq!(rows.len(), 2, "{rows:#?}");
     assert_ne!(rows[0]["session"], rows[1]["session"]);
     // Oldest first: the 2 s take, then the 1 s one, each with its own limit.
-    assert_eq!(rows[0]["limit_s"], 2.0);
-    assert_eq!(rows[1]["limit_s"], 1.0);
-    assert_eq!(rows[0]["ended_by"], "limit");
+    assert_eq!(rows[0]["facts"]["limit_s"], 2.0);
+    assert_eq!(rows[1]["facts"]["limit_s"], 1.0);
+    assert_eq!(rows[0]["facts"]["ended_by"], "limit");
     let table = common::bin()
         .args(["compare", "why-netflix", "--recordings"])
         .arg(&recordings)

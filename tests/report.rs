@@ -181,12 +181,12 @@ fn chromium() -> Option<PathBuf> {
 
 /// A headless Chromium with a fresh profile, muted, with nothing in the background that
 /// could reach the network.
-struct Chrome {
+pub(crate) struct Chrome {
     browser: Browser,
     _profile: common::TempDir,
 }
 
-fn launch(name: &str) -> Option<Chrome> {
+pub(crate) fn launch(name: &str) -> Option<Chrome> {
     let path = chromium()?;
     let profile = common::temp_dir(&format!("chromium-{name}"));
     let args: Vec<&std::ffi::OsStr> = [
@@ -224,12 +224,12 @@ fn launch(name: &str) -> Option<Chrome> {
 
 /// What a page did while it loaded: requests, console errors and uncaught exceptions.
 #[derive(Default, Debug)]
-struct Watch {
+pub(crate) struct Watch {
     requests: Vec<String>,
-    errors: Vec<String>,
+    pub(crate) errors: Vec<String>,
 }
 
-fn open(chrome: &Chrome, page: &Path) -> (Arc<Tab>, Arc<Mutex<Watch>>) {
+pub(crate) fn open(chrome: &Chrome, page: &Path) -> (Arc<Tab>, Arc<Mutex<Watch>>) {
     let tab = chrome.browser.new_tab().unwrap();
     tab.set_default_timeout(Duration::from_secs(20));
     let watch = Arc::new(Mutex::new(Watch::default()));
@@ -281,7 +281,7 @@ fn open(chrome: &Chrome, page: &Path) -> (Arc<Tab>, Arc<Mutex<Watch>>) {
 
 /// The value of a JavaScript expression, passed through JSON (the protocol hands arrays and
 /// objects back by reference otherwise).
-fn eval(tab: &Tab, js: &str) -> Value {
+pub(crate) fn eval(tab: &Tab, js: &str) -> Value {
     let json = tab
         .evaluate(&format!("JSON.stringify({js})"), true)
         .unwrap_or_else(|e| panic!("evaluating {js}: {e}"))

@@ -16,10 +16,8 @@ mod frontend;
 pub mod live;
 mod nuclei;
 mod pitch;
-mod remarks;
 mod voice;
 
-pub use remarks::PACE_BAND_WPM;
 pub use voice::{Voice, MONOTONE_BELOW_ST, TRAILING_DB};
 mod segments;
 

@@ -642,8 +642,9 @@ fn a_flat_voice_is_monotone_and_an_intoned_one_is_not() {
             // A sine of 5 semitones: 5.24 st by the interquartile range.
             assert!((4.5..6.0).contains(&sd), "{v:?}");
         }
-        let has_remark = m.remarks(None).iter().any(|r| r.contains("monotone"));
-        assert_eq!(has_remark, monotone, "{:?}", m.remarks(None));
+        let remarks = crate::record::facts::TakeFacts::of_recording(&m).remarks;
+        let has_remark = remarks.iter().any(|r| r.contains("monotone"));
+        assert_eq!(has_remark, monotone, "{remarks:?}");
     }
 }
 
@@ -662,7 +663,8 @@ fn phrases_that_fade_at_the_end_trail_off() {
             (4, trailing),
             "fade {fade_db} dB: {v:?}"
         );
-        let has_remark = m.remarks(None).iter().any(|r| r.contains("trail"));
-        assert_eq!(has_remark, trailing > 0, "{:?}", m.remarks(None));
+        let remarks = crate::record::facts::TakeFacts::of_recording(&m).remarks;
+        let has_remark = remarks.iter().any(|r| r.contains("trail"));
+        assert_eq!(has_remark, trailing > 0, "{remarks:?}");
     }
 }

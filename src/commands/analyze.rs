@@ -14,7 +14,7 @@ use anyhow::{bail, Context};
 use crate::analysis::{Measures, Params, LONG_PAUSE_S, SYLLABLES_PER_WORD};
 use crate::audio::wav_reader::analyze_file_with_pitch;
 use crate::cli::AnalyzeArgs;
-use crate::record::{self, reader::median};
+use crate::record;
 use crate::ui::Table;
 
 #[derive(serde::Serialize)]
@@ -66,7 +66,6 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
     }
 
     let mut entries = Vec::with_capacity(files.len());
-    let mut earlier_wpm = Vec::new();
     for (file, damaged) in files {
         if let Some(reason) = damaged {
             entries.push(Entry {
@@ -90,13 +89,12 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
                         .map(|&f| (f64::from(f) * 10.0).round() / 10.0)
                         .collect(),
                 });
+                // A take's remarks are those its facts keep; a recording of no session gets
+                // them by the same rule, on its own clock.
                 let remarks = match kept.and_then(|k| k.remarks.as_ref()) {
                     Some(r) => r.clone(),
-                    None => m.remarks(median(&earlier_wpm)),
+                    None => record::TakeFacts::of_recording(&m).remarks,
                 };
-                if m.est_wpm > 0.0 {
-                    earlier_wpm.push(m.est_wpm);
-                }
                 entries.push(Entry {
                     file,
                     analysis: Some(m),
@@ -202,7 +200,7 @@ fn stored(dir: &Path) -> std::collections::HashMap<PathBuf, Stored> {
         .flat_map(|s| {
             s.log.takes().map(move |(_, t)| {
                 let kept = Stored {
-                    remarks: t.remarks.clone(),
+                    remarks: t.facts.as_ref().map(|f| f.remarks.clone()),
                     cues_s: t.cues_s.clone(),
                 };
                 (s.dir.join(&t.file), kept)

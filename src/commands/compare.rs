@@ -1,9 +1,12 @@
 //! `voicemock compare QUESTION`: every take of one question across the recorded sessions,
 //! oldest first, so a reader sees how the answer changed.
 //!
+//! A drill's rounds are shown as drill rounds ("round 2"), apart from full attempts.
+//!
 //! JSON shape: an array, oldest first, of `{"session", "started_at", "take", "file",
-//! "duration_s", "limit_s", "ended_by", "first_speech_s", "longest_pause_s", "est_wpm"}`, with
-//! `"damaged": REASON` on a take whose file is left alone.
+//! "drill_round", "facts": FACTS}` (`drill_round`: the round's number in a drill, else null;
+//! FACTS: the take's facts as the log keeps them), with `"damaged": REASON` on a take whose
+//! file is left alone.
 
 use std::path::PathBuf;
 
@@ -11,7 +14,8 @@ use anyhow::bail;
 use serde::Serialize;
 
 use crate::cli::CompareArgs;
-use crate::record::{self, TakeEnd};
+use crate::record::facts::{pace_text, seconds};
+use crate::record::{self, TakeFacts};
 use crate::ui::{mmss, Table};
 
 /// One take of the question, with where it came from.
@@ -21,18 +25,18 @@ pub struct TakeRow {
     pub started_at: String,
     pub take: u32,
     pub file: PathBuf,
+    /// The round's number when the take was a round of a drill.
+    pub drill_round: Option<u32>,
     /// Why the take's file is left alone, if it is damaged (see `record::contained`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub damaged: Option<String>,
-    pub duration_s: f64,
-    pub limit_s: f64,
-    pub ended_by: Option<TakeEnd>,
-    pub first_speech_s: Option<f64>,
-    pub longest_pause_s: Option<f64>,
-    pub est_wpm: Option<f64>,
+    pub facts: TakeFacts,
     /// The question as it was asked, for announcing it.
     #[serde(skip)]
     pub text: String,
+    /// Seconds of audio in the file, for the player's bar.
+    #[serde(skip)]
+    pub file_s: f64,
 }
 
 /// The takes of `question` in one session, in order.
@@ -41,22 +45,18 @@ pub fn rows_of(session: &record::Session, question: &str) -> Vec<TakeRow> {
         .log
         .takes()
         .filter(|(q, _)| q.id == question)
-        .map(|(q, t)| {
-            let m = t.analysis.as_ref().filter(|m| m.first_speech_s.is_some());
-            TakeRow {
+        .filter_map(|(q, t)| {
+            Some(TakeRow {
                 session: session.log.id.clone(),
                 started_at: t.started_at.clone(),
                 take: t.take,
                 file: session.dir.join(&t.file),
+                drill_round: session.log.is_drill().then_some(t.take),
                 damaged: session.damage(t).map(ToString::to_string),
-                duration_s: t.duration_s,
-                limit_s: t.limit_s,
-                ended_by: t.ended_by,
-                first_speech_s: m.and_then(|m| m.first_speech_s),
-                longest_pause_s: m.map(|m| m.longest_pause_s),
-                est_wpm: m.map(|m| m.est_wpm),
+                facts: t.facts.clone()?,
                 text: q.text.clone(),
-            }
+                file_s: t.duration_s,
+            })
         })
         .collect()
 }
@@ -126,8 +126,8 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Takes side by side: date, take, length against limit, first words, longest pause, pace,
-/// how each ended.
+/// Takes side by side: date, take (or drill round), length against limit, first words,
+/// longest pause, pace, how each ended.
 pub fn table(rows: &[TakeRow]) -> String {
     let mut table = Table::new()
         .right("#")
@@ -136,26 +136,27 @@ pub fn table(rows: &[TakeRow]) -> String {
         .right("length")
         .right("first")
         .right("longest")
-        .right("wpm")
+        .right("pace")
         .text("ended");
     for (i, r) in rows.iter().enumerate() {
         let date = r
             .started_at
             .get(..16)
             .map_or_else(|| r.started_at.clone(), |d| d.replace('T', " "));
+        let f = &r.facts;
         table.row([
             (i + 1).to_string(),
             date,
-            r.take.to_string(),
-            format!("{}/{}", mmss(r.duration_s), mmss(r.limit_s)),
-            r.first_speech_s
-                .map_or_else(|| "—".into(), |f| format!("{f:.1}s")),
-            r.longest_pause_s
-                .map_or_else(|| "—".into(), |p| format!("{p:.1}s")),
-            r.est_wpm.map_or_else(|| "—".into(), |w| format!("{w:.0}")),
-            crate::report::ended_by_label(r.ended_by).to_string(),
+            r.drill_round
+                .map_or_else(|| r.take.to_string(), |n| format!("round {n}")),
+            format!("{}/{}", mmss(f.length_s), mmss(f.limit_s)),
+            f.first_words_s.map_or_else(|| "—".into(), seconds),
+            f.longest_pause_s.map_or_else(|| "—".into(), seconds),
+            f.pace.map_or_else(|| "—".into(), pace_text),
+            crate::report::take_ending(f),
         ]);
     }
+    let drill = rows.iter().filter(|r| r.drill_round.is_some()).count();
     let mut s = table.fit();
     for (i, r) in rows.iter().enumerate() {
         if let Some(reason) = &r.damaged {
@@ -163,11 +164,18 @@ pub fn table(rows: &[TakeRow]) -> String {
             s.push('\n');
         }
     }
-    s.push_str(&crate::ui::fit(&format!(
+    let mut closing = format!(
         "{} take{} of \"{}\"",
         rows.len(),
         if rows.len() == 1 { "" } else { "s" },
         rows.first().map_or("", |r| r.text.as_str())
-    )));
+    );
+    if drill > 0 {
+        closing.push_str(&format!(
+            " ({drill} of them drill round{}, held to a drill's shorter limits)",
+            if drill == 1 { "" } else { "s" }
+        ));
+    }
+    s.push_str(&crate::ui::fit(&closing));
     s
 }

@@ -2,21 +2,24 @@
 //! one session reader, and whether the latest attempt is better than the candidate's own
 //! earlier ones.
 //!
+//! Drill rounds (answers held to a drill's shrinking limits) are kept apart from full
+//! attempts: they are listed and counted as drill rounds, never as a question's last or best.
+//!
 //! JSON shape: an array of questions (most attempted first) `{"id", "category", "text",
-//! "attempts", "over_limit_share", "last": ATTEMPT, "best": ATTEMPT, "trend": {"length",
-//! "first_words", "pace", "longest_pause"}, "history": [ATTEMPT…]}` where ATTEMPT is
-//! `{"session", "started_at", "take", "duration_s", "limit_s", "min_s", "over_limit",
-//! "first_speech_s", "est_wpm", "longest_pause_s"}` and a trend is "better", "same", "worse"
-//! or null (nothing earlier to compare with).
+//! "attempts", "over_limit_share", "last": ATTEMPT|null, "best": ATTEMPT|null, "trend":
+//! {"length", "first_words", "pace", "longest_pause", "fillers"}, "history": [ATTEMPT…],
+//! "drill_rounds": [ATTEMPT…]}` where ATTEMPT is `{"session", "started_at", "take",
+//! "fillers_per_100_words", "facts": FACTS}` (FACTS: the take's facts as the log keeps them)
+//! and a trend is "better", "same", "worse" or null (nothing earlier to compare with).
 
 use std::collections::BTreeMap;
 
 use anyhow::bail;
 use serde::Serialize;
 
-use crate::analysis::PACE_BAND_WPM;
 use crate::cli::HistoryArgs;
-use crate::record::{self, reader::median, TakeEnd};
+use crate::record::facts::{pace_text, seconds, PACE_BAND_WPM};
+use crate::record::{self, reader::median, TakeEnd, TakeFacts};
 use crate::ui::{mmss, Table};
 
 #[derive(Debug, Clone, Serialize)]
@@ -24,17 +27,9 @@ pub struct Attempt {
     pub session: String,
     pub started_at: String,
     pub take: u32,
-    pub duration_s: f64,
-    pub limit_s: f64,
-    pub min_s: f64,
-    pub over_limit: bool,
-    pub first_speech_s: Option<f64>,
-    pub est_wpm: Option<f64>,
-    pub longest_pause_s: Option<f64>,
-    /// From the transcript, when there is one: pace from the words, and fillers per 100 words
-    /// (a lower bound).
-    pub words_wpm: Option<f64>,
+    /// From the transcript, when there is one: fillers per 100 words (a lower bound).
     pub fillers_per_100_words: Option<f64>,
+    pub facts: TakeFacts,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -72,20 +67,22 @@ pub struct QuestionHistory {
     pub text: String,
     pub attempts: usize,
     pub over_limit_share: f64,
-    pub last: Attempt,
-    pub best: Attempt,
+    pub last: Option<Attempt>,
+    pub best: Option<Attempt>,
     pub trend: Trends,
     pub history: Vec<Attempt>,
+    pub drill_rounds: Vec<Attempt>,
 }
 
 /// How far a length is from the useful band (its minimum to its limit), as a share of the
 /// limit: 0 inside it.
 fn length_miss(a: &Attempt) -> f64 {
-    let limit = a.limit_s.max(1e-9);
-    if a.duration_s > a.limit_s {
-        (a.duration_s - a.limit_s) / limit
-    } else if a.duration_s < a.min_s {
-        (a.min_s - a.duration_s) / limit
+    let f = &a.facts;
+    let limit = f.limit_s.max(1e-9);
+    if f.length_s > f.limit_s {
+        (f.length_s - f.limit_s) / limit
+    } else if f.length_s < f.min_s {
+        (f.min_s - f.length_s) / limit
     } else {
         0.0
     }
@@ -115,7 +112,8 @@ fn trend(values: &[Option<f64>], same: f64) -> Option<Trend> {
 
 /// Every answer per question in `sessions` (taken oldest first), with the trends.
 pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<QuestionHistory> {
-    let mut by_question: BTreeMap<String, (String, String, Vec<Attempt>)> = BTreeMap::new();
+    type Answers = (String, String, Vec<Attempt>, Vec<Attempt>);
+    let mut by_question: BTreeMap<String, Answers> = BTreeMap::new();
     let mut sessions: Vec<record::Session> = sessions.collect();
     sessions.sort_by(|a, b| a.log.started_at.cmp(&b.log.started_at));
     for s in &sessions {
@@ -129,47 +127,51 @@ pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<Questio
                 if s.damage(t).is_some() {
                     continue;
                 }
-                let m = t.analysis.as_ref().filter(|m| m.first_speech_s.is_some());
+                let Some(facts) = t.facts.clone() else {
+                    continue;
+                };
                 let attempt = Attempt {
                     session: s.log.id.clone(),
                     started_at: t.started_at.clone(),
                     take: t.take,
-                    duration_s: t.duration_s,
-                    limit_s: t.limit_s,
-                    min_s: q.min_s * t.limit_s / q.limit_s.max(1e-9),
-                    over_limit: t.is_over_limit(),
-                    first_speech_s: m.and_then(|m| m.first_speech_s),
-                    est_wpm: m.map(|m| m.est_wpm).filter(|w| *w > 0.0),
-                    longest_pause_s: m.map(|m| m.longest_pause_s),
-                    words_wpm: t.transcript.as_ref().and_then(|tr| tr.wpm),
                     fillers_per_100_words: t.transcript.as_ref().map(|tr| tr.fillers_per_100_words),
+                    facts,
                 };
-                by_question
-                    .entry(q.id.clone())
-                    .or_insert_with(|| (q.category.clone(), q.text.clone(), Vec::new()))
-                    .2
-                    .push(attempt);
+                let entry = by_question.entry(q.id.clone()).or_insert_with(|| {
+                    (q.category.clone(), q.text.clone(), Vec::new(), Vec::new())
+                });
+                if s.log.is_drill() {
+                    entry.3.push(attempt);
+                } else {
+                    entry.2.push(attempt);
+                }
             }
         }
     }
     let mut out: Vec<QuestionHistory> = by_question
         .into_iter()
-        .map(|(id, (category, text, history))| {
-            let last = history.last().expect("a question has an attempt").clone();
+        .map(|(id, (category, text, history, drill_rounds))| {
+            let last = history.last().cloned();
             let best = history
                 .iter()
                 .min_by(|a, b| length_miss(a).total_cmp(&length_miss(b)))
-                .expect("a question has an attempt")
-                .clone();
+                .cloned();
             let lengths: Vec<Option<f64>> = history.iter().map(|a| Some(length_miss(a))).collect();
-            let first: Vec<Option<f64>> = history.iter().map(|a| a.first_speech_s).collect();
-            let pace: Vec<Option<f64>> = history.iter().map(|a| a.est_wpm.map(pace_miss)).collect();
-            let pause: Vec<Option<f64>> = history.iter().map(|a| a.longest_pause_s).collect();
+            let first: Vec<Option<f64>> = history.iter().map(|a| a.facts.first_words_s).collect();
+            let pace: Vec<Option<f64>> = history
+                .iter()
+                .map(|a| a.facts.pace.map(|p| pace_miss(p.wpm)))
+                .collect();
+            let pause: Vec<Option<f64>> = history.iter().map(|a| a.facts.longest_pause_s).collect();
             let fillers: Vec<Option<f64>> =
                 history.iter().map(|a| a.fillers_per_100_words).collect();
             QuestionHistory {
-                over_limit_share: history.iter().filter(|a| a.over_limit).count() as f64
-                    / history.len() as f64,
+                over_limit_share: if history.is_empty() {
+                    0.0
+                } else {
+                    history.iter().filter(|a| a.facts.verdict.is_over()).count() as f64
+                        / history.len() as f64
+                },
                 attempts: history.len(),
                 trend: Trends {
                     length: trend(&lengths, 0.05),
@@ -181,13 +183,19 @@ pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<Questio
                 last,
                 best,
                 history,
+                drill_rounds,
                 id,
                 category,
                 text,
             }
         })
         .collect();
-    out.sort_by(|a, b| b.attempts.cmp(&a.attempts).then_with(|| a.id.cmp(&b.id)));
+    out.sort_by(|a, b| {
+        b.attempts
+            .cmp(&a.attempts)
+            .then_with(|| b.drill_rounds.len().cmp(&a.drill_rounds.len()))
+            .then_with(|| a.id.cmp(&b.id))
+    });
     out
 }
 
@@ -263,7 +271,7 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<()> {
 }
 
 fn secs(v: Option<f64>) -> String {
-    v.map_or_else(|| "—".into(), |s| format!("{s:.1}s"))
+    v.map_or_else(|| "—".into(), seconds)
 }
 
 fn table(all: &[QuestionHistory]) -> String {
@@ -274,40 +282,63 @@ fn table(all: &[QuestionHistory]) -> String {
         .right("best")
         .right("over")
         .right("first")
-        .right("wpm")
+        .right("pace")
         .right("pause")
         .right("fillers");
     for h in all {
-        let len = |a: &Attempt| format!("{}/{}", mmss(a.duration_s), mmss(a.limit_s));
+        let len = |a: Option<&Attempt>| {
+            a.map_or_else(
+                || "—".into(),
+                |a| format!("{}/{}", mmss(a.facts.length_s), mmss(a.facts.limit_s)),
+            )
+        };
         let with = |value: String, t: Option<Trend>| format!("{value} {}", Trend::arrow(t));
+        let last = h.last.as_ref();
         table.row([
             h.id.clone(),
             h.attempts.to_string(),
-            with(len(&h.last), h.trend.length),
-            len(&h.best),
+            with(len(last), h.trend.length),
+            len(h.best.as_ref()),
             format!("{:.0}%", h.over_limit_share * 100.0),
-            with(secs(h.last.first_speech_s), h.trend.first_words),
             with(
-                h.last
-                    .est_wpm
-                    .map_or_else(|| "—".into(), |w| format!("{w:.0}")),
+                secs(last.and_then(|a| a.facts.first_words_s)),
+                h.trend.first_words,
+            ),
+            with(
+                last.and_then(|a| a.facts.pace)
+                    .map_or_else(|| "—".into(), pace_text),
                 h.trend.pace,
             ),
-            with(secs(h.last.longest_pause_s), h.trend.longest_pause),
             with(
-                h.last
-                    .fillers_per_100_words
+                secs(last.and_then(|a| a.facts.longest_pause_s)),
+                h.trend.longest_pause,
+            ),
+            with(
+                last.and_then(|a| a.fillers_per_100_words)
                     .map_or_else(|| "—".into(), |f| format!("{f:.1}")),
                 h.trend.fillers,
             ),
         ]);
+        if !h.drill_rounds.is_empty() {
+            let rounds: Vec<String> = h
+                .drill_rounds
+                .iter()
+                .map(|a| format!("{}/{}", mmss(a.facts.length_s), mmss(a.facts.limit_s)))
+                .collect();
+            table.note(&format!(
+                "+ {} drill round{} (not attempts): {}",
+                h.drill_rounds.len(),
+                if h.drill_rounds.len() == 1 { "" } else { "s" },
+                rounds.join(", ")
+            ));
+        }
     }
     let mut s = table.fit();
     s.push_str(&crate::ui::fit(&format!(
         "last = your latest attempt; ↑ better, = same, ↓ worse than the median of your \
          earlier attempts at that question (length: nearer its useful range; pace: nearer \
          {:.0}–{:.0} wpm; first words and pauses: shorter; fillers per 100 words, from \
-         transcripts: fewer)",
+         transcripts: fewer); drill rounds are listed apart",
         PACE_BAND_WPM.0, PACE_BAND_WPM.1
     )));
     s
@@ -317,20 +348,27 @@ fn table(all: &[QuestionHistory]) -> String {
 mod tests {
     use super::*;
 
-    fn attempt(duration_s: f64, first: f64, wpm: f64, pause: f64) -> Attempt {
+    fn attempt(duration_s: f64) -> Attempt {
         Attempt {
             session: "s".into(),
             started_at: String::new(),
             take: 1,
-            duration_s,
-            limit_s: 60.0,
-            min_s: 30.0,
-            over_limit: duration_s > 60.0,
-            first_speech_s: Some(first),
-            est_wpm: Some(wpm),
-            longest_pause_s: Some(pause),
-            words_wpm: None,
             fillers_per_100_words: None,
+            facts: TakeFacts {
+                length_s: duration_s,
+                limit_s: 60.0,
+                min_s: 30.0,
+                first_words_s: Some(1.0),
+                speaking_s: None,
+                pauses: None,
+                longest_pause_s: None,
+                talking_stopped_s: None,
+                pace: None,
+                ended_by: None,
+                verdict: crate::record::Verdict::Within,
+                over_s: 0.0,
+                remarks: Vec::new(),
+            },
         }
     }
 
@@ -358,9 +396,9 @@ mod tests {
 
     #[test]
     fn length_and_pace_are_judged_by_their_distance_from_the_good_range() {
-        assert_eq!(length_miss(&attempt(45.0, 1.0, 140.0, 1.0)), 0.0);
-        assert!((length_miss(&attempt(75.0, 1.0, 140.0, 1.0)) - 0.25).abs() < 1e-9);
-        assert!((length_miss(&attempt(15.0, 1.0, 140.0, 1.0)) - 0.25).abs() < 1e-9);
+        assert_eq!(length_miss(&attempt(45.0)), 0.0);
+        assert!((length_miss(&attempt(75.0)) - 0.25).abs() < 1e-9);
+        assert!((length_miss(&attempt(15.0)) - 0.25).abs() < 1e-9);
         assert_eq!(pace_miss(140.0), 0.0);
         assert_eq!(pace_miss(PACE_BAND_WPM.1 + 20.0), 20.0);
         assert_eq!(pace_miss(PACE_BAND_WPM.0 - 10.0), 10.0);

@@ -284,7 +284,7 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         machine = machine.with_cues(crate::audio::cues::START_CUE_HEARD_S);
     }
     let session_plan = Plan {
-        usual_wpm: record::reader::usual_wpm(&args.recordings, &id),
+        usual_wpm: record::reader::usual_wpm_before(&args.recordings, &log.started_at),
         dir: dir.clone(),
         log,
         machine,

@@ -38,11 +38,13 @@ pub fn run(args: &PlayArgs) -> anyhow::Result<()> {
         playback::markers(&measures.pauses),
         !terminal.is_terminal(),
     );
-    crate::ui::outln(format_args!(
-        "Playing {} ({})",
-        args.file.display(),
-        ui::mmss(measures.duration_s)
-    ));
+    // A take of a session is introduced by its facts, as every view shows them; any other
+    // recording by its length.
+    let about = take_facts(&args.file).map_or_else(
+        || ui::mmss(measures.duration_s),
+        |f| crate::report::take_summary(&f),
+    );
+    crate::ui::outln(format_args!("Playing {} ({about})", args.file.display()));
     let outcome = playback::play_interactive(
         &mut player,
         &args.file,
@@ -65,4 +67,16 @@ pub fn run(args: &PlayArgs) -> anyhow::Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// The facts of `file` if it is a take of the session in its folder.
+fn take_facts(file: &std::path::Path) -> Option<crate::record::TakeFacts> {
+    let name = file.file_name()?.to_str()?;
+    let session = crate::record::load(file.parent()?).ok()?;
+    let facts = session
+        .log
+        .takes()
+        .find(|(_, t)| t.file == name)
+        .and_then(|(_, t)| t.facts.clone());
+    facts
 }

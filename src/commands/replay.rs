@@ -15,7 +15,7 @@ use crate::record;
 use crate::session::machine::Signal;
 use crate::session::signals::{self, Signals};
 use crate::speech::{speech_timeout, Speaker, SpeechOptions, SystemSpeaker};
-use crate::ui::{mmss, PlaybackBar};
+use crate::ui::PlaybackBar;
 use crate::ExitWith;
 
 /// One recording to play, and how to introduce it.
@@ -67,12 +67,13 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
                 heading.push(format!("  {}", q.text));
             }
             heading.push(format!(
-                "  Take {} of {}: {} of {}, {}",
+                "  {} {} of {}: {}",
+                if log.is_drill() { "Round" } else { "Take" },
                 t.take,
                 q.takes.len(),
-                mmss(t.duration_s),
-                mmss(t.limit_s),
-                crate::report::ended_by_label(t.ended_by)
+                t.facts
+                    .as_ref()
+                    .map_or_else(|| "still recording".into(), crate::report::take_summary)
             ));
             items.push(Item {
                 heading,
@@ -127,11 +128,12 @@ pub fn play_rows(rows: &[super::compare::TakeRow], args: &CompareArgs) -> anyhow
                 heading: vec![
                     String::new(),
                     format!(
-                        "Take {} of {}: {date}, {} of {}",
+                        "Take {} of {}: {date}{}, {}",
                         i + 1,
                         rows.len(),
-                        mmss(r.duration_s),
-                        mmss(r.limit_s)
+                        r.drill_round
+                            .map_or_else(String::new, |n| format!(", drill round {n}")),
+                        crate::report::take_summary(&r.facts)
                     ),
                 ],
                 say: Some(format!("Take {} of {}.", i + 1, rows.len())),
@@ -139,7 +141,7 @@ pub fn play_rows(rows: &[super::compare::TakeRow], args: &CompareArgs) -> anyhow
                     None => Ok(r.file.clone()),
                     Some(reason) => Err(reason.clone()),
                 },
-                duration_s: r.duration_s,
+                duration_s: r.file_s,
                 pauses: Vec::new(),
             }
         })
@@ -213,11 +215,8 @@ pub fn play_items(items: &[Item], no_speak: bool, output: Option<&str>) -> anyho
             item.pauses.clone(),
             !terminal.is_terminal(),
         );
-        crate::ui::outln_fit(format_args!(
-            "Playing {} ({})",
-            path.display(),
-            mmss(item.duration_s)
-        ));
+        // The heading said the take's length; the file may hold a moment before its clock.
+        crate::ui::outln_fit(format_args!("Playing {}", path.display()));
         let result =
             playback::play_interactive(&mut player, path, 0.0, &controls, &mut bar, &interrupted);
         bar.finish();

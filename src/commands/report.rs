@@ -1,4 +1,5 @@
-//! `voicemock report`: writes a session's review page (`report.html` in its folder) or, with
+//! `voicemock report`: writes a session's review page (`report.html` in its folder, with its
+//! review sheet `review.md` rewritten from the same facts) or, with
 //! `--progress`, the progress page over every session (`progress.html` in the recordings
 //! folder), and with `--open` hands it to the system's opener.
 
@@ -36,6 +37,13 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
         let session = record::resolve(recordings, args.session.as_deref())?;
         let path = report::write_session_page(&session)
             .with_context(|| format!("writing the review page of {}", session.log.id))?;
+        // The review sheet, rewritten from the same facts so the two read the same (a running
+        // session rewrites its own).
+        if session.standing != record::Standing::Running {
+            let sheet = session.dir.join(record::REVIEW_FILE);
+            record::store::write_atomic(&sheet, report::review_markdown(&session.log).as_bytes())
+                .with_context(|| format!("writing {}", sheet.display()))?;
+        }
         outln(format_args!("Review page: {}", path.display()));
         path
     };

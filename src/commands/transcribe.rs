@@ -4,7 +4,8 @@
 //!
 //! JSON shape: for a file `{"file", "model", "text", "words": [{"text", "start_s", "end_s"}],
 //! "duration_s", "speech_span_s", "measures": {…}}`; for a session an array of `{"file",
-//! "transcript", "measures", "covered", "missed"}` (or `{"file", "error"}`).
+//! "transcript", "measures", "covered", "missed", "facts"}` (`facts`: the take's facts with
+//! the pace now from its words, as the log keeps them; or `{"file", "error"}`).
 
 use std::path::PathBuf;
 
@@ -101,6 +102,7 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
     use anyhow::Context;
 
     use crate::record::store::{save_log, SessionLock};
+    use crate::record::TakeFacts;
     use crate::transcribe::sidecar;
 
     let session = crate::record::load(&args.target).with_context(|| {
@@ -113,6 +115,9 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
     let lock = SessionLock::acquire(&session.dir)
         .with_context(|| format!("{} is still being recorded", session.dir.display()))?;
     let mut log = session.log.clone();
+    let usual = session.dir.parent().and_then(|recordings| {
+        crate::record::reader::usual_wpm_before(recordings, &log.started_at)
+    });
     if log.takes().next().is_none() {
         anyhow::bail!(
             "{}: this session has no recorded takes",
@@ -145,11 +150,20 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
                         all.push(serde_json::json!({ "file": wav, "error": e.to_string() }));
                         continue;
                     }
+                    let take = &mut log.questions[q].takes[t];
+                    take.transcript = Some(summary.clone());
+                    take.transcript_error = None;
+                    // The pace now comes from the words: the take's facts follow, remarked
+                    // against the usual pace of the sessions before this one, as when it ran.
+                    let facts = TakeFacts::of(&log.questions[q], &log.questions[q].takes[t], usual);
+                    let pace = facts.pace;
+                    log.questions[q].takes[t].facts = Some(facts);
                     if !args.json {
                         outln(crate::report::transcript_line(
                             q + 1,
                             log.questions[q].takes[t].take,
                             &summary,
+                            pace,
                         ));
                     }
                     all.push(serde_json::json!({
@@ -158,10 +172,8 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
                         "measures": measures::measure(&transcript.words),
                         "covered": summary.covered,
                         "missed": summary.missed,
+                        "facts": log.questions[q].takes[t].facts,
                     }));
-                    let take = &mut log.questions[q].takes[t];
-                    take.transcript = Some(summary);
-                    take.transcript_error = None;
                 }
                 Err(e) => {
                     failed += 1;
@@ -173,7 +185,7 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
         }
     }
     save_log(&session.dir, &log).context("writing the session log")?;
-    let review = crate::report::review_markdown(&log, None);
+    let review = crate::report::review_markdown(&log);
     crate::record::store::write_atomic(
         &session.dir.join(crate::record::REVIEW_FILE),
         review.as_bytes(),

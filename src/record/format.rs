@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize, Serializer};
 
+use super::facts::TakeFacts;
 use crate::analysis::Measures;
 
 /// The format this voicemock writes. Files with a higher number are refused by name.
@@ -436,10 +437,11 @@ pub struct TakeLog {
     /// with no overtime left): the answer was cut off, and counts as over its limit.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cut_off: bool,
-    /// The remarks made on the take when it was recorded, kept so that every later report
-    /// reads the same (absent in older logs: they are worked out again from `analysis`).
+    /// The take's facts, with the remarks made on it: worked out once when it ended (and
+    /// again when its transcript came), and what every view shows (see `facts.rs`). `None`
+    /// while recording; a log without them (older ones) gets them on reading.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remarks: Option<Vec<String>>,
+    pub facts: Option<TakeFacts>,
 }
 
 impl SessionLog {
@@ -478,17 +480,43 @@ impl SessionLog {
         (answered, asked)
     }
 
-    /// Seconds of speech over every take (from the analysis), or of recording where a take
-    /// was not analysed.
+    /// Seconds of speech over every take (its facts' speaking time, or its length where a
+    /// take was not analysed).
     pub fn speaking_s(&self) -> f64 {
         self.takes()
-            .map(|(_, t)| t.analysis.as_ref().map_or(t.duration_s, |m| m.speech_s))
+            .filter_map(|(_, t)| t.facts.as_ref())
+            .map(|f| f.speaking_s.unwrap_or(f.length_s))
             .sum()
     }
 
-    /// Takes that ran past their limit.
+    /// Takes that ran past their limit (cut off at it, or over it).
     pub fn over_limit(&self) -> usize {
-        self.takes().filter(|(_, t)| t.is_over_limit()).count()
+        self.takes()
+            .filter(|(_, t)| t.facts.as_ref().is_some_and(|f| f.verdict.is_over()))
+            .count()
+    }
+
+    /// A drill: one question answered round by round against shrinking limits.
+    pub fn is_drill(&self) -> bool {
+        self.kind == "drill"
+    }
+
+    /// Works out the facts of every take that has none (a take still recording, or every take
+    /// of a log written before facts were kept), with `usual_wpm` for their remarks.
+    pub fn fill_facts(&mut self, usual_wpm: Option<f64>) {
+        for q in &mut self.questions {
+            for i in 0..q.takes.len() {
+                if q.takes[i].facts.is_none() {
+                    let facts = TakeFacts::of(q, &q.takes[i], usual_wpm);
+                    q.takes[i].facts = Some(facts);
+                }
+            }
+        }
+    }
+
+    /// Whether some take has no facts yet.
+    pub fn lacks_facts(&self) -> bool {
+        self.takes().any(|(_, t)| t.facts.is_none())
     }
 }
 
@@ -526,43 +554,7 @@ impl TakeLog {
             pre_roll_s: 0.0,
             cues_s: Vec::new(),
             cut_off: false,
-            remarks: None,
-        }
-    }
-
-    pub fn is_over_limit(&self) -> bool {
-        if self.started_by.is_some() {
-            // The machine measured it against the voice: silence after the last word in
-            // the grace is not over.
-            return self.overtime_s > 0.0;
-        }
-        self.overtime_s > 0.0 || self.duration_s > self.limit_s + 0.05
-    }
-
-    /// Seconds from the take's clock start to its end (the file less its pre-roll).
-    pub fn answer_s(&self) -> f64 {
-        (self.duration_s - self.pre_roll_s).max(0.0)
-    }
-
-    /// When the first words came, on the take's clock.
-    pub fn first_words_s(&self) -> Option<f64> {
-        let first = self.analysis.as_ref()?.first_speech_s?;
-        Some((first - self.pre_roll_s).max(0.0))
-    }
-
-    /// When the speaker stopped talking, on the take's clock.
-    pub fn stopped_talking_s(&self) -> Option<f64> {
-        let last = self.analysis.as_ref()?.last_speech_s?;
-        Some((last - self.pre_roll_s).max(0.0))
-    }
-
-    /// The remarks on this take: as made when it was recorded, or (older logs) worked out
-    /// from its measures against `usual_wpm`.
-    pub fn remarks(&self, usual_wpm: Option<f64>) -> Vec<String> {
-        match (&self.remarks, &self.analysis) {
-            (Some(r), _) => r.clone(),
-            (None, Some(m)) => m.remarks(usual_wpm),
-            (None, None) => Vec::new(),
+            facts: None,
         }
     }
 

@@ -5,6 +5,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use super::facts::{judged_pace, usual_pace};
 use super::format::{
     levels_file, LevelsFile, SessionLog, SessionStatus, TakeLog, LEVELS_VERSION, LOG_FILE,
     LOG_VERSION, MAX_LOG_BYTES,
@@ -336,7 +337,7 @@ pub fn list(recordings: &Path) -> Vec<Entry> {
         // damaged), never followed or waited on.
         .filter(|dir| std::fs::symlink_metadata(dir.join(LOG_FILE)).is_ok())
         .map(|dir| {
-            let result = load(&dir);
+            let result = load_unfilled(&dir);
             let key = match &result {
                 Ok(s) => started_millis(&s.log.started_at),
                 Err(_) => None,
@@ -346,7 +347,34 @@ pub fn list(recordings: &Path) -> Vec<Entry> {
         })
         .collect();
     entries.sort_by(|(a, ea), (b, eb)| b.cmp(a).then_with(|| eb.dir.cmp(&ea.dir)));
+    // Oldest first, each session's missing facts are worked out against the paces of the
+    // sessions before it: the same usual pace `load` finds for it alone.
+    let mut earlier: Vec<(Option<i64>, Vec<f64>)> = Vec::new();
+    for (_, entry) in entries.iter_mut().rev() {
+        let Ok(session) = &mut entry.result else {
+            continue;
+        };
+        let started = started_millis(&session.log.started_at);
+        if session.log.lacks_facts() {
+            let paces: Vec<f64> = earlier
+                .iter()
+                .filter(|(at, _)| is_before(*at, started))
+                .flat_map(|(_, p)| p.iter().copied())
+                .collect();
+            session.log.fill_facts(usual_pace(&paces));
+        }
+        earlier.push((started, judged_paces(&session.log)));
+    }
     entries.into_iter().map(|(_, e)| e).collect()
+}
+
+/// Whether a session started at `a` was recorded before one started at `b`.
+fn is_before(a: Option<i64>, b: Option<i64>) -> bool {
+    matches!((a, b), (Some(a), Some(b)) if a < b)
+}
+
+fn judged_paces(log: &SessionLog) -> Vec<f64> {
+    log.takes().filter_map(|(_, t)| judged_pace(t)).collect()
 }
 
 /// The sessions in `recordings` that load, newest first; damaged ones are skipped.
@@ -372,6 +400,18 @@ fn modified_millis(dir: &Path) -> i64 {
 /// the current one), tells a running session from a crashed one, and gives a crashed take
 /// the duration its WAV holds.
 pub fn load(dir: &Path) -> Result<Session, RecordError> {
+    let mut session = load_unfilled(dir)?;
+    if session.log.lacks_facts() {
+        let usual = dir
+            .parent()
+            .and_then(|recordings| usual_wpm_before(recordings, &session.log.started_at));
+        session.log.fill_facts(usual);
+    }
+    Ok(session)
+}
+
+/// [`load`] without working out missing facts.
+fn load_unfilled(dir: &Path) -> Result<Session, RecordError> {
     let mut log = read_log(dir)?;
     let standing = match log.status {
         SessionStatus::Completed => Standing::Completed,
@@ -631,24 +671,22 @@ pub fn resolve(recordings: &Path, wanted: Option<&str>) -> Result<Session, Recor
     }
 }
 
-/// The speaker's usual pace: the median estimated words per minute over the analysed takes
-/// of the sessions in `recordings` other than `except_session`. Needs three takes before it
-/// says anything.
-pub fn usual_wpm(recordings: &Path, except_session: &str) -> Option<f64> {
-    let rates: Vec<f64> = sessions(recordings)
-        .filter(|s| s.log.id != except_session)
-        .flat_map(|s| {
-            s.log
-                .takes()
-                .filter_map(|(_, t)| t.analysis.as_ref().map(|a| a.est_wpm))
-                .filter(|w| *w > 0.0)
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    if rates.len() < 3 {
+/// The speaker's usual pace for a session started at `started_at`: the usual pace (see
+/// `facts::usual_pace`) over the judged paces of the sessions in `recordings` recorded before
+/// it, never after, so a session's remarks read the same however many sessions follow it.
+pub fn usual_wpm_before(recordings: &Path, started_at: &str) -> Option<f64> {
+    let started = started_millis(started_at);
+    let Ok(read) = std::fs::read_dir(recordings) else {
         return None;
-    }
-    median(&rates)
+    };
+    let paces: Vec<f64> = read
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| read_log(&e.path()).ok())
+        .filter(|log| is_before(started_millis(&log.started_at), started))
+        .flat_map(|log| judged_paces(&log))
+        .collect();
+    usual_pace(&paces)
 }
 
 /// The middle value (the mean of the two middle ones for an even count).

@@ -645,3 +645,116 @@ fn a_log_read_and_written_again_is_unchanged() {
         );
     }
 }
+
+/// The format-2 fixture started at `started_at`, its takes speaking for 30 s at `wpm`.
+fn paced_log(id: &str, started_at: &str, wpm: f64) -> String {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&log_text(id, started_at, "completed")).unwrap();
+    for q in v["questions"].as_array_mut().unwrap() {
+        for t in q["takes"].as_array_mut().unwrap() {
+            t["analysis"]["speech_s"] = 30.0.into();
+            t["analysis"]["est_wpm"] = wpm.into();
+        }
+    }
+    v.to_string()
+}
+
+#[test]
+fn an_older_log_is_remarked_against_the_sessions_before_it_only_and_reads_the_same_later() {
+    let root = Scratch::new("usual");
+    // Three earlier sessions at 200 wpm (a take with speech each): enough for a usual pace.
+    for day in 19..22 {
+        let id = format!("e{day}");
+        session_with(
+            &root.0,
+            &id,
+            &paced_log(&id, &format!("2026-11-{day}T10:00:00.000+00:00"), 200.0),
+        );
+    }
+    let a = session_with(
+        &root.0,
+        "a",
+        &paced_log("a", "2026-11-22T10:00:00.000+00:00", 120.0),
+    );
+    let before = load(&a).unwrap();
+    let facts = |s: &Session| -> Vec<TakeFacts> {
+        s.log
+            .takes()
+            .map(|(_, t)| t.facts.clone().unwrap())
+            .collect()
+    };
+    let remarks = &facts(&before)[0].remarks;
+    assert!(
+        remarks
+            .iter()
+            .any(|r| r.contains("slower than usual") && r.contains("usual 200")),
+        "{remarks:?}"
+    );
+    let page = crate::report::pages::session_html(&before);
+    // Five later sessions at 120 wpm would make 120 the usual pace, if they counted.
+    for day in 23..28 {
+        let id = format!("l{day}");
+        session_with(
+            &root.0,
+            &id,
+            &paced_log(&id, &format!("2026-11-{day}T10:00:00.000+00:00"), 120.0),
+        );
+    }
+    let after = load(&a).unwrap();
+    assert_eq!(facts(&after), facts(&before));
+    assert_eq!(crate::report::pages::session_html(&after), page);
+    // Listing the folder works each session out the same way as loading it alone.
+    let listed = list(&root.0)
+        .into_iter()
+        .find(|e| e.name() == "a")
+        .unwrap()
+        .result
+        .unwrap();
+    assert_eq!(facts(&listed), facts(&before));
+    // A later session is judged against all those before it: the last of them against 200 ×3
+    // and 120 ×5 → 120, so it gets no note.
+    let last = load(&root.0.join("l27")).unwrap();
+    assert!(
+        facts(&last)
+            .iter()
+            .flat_map(|f| &f.remarks)
+            .all(|r| !r.contains("usual")),
+        "{:?}",
+        facts(&last)
+    );
+}
+
+#[test]
+fn both_fixture_formats_are_upgraded_to_facts_by_the_one_function() {
+    let root = Scratch::new("fixture-facts");
+    for (name, text) in [("f1", FORMAT1), ("f2", FORMAT2)] {
+        let dir = session_with(&root.0, name, text);
+        let s = load(&dir).unwrap();
+        for (q, t) in s.log.takes() {
+            let f = t.facts.as_ref().expect("facts on reading");
+            assert_eq!(f, &TakeFacts::of(q, t, None), "{name} {}", t.file);
+            let m = t.analysis.as_ref().unwrap();
+            assert_eq!(
+                f.length_s,
+                format::round_ms(t.duration_s),
+                "no pre-roll here"
+            );
+            assert_eq!(
+                f.first_words_s,
+                m.first_speech_s.map(|s| (s * 10.0).round() / 10.0)
+            );
+            if m.first_speech_s.is_some() {
+                assert_eq!(f.pace.map(|p| p.from), Some(PaceSource::Sound));
+            } else {
+                assert_eq!((f.pace, f.verdict), (None, Verdict::NoSpeech));
+            }
+        }
+        // Saved, the facts are kept in the log and read back as they were.
+        save_log(&dir, &s.log).unwrap();
+        let back = read_log(&dir).unwrap();
+        assert!(back.takes().all(|(_, t)| t.facts.is_some()));
+        let kept: Vec<_> = back.takes().map(|(_, t)| t.facts.clone()).collect();
+        let made: Vec<_> = s.log.takes().map(|(_, t)| t.facts.clone()).collect();
+        assert_eq!(kept, made);
+    }
+}

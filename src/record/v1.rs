@@ -100,7 +100,7 @@ impl V1Log {
                             pre_roll_s: 0.0,
                             cues_s: Vec::new(),
                             cut_off: false,
-                            remarks: None,
+                            facts: None,
                         }
                     })
                     .collect();

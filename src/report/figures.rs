@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use crate::analysis::Measures;
-use crate::record::{LevelsFile, QuestionLog, TakeLog};
+use crate::record::{LevelsFile, QuestionLog, TakeFacts, TakeLog};
 
 /// The waveform's drawing box, in SVG user units (stretched to the page's width).
 pub const WAVE_W: f64 = 1000.0;
@@ -84,37 +84,53 @@ pub fn wave(
                 });
             }
             speech.push(span(from, last));
+        }
+    }
+    // Markers on the take's clock, which starts `pre_roll_s` into the file; their values are
+    // the take's facts (a drill round's minimum and wrap-up scale with its limit, as its
+    // lights did).
+    let pre = t.pre_roll_s;
+    if let Some(f) = &t.facts {
+        if let Some(first) = f.first_words_s {
             markers.push(Marker {
                 kind: "first",
-                label: format!("first words {first:.1} s"),
-                x: x(first),
+                label: format!("first words {}", crate::record::facts::seconds(first)),
+                x: x(pre + first),
             });
         }
     }
-    // A drill shrinks the limit take by take; the lights keep their place before it.
     let limit = t.limit_s;
-    let min = q.min_s.min(limit);
-    let wrap = (limit - q.warn_s).max(0.0);
+    let scale = if q.limit_s > 0.0 {
+        limit / q.limit_s
+    } else {
+        1.0
+    };
+    let min = t.facts.as_ref().map_or(q.min_s * scale, |f| f.min_s);
+    let wrap = ((q.limit_s - q.warn_s) * scale).max(0.0);
     if min > 0.0 {
         markers.push(Marker {
             kind: "min",
             label: format!("useful minimum {}", crate::ui::mmss(min)),
-            x: x(min),
+            x: x(pre + min),
         });
     }
     if q.warn_s > 0.0 && wrap > min {
         markers.push(Marker {
             kind: "wrap",
             label: format!("wrap up {}", crate::ui::mmss(wrap)),
-            x: x(wrap),
+            x: x(pre + wrap),
         });
     }
     markers.push(Marker {
         kind: "limit",
         label: format!("limit {}", crate::ui::mmss(limit)),
-        x: x(limit),
+        x: x(pre + limit),
     });
-    let over = (t.duration_s > limit + 0.05).then(|| span(limit, t.duration_s));
+    let over = t
+        .facts
+        .as_ref()
+        .is_some_and(|f| f.verdict.is_over())
+        .then(|| span(pre + limit, t.duration_s.max(pre + limit)));
     Wave {
         axis_s,
         outline: levels.and_then(|l| outline(l, t.duration_s, axis_s)),
@@ -210,26 +226,25 @@ impl Metric {
         }
     }
 
-    fn unit(self) -> &'static str {
-        match self {
-            Metric::Pace => "wpm",
-            _ => "s",
-        }
-    }
-
     fn value(self, p: &Point) -> Option<f64> {
+        let f = &p.facts;
         match self {
-            Metric::Duration => Some(p.duration_s),
-            Metric::FirstWords => p.first_words_s,
-            Metric::Pace => p.wpm,
-            Metric::LongestPause => p.longest_pause_s,
+            Metric::Duration => Some(f.length_s),
+            Metric::FirstWords => f.first_words_s,
+            Metric::Pace => f.pace.map(|p| p.wpm),
+            Metric::LongestPause => f.longest_pause_s,
         }
     }
 
-    pub fn describe(self, v: f64) -> String {
+    /// The take's figure as every view shows it.
+    pub fn describe(self, p: &Point) -> String {
+        use crate::record::facts::{length_text, pace_text, seconds};
+        let f = &p.facts;
         match self {
-            Metric::Pace => format!("{v:.0} {}", self.unit()),
-            _ => format!("{v:.1} {}", self.unit()),
+            Metric::Duration => length_text(f),
+            Metric::FirstWords => f.first_words_s.map_or("–".into(), seconds),
+            Metric::Pace => f.pace.map_or("–".into(), pace_text),
+            Metric::LongestPause => f.longest_pause_s.map_or("–".into(), seconds),
         }
     }
 }
@@ -245,11 +260,9 @@ pub struct Point {
     pub day: String,
     pub question_id: String,
     pub take: u32,
-    pub duration_s: f64,
-    pub limit_s: f64,
-    pub first_words_s: Option<f64>,
-    pub wpm: Option<f64>,
-    pub longest_pause_s: Option<f64>,
+    /// A round of a drill, not a full attempt at the question.
+    pub drill: bool,
+    pub facts: TakeFacts,
 }
 
 /// A dot of a chart: where it goes, and the take it stands for.
@@ -284,7 +297,7 @@ pub fn chart(metric: Metric, points: &[Point]) -> Chart<'_> {
         .collect();
     let mut top = values.iter().map(|(_, v)| *v).fold(0.0, f64::max);
     if metric == Metric::Duration {
-        top = points.iter().map(|p| p.limit_s).fold(top, f64::max);
+        top = points.iter().map(|p| p.facts.limit_s).fold(top, f64::max);
     }
     let (step, top) = nice_scale(top);
     let plot_w = CHART_W - LEFT - RIGHT;
@@ -304,13 +317,14 @@ pub fn chart(metric: Metric, points: &[Point]) -> Chart<'_> {
         .map(|(i, (p, v))| Dot {
             x: x(i),
             y: y(*v),
-            over: metric == Metric::Duration && p.duration_s > p.limit_s + 0.05,
+            over: metric == Metric::Duration && p.facts.verdict.is_over(),
             label: format!(
-                "{}, {} take {}: {}",
+                "{}, {} {} {}: {}",
                 p.when,
                 p.question_id,
+                if p.drill { "drill round" } else { "take" },
                 p.take,
-                metric.describe(*v)
+                metric.describe(p)
             ),
             point: p,
         })
@@ -323,7 +337,7 @@ pub fn chart(metric: Metric, points: &[Point]) -> Chart<'_> {
         values
             .iter()
             .enumerate()
-            .map(|(i, (p, _))| (x(i), y(p.limit_s)))
+            .map(|(i, (p, _))| (x(i), y(p.facts.limit_s)))
             .collect()
     } else {
         Vec::new()
@@ -409,7 +423,7 @@ mod tests {
     #[test]
     fn a_wave_places_pauses_speech_and_markers_on_its_axis() {
         let q = question();
-        let t = take(12.0);
+        let mut t = take(12.0);
         let m = Measures {
             first_speech_s: Some(1.0),
             last_speech_s: Some(11.0),
@@ -419,6 +433,8 @@ mod tests {
             }],
             ..crate::analysis::analyze(&[], 16000, Default::default())
         };
+        t.analysis = Some(m.clone());
+        t.facts = Some(crate::record::TakeFacts::of(&q, &t, None));
         let w = wave(axis_s(&q).max(t.duration_s), &q, &t, Some(&m), None);
         assert_eq!(w.axis_s, 12.0);
         assert_eq!(
@@ -481,17 +497,20 @@ mod tests {
 
     #[test]
     fn a_chart_has_a_dot_per_take_that_has_the_measure() {
-        let p = |d: f64, first: Option<f64>| Point {
-            href: "s/report.html".into(),
-            when: "Thu 26 Nov 2026, 16:35".into(),
-            day: "26 Nov".into(),
-            question_id: "q".into(),
-            take: 1,
-            duration_s: d,
-            limit_s: 10.0,
-            first_words_s: first,
-            wpm: None,
-            longest_pause_s: None,
+        let p = |d: f64, first: Option<f64>| {
+            let mut t = take(d);
+            t.facts = Some(crate::record::TakeFacts::of(&question(), &t, None));
+            let mut facts = t.facts.unwrap();
+            facts.first_words_s = first;
+            Point {
+                href: "s/report.html".into(),
+                when: "Thu 26 Nov 2026, 16:35".into(),
+                day: "26 Nov".into(),
+                question_id: "q".into(),
+                take: 1,
+                drill: false,
+                facts,
+            }
         };
         let points = [p(5.0, Some(1.0)), p(12.0, None), p(8.0, Some(2.0))];
         let c = chart(Metric::Duration, &points);

@@ -12,7 +12,10 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use super::figures::{self, Chart, Metric, Point, Wave, CHART_H, CHART_W, WAVE_H, WAVE_W};
 use super::{ended_by_label, outcome_label};
 use crate::analysis::Measures;
-use crate::record::{Level, LevelsFile, QuestionLog, Session, TakeLog, TranscriptLog};
+use crate::record::facts::{length_text, pace_text, seconds, verdict_text};
+use crate::record::{
+    Level, LevelsFile, PaceSource, QuestionLog, Session, TakeFacts, TakeLog, TranscriptLog,
+};
 use crate::ui::mmss;
 
 const CSS: &str = include_str!("page.css");
@@ -36,8 +39,6 @@ pub struct SessionPage<'a> {
     pub session: &'a Session,
     /// The takes of each question, in the log's order.
     pub takes: Vec<Vec<TakeView<'a>>>,
-    /// The speaker's usual pace over other sessions, for the remarks.
-    pub usual_wpm: Option<f64>,
 }
 
 /// Everything `progress.html` shows, oldest take first.
@@ -190,9 +191,7 @@ fn summary(p: &SessionPage) -> Markup {
             } }
             tbody {
                 @for (i, q) in p.session.log.questions.iter().enumerate() {
-                    @let last = q.takes.last();
-                    @let m = p.takes[i].last().and_then(|t| t.measures.as_ref());
-                    @let spoke = m.filter(|m| m.first_speech_s.is_some());
+                    @let last = q.takes.last().and_then(|t| t.facts.as_ref());
                     tr {
                         td.num { (i + 1) }
                         td { a href={ "#q" (i + 1) } { (q.id) } }
@@ -200,16 +199,13 @@ fn summary(p: &SessionPage) -> Markup {
                         td.num.hide-narrow { (q.takes.len()) }
                         td.num {
                             @match last {
-                                Some(t) => {
-                                    span.over-text[t.is_over_limit()] { (mmss(t.duration_s)) }
-                                    " / " (mmss(t.limit_s))
-                                }
+                                Some(f) => { span.over-text[f.verdict.is_over()] { (length_text(f)) } }
                                 None => "–",
                             }
                         }
-                        td.num.hide-narrow { @match spoke.and_then(|m| m.first_speech_s) { Some(s) => { (format!("{s:.1} s")) }, None => "–" } }
-                        td.num.hide-narrow { @match spoke { Some(m) if m.pause_count > 0 => { (format!("{:.1} s", m.longest_pause_s)) }, Some(_) => "none", None => "–" } }
-                        td.num { @match spoke { Some(m) => { (format!("~{:.0} wpm", m.est_wpm)) }, None => "–" } }
+                        td.num.hide-narrow { @match last.and_then(|f| f.first_words_s) { Some(s) => { (seconds(s)) }, None => "–" } }
+                        td.num.hide-narrow { @match last.and_then(|f| f.pauses.zip(f.longest_pause_s)) { Some((n, l)) if n > 0 => { (seconds(l)) }, Some(_) => "none", None => "–" } }
+                        td.num { @match last.and_then(|f| f.pace) { Some(pace) => { (pace_text(pace)) }, None => "–" } }
                     }
                 }
             }
@@ -238,7 +234,7 @@ fn question(p: &SessionPage, i: usize, q: &QuestionLog) -> Markup {
             } @else {
                 div.takes {
                     @for view in &p.takes[i] {
-                        (take(p, n, q, view, axis))
+                        (take(n, q, view, axis, p.session.log.is_drill()))
                     }
                 }
             }
@@ -253,18 +249,31 @@ fn question(p: &SessionPage, i: usize, q: &QuestionLog) -> Markup {
     }
 }
 
-fn take(p: &SessionPage, n: usize, q: &QuestionLog, view: &TakeView, axis: f64) -> Markup {
+fn take(n: usize, q: &QuestionLog, view: &TakeView, axis: f64, drill: bool) -> Markup {
     let t = view.take;
-    let m = view.measures.as_ref();
-    let wave = figures::wave(axis, q, t, m, view.levels.as_ref());
+    let f = t.facts.as_ref();
+    let wave = figures::wave(axis, q, t, view.measures.as_ref(), view.levels.as_ref());
+    // The take's facts, also as data attributes: what a script (or a test) reads off the page
+    // is what it shows.
     html! {
-        article.take id={ "q" (n) "-t" (t.take) } aria-label={ "Take " (t.take) } {
+        article.take id={ "q" (n) "-t" (t.take) } aria-label={ @if drill { "Round " } @else { "Take " } (t.take) }
+            data-question=(q.id) data-take=(t.take)
+            data-length=[f.map(length_text)]
+            data-first-words=[f.and_then(|f| f.first_words_s).map(seconds)]
+            data-pace=[f.and_then(|f| f.pace).map(pace_text)]
+            data-ended=(ended_by_label(t.ended_by))
+            data-verdict=[f.map(verdict_text)] {
             div.take-head {
-                h3 { "Take " (t.take) }
+                h3 { @if drill { "Round " (t.take) " (a drill round, held to its own limit)" } @else { "Take " (t.take) } }
                 span {
-                    span.over-text[t.is_over_limit()] { (mmss(t.duration_s)) }
-                    " of " (mmss(t.limit_s)) ", " (ended_by_label(t.ended_by))
-                    @if t.overtime_s > 0.0 { " (+" (mmss(t.overtime_s)) " over)" }
+                    @match f {
+                        Some(f) => {
+                            span.f-length.over-text[f.verdict.is_over()] { (length_text(f)) }
+                            ", " span.f-ended { (ended_by_label(f.ended_by)) }
+                            ", " span.f-verdict.over-text[f.verdict.is_over()] { (verdict_text(f)) }
+                        }
+                        None => "still recording",
+                    }
                 }
             }
             @if let Some(reason) = &view.damaged {
@@ -280,11 +289,11 @@ fn take(p: &SessionPage, n: usize, q: &QuestionLog, view: &TakeView, axis: f64) 
                 @for marker in &wave.markers { li class=(marker.kind) { (marker.label) } }
                 @if !wave.pauses.is_empty() { li.pauses { (wave.pauses.len()) " pause" @if wave.pauses.len() > 1 { "s" } } }
             }
-            @match m {
-                Some(m) => { (measures(t, m)) }
+            @match f.filter(|_| t.analysis.is_some()) {
+                Some(f) => { (measures(t, f)) }
                 None => { p.empty { "This take was not measured (its recording could not be read)." } }
             }
-            @let notes = take_notes(p, t, m);
+            @let notes = take_notes(t);
             @if !notes.is_empty() {
                 ul.remarks { @for r in &notes { li { (r) } } }
             }
@@ -312,7 +321,6 @@ fn transcript(tr: &TranscriptLog, words: &[crate::transcribe::Word]) -> Markup {
             }
             p.meta {
                 (tr.words) " words"
-                @if let Some(w) = tr.wpm { ", " (format!("{w:.0}")) " wpm" }
                 ", " (tr.fillers) " filler word" @if tr.fillers != 1 { "s" }
                 " (" (format!("{:.1}", tr.fillers_per_100_words)) " per 100 words, at least)"
                 ", \u{201c}I\u{201d} " (tr.i_count) " / \u{201c}we\u{201d} " (tr.we_count)
@@ -355,20 +363,29 @@ fn waveform(t: &TakeLog, w: &Wave) -> Markup {
     }
 }
 
-fn measures(t: &TakeLog, m: &Measures) -> Markup {
+fn measures(t: &TakeLog, f: &TakeFacts) -> Markup {
     html! {
         dl.measures {
-            @if let Some(first) = m.first_speech_s {
-                dt { "First words" } dd { (format!("after {first:.1} s")) }
-                dt { "Speaking" } dd { (mmss(m.speech_s)) " of " (mmss(t.duration_s)) }
+            @if let Some(first) = f.first_words_s {
+                dt { "First words" } dd.f-first-words { "after " (seconds(first)) }
+                dt { "Speaking" } dd { (f.speaking_s.map_or("–".to_string(), mmss)) " of " (mmss(f.length_s)) }
                 dt { "Pauses" } dd {
-                    @if m.pause_count == 0 { "none" }
-                    @else {
-                        (m.pause_count) @if m.long_pause_count > 0 { " (" (m.long_pause_count) " of 1 s or more)" }
-                        ", longest " (format!("{:.1} s", m.longest_pause_s))
+                    @match (f.pauses, f.longest_pause_s) {
+                        (Some(n), Some(longest)) if n > 0 => {
+                            (n) ", longest " (seconds(longest))
+                        }
+                        _ => "none",
                     }
                 }
-                dt { "Pace" } dd { (format!("~{:.0} wpm", m.est_wpm)) " " span.meta { (format!("({:.1} syllables/s)", m.speech_rate_sps)) } }
+                dt { "Pace" } dd {
+                    @match f.pace {
+                        Some(pace) => {
+                            span.f-pace { (pace_text(pace)) } " "
+                            span.meta { @match pace.from { PaceSource::Transcript => "(from the transcript)", PaceSource::Sound => "(estimated from the sound)" } }
+                        }
+                        None => "–",
+                    }
+                }
             } @else {
                 dt { "Speech" } dd { "none found" }
             }
@@ -377,9 +394,15 @@ fn measures(t: &TakeLog, m: &Measures) -> Markup {
     }
 }
 
-fn take_notes(p: &SessionPage, t: &TakeLog, m: Option<&Measures>) -> Vec<String> {
-    let mut notes = m.map(|m| m.remarks(p.usual_wpm)).unwrap_or_default();
-    if !matches!(t.level, Level::Good | Level::Unknown) && m.is_none() {
+/// The remarks made on the take when it was recorded (never made again here), and what went
+/// wrong with its recording.
+fn take_notes(t: &TakeLog) -> Vec<String> {
+    let mut notes = t
+        .facts
+        .as_ref()
+        .map(|f| f.remarks.clone())
+        .unwrap_or_default();
+    if !matches!(t.level, Level::Good | Level::Unknown) && t.analysis.is_none() {
         notes.push(format!("level: {}", t.level.label()));
     }
     if t.overruns > 0 || t.stream_errors > 0 {
@@ -519,7 +542,6 @@ mod tests {
         let page = session_page(&SessionPage {
             session: &session,
             takes,
-            usual_wpm: None,
         });
         assert!(!page.contains("<img"), "an image tag got through");
         assert_eq!(

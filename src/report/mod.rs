@@ -11,9 +11,10 @@ pub mod pages;
 
 pub use pages::{write_progress_page, write_session_page, PageError, ProgressWritten};
 
-use crate::analysis::Measures;
+use crate::record::facts::{length_text, pace_text, seconds, verdict_text};
 use crate::record::{
-    Level, Outcome, QuestionLog, SessionLog, TakeEnd, TakeLog, TakeStart, TranscriptLog, NOTES_FILE,
+    Level, Outcome, Pace, SessionLog, TakeEnd, TakeFacts, TakeLog, TakeStart, TranscriptLog,
+    Verdict, NOTES_FILE,
 };
 use crate::ui::{mmss, Table};
 
@@ -21,58 +22,80 @@ pub fn ended_by_label(e: Option<TakeEnd>) -> &'static str {
     e.map_or("never finished", TakeEnd::label)
 }
 
-/// A few words on pace and pauses, e.g. "first words after 1.2 s, 3 pauses (longest 2.1 s),
-/// ~140 wpm"; `None` when there was no speech (the remarks say so). Times are of the file,
-/// less `pre_roll_s` (what the file holds before the take's clock started).
-pub fn measures_brief(m: &Measures, pre_roll_s: f64) -> Option<String> {
-    let first = (m.first_speech_s? - pre_roll_s).max(0.0);
-    Some(format!(
-        "first words after {first:.1} s, {} pause{} (longest {:.1} s), ~{:.0} wpm",
-        m.pause_count,
-        if m.pause_count == 1 { "" } else { "s" },
-        m.longest_pause_s,
-        m.est_wpm
-    ))
+/// A take's figures in a few words, e.g. "first words after 1.2 s, 3 pauses (longest 2.1 s),
+/// ~140 wpm"; `None` when there was no speech (the remarks say so).
+pub fn measures_brief(f: &TakeFacts) -> Option<String> {
+    let first = f.first_words_s?;
+    let mut brief = format!("first words after {}", seconds(first));
+    if let (Some(n), Some(longest)) = (f.pauses, f.longest_pause_s) {
+        let _ = write!(
+            brief,
+            ", {n} pause{} (longest {})",
+            if n == 1 { "" } else { "s" },
+            seconds(longest)
+        );
+    }
+    if let Some(p) = f.pace {
+        let _ = write!(brief, ", {}", pace_text(p));
+    }
+    Some(brief)
 }
 
 /// What a take's log says beyond its length: how it started, when the talking stopped, no
 /// speech at all; e.g. "started when you spoke, talking stopped at 0:41".
-fn voice_brief(t: &TakeLog) -> Option<String> {
+fn voice_brief(t: &TakeLog, f: &TakeFacts) -> Option<String> {
     let mut parts = Vec::new();
     if t.started_by == Some(TakeStart::Voice) {
         parts.push("started when you spoke".to_string());
     }
-    if let Some(end) = t.stopped_talking_s() {
+    if let Some(end) = f.talking_stopped_s {
         parts.push(format!("talking stopped at {}", mmss(end)));
     }
-    if t.no_speech() {
+    if f.verdict == Verdict::NoSpeech {
         parts.push("NO SPEECH heard: was the microphone on?".to_string());
     }
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
-/// The line printed after each answer.
-pub fn take_line(q_number: usize, t: &TakeLog, usual_wpm: Option<f64>) -> String {
-    let mut line = format!(
-        "  Answer {q_number}, take {}: {} of {}, {}",
-        t.take,
-        mmss(t.answer_s()),
-        mmss(t.limit_s),
-        ended_by_label(t.ended_by)
-    );
-    if t.overtime_s > 0.0 {
-        let _ = write!(line, " (+{} over)", mmss(t.overtime_s));
+/// The verdict, where it says something: over, cut off, under, no speech.
+fn flag(f: &TakeFacts) -> Option<String> {
+    matches!(
+        f.verdict,
+        Verdict::Over | Verdict::CutOff | Verdict::Under | Verdict::NoSpeech
+    )
+    .then(|| verdict_text(f))
+}
+
+/// A take's length, how it ended and its verdict, as every text view says them: "0:45 of
+/// 2:00, ended by you" or "0:20 of 0:20, stopped at the limit, cut off at the limit".
+pub fn take_summary(f: &TakeFacts) -> String {
+    format!("{}, {}", length_text(f), take_ending(f))
+}
+
+/// How a take ended and, where it says something, its verdict against its limit: "ended by
+/// you", "stopped at the limit, cut off at the limit" (no speech is said apart).
+pub fn take_ending(f: &TakeFacts) -> String {
+    let mut s = ended_by_label(f.ended_by).to_string();
+    if let Some(flag) = flag(f).filter(|_| f.verdict != Verdict::NoSpeech) {
+        let _ = write!(s, ", {flag}");
     }
-    if let Some(brief) = voice_brief(t) {
+    s
+}
+
+/// The line printed after each answer.
+pub fn take_line(q_number: usize, t: &TakeLog) -> String {
+    let Some(f) = &t.facts else {
+        return format!("  Answer {q_number}, take {}: still recording", t.take);
+    };
+    let mut line = format!("  Answer {q_number}, take {}: {}", t.take, take_summary(f));
+    if let Some(brief) = voice_brief(t, f) {
         let _ = write!(line, "; {brief}");
     }
-    if let Some(m) = &t.analysis {
-        if let Some(brief) = measures_brief(m, t.pre_roll_s) {
-            let _ = write!(line, "; {brief}");
-        }
-        for remark in t.remarks(usual_wpm) {
-            let _ = write!(line, "\n    note: {remark}");
-        }
+    if let Some(brief) = measures_brief(f) {
+        let _ = write!(line, "; {brief}");
+    }
+    for remark in &f.remarks {
+        let _ = write!(line, "\n    note: {remark}");
     }
     if t.level != Level::Good {
         let _ = write!(line, "\n    level: {}", t.level.label());
@@ -105,20 +128,17 @@ pub fn summary_table(log: &SessionLog) -> String {
         .left("outcome")
         .right("takes")
         .right("last/limit")
-        .right("start")
-        .right("wpm");
+        .right("first")
+        .right("pace");
     for (i, q) in log.questions.iter().enumerate() {
-        let last = q.takes.last();
-        let dur = last.map_or("-".to_string(), |t| {
-            format!("{}/{}", mmss(t.answer_s()), mmss(t.limit_s))
+        let last = q.takes.last().and_then(|t| t.facts.as_ref());
+        let dur = last.map_or("-".to_string(), |f| {
+            format!("{}/{}", mmss(f.length_s), mmss(f.limit_s))
         });
-        let analysis = last.and_then(|t| t.analysis.as_ref());
         let start = last
-            .and_then(TakeLog::first_words_s)
-            .map_or("-".to_string(), |s| format!("{s:.1}s"));
-        let wpm = analysis
-            .filter(|m| m.first_speech_s.is_some())
-            .map_or("-".to_string(), |m| format!("{:.0}", m.est_wpm));
+            .and_then(|f| f.first_words_s)
+            .map_or("-".to_string(), seconds);
+        let pace = last.and_then(|f| f.pace).map_or("-".to_string(), pace_text);
         table.row([
             (i + 1).to_string(),
             q.id.clone(),
@@ -126,31 +146,10 @@ pub fn summary_table(log: &SessionLog) -> String {
             q.takes.len().to_string(),
             dur,
             start,
-            wpm,
+            pace,
         ]);
     }
     table.fit()
-}
-
-/// What stands out about a take at a glance: under the question's useful minimum, over its
-/// limit, no speech in it.
-fn take_flags(q: &QuestionLog, t: &TakeLog) -> Vec<String> {
-    let mut flags = Vec::new();
-    if t.no_speech() {
-        flags.push("no speech".to_string());
-    } else if let Some(talked) = t.stopped_talking_s().or(Some(t.answer_s())) {
-        let finished = !matches!(
-            t.ended_by,
-            Some(TakeEnd::Quit | TakeEnd::Interrupt | TakeEnd::DeviceError | TakeEnd::Repeat)
-        );
-        if finished && q.min_s > 0.0 && talked < q.min_s {
-            flags.push(format!("under the useful minimum ({})", mmss(q.min_s)));
-        }
-    }
-    if t.is_over_limit() {
-        flags.push(format!("over the limit (+{})", mmss(t.overtime_s)));
-    }
-    flags
 }
 
 /// The summary table at the top of the review sheet: one row per question reached.
@@ -158,15 +157,15 @@ fn summary_markdown(log: &SessionLog) -> String {
     let mut md = String::new();
     let _ = writeln!(
         md,
-        "| # | question | outcome | takes | last take | talking stopped | first words | wpm | \
-         flags |"
+        "| # | question | outcome | takes | last take | talking stopped | first words | pace | \
+         verdict |"
     );
     let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|");
     for (i, q) in log.questions.iter().enumerate() {
         if q.outcome == Outcome::NotReached {
             continue;
         }
-        let last = q.takes.last();
+        let last = q.takes.last().and_then(|t| t.facts.as_ref());
         let cell = |v: Option<String>| v.unwrap_or_else(|| "-".to_string());
         let _ = writeln!(
             md,
@@ -175,19 +174,11 @@ fn summary_markdown(log: &SessionLog) -> String {
             q.id,
             outcome_label(q.outcome),
             q.takes.len(),
-            cell(last.map(|t| format!("{} of {}", mmss(t.answer_s()), mmss(t.limit_s)))),
-            cell(last.and_then(TakeLog::stopped_talking_s).map(mmss)),
-            cell(
-                last.and_then(TakeLog::first_words_s)
-                    .map(|s| format!("{s:.1} s"))
-            ),
-            cell(
-                last.and_then(|t| t.analysis.as_ref())
-                    .filter(|m| m.first_speech_s.is_some())
-                    .map(|m| format!("{:.0}", m.est_wpm))
-            ),
-            last.map(|t| take_flags(q, t).join(", "))
-                .unwrap_or_default(),
+            cell(last.map(length_text)),
+            cell(last.and_then(|f| f.talking_stopped_s).map(mmss)),
+            cell(last.and_then(|f| f.first_words_s).map(seconds)),
+            cell(last.and_then(|f| f.pace).map(pace_text)),
+            cell(last.map(verdict_text)),
         );
     }
     md.push('\n');
@@ -197,7 +188,7 @@ fn summary_markdown(log: &SessionLog) -> String {
 /// `review.md`: each question with its recordings, timing against the limit, the measures,
 /// the pack's notes on a strong answer and the checklist to tick, as the log snapshotted
 /// them. Regenerated whenever the log changes: the user's own notes go in `notes.md`.
-pub fn review_markdown(log: &SessionLog, usual_wpm: Option<f64>) -> String {
+pub fn review_markdown(log: &SessionLog) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "# Self-review: {}\n", log.pack.title);
     let _ = writeln!(
@@ -234,32 +225,23 @@ pub fn review_markdown(log: &SessionLog, usual_wpm: Option<f64>) -> String {
             let _ = writeln!(md, "No recording.");
         }
         for t in &q.takes {
-            let _ = write!(
-                md,
-                "- Take {}: [{}]({}), {} of {}, {}",
-                t.take,
-                t.file,
-                t.file,
-                mmss(t.answer_s()),
-                mmss(t.limit_s),
-                ended_by_label(t.ended_by)
-            );
-            if t.overtime_s > 0.0 {
-                let _ = write!(md, ", +{} over", mmss(t.overtime_s));
-            }
-            if let Some(brief) = voice_brief(t) {
+            let _ = write!(md, "- Take {}: [{}]({}), ", t.take, t.file, t.file);
+            let Some(f) = &t.facts else {
+                let _ = writeln!(md, "still recording");
+                continue;
+            };
+            let _ = write!(md, "{}, {}", length_text(f), ended_by_label(f.ended_by));
+            if let Some(brief) = voice_brief(t, f) {
                 let _ = write!(md, "; {brief}");
             }
-            for flag in take_flags(q, t) {
+            if let Some(flag) = flag(f) {
                 let _ = write!(md, " **{flag}**");
             }
-            if let Some(m) = &t.analysis {
-                if let Some(brief) = measures_brief(m, t.pre_roll_s) {
-                    let _ = write!(md, "; {brief}");
-                }
-                for r in t.remarks(usual_wpm) {
-                    let _ = write!(md, "\n  - {r}");
-                }
+            if let Some(brief) = measures_brief(f) {
+                let _ = write!(md, "; {brief}");
+            }
+            for r in &f.remarks {
+                let _ = write!(md, "\n  - {r}");
             }
             if t.level != Level::Good {
                 let _ = write!(md, "\n  - level: {}", t.level.label());
@@ -268,9 +250,8 @@ pub fn review_markdown(log: &SessionLog, usual_wpm: Option<f64>) -> String {
                 let _ = write!(md, "\n  - What you said ({}): \"{}\"", tr.model, tr.text);
                 let _ = write!(
                     md,
-                    "\n  - {} words{}; {} filler word{} ({:.1} per 100 words, at least); \"I\" {} / \"we\" {}; {}",
+                    "\n  - {} words; {} filler word{} ({:.1} per 100 words, at least); \"I\" {} / \"we\" {}; {}",
                     tr.words,
-                    tr.wpm.map_or(String::new(), |w| format!(", {w:.0} wpm")),
                     tr.fillers,
                     if tr.fillers == 1 { "" } else { "s" },
                     tr.fillers_per_100_words,
@@ -370,7 +351,12 @@ pub fn schedule_report(log: &SessionLog) -> Option<String> {
 }
 
 /// The line printed when a take's transcript is ready.
-pub fn transcript_line(q_number: usize, take: u32, t: &TranscriptLog) -> String {
+pub fn transcript_line(
+    q_number: usize,
+    take: u32,
+    t: &TranscriptLog,
+    pace: Option<Pace>,
+) -> String {
     let mut line = format!(
         "  Answer {q_number}, take {take}, transcript: \"{}\"",
         t.text
@@ -379,7 +365,7 @@ pub fn transcript_line(q_number: usize, take: u32, t: &TranscriptLog) -> String 
         line,
         "\n    {} words{}, {} filler word{} (at least), \"I\" {} / \"we\" {}{}",
         t.words,
-        t.wpm.map_or(String::new(), |w| format!(", {w:.0} wpm")),
+        pace.map_or(String::new(), |p| format!(", {}", pace_text(p))),
         t.fillers,
         if t.fillers == 1 { "" } else { "s" },
         t.i_count,
@@ -475,7 +461,7 @@ mod tests {
             pre_roll_s: 0.0,
             cues_s: Vec::new(),
             cut_off: false,
-            remarks: None,
+            facts: None,
         }
     }
 
@@ -507,7 +493,7 @@ mod tests {
             done_at_s: None,
             talking_points: Vec::new(),
         };
-        SessionLog {
+        let mut log = SessionLog {
             version: LOG_VERSION,
             id: "s1".into(),
             status: SessionStatus::Completed,
@@ -538,17 +524,19 @@ mod tests {
                 ),
                 q("b", Outcome::Skipped, vec![]),
             ],
-        }
+        };
+        log.fill_facts(None);
+        log
     }
 
     #[test]
     fn take_line_says_duration_ending_overtime_and_measures() {
         let l = log();
-        let line = take_line(1, &l.questions[0].takes[0], None);
+        let line = take_line(1, &l.questions[0].takes[0]);
         for part in [
             "Answer 1, take 1: 1:35 of 1:30",
             "stopped at the limit",
-            "(+0:05 over)",
+            "over the limit (+0:05)",
             "first words after 1.2 s",
             "1 pause (longest 2.1 s)",
             "~144 wpm",
@@ -559,7 +547,7 @@ mod tests {
 
     #[test]
     fn review_sheet_has_recordings_notes_and_checklist() {
-        let md = review_markdown(&log(), None);
+        let md = review_markdown(&log());
         assert!(md.contains("started 2026-11-26 07:00"), "{md}");
         assert!(md.contains("## 1. Question a?"));
         assert!(md.contains("[q01-x-take1.wav](q01-x-take1.wav)"));
@@ -579,14 +567,22 @@ mod tests {
         closing.text = "Any questions?".into();
         closing.checklist = Some(vec![0, 1]);
         l.questions.push(closing);
-        let md = review_markdown(&l, None);
+        let md = review_markdown(&{
+            let mut l = l.clone();
+            l.fill_facts(None);
+            l
+        });
         assert_eq!(md.matches("- [ ] Did I answer it?").count(), 2, "{md}");
         assert_eq!(md.matches("- [ ] Did I ask my own?").count(), 1, "{md}");
         let own = md.find("- [ ] Did I ask my own?").unwrap();
         assert!(own > md.find("## 3. Any questions?").unwrap(), "{md}");
         // An older log without per-question points lists the whole checklist.
         l.questions[0].checklist = None;
-        let md = review_markdown(&l, None);
+        let md = review_markdown(&{
+            let mut l = l.clone();
+            l.fill_facts(None);
+            l
+        });
         assert_eq!(md.matches("- [ ] Did I ask my own?").count(), 2, "{md}");
     }
 
@@ -608,7 +604,11 @@ mod tests {
         l.questions.push(c.clone());
         c.text = "Question d?".into();
         l.questions.push(c);
-        let md = review_markdown(&l, None);
+        let md = review_markdown(&{
+            let mut l = l.clone();
+            l.fill_facts(None);
+            l
+        });
         let summary = md.find("| # | question").expect("a summary table");
         assert!(summary < md.find("## 1.").unwrap(), "{md}");
         assert!(
@@ -631,7 +631,10 @@ mod tests {
         let rows: Vec<&str> = t.lines().collect();
         assert_eq!(rows.len(), 3, "{t}");
         assert!(rows[1].contains("answered") && rows[1].contains("1:35/1:30"));
-        assert!(rows[1].contains("1.2s") && rows[1].contains("144"));
+        assert!(
+            rows[1].contains("1.2 s") && rows[1].contains("~144 wpm"),
+            "{t}"
+        );
         assert!(rows[2].contains("skipped"));
     }
 }

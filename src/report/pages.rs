@@ -25,32 +25,22 @@ pub enum PageError {
 }
 
 /// The session's review page, as HTML.
-pub fn session_html(session: &Session, usual_wpm: Option<f64>) -> String {
+pub fn session_html(session: &Session) -> String {
     let takes = session
         .log
         .questions
         .iter()
         .map(|q| q.takes.iter().map(|t| take_view(session, t)).collect())
         .collect();
-    html::session_page(&SessionPage {
-        session,
-        takes,
-        usual_wpm,
-    })
+    html::session_page(&SessionPage { session, takes })
 }
 
 /// Writes `report.html` into the session's folder; returns its path.
 pub fn write_session_page(session: &Session) -> Result<PathBuf, PageError> {
-    let usual_wpm = session
-        .dir
-        .parent()
-        .and_then(|recordings| record::reader::usual_wpm(recordings, &session.log.id));
     let path = session.dir.join(REPORT_FILE);
-    write_atomic(&path, session_html(session, usual_wpm).as_bytes()).map_err(|source| {
-        PageError::Write {
-            path: path.clone(),
-            source,
-        }
+    write_atomic(&path, session_html(session).as_bytes()).map_err(|source| PageError::Write {
+        path: path.clone(),
+        source,
     })?;
     Ok(path)
 }
@@ -177,7 +167,9 @@ pub fn progress_view(sessions: &[Session]) -> ProgressPage {
         let day = html::day(&s.log.started_at);
         for (i, q) in s.log.questions.iter().enumerate() {
             for t in &q.takes {
-                let spoke = t.analysis.as_ref().filter(|m| m.first_speech_s.is_some());
+                let Some(facts) = t.facts.clone() else {
+                    continue;
+                };
                 let point = Point {
                     href: format!(
                         "{}#q{}-t{}",
@@ -189,11 +181,8 @@ pub fn progress_view(sessions: &[Session]) -> ProgressPage {
                     day: day.clone(),
                     question_id: q.id.clone(),
                     take: t.take,
-                    duration_s: t.duration_s,
-                    limit_s: t.limit_s,
-                    first_words_s: spoke.and_then(|m| m.first_speech_s),
-                    wpm: spoke.map(|m| m.est_wpm),
-                    longest_pause_s: spoke.map(|m| m.longest_pause_s),
+                    drill: s.log.is_drill(),
+                    facts,
                 };
                 match questions.iter_mut().find(|(id, _, _)| *id == q.id) {
                     Some((_, text, list)) => {

@@ -19,7 +19,7 @@ use crate::audio::{ActiveRecording, Fault, Microphone, Playback, Player};
 use crate::record::format::{round_ms, ScheduleLog};
 use crate::record::store::{self, save_log, write_atomic};
 use crate::record::{
-    Level, Outcome, SessionLog, SessionStatus, TakeEnd, TakeLog, TakeStart, REVIEW_FILE,
+    Level, Outcome, SessionLog, SessionStatus, TakeEnd, TakeFacts, TakeLog, TakeStart, REVIEW_FILE,
 };
 use crate::report;
 use crate::speech::{speech_timeout, Speaker};
@@ -380,7 +380,7 @@ impl Runner<'_> {
         }
         save_log(&self.plan.dir, &self.plan.log)?;
         rescue.log = Some(self.plan.log.clone());
-        let md = report::review_markdown(&self.plan.log, self.plan.usual_wpm);
+        let md = report::review_markdown(&self.plan.log);
         write_atomic(&self.plan.dir.join(REVIEW_FILE), md.as_bytes())
     }
 
@@ -851,8 +851,6 @@ impl Runner<'_> {
                     &entry.cues_s,
                 ) {
                     Ok((m, envelope)) => {
-                        // Stored as made now, so the review sheet and later reports agree.
-                        entry.remarks = Some(m.remarks(self.plan.usual_wpm));
                         entry.analysis = Some(m);
                         // The waveform of the review page; without it the page reads the WAV.
                         let levels = (&envelope).into();
@@ -876,9 +874,13 @@ impl Runner<'_> {
                     .show(Shown::Warning(format!("finishing the recording: {e}")));
             }
         }
-        let entry = &self.plan.log.questions[q].takes[index];
+        // The take's facts and remarks, worked out once, as made now: what every view shows.
+        let question = &self.plan.log.questions[q];
+        let facts = TakeFacts::of(question, &question.takes[index], self.plan.usual_wpm);
+        let entry = &mut self.plan.log.questions[q].takes[index];
+        entry.facts = Some(facts);
         let (file, take_number) = (entry.file.clone(), entry.take);
-        let line = report::take_line(q + 1, entry, self.plan.usual_wpm);
+        let line = report::take_line(q + 1, entry);
         self.show(Shown::Take {
             q,
             take: take_number,
@@ -960,9 +962,10 @@ impl Runner<'_> {
         }
         for (key, result) in results {
             let question = &mut self.plan.log.questions[key.q];
-            let Some(entry) = question.takes.iter_mut().find(|t| t.take == key.take) else {
+            let Some(index) = question.takes.iter().position(|t| t.take == key.take) else {
                 continue;
             };
+            let entry = &mut question.takes[index];
             match result {
                 Ok(transcript) => {
                     let summary =
@@ -973,9 +976,21 @@ impl Runner<'_> {
                             summary.file
                         )));
                     }
-                    let line = report::transcript_line(key.q + 1, key.take, &summary);
                     entry.transcript = Some(summary);
-                    self.say(line);
+                    // The pace now comes from the words: the facts and remarks follow.
+                    if entry.facts.is_some() {
+                        let facts =
+                            TakeFacts::of(question, &question.takes[index], self.plan.usual_wpm);
+                        question.takes[index].facts = Some(facts);
+                    }
+                    let entry = &question.takes[index];
+                    let line = entry.transcript.as_ref().map(|tr| {
+                        let pace = entry.facts.as_ref().and_then(|f| f.pace);
+                        report::transcript_line(key.q + 1, key.take, tr, pace)
+                    });
+                    if let Some(line) = line {
+                        self.say(line);
+                    }
                 }
                 Err(e) => {
                     entry.transcript_error = Some(e.clone());
@@ -1179,7 +1194,11 @@ fn schedule_log(log: &SessionLog, now: f64) -> Option<ScheduleLog> {
         over_limit: log
             .questions
             .iter()
-            .filter(|q| q.takes.iter().any(TakeLog::is_over_limit))
+            .filter(|q| {
+                q.takes
+                    .iter()
+                    .any(|t| t.facts.as_ref().is_some_and(|f| f.verdict.is_over()))
+            })
             .map(|q| q.id.clone())
             .collect(),
     })
@@ -1955,7 +1974,7 @@ mod tests {
         // The file starts with the start cue, so nothing said over it is lost; the take's
         // times start after it.
         assert!(close_to(t.pre_roll_s, START_CUE_HEARD_S), "{t:?}");
-        assert!(close_to(t.answer_s(), 8.0), "{t:?}");
+        assert!(close_to(t.facts.as_ref().unwrap().length_s, 8.0), "{t:?}");
         // The start cue, and the wrap-up cue at 6 s into the answer (the yellow light).
         assert_eq!(t.cues_s.len(), 2, "{t:?}");
         assert!(close_to(t.cues_s[0][0], 0.0), "{t:?}");

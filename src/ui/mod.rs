@@ -126,10 +126,18 @@ pub fn level_meter(peak: f32, width: usize) -> String {
     s
 }
 
-/// Minutes and seconds, as a countdown shows them: `1:05`.
+/// Minutes and seconds, `1:05`: the one M:SS of voicemock (countdowns, a take's length
+/// against its limit, every listing and page). One rounding rule: to the nearest second,
+/// halves up, so a figure reads the same wherever it is shown.
 pub fn mmss(seconds: f64) -> String {
     let total = seconds.max(0.0).round() as u64;
     format!("{}:{:02}", total / 60, total % 60)
+}
+
+/// [`mmss`] to a tenth, by the same rule, for a player's position: `1:05.3`.
+pub fn mmss_tenths(seconds: f64) -> String {
+    let tenths = (seconds.max(0.0) * 10.0).round() as u64;
+    format!("{}:{:02}.{}", tenths / 600, tenths / 10 % 60, tenths % 10)
 }
 
 /// Where bars draw: stderr through [`output`], like every other write (so a bar never writes

@@ -874,7 +874,10 @@ fn a_hundred_thousand_questions_parse_in_linear_time() {
     assert_eq!(pack.questions.len(), 100_000);
     assert_eq!(pack.categories().len(), 100_000);
     let ratio = large.as_secs_f64() / small_s.max(1e-6);
-    assert!(ratio < 24.0, "12,500 questions {small_s:.3} s, 100,000 {large:?}: {ratio:.1} times");
+    assert!(
+        ratio < 24.0,
+        "12,500 questions {small_s:.3} s, 100,000 {large:?}: {ratio:.1} times"
+    );
     // A duplicate far down is still found, and named with the line of the first.
     text.push_str("[[questions]]\nid = \"q5\"\ncategory = \"c\"\ntext = \"Again?\"\n");
     let (_, _, field, message) = refusal(&text);
