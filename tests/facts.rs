@@ -317,7 +317,7 @@ pub fn check_every_view(recordings: &Path) -> BTreeMap<Key, Value> {
             (s["speaking_s"].as_f64().unwrap() - speaking).abs() < 0.002,
             "{id}: {s} vs {speaking}"
         );
-        // `analyze SESSION`: the remarks kept with the facts.
+        // `analyze SESSION`: the facts and the remarks kept with them.
         let analyzed = common::bin()
             .args(["analyze", "--json"])
             .arg(dir)
@@ -340,6 +340,10 @@ pub fn check_every_view(recordings: &Path) -> BTreeMap<Key, Value> {
                 );
                 let remarks = e.get("remarks").cloned().unwrap_or(Value::Array(vec![]));
                 assert_eq!(remarks, truth[&key]["remarks"], "analyze vs facts, {key:?}");
+                assert_eq!(
+                    e["facts"], truth[&key],
+                    "analyze's facts vs the log's, {key:?}"
+                );
             }
         }
         // `report`: the page and the review sheet, written from the same facts.

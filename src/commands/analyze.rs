@@ -14,12 +14,17 @@ use anyhow::{bail, Context};
 use crate::analysis::{Measures, Params, LONG_PAUSE_S, SYLLABLES_PER_WORD};
 use crate::audio::wav_reader::analyze_file_with_pitch;
 use crate::cli::AnalyzeArgs;
-use crate::record;
+use crate::record::{self, facts, TakeFacts};
 use crate::ui::Table;
 
 #[derive(serde::Serialize)]
 struct Entry {
     file: PathBuf,
+    /// The take's facts: for a session's take those its log keeps (the figures every other
+    /// view shows), for a recording of no session worked out by the same rule on its own clock.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facts: Option<TakeFacts>,
+    /// The measures of the recording as read again now, on the file's clock.
     #[serde(skip_serializing_if = "Option::is_none")]
     analysis: Option<Measures>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -70,6 +75,7 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
         if let Some(reason) = damaged {
             entries.push(Entry {
                 file,
+                facts: None,
                 analysis: None,
                 remarks: Vec::new(),
                 error: Some(reason),
@@ -89,14 +95,16 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
                         .map(|&f| (f64::from(f) * 10.0).round() / 10.0)
                         .collect(),
                 });
-                // A take's remarks are those its facts keep; a recording of no session gets
-                // them by the same rule, on its own clock.
-                let remarks = match kept.and_then(|k| k.remarks.as_ref()) {
-                    Some(r) => r.clone(),
-                    None => record::TakeFacts::of_recording(&m).remarks,
+                // A take's figures and remarks are those its facts keep; a recording of no
+                // session gets them by the same rule, on its own clock.
+                let facts = match kept.and_then(|k| k.facts.clone()) {
+                    Some(f) => f,
+                    None => TakeFacts::of_recording(&m),
                 };
+                let remarks = facts.remarks.clone();
                 entries.push(Entry {
                     file,
+                    facts: Some(facts),
                     analysis: Some(m),
                     remarks,
                     error: None,
@@ -106,6 +114,7 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
             Err(e) if !is_session => return Err(e.into()),
             Err(e) => entries.push(Entry {
                 file,
+                facts: None,
                 analysis: None,
                 remarks: Vec::new(),
                 error: Some(e.to_string()),
@@ -121,7 +130,7 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
             crate::ui::json(&entries[0])?
         }
     } else if is_session {
-        session_table(&entries)
+        session_table(&entries, params)
     } else {
         file_table(&entries[0])
     };
@@ -181,7 +190,7 @@ fn takes_in(dir: &Path) -> anyhow::Result<Vec<Take>> {
 
 /// What a log keeps on a take that its analysis reads again.
 struct Stored {
-    remarks: Option<Vec<String>>,
+    facts: Option<TakeFacts>,
     cues_s: Vec<[f64; 2]>,
 }
 
@@ -200,7 +209,7 @@ fn stored(dir: &Path) -> std::collections::HashMap<PathBuf, Stored> {
         .flat_map(|s| {
             s.log.takes().map(move |(_, t)| {
                 let kept = Stored {
-                    remarks: t.facts.as_ref().map(|f| f.remarks.clone()),
+                    facts: t.facts.clone(),
                     cues_s: t.cues_s.clone(),
                 };
                 (s.dir.join(&t.file), kept)
@@ -324,7 +333,11 @@ fn file_table(e: &Entry) -> String {
     s
 }
 
-fn session_table(entries: &[Entry]) -> String {
+/// The session's takes: length, first words, speaking time, pauses and pace are the takes'
+/// facts, formatted as every view formats them; pauses are measured again only when
+/// `--pause-min` asks for another threshold than the one the facts were made with.
+fn session_table(entries: &[Entry], params: Params) -> String {
+    let default_pauses = params.pause_min_s == Params::default().pause_min_s;
     let mut table = Table::new()
         .gap(1)
         .left("take")
@@ -334,7 +347,7 @@ fn session_table(entries: &[Entry]) -> String {
         .right("pauses")
         .right("longest")
         .right("syl")
-        .right("wpm")
+        .right("pace")
         .right("level")
         .right("pitch")
         .right("clipped");
@@ -343,17 +356,25 @@ fn session_table(entries: &[Entry]) -> String {
             || e.file.display().to_string(),
             |n| n.to_string_lossy().into(),
         );
-        match &e.analysis {
-            Some(m) => table.row([
+        match (&e.analysis, &e.facts) {
+            (Some(m), Some(f)) => table.row([
                 name,
-                format!("{:.1}s", m.duration_s),
-                m.first_speech_s
-                    .map_or_else(|| "—".into(), |f| format!("{f:.1}s")),
-                format!("{:.1}s", m.speech_s),
-                format!("{}/{}", m.pause_count, m.long_pause_count),
-                format!("{:.1}s", m.longest_pause_s),
+                crate::ui::mmss(f.length_s),
+                f.first_words_s.map_or_else(|| "—".into(), facts::seconds),
+                f.speaking_s.map_or_else(|| "—".into(), facts::seconds),
+                if default_pauses {
+                    f.pauses
+                        .map_or_else(|| "—".into(), |n| format!("{n}/{}", m.long_pause_count))
+                } else {
+                    format!("{}/{}", m.pause_count, m.long_pause_count)
+                },
+                if default_pauses {
+                    f.longest_pause_s.map_or_else(|| "—".into(), facts::seconds)
+                } else {
+                    facts::seconds(m.longest_pause_s)
+                },
                 m.syllables.to_string(),
-                format!("{:.0}", m.est_wpm),
+                f.pace.map_or_else(|| "—".into(), facts::pace_text),
                 m.speech_rms_dbfs
                     .map_or_else(|| "—".into(), |r| format!("{r:.0}dB")),
                 m.voice
@@ -362,7 +383,7 @@ fn session_table(entries: &[Entry]) -> String {
                     .map_or_else(|| "—".into(), |sd| format!("{sd:.1}st")),
                 format!("{:.2}%", m.clipped_fraction * 100.0),
             ]),
-            None => {
+            _ => {
                 table.row([name]);
                 table.note(&format!("error: {}", e.error.as_deref().unwrap_or("")));
             }
@@ -379,8 +400,10 @@ fn session_table(entries: &[Entry]) -> String {
         s,
         "\n{}",
         crate::ui::fit(&format!(
-            "pauses: all/of {LONG_PAUSE_S:.0} s or more; wpm assumes {SYLLABLES_PER_WORD} \
-             syllables per word; pitch: how much it varies, in semitones"
+            "length, first words, speaking time, pauses and pace are each take's facts \
+             (times on the take's clock); pauses: all/of {LONG_PAUSE_S:.0} s or more; a pace \
+             with ~ is estimated from the sound at {SYLLABLES_PER_WORD} syllables per word; \
+             pitch: how much it varies, in semitones"
         ))
     );
     s
