@@ -166,7 +166,7 @@ fn say_test_sentence() {
 
 fn default_check_path() -> anyhow::Result<PathBuf> {
     let dir = crate::record::default_recordings();
-    crate::record::store::create_private_dir_all(&dir)
+    crate::files::create_private_dir_all(&dir)
         .with_context(|| format!("creating {}", dir.display()))?;
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
     let mut path = dir.join(format!("check-{stamp}.wav"));

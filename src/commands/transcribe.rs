@@ -186,7 +186,7 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
     }
     save_log(&session.dir, &log).context("writing the session log")?;
     let review = crate::report::review_markdown(&log);
-    crate::record::store::write_atomic(
+    crate::files::write_atomic(
         &session.dir.join(crate::record::REVIEW_FILE),
         review.as_bytes(),
     )

@@ -8,12 +8,14 @@
 //! session. Nothing else in voicemock opens a `session.json`.
 
 pub mod facts;
+pub mod folder;
 pub mod format;
 pub mod reader;
 pub mod store;
 mod v1;
 
 pub use facts::{Pace, PaceSource, TakeFacts, Verdict};
+pub use folder::{is_session_folder, SessionFolder};
 pub use format::{
     levels_file, transcript_file, Level, LevelsFile, Outcome, PackRef, QuestionLog, SessionLog,
     SessionStatus, Settings, TakeEnd, TakeLog, TakeStart, TalkingPointLog, TranscriptLog, LOG_FILE,

@@ -335,7 +335,7 @@ pub fn list(recordings: &Path) -> Vec<Entry> {
         .map(|e| e.path())
         // `symlink_metadata`: a log that is a link, a FIFO or a device is listed (as
         // damaged), never followed or waited on.
-        .filter(|dir| std::fs::symlink_metadata(dir.join(LOG_FILE)).is_ok())
+        .filter(|dir| super::is_session_folder(dir))
         .map(|dir| {
             let result = load_unfilled(&dir);
             let key = match &result {
@@ -645,11 +645,11 @@ pub fn resolve(recordings: &Path, wanted: Option<&str>) -> Result<Session, Recor
             });
     }
     let as_path = Path::new(wanted);
-    if as_path.join(LOG_FILE).symlink_metadata().is_ok() {
+    if super::is_session_folder(as_path) {
         return load(as_path);
     }
     let exact = recordings.join(wanted);
-    if !wanted.contains(['/', '\\']) && exact.join(LOG_FILE).symlink_metadata().is_ok() {
+    if !wanted.contains(['/', '\\']) && super::is_session_folder(&exact) {
         return load(&exact);
     }
     let listing = list(recordings);

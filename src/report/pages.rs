@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use super::figures::Point;
 use super::html::{self, ProgressPage, SessionPage, SessionRow, TakeView};
-use crate::record::store::{self, write_atomic};
+use crate::files::write_atomic;
+use crate::record::store;
 use crate::record::{self, LevelsFile, Session, TakeLog, PROGRESS_FILE, REPORT_FILE};
 
 #[derive(Debug, thiserror::Error)]

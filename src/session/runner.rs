@@ -16,8 +16,9 @@ use super::signals;
 use crate::audio::cues::{CueFiles, CueSound, CUE_MASK_S, START_CUE_HEARD_S};
 use crate::audio::level::dbfs;
 use crate::audio::{ActiveRecording, Fault, Microphone, Playback, Player};
+use crate::files::{is_disk_full, write_atomic};
 use crate::record::format::{round_ms, ScheduleLog};
-use crate::record::store::{self, save_log, write_atomic};
+use crate::record::store::{self, save_log};
 use crate::record::{
     Level, Outcome, SessionLog, SessionStatus, TakeEnd, TakeFacts, TakeLog, TakeStart, REVIEW_FILE,
 };
@@ -708,7 +709,7 @@ impl Runner<'_> {
         now: f64,
     ) -> anyhow::Result<Take> {
         let question = &self.plan.log.questions[q];
-        let file = format!("q{:02}-{}-take{}.wav", q + 1, sanitize(&question.id), take);
+        let file = crate::record::folder::take_file(q, &question.id, take);
         let path = self.plan.dir.join(&file);
         // However fast the device delivers, the take holds no more than its limit and grace.
         match self.devices.mic.start(&path, max_s, pre_roll_s) {
@@ -1168,10 +1169,6 @@ fn rescue_on_forced_exit(rescue: &Mutex<Rescue>) {
     let _ = save_log(&rescue.dir, &log);
 }
 
-fn is_disk_full(e: &std::io::Error) -> bool {
-    crate::audio::writer::is_disk_full(e)
-}
-
 /// Seconds a new take records before the transcriber gets the takes that ended before it.
 const TRANSCRIBE_AFTER_S: f64 = 0.5;
 
@@ -1242,33 +1239,6 @@ pub fn session_status(s: Status) -> SessionStatus {
 
 pub fn timestamp() -> String {
     chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
-}
-
-/// A question id made safe for a file name.
-fn sanitize(id: &str) -> String {
-    id.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// The session folder's name: when it started, and which pack.
-pub fn session_stem(pack: &str) -> String {
-    // A pack's name is its file's stem, which can be as long as a file name may be: cut it
-    // so the folder's name (and every path under it) stays well within the limits.
-    let pack: String = sanitize(pack).chars().take(64).collect();
-    format!("{}-{pack}", chrono::Local::now().format("%Y-%m-%d_%H%M%S"),)
-}
-
-pub fn session_dir_name(dir: &Path) -> String {
-    dir.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
