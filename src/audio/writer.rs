@@ -19,8 +19,8 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::convert::{downmix_into, f32_to_i16};
-use super::level::LevelStats;
 use super::{Fault, TakeStats};
+use crate::analysis::level::LevelStats;
 use crate::analysis::live::{LiveVoice, VoiceEvent};
 use crate::files::is_disk_full;
 

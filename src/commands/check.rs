@@ -6,8 +6,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use crate::audio::level::dbfs;
-use crate::audio::{play_to_end, CpalMicrophone, DevicePlayer, Fault, Microphone, Verdict};
+use crate::analysis::level::dbfs;
+use crate::analysis::level::Verdict;
+use crate::audio::{play_to_end, CpalMicrophone, DevicePlayer, Fault, Microphone};
 use crate::cli::CheckArgs;
 use crate::speech::{self, Speaker, SpeechEnd, SpeechOptions, SystemSpeaker};
 use crate::ui::{errln, level_meter, outln, warn, PhaseBar};

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::cli::HistoryArgs;
 use crate::record::facts::{pace_text, seconds, PACE_BAND_WPM};
-use crate::record::{self, reader::median, TakeEnd, TakeFacts};
+use crate::record::{self, facts::median, TakeEnd, TakeFacts};
 use crate::ui::{mmss, Table};
 
 #[derive(Debug, Clone, Serialize)]

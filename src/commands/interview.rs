@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use super::ExitWith;
 use crate::audio::fake::FastMicrophone;
 use crate::audio::{CpalMicrophone, DeviceError, DevicePlayer, Fault, Microphone};
 use crate::cli::SessionArgs;
@@ -25,7 +26,6 @@ use crate::speech::{Speaker, SpeechError, SpeechOptions, SystemSpeaker};
 use crate::transcribe::worker::{Job, Worker};
 use crate::transcribe::Transcript;
 use crate::ui::{mmss, out, outln, outln_fit, warn};
-use crate::ExitWith;
 
 /// A session about to be conducted.
 pub struct Interview<'a> {

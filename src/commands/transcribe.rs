@@ -101,7 +101,8 @@ pub fn summary_lines(m: &TextMeasures) -> Vec<String> {
 fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
     use anyhow::Context;
 
-    use crate::record::store::{save_log, SessionLock};
+    use crate::record::folder::SessionLock;
+    use crate::record::store::save_log;
     use crate::record::TakeFacts;
     use crate::transcribe::sidecar;
 

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::format::{LOG_FILE, NOTES_FILE, REVIEW_FILE};
-use super::store::{create_unique_dir, SessionLock};
+use crate::files::create_private_dir_all;
 
 /// True if `dir` is a session folder: it has a log. The log is looked at, never followed or
 /// opened (`symlink_metadata`), so a log that is a link, a FIFO or a device still marks a
@@ -69,6 +69,178 @@ impl SessionFolder {
                 let _ = std::fs::remove_dir(recordings);
             }
         }
+    }
+}
+
+/// Held (an exclusive `flock`) for as long as a session's process runs. The kernel lets go
+/// when the process ends in any way, SIGKILL and power loss included, so a log still
+/// `in_progress` whose lock is free belongs to a crashed session.
+pub const LOCK_FILE: &str = ".session.lock";
+
+/// The running session's hold on its folder; dropping it (or the process ending) lets go.
+#[derive(Debug)]
+pub struct SessionLock {
+    file: std::fs::File,
+    path: PathBuf,
+}
+
+impl SessionLock {
+    pub fn acquire(dir: &Path) -> std::io::Result<SessionLock> {
+        let path = dir.join(LOCK_FILE);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            // A lock that is a link (a folder from elsewhere) is not followed out of the folder.
+            options
+                .mode(0o600)
+                .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+        }
+        let file = options.open(&path)?;
+        if !file.metadata()?.is_file() {
+            return Err(std::io::Error::other(format!(
+                "{} is not a regular file; remove it",
+                path.display()
+            )));
+        }
+        file.try_lock().map_err(|e| match e {
+            std::fs::TryLockError::WouldBlock => {
+                std::io::Error::other(format!("{} is in use by another voicemock", dir.display()))
+            }
+            std::fs::TryLockError::Error(e) => e,
+        })?;
+        Ok(SessionLock { file, path })
+    }
+
+    /// Lets go and removes the lock file: the session is over and its log says so.
+    pub fn release(self) {
+        let _ = self.file.unlock();
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// True while a process holds `dir`'s session lock.
+pub fn is_locked(dir: &Path) -> bool {
+    // Never waits: a lock file that is a FIFO would hold an open for ever.
+    let Ok(file) = crate::files::open_regular(&dir.join(LOCK_FILE)) else {
+        return false;
+    };
+    match file.try_lock_shared() {
+        Ok(()) => {
+            let _ = file.unlock();
+            false
+        }
+        Err(std::fs::TryLockError::WouldBlock) => true,
+        Err(std::fs::TryLockError::Error(_)) => false,
+    }
+}
+
+/// Creates a new folder `parent/<stem>`, or `parent/<stem>-2`, `-3`… if that name is taken.
+/// Never returns a folder that existed before.
+pub fn create_unique_dir(parent: &Path, stem: &str) -> std::io::Result<PathBuf> {
+    create_private_dir_all(parent)?;
+    for n in 1u32.. {
+        let name = if n == 1 {
+            stem.to_string()
+        } else {
+            format!("{stem}-{n}")
+        };
+        let path = parent.join(name);
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        match builder.create(&path) {
+            Ok(()) => return Ok(path),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    unreachable!("u32 names run out only after four billion sessions in one second")
+}
+
+/// A file a log names that voicemock will not touch, and why.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}: \"{file}\" {reason}; it is left alone", dir.display())]
+pub struct Uncontained {
+    pub dir: PathBuf,
+    pub file: String,
+    pub reason: String,
+}
+
+/// The containment check, the one place that decides whether a file name from a log may be
+/// used: it must be a plain name of a file in `dir` (no separator, no `..`, not absolute,
+/// not empty) and, if it exists, a regular file, or a link to one that is itself in `dir`. A
+/// file that does not exist passes (a reader then says it is missing; a writer creates it).
+/// A session folder may come from anyone, so its log is untrusted input.
+pub fn contained(dir: &Path, name: &str) -> Result<PathBuf, Uncontained> {
+    let refuse = |reason: String| Uncontained {
+        dir: dir.to_path_buf(),
+        file: name.to_string(),
+        reason,
+    };
+    if name.is_empty() {
+        return Err(refuse("is not a file name".into()));
+    }
+    if name.contains(['/', '\\', '\0']) || Path::new(name).is_absolute() {
+        return Err(refuse("is a path, not a file in the session folder".into()));
+    }
+    if name == "." || name == ".." {
+        return Err(refuse("is not a file in the session folder".into()));
+    }
+    let path = dir.join(name);
+    let meta = match std::fs::symlink_metadata(&path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(path),
+        Err(e) => return Err(refuse(format!("cannot be looked at ({e})"))),
+    };
+    if meta.file_type().is_symlink() {
+        let target = std::fs::canonicalize(&path)
+            .map_err(|e| refuse(format!("is a link that cannot be followed ({e})")))?;
+        let home = std::fs::canonicalize(dir)
+            .map_err(|e| refuse(format!("is in a folder that cannot be resolved ({e})")))?;
+        if target.parent() != Some(home.as_path()) {
+            return Err(refuse(format!(
+                "is a link to {}, outside the session folder",
+                target.display()
+            )));
+        }
+        let meta = std::fs::metadata(&target).map_err(|e| refuse(e.to_string()))?;
+        if !meta.is_file() {
+            return Err(refuse(format!("is a link to {}", kind_of(&meta))));
+        }
+        return Ok(path);
+    }
+    if !meta.is_file() {
+        return Err(refuse(format!("is {}, not a regular file", kind_of(&meta))));
+    }
+    Ok(path)
+}
+
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a pipe (FIFO)";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a folder"
+    } else if meta.is_file() {
+        "a file"
+    } else {
+        "not a regular file"
     }
 }
 

@@ -7,7 +7,6 @@
 
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::facts::TakeFacts;
 use crate::analysis::Measures;
 
 /// The format this voicemock writes. Files with a higher number are refused by name.
@@ -366,9 +365,9 @@ impl Level {
     }
 }
 
-impl From<crate::audio::Verdict> for Level {
-    fn from(v: crate::audio::Verdict) -> Level {
-        use crate::audio::Verdict;
+impl From<crate::analysis::level::Verdict> for Level {
+    fn from(v: crate::analysis::level::Verdict) -> Level {
+        use crate::analysis::level::Verdict;
         match v {
             Verdict::Good => Level::Good,
             Verdict::TooQuiet => Level::TooQuiet,
@@ -593,4 +592,73 @@ pub(crate) fn ms_vec<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> 
 /// Levels in dB to a hundredth: finer than any ear.
 pub(crate) fn centi<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64((v * 100.0).round() / 100.0)
+}
+
+/// Where a take's pace comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaceSource {
+    /// The transcript's words over the time they were said in.
+    Transcript,
+    /// Estimated from the syllables heard (1.5 syllables a word): shown as `~`.
+    Sound,
+}
+
+/// A take's pace, in whole words per minute (the figure shown is the figure judged).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Pace {
+    pub wpm: f64,
+    pub from: PaceSource,
+}
+
+/// A take against its limit and its useful minimum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Within,
+    Under,
+    Over,
+    CutOff,
+    NoSpeech,
+    /// Restarted, quit, interrupted, failed or still recording: not judged against the minimum.
+    Unfinished,
+}
+
+impl Verdict {
+    /// Past its limit, whether it finished there or was cut off.
+    pub fn is_over(self) -> bool {
+        matches!(self, Verdict::Over | Verdict::CutOff)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TakeFacts {
+    /// Seconds from the take's clock start to its end.
+    #[serde(serialize_with = "ms")]
+    pub length_s: f64,
+    /// The limit the take was held to.
+    #[serde(serialize_with = "ms")]
+    pub limit_s: f64,
+    /// The useful minimum of this take: the question's, scaled with the limit for a drill
+    /// round (as its lights are).
+    #[serde(serialize_with = "ms")]
+    pub min_s: f64,
+    /// First words on the take's clock, to a tenth; `None`: no speech (or not measured).
+    pub first_words_s: Option<f64>,
+    /// Seconds of speech, to a tenth.
+    pub speaking_s: Option<f64>,
+    pub pauses: Option<usize>,
+    /// The longest pause, to a tenth (0 without pauses).
+    pub longest_pause_s: Option<f64>,
+    /// When the talking stopped, on the take's clock.
+    #[serde(serialize_with = "ms_opt")]
+    pub talking_stopped_s: Option<f64>,
+    pub pace: Option<Pace>,
+    pub ended_by: Option<TakeEnd>,
+    pub verdict: Verdict,
+    /// Seconds past the limit.
+    #[serde(serialize_with = "ms")]
+    pub over_s: f64,
+    /// The remarks made on the take, in plain words.
+    pub remarks: Vec<String>,
 }

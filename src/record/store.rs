@@ -1,76 +1,13 @@
-//! Writing session folders: private folders, never-reused names, atomic rewrites, and the
-//! lock a running session holds so that readers can tell it from a crashed one.
+//! Writing a session's files: the log (atomically, and never larger than readers accept), its
+//! sidecars (only inside the folder, never over a file voicemock did not write) and the
+//! reserve of room kept for the last log. The folder itself is `folder`'s.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::files::{create_private_dir_all, write_atomic, write_new_atomic};
+use crate::files::{write_atomic, write_new_atomic};
 
 use super::format::{levels_file, LevelsFile, SessionLog, LEVELS_VERSION, LOG_FILE, MAX_LOG_BYTES};
-
-/// Held (an exclusive `flock`) for as long as a session's process runs. The kernel lets go
-/// when the process ends in any way, SIGKILL and power loss included, so a log still
-/// `in_progress` whose lock is free belongs to a crashed session.
-pub const LOCK_FILE: &str = ".session.lock";
-
-/// The running session's hold on its folder; dropping it (or the process ending) lets go.
-#[derive(Debug)]
-pub struct SessionLock {
-    file: std::fs::File,
-    path: PathBuf,
-}
-
-impl SessionLock {
-    pub fn acquire(dir: &Path) -> std::io::Result<SessionLock> {
-        let path = dir.join(LOCK_FILE);
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            // A lock that is a link (a folder from elsewhere) is not followed out of the folder.
-            options
-                .mode(0o600)
-                .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-        }
-        let file = options.open(&path)?;
-        if !file.metadata()?.is_file() {
-            return Err(std::io::Error::other(format!(
-                "{} is not a regular file; remove it",
-                path.display()
-            )));
-        }
-        file.try_lock().map_err(|e| match e {
-            std::fs::TryLockError::WouldBlock => {
-                std::io::Error::other(format!("{} is in use by another voicemock", dir.display()))
-            }
-            std::fs::TryLockError::Error(e) => e,
-        })?;
-        Ok(SessionLock { file, path })
-    }
-
-    /// Lets go and removes the lock file: the session is over and its log says so.
-    pub fn release(self) {
-        let _ = self.file.unlock();
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-/// True while a process holds `dir`'s session lock.
-pub fn is_locked(dir: &Path) -> bool {
-    // Never waits: a lock file that is a FIFO would hold an open for ever.
-    let Ok(file) = crate::files::open_regular(&dir.join(LOCK_FILE)) else {
-        return false;
-    };
-    match file.try_lock_shared() {
-        Ok(()) => {
-            let _ = file.unlock();
-            false
-        }
-        Err(std::fs::TryLockError::WouldBlock) => true,
-        Err(std::fs::TryLockError::Error(_)) => false,
-    }
-}
 
 /// Writes `log` as `dir/session.json`, atomically.
 /// Writes the log atomically; one larger than readers accept ([`MAX_LOG_BYTES`]) is refused
@@ -120,7 +57,7 @@ pub fn write_sidecar(
             format!("{}: {why}; it is left alone", dir.join(name).display()),
         )
     };
-    let path = super::reader::contained(dir, name)
+    let path = super::folder::contained(dir, name)
         .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
     match std::fs::symlink_metadata(&path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -141,32 +78,6 @@ pub fn write_sidecar(
         }
     }
     write_atomic(&path, contents)
-}
-
-/// Creates a new folder `parent/<stem>`, or `parent/<stem>-2`, `-3`… if that name is taken.
-/// Never returns a folder that existed before.
-pub fn create_unique_dir(parent: &Path, stem: &str) -> std::io::Result<PathBuf> {
-    create_private_dir_all(parent)?;
-    for n in 1u32.. {
-        let name = if n == 1 {
-            stem.to_string()
-        } else {
-            format!("{stem}-{n}")
-        };
-        let path = parent.join(name);
-        let mut builder = std::fs::DirBuilder::new();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            builder.mode(0o700);
-        }
-        match builder.create(&path) {
-            Ok(()) => return Ok(path),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    unreachable!("u32 names run out only after four billion sessions in one second")
 }
 
 /// Room set aside on a disk: a file of zeros, removed to make space for the last writes of
@@ -202,6 +113,7 @@ impl Drop for Reserve {
 
 #[cfg(test)]
 mod tests {
+    use super::super::folder::create_unique_dir;
     use super::*;
 
     #[test]

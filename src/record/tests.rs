@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use super::folder::SessionLock;
 use super::reader::{list, load, read_log, resolve, RecordError, Standing};
-use super::store::{self, save_log, SessionLock};
+use super::store::{self, save_log};
 use super::*;
 
 /// A scratch folder, removed when the test passes.
@@ -450,7 +451,7 @@ fn only_plain_names_of_files_in_the_folder_pass_the_containment_check() {
         ("dir-link", Some("outside the session folder")),
         ("folder.wav", Some("is a folder, not a regular file")),
     ] {
-        match (reader::contained(&dir, name), refused) {
+        match (super::contained(&dir, name), refused) {
             (Ok(path), None) => assert_eq!(path, dir.join(name)),
             (Err(e), Some(why)) => assert!(e.reason.contains(why), "{name:?}: {e}"),
             (got, want) => panic!("{name:?}: {got:?}, wanted {want:?}"),

@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use super::machine::{
-    Action, Control, Cue, EndedBy, Event, Light, Machine, Signal, StartedBy, Status, View,
+    Action, Control, Cue, EndedBy, Event, Machine, Signal, StartedBy, Status, View,
 };
 use super::signals;
+use crate::analysis::level::dbfs;
 use crate::audio::cues::{CueFiles, CueSound, CUE_MASK_S, START_CUE_HEARD_S};
-use crate::audio::level::dbfs;
 use crate::audio::{ActiveRecording, Fault, Microphone, Playback, Player};
 use crate::files::{is_disk_full, write_atomic};
 use crate::record::format::{round_ms, ScheduleLog};
@@ -26,7 +26,7 @@ use crate::report;
 use crate::speech::{speech_timeout, Speaker};
 use crate::transcribe::{sidecar, Transcript};
 use crate::ui::mmss;
-use crate::ui::screen::{Countdown, Phase, Screen, Shown};
+use crate::ui::screen::{Countdown, Light, Phase, Screen, Shown};
 
 /// Time as the runner sees it: seconds since the session started, and a way to wait. A test
 /// clock jumps instead of sleeping.
@@ -555,7 +555,7 @@ impl Runner<'_> {
             self.say(heading);
         }
         if let Some(s) = self.plan.machine.schedule(now) {
-            self.show(Shown::Schedule(s));
+            self.show(Shown::Schedule(s.into()));
         }
         if let Some(p) = &preface {
             self.say(format!("  ({p})"));
@@ -1064,7 +1064,7 @@ impl Runner<'_> {
         if !self.showing_phase {
             return;
         }
-        let schedule = self.plan.machine.schedule(now);
+        let schedule = self.plan.machine.schedule(now).map(Into::into);
         let countdown = match self.plan.machine.view(now) {
             View::Thinking {
                 elapsed_s,
@@ -1087,7 +1087,7 @@ impl Runner<'_> {
                 Countdown::Answering {
                     elapsed_s,
                     remaining_s,
-                    light,
+                    light: light.into(),
                     peak,
                 }
             }
