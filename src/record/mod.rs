@@ -1,12 +1,12 @@
 //! The session record: what a session leaves on disk and the one way to read it back.
 //!
-//! `format` is `session.json` (format 2) as types, `facts` the figures of a take that every
-//! view shows (worked out once), with the names of the files beside it
-//! (a take's WAV and its levels sidecar, the review sheet and pages); `v1` reads the first format and upgrades
-//! it; `folder` is the session folder itself (its name, making it private and never reused,
-//! the running session's lock, the containment check on every name a log gives, removing it
-//! when empty); `store` writes the log and sidecars (atomically); `reader` lists a
-//! recordings folder and loads one session. Nothing else in voicemock opens a `session.json`.
+//! `folder` is the session folder itself (its name, making it private and never reused, the
+//! running session's lock, its takes' names, the containment check on every name a log gives,
+//! removing it when empty); `format` is `session.json` (format 2) as the log's own types and
+//! the names of the files beside it; `facts` works out the figures of a take that every view
+//! shows; `v1` reads the first format and upgrades it; `store` writes the log and sidecars
+//! (atomically); `reader` lists a recordings folder and loads one session. Nothing else in
+//! voicemock opens a `session.json`.
 
 pub mod facts;
 pub mod folder;
