@@ -83,7 +83,7 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
                 pauses: t
                     .analysis
                     .as_ref()
-                    .map(|m| playback::markers(&m.pauses))
+                    .map(|m| m.pauses.iter().map(|p| (p.start_s, p.end_s)).collect())
                     .unwrap_or_default(),
             });
         }

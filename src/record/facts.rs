@@ -20,7 +20,8 @@
 //!   (talking stopped before it), or within; the first that applies.
 
 use super::format::{
-    round_ms, Pace, PaceSource, QuestionLog, TakeEnd, TakeFacts, TakeLog, TakeStart, Verdict,
+    round_ms, Pace, PaceSource, QuestionLog, TakeEnd, TakeFacts, TakeLog, TakeMeasures, TakeStart,
+    Verdict,
 };
 use crate::analysis::level::{Verdict as LevelVerdict, CLIPPED_FRACTION};
 use crate::analysis::{Measures, MONOTONE_BELOW_ST, TRAILING_DB};
@@ -101,7 +102,7 @@ impl TakeFacts {
         let mut t = TakeLog::started(1, String::new(), String::new(), 0.0, m.duration_s, None);
         t.duration_s = m.duration_s;
         t.ended_by = Some(TakeEnd::Enter);
-        t.analysis = Some(m.clone());
+        t.analysis = Some(m.into());
         TakeFacts::with_minimum(0.0, &t, None)
     }
 
@@ -179,7 +180,12 @@ impl TakeFacts {
 /// pace outside the band (and, as a separate note, far from the usual pace), clipping, too
 /// quiet a recording (by the same level verdict as `check` and the log). Conservative on
 /// purpose: a remark should be worth the speaker's attention.
-fn remarks(f: &TakeFacts, m: Option<&Measures>, pre: f64, usual_wpm: Option<f64>) -> Vec<String> {
+fn remarks(
+    f: &TakeFacts,
+    m: Option<&TakeMeasures>,
+    pre: f64,
+    usual_wpm: Option<f64>,
+) -> Vec<String> {
     let mut out = Vec::new();
     let Some(m) = m else {
         return out;
@@ -256,7 +262,7 @@ fn remarks(f: &TakeFacts, m: Option<&Measures>, pre: f64, usual_wpm: Option<f64>
 
 /// Monotone pitch, and phrase endings that trail off: one short verdict each, from the
 /// voice measures (`analysis::Voice`), whose thresholds are the analysis's own.
-fn voice_remarks(m: &Measures) -> Vec<String> {
+fn voice_remarks(m: &TakeMeasures) -> Vec<String> {
     let mut out = Vec::new();
     let Some(v) = &m.voice else {
         return out;
@@ -381,7 +387,7 @@ mod tests {
         t.duration_s = 90.0 + pre_roll_s;
         t.pre_roll_s = pre_roll_s;
         t.ended_by = Some(TakeEnd::Enter);
-        t.analysis = m;
+        t.analysis = m.map(Into::into);
         t
     }
 
@@ -590,7 +596,7 @@ mod tests {
         );
         assert!(Verdict::CutOff.is_over());
         assert_eq!(
-            verdict(&|t| t.analysis = Some(measures(None, &[], 0.0))).0,
+            verdict(&|t| t.analysis = Some(measures(None, &[], 0.0).into())).0,
             Verdict::NoSpeech
         );
         assert_eq!(

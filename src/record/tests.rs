@@ -759,3 +759,30 @@ fn both_fixture_formats_are_upgraded_to_facts_by_the_one_function() {
         assert_eq!(kept, made);
     }
 }
+
+#[test]
+fn the_log_keeps_the_analysis_measures_under_the_names_it_always_had() {
+    // The log's own measure types are mapped from the analysis: the file reads and writes the
+    // same JSON as when it stored `analysis::Measures` itself, so no format change was made.
+    let mut m = crate::analysis::analyze(&[0.0; 1600], 16000, Default::default());
+    m.first_speech_s = Some(0.5);
+    m.pauses = vec![crate::analysis::Pause {
+        start_s: 1.0,
+        end_s: 1.5,
+    }];
+    m.voice = Some(crate::analysis::Voice {
+        voiced_s: 2.0,
+        pitch_median_hz: Some(120.0),
+        pitch_sd_st: Some(2.0),
+        pitch_range_st: Some(7.0),
+        monotone: Some(false),
+        loudness_sd_db: Some(3.0),
+        phrases: 2,
+        trailing_off: 1,
+    });
+    let analysis = serde_json::to_value(&m).unwrap();
+    let ours = crate::record::TakeMeasures::from(&m);
+    assert_eq!(serde_json::to_value(&ours).unwrap(), analysis);
+    let back: crate::record::TakeMeasures = serde_json::from_value(analysis).unwrap();
+    assert_eq!(back, ours);
+}

@@ -99,7 +99,7 @@ fn take_view<'a>(session: &Session, t: &'a TakeLog) -> TakeView<'a> {
             });
             TakeView {
                 take: t,
-                measures: t.analysis.clone().or(Some(m)),
+                measures: t.analysis.clone().or(Some(m.into())),
                 levels: Some(levels),
                 words,
                 damaged: None,

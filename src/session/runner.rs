@@ -852,7 +852,7 @@ impl Runner<'_> {
                     &entry.cues_s,
                 ) {
                     Ok((m, envelope)) => {
-                        entry.analysis = Some(m);
+                        entry.analysis = Some(m.into());
                         // The waveform of the review page; without it the page reads the WAV.
                         let levels = (&envelope).into();
                         if let Err(e) = store::save_levels(&self.plan.dir, &entry.file, &levels) {
@@ -1968,7 +1968,7 @@ mod tests {
         )
         .unwrap()
         .0;
-        assert_eq!(&again, m);
+        assert_eq!(&crate::record::TakeMeasures::from(&again), m);
         let played = s.listener.played.borrow();
         assert_eq!(
             played.len(),
