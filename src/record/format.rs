@@ -119,7 +119,7 @@ fn plan_entries<S: Serializer>(questions: &[QuestionLog], s: S) -> Result<S::Ok,
     use serde::ser::SerializeSeq;
     let mut seq = s.serialize_seq(Some(questions.len()))?;
     for q in questions {
-        if q.outcome == Outcome::NotReached {
+        if !q.reached() {
             seq.serialize_element(&Unreached {
                 id: &q.id,
                 category: &q.category,
@@ -282,6 +282,12 @@ pub struct QuestionLog {
 }
 
 impl QuestionLog {
+    /// Whether the session got to this question: its outcome says so, or it was read out or
+    /// has a take (a log is never written without what was recorded).
+    pub fn reached(&self) -> bool {
+        self.outcome != Outcome::NotReached || !self.asked_at_s.is_empty() || !self.takes.is_empty()
+    }
+
     /// What a not-reached question keeps in the log: its id, category, planned time and the
     /// question it follows up. Its text is empty (see [`QuestionLog::shown`]).
     pub fn unreached(&self) -> QuestionLog {
@@ -542,7 +548,7 @@ impl SessionLog {
         let reached = self
             .questions
             .iter()
-            .rposition(|q| q.outcome != Outcome::NotReached)
+            .rposition(QuestionLog::reached)
             .map_or(0, |i| i + 1);
         self.questions.len().min(reached + LISTED_AHEAD)
     }
@@ -580,9 +586,9 @@ impl SessionLog {
             questions: self
                 .listed()
                 .iter()
-                .map(|q| match q.outcome {
-                    Outcome::NotReached => q.unreached(),
-                    _ => q.clone(),
+                .map(|q| match q.reached() {
+                    true => q.clone(),
+                    false => q.unreached(),
                 })
                 .collect(),
             planned_questions: (planned > self.listed_len()).then_some(planned),

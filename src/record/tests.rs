@@ -160,8 +160,13 @@ fn a_log_lists_the_plan_up_to_its_last_question_reached_and_counts_the_rest() {
     let mut log = planned_log(LISTED_AHEAD + 50, 1);
     // The fourth question reached, the three before it not (follow-ups never asked).
     log.questions[3].outcome = Outcome::Skipped;
+    // A take in a question whose outcome was not set yet is written all the same.
+    let take = TakeLog::started(1, "q03.wav".into(), "t".into(), 1.0, 60.0, None);
+    log.questions[3].takes.push(take);
+    log.questions[3].outcome = Outcome::NotReached;
     save_log(&dir, &log).unwrap();
     let back = read_log(&dir).unwrap();
+    assert_eq!(back.questions[3].takes, log.questions[3].takes);
     assert_eq!(back.questions.len(), 4 + LISTED_AHEAD);
     assert_eq!(back.planned_len(), LISTED_AHEAD + 50);
     assert_eq!(back.not_listed(), 46);

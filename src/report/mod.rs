@@ -179,7 +179,7 @@ fn summary_markdown(log: &SessionLog) -> String {
          verdict |"
     );
     let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|");
-    for (i, q) in log.questions.iter().enumerate() {
+    for (i, q) in log.listed().iter().enumerate() {
         if q.outcome == Outcome::NotReached {
             continue;
         }

@@ -706,7 +706,10 @@ mod tests {
                 .collect(),
             planned_questions: None,
         };
-        let dir = std::env::temp_dir().join(format!("voicemock-plan-{n}-{}", std::process::id()));
+        static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("voicemock-plan-{n}-{run}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let mut review = 0;
