@@ -49,6 +49,8 @@ pub enum Command {
     Replay(ReplayArgs),
     /// Your progress per question over every session, against your own earlier attempts.
     History(HistoryArgs),
+    /// The questions most worth practising now, each with why (`run --next N` runs them).
+    Next(NextArgs),
     /// Write down what a recording says, on this machine (no network), with filler words and
     /// other measures of the words.
     Transcribe(TranscribeArgs),
@@ -159,6 +161,14 @@ pub struct RunArgs {
     /// Only questions of this category (may be repeated).
     #[arg(long = "category", value_name = "C")]
     pub categories: Vec<String>,
+    /// The N questions most worth practising, as `voicemock next N` lists them, in that order.
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..),
+        conflicts_with_all = ["categories", "questions", "count", "shuffle"]
+    )]
+    pub next: Option<u32>,
     /// Only this question, by id (may be repeated; asked in the order given).
     #[arg(long = "question", value_name = "ID")]
     pub questions: Vec<String>,
@@ -366,6 +376,22 @@ pub struct HistoryArgs {
     /// Only questions of this category (may be repeated).
     #[arg(long = "category", value_name = "C")]
     pub categories: Vec<String>,
+    #[command(flatten)]
+    pub recordings: RecordingsArg,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NextArgs {
+    /// How many questions to list.
+    #[arg(value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub count: u32,
+    /// A built-in pack name, or the path of a pack file (default: the Netflix PM pack); only
+    /// sessions of this pack count.
+    #[arg(long, value_name = "P")]
+    pub pack: Option<String>,
     #[command(flatten)]
     pub recordings: RecordingsArg,
     /// Print JSON instead of a table.

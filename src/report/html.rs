@@ -13,6 +13,7 @@ use super::figures::{self, Chart, Metric, Point, Wave, CHART_H, CHART_W, WAVE_H,
 use super::{ended_by_label, outcome_label};
 use crate::analysis::Measures;
 use crate::record::facts::{length_text, pace_text, seconds, verdict_text};
+use crate::record::trend::{FactTrends, Trend, MIN_EARLIER};
 use crate::record::{
     Level, LevelsFile, PaceSource, QuestionLog, Session, TakeFacts, TakeLog, TranscriptLog,
 };
@@ -47,6 +48,8 @@ pub struct ProgressPage {
     pub points: Vec<Point>,
     /// Per question id: its text and its takes.
     pub questions: Vec<(String, String, Vec<Point>)>,
+    /// Per question id with full attempts: the latest against the earlier ones.
+    pub trends: Vec<(String, FactTrends)>,
 }
 
 /// One session in the progress page's list, newest first.
@@ -433,6 +436,7 @@ pub fn progress_page(p: &ProgressPage) -> String {
             section.card.question-progress aria-label=(id) {
                 h2 { (text) }
                 p.meta { code { (id) } " · " (points.len()) " take" @if points.len() != 1 { "s" } }
+                @if let Some((_, t)) = p.trends.iter().find(|(q, _)| q == id) { (trend_line(t)) }
                 (charts(points))
             }
         }
@@ -448,6 +452,26 @@ pub fn progress_page(p: &ProgressPage) -> String {
         }
     };
     page("Progress: voicemock", body)
+}
+
+/// A question's trends in words, or why there are none: one rule (`record::trend`) for this
+/// page and `history`.
+fn trend_line(t: &FactTrends) -> Markup {
+    match t.length {
+        Some(Trend::TooFew(n)) => html! {
+            p.trend-note { (n) " earlier attempt" @if n != 1 { "s" } " — too few for a trend (it needs "
+                (MIN_EARLIER) ")" }
+        },
+        _ => html! {
+            p.trend-note {
+                "Latest attempt against the median of the earlier ones: "
+                @for (i, (name, trend)) in t.named().iter().filter(|(_, t)| t.is_some()).enumerate() {
+                    @if i > 0 { ", " }
+                    (name) " " (Trend::arrow(*trend)) " " (trend.map(Trend::text).unwrap_or_default())
+                }
+            }
+        },
+    }
 }
 
 fn charts(points: &[Point]) -> Markup {
