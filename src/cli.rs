@@ -207,8 +207,16 @@ pub struct SessionArgs {
     pub overtime: f64,
     /// End an answer by itself after SECS of silence that follow speech (e.g. 3); off unless
     /// given.
-    #[arg(long, allow_negative_numbers = true, value_name = "SECS")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "SECS",
+        overrides_with = "no_auto_finish"
+    )]
     pub auto_finish: Option<f64>,
+    /// Answers end only at Enter or the limit, even if the config file sets auto_finish.
+    #[arg(long, overrides_with = "auto_finish")]
+    pub no_auto_finish: bool,
     /// No sound cues (by default a short tone when the answer starts, at the wrap-up point
     /// and at the limit).
     #[arg(long, overrides_with = "cues")]
@@ -227,8 +235,11 @@ pub struct SessionArgs {
     pub lights: Option<Vec<f64>>,
     /// After each answer, wait so you can listen back to it (l) and record it again (r);
     /// the session goes on by itself after SECS (default 20) or at Enter.
-    #[arg(long, allow_negative_numbers = true, value_name = "SECS", num_args = 0..=1, default_missing_value = "20")]
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS", num_args = 0..=1, default_missing_value = "20", overrides_with = "no_listen")]
     pub listen: Option<f64>,
+    /// No waiting to listen back after each answer, even if the config file sets listen.
+    #[arg(long, overrides_with = "listen")]
+    pub no_listen: bool,
     /// Folder the session folder is created in (default: $VOICEMOCK_RECORDINGS, else the
     /// config file's, else recordings/ in the current folder).
     #[arg(long, value_name = "DIR", default_value_os_t = default_recordings())]
@@ -277,6 +288,9 @@ pub struct RehearseArgs {
     /// Seed for choosing the questions, to repeat a plan.
     #[arg(long, allow_negative_numbers = true, value_name = "S")]
     pub seed: Option<u64>,
+    /// Answer limit, in seconds; overrides the pack (follow-ups keep their own).
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS")]
+    pub answer: Option<f64>,
     #[command(flatten)]
     pub session: SessionArgs,
 }
@@ -286,15 +300,19 @@ pub struct DrillArgs {
     /// The question to drill, by id (see `voicemock questions`).
     #[arg(value_name = "QUESTION")]
     pub question: String,
-    /// The limit of each round, in seconds, shortest last.
+    /// The limit of each round, in seconds, shortest last (default: --answer, then ¾ and ½
+    /// of it; without one, 120,90,60).
     #[arg(
         long,
         allow_negative_numbers = true,
         value_name = "S,S,…",
         value_delimiter = ',',
-        default_value = "120,90,60"
+        conflicts_with = "answer"
     )]
-    pub limits: Vec<f64>,
+    pub limits: Option<Vec<f64>>,
+    /// The first round's limit, in seconds: the rounds are it, ¾ and ½ of it.
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS")]
+    pub answer: Option<f64>,
     /// A built-in pack name, or the path of a pack file (default: the Netflix PM pack).
     #[arg(long, value_name = "P")]
     pub pack: Option<String>,
