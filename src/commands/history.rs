@@ -10,7 +10,8 @@
 //! {"length", "first_words", "pace", "longest_pause", "fillers"}, "history": [ATTEMPT…],
 //! "drill_rounds": [ATTEMPT…]}` where ATTEMPT is `{"session", "started_at", "take",
 //! "fillers_per_100_words", "facts": FACTS}` (FACTS: the take's facts as the log keeps them)
-//! and a trend is "better", "same", "worse" or null (nothing earlier to compare with).
+//! and a trend is "better", "same", "worse", `{"too_few": N}` (N earlier values, fewer than a
+//! trend needs: `record::trend`) or null (the latest has no such figure).
 
 use std::collections::BTreeMap;
 
