@@ -523,6 +523,40 @@ mod tests {
     use std::path::Path;
 
     #[test]
+    fn the_progress_page_draws_a_trend_only_after_three_earlier_attempts() {
+        let facts = |length_s: f64| crate::record::TakeFacts {
+            length_s,
+            limit_s: 60.0,
+            min_s: 30.0,
+            first_words_s: None,
+            speaking_s: None,
+            pauses: None,
+            longest_pause_s: None,
+            talking_stopped_s: None,
+            pace: None,
+            ended_by: None,
+            verdict: crate::record::Verdict::Within,
+            over_s: 0.0,
+            remarks: Vec::new(),
+        };
+        for (lengths, says) in [
+            (&[45.0][..], "0 earlier attempts — too few for a trend"),
+            (&[90.0, 45.0], "1 earlier attempt — too few for a trend"),
+            (
+                &[90.0, 90.0, 45.0],
+                "2 earlier attempts — too few for a trend",
+            ),
+            (&[90.0, 90.0, 90.0, 45.0], "length ↑ better"),
+            (&[45.0, 45.0, 45.0, 90.0], "length ↓ worse"),
+        ] {
+            let all: Vec<_> = lengths.iter().map(|&l| facts(l)).collect();
+            let refs: Vec<_> = all.iter().collect();
+            let line = trend_line(&FactTrends::of(&refs)).into_string();
+            assert!(line.contains(says), "{lengths:?}: {line}");
+        }
+    }
+
+    #[test]
     fn urls_keep_slashes_and_encode_the_rest() {
         for (path, url) in [
             ("q01-why-take1.wav", "q01-why-take1.wav"),
