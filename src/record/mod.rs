@@ -2,7 +2,7 @@
 //!
 //! `folder` is the session folder itself (its name, making it private and never reused, the
 //! running session's lock, its takes' names, the containment check on every name a log gives,
-//! removing it when empty); `format` is `session.json` (format 2) as the log's own types and
+//! removing it when empty); `format` is `session.json` (format 3) as the log's own types and
 //! the names of the files beside it; `facts` works out the figures of a take that every view
 //! shows; `v1` reads the first format and upgrades it; `store` writes the log and sidecars
 //! (atomically); `reader` lists a recordings folder and loads one session. Nothing else in
@@ -13,14 +13,15 @@ pub mod folder;
 pub mod format;
 pub mod reader;
 pub mod store;
+pub mod trend;
 mod v1;
 
 pub use folder::{contained, is_session_folder, SessionFolder, Uncontained};
 pub use format::{
     levels_file, transcript_file, Level, LevelsFile, Outcome, Pace, PaceSource, PackRef, PauseLog,
     QuestionLog, SessionLog, SessionStatus, Settings, TakeEnd, TakeFacts, TakeLog, TakeMeasures,
-    TakeStart, TalkingPointLog, TranscriptLog, Verdict, VoiceLog, LOG_FILE, LOG_VERSION,
-    MAX_LOG_BYTES, NOTES_FILE, PROGRESS_FILE, REPORT_FILE, REVIEW_FILE,
+    TakeStart, TalkingPointLog, TranscriptLog, Verdict, VoiceLog, LISTED_AHEAD, LOG_FILE,
+    LOG_VERSION, MAX_LOG_BYTES, NOTES_FILE, PROGRESS_FILE, REPORT_FILE, REVIEW_FILE,
 };
 pub use reader::{
     default_recordings, default_recordings_from, folder_label, list, load, nothing_in, resolve,
