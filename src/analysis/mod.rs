@@ -13,6 +13,7 @@
 //! few bytes per 10 ms frame and no samples are kept beyond a ~1 s ring of the decimated copy.
 
 mod frontend;
+pub mod level;
 pub mod live;
 mod nuclei;
 mod pitch;

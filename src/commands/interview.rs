@@ -8,14 +8,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use super::ExitWith;
 use crate::audio::fake::FastMicrophone;
 use crate::audio::{CpalMicrophone, DeviceError, DevicePlayer, Fault, Microphone};
 use crate::cli::SessionArgs;
 use crate::pack::{Lights, Pack, MAX_SECONDS, MIN_ANSWER_S};
-use crate::record::store::{self, SessionLock};
+use crate::record::store;
 use crate::record::{
-    self, PackRef, QuestionLog, SessionLog, SessionStatus, Settings, LOG_FILE, LOG_VERSION,
-    NOTES_FILE, REVIEW_FILE,
+    self, PackRef, QuestionLog, SessionFolder, SessionLog, SessionStatus, Settings, LOG_FILE,
+    LOG_VERSION, NOTES_FILE, REVIEW_FILE,
 };
 use crate::session::machine::{Budget, Signal, Status};
 use crate::session::plan::{self, Overrides, Planned};
@@ -25,7 +26,6 @@ use crate::speech::{Speaker, SpeechError, SpeechOptions, SystemSpeaker};
 use crate::transcribe::worker::{Job, Worker};
 use crate::transcribe::Transcript;
 use crate::ui::{mmss, out, outln, outln_fit, warn};
-use crate::ExitWith;
 
 /// A session about to be conducted.
 pub struct Interview<'a> {
@@ -206,13 +206,10 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         (None, false) => "unavailable".to_string(),
     };
 
-    // A recordings folder made for a session that records nothing is taken away with it.
-    let recordings_existed = args.recordings.symlink_metadata().is_ok();
-    let dir = store::create_unique_dir(&args.recordings, &runner::session_stem(&pack.name))
+    let folder = SessionFolder::create(&args.recordings, &pack.name)
         .with_context(|| format!("creating a session folder in {}", args.recordings.display()))?;
-    let lock = SessionLock::acquire(&dir)
-        .with_context(|| format!("locking the session folder {}", dir.display()))?;
-    let id = runner::session_dir_name(&dir);
+    let dir = folder.dir().to_path_buf();
+    let id = folder.id();
     let log = SessionLog {
         version: LOG_VERSION,
         id: id.clone(),
@@ -247,17 +244,17 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
     };
     // A log the reader would refuse is never started: its session could not be read back.
     if let Err(e) = store::log_bytes(&log) {
-        remove_empty_session(&dir, lock);
+        folder.remove_empty();
         anyhow::bail!(
             "{e}: this session plans {} questions; ask fewer with --count",
             log.questions.len()
         );
     }
     if let Err(e) = enough_room(&dir, &log) {
-        remove_empty_session(&dir, lock);
+        folder.remove_empty();
         return Err(e);
     }
-    store::write_new(
+    crate::files::write_new(
         &dir.join(NOTES_FILE),
         crate::report::notes_page(&log).as_bytes(),
     )
@@ -315,14 +312,11 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
     let kept = log.takes().next().is_some();
     if !kept {
         // Nothing worth keeping: leave no folder behind.
-        remove_empty_session(&dir, lock);
-        if !recordings_existed {
-            let _ = std::fs::remove_dir(&args.recordings);
-        }
+        folder.remove_empty();
         outln("");
         outln_fit("Nothing was recorded, so no session folder was kept.");
     } else {
-        lock.release();
+        folder.keep();
         // What was recorded gets its summary and its page however the session ended (a
         // device that failed as a take started included).
         outln("");
@@ -509,7 +503,7 @@ const AUDIO_BYTES_PER_S: u64 = 48_000 * 2 * 2;
 fn enough_room(dir: &Path, log: &SessionLog) -> anyhow::Result<()> {
     let log_bytes = store::log_bytes(log)?.len() as u64;
     let needed = store::RESERVE_BYTES as u64 + 3 * log_bytes + FIRST_AUDIO_S * AUDIO_BYTES_PER_S;
-    let free = store::free_bytes(dir)
+    let free = crate::files::free_bytes(dir)
         .with_context(|| format!("finding the free space in {}", dir.display()))?;
     if free < needed {
         anyhow::bail!(
@@ -530,16 +524,6 @@ fn kib(bytes: u64) -> String {
     } else {
         format!("{} KiB", bytes / 1024)
     }
-}
-
-/// Removes a session folder that holds no recording: the files voicemock wrote there, then
-/// the folder itself. Anything else found in it (it should hold nothing else) is left.
-fn remove_empty_session(dir: &Path, lock: SessionLock) {
-    for file in [LOG_FILE, REVIEW_FILE, NOTES_FILE] {
-        let _ = std::fs::remove_file(dir.join(file));
-    }
-    lock.release();
-    let _ = std::fs::remove_dir(dir);
 }
 
 fn print_header(

@@ -7,9 +7,11 @@
 
 use serde::Serialize;
 
-use super::facts::{TakeFacts, PACE_BAND_WPM};
+use super::facts::median;
+use super::facts::PACE_BAND_WPM;
+use super::format::TakeFacts;
 use super::format::{TakeEnd, TakeLog};
-use super::reader::{median, Session};
+use super::reader::Session;
 
 /// Earlier attempts a trend needs.
 pub const MIN_EARLIER: usize = 3;

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::analysis::Measures;
+use crate::record::TakeMeasures;
 use crate::record::{LevelsFile, QuestionLog, TakeFacts, TakeLog};
 
 /// The waveform's drawing box, in SVG user units (stretched to the page's width).
@@ -62,7 +62,7 @@ pub fn wave(
     axis_s: f64,
     q: &QuestionLog,
     t: &TakeLog,
-    measures: Option<&Measures>,
+    measures: Option<&TakeMeasures>,
     levels: Option<&LevelsFile>,
 ) -> Wave {
     let x = |s: f64| round1((s / axis_s).clamp(0.0, 1.0) * WAVE_W);
@@ -383,7 +383,6 @@ fn nice_scale(max: f64) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::Pause;
 
     #[test]
     fn nice_scales_have_round_steps_above_the_maximum() {
@@ -424,14 +423,14 @@ mod tests {
     fn a_wave_places_pauses_speech_and_markers_on_its_axis() {
         let q = question();
         let mut t = take(12.0);
-        let m = Measures {
+        let m = TakeMeasures {
             first_speech_s: Some(1.0),
             last_speech_s: Some(11.0),
-            pauses: vec![Pause {
+            pauses: vec![crate::record::PauseLog {
                 start_s: 3.0,
                 end_s: 4.5,
             }],
-            ..crate::analysis::analyze(&[], 16000, Default::default())
+            ..crate::analysis::analyze(&[], 16000, Default::default()).into()
         };
         t.analysis = Some(m.clone());
         t.facts = Some(crate::record::TakeFacts::of(&q, &t, None));

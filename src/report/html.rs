@@ -11,9 +11,9 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::figures::{self, Chart, Metric, Point, Wave, CHART_H, CHART_W, WAVE_H, WAVE_W};
 use super::{ended_by_label, outcome_label};
-use crate::analysis::Measures;
 use crate::record::facts::{length_text, pace_text, seconds, verdict_text};
 use crate::record::trend::{FactTrends, Trend, MIN_EARLIER};
+use crate::record::TakeMeasures;
 use crate::record::{
     Level, LevelsFile, Outcome, PaceSource, QuestionLog, Session, TakeFacts, TakeLog, TranscriptLog,
 };
@@ -26,7 +26,7 @@ const SCRIPT: &str = include_str!("page.js");
 /// the WAV when the log has none) and its level envelope, if any could be had.
 pub struct TakeView<'a> {
     pub take: &'a TakeLog,
-    pub measures: Option<Measures>,
+    pub measures: Option<TakeMeasures>,
     pub levels: Option<LevelsFile>,
     /// The transcript's words with their times (from its sidecar), if the take has one.
     pub words: Vec<crate::transcribe::Word>,

@@ -474,7 +474,7 @@ mod tests {
             level: Level::Good,
             overruns: 0,
             stream_errors: 0,
-            analysis,
+            analysis: analysis.map(Into::into),
             listened: false,
             transcript: None,
             transcript_error: None,

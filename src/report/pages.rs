@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use super::figures::Point;
 use super::html::{self, ProgressPage, SessionPage, SessionRow, TakeView};
-use crate::record::store::{self, write_atomic};
+use crate::files::write_atomic;
+use crate::record::store;
 use crate::record::trend::{self, FactTrends};
 use crate::record::{self, LevelsFile, Session, TakeFacts, TakeLog, PROGRESS_FILE, REPORT_FILE};
 
@@ -99,7 +100,7 @@ fn take_view<'a>(session: &Session, t: &'a TakeLog) -> TakeView<'a> {
             });
             TakeView {
                 take: t,
-                measures: t.analysis.clone().or(Some(m)),
+                measures: t.analysis.clone().or(Some(m.into())),
                 levels: Some(levels),
                 words,
                 damaged: None,

@@ -10,14 +10,15 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use super::machine::{
-    Action, Control, Cue, EndedBy, Event, Light, Machine, Signal, StartedBy, Status, View,
+    Action, Control, Cue, EndedBy, Event, Machine, Signal, StartedBy, Status, View,
 };
 use super::signals;
+use crate::analysis::level::dbfs;
 use crate::audio::cues::{CueFiles, CueSound, CUE_MASK_S, START_CUE_HEARD_S};
-use crate::audio::level::dbfs;
 use crate::audio::{ActiveRecording, Fault, Microphone, Playback, Player};
+use crate::files::{is_disk_full, write_atomic};
 use crate::record::format::{round_ms, ScheduleLog};
-use crate::record::store::{self, save_log, write_atomic};
+use crate::record::store::{self, save_log};
 use crate::record::{
     Level, Outcome, SessionLog, SessionStatus, TakeEnd, TakeFacts, TakeLog, TakeStart, REVIEW_FILE,
 };
@@ -25,7 +26,7 @@ use crate::report;
 use crate::speech::{speech_timeout, Speaker};
 use crate::transcribe::{sidecar, Transcript};
 use crate::ui::mmss;
-use crate::ui::screen::{Countdown, Phase, Screen, Shown};
+use crate::ui::screen::{Countdown, Light, Phase, Screen, Shown};
 
 /// Time as the runner sees it: seconds since the session started, and a way to wait. A test
 /// clock jumps instead of sleeping.
@@ -555,7 +556,7 @@ impl Runner<'_> {
             self.say(heading);
         }
         if let Some(s) = self.plan.machine.schedule(now) {
-            self.show(Shown::Schedule(s));
+            self.show(Shown::Schedule(s.into()));
         }
         if let Some(p) = &preface {
             self.say(format!("  ({p})"));
@@ -709,7 +710,7 @@ impl Runner<'_> {
         now: f64,
     ) -> anyhow::Result<Take> {
         let question = &self.plan.log.questions[q];
-        let file = format!("q{:02}-{}-take{}.wav", q + 1, sanitize(&question.id), take);
+        let file = crate::record::folder::take_file(q, &question.id, take);
         let path = self.plan.dir.join(&file);
         // However fast the device delivers, the take holds no more than its limit and grace.
         match self.devices.mic.start(&path, max_s, pre_roll_s) {
@@ -852,7 +853,7 @@ impl Runner<'_> {
                     &entry.cues_s,
                 ) {
                     Ok((m, envelope)) => {
-                        entry.analysis = Some(m);
+                        entry.analysis = Some(m.into());
                         // The waveform of the review page; without it the page reads the WAV.
                         let levels = (&envelope).into();
                         if let Err(e) = store::save_levels(&self.plan.dir, &entry.file, &levels) {
@@ -1064,7 +1065,7 @@ impl Runner<'_> {
         if !self.showing_phase {
             return;
         }
-        let schedule = self.plan.machine.schedule(now);
+        let schedule = self.plan.machine.schedule(now).map(Into::into);
         let countdown = match self.plan.machine.view(now) {
             View::Thinking {
                 elapsed_s,
@@ -1087,7 +1088,7 @@ impl Runner<'_> {
                 Countdown::Answering {
                     elapsed_s,
                     remaining_s,
-                    light,
+                    light: light.into(),
                     peak,
                 }
             }
@@ -1169,10 +1170,6 @@ fn rescue_on_forced_exit(rescue: &Mutex<Rescue>) {
     let _ = save_log(&rescue.dir, &log);
 }
 
-fn is_disk_full(e: &std::io::Error) -> bool {
-    crate::audio::writer::is_disk_full(e)
-}
-
 /// Seconds a new take records before the transcriber gets the takes that ended before it.
 const TRANSCRIBE_AFTER_S: f64 = 0.5;
 
@@ -1243,33 +1240,6 @@ pub fn session_status(s: Status) -> SessionStatus {
 
 pub fn timestamp() -> String {
     chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, false)
-}
-
-/// A question id made safe for a file name.
-fn sanitize(id: &str) -> String {
-    id.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// The session folder's name: when it started, and which pack.
-pub fn session_stem(pack: &str) -> String {
-    // A pack's name is its file's stem, which can be as long as a file name may be: cut it
-    // so the folder's name (and every path under it) stays well within the limits.
-    let pack: String = sanitize(pack).chars().take(64).collect();
-    format!("{}-{pack}", chrono::Local::now().format("%Y-%m-%d_%H%M%S"),)
-}
-
-pub fn session_dir_name(dir: &Path) -> String {
-    dir.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -2000,7 +1970,7 @@ mod tests {
         )
         .unwrap()
         .0;
-        assert_eq!(&again, m);
+        assert_eq!(&crate::record::TakeMeasures::from(&again), m);
         let played = s.listener.played.borrow();
         assert_eq!(
             played.len(),
