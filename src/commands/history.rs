@@ -7,7 +7,7 @@
 //!
 //! JSON shape: an array of questions (most attempted first) `{"id", "category", "text",
 //! "attempts", "over_limit_share", "last": ATTEMPT|null, "best": ATTEMPT|null, "trend":
-//! {"length", "first_words", "pace", "longest_pause", "fillers"}, "history": [ATTEMPT…],
+//! {"length", "first_words", "pace", "longest_pause", "fillers", "pitch_variation"}, "history": [ATTEMPT…],
 //! "drill_rounds": [ATTEMPT…]}` where ATTEMPT is `{"session", "started_at", "take",
 //! "fillers_per_100_words", "facts": FACTS}` (FACTS: the take's facts as the log keeps them)
 //! and a trend is "better", "same", "worse" or null (nothing earlier to compare with).
@@ -18,7 +18,7 @@ use anyhow::bail;
 use serde::Serialize;
 
 use crate::cli::HistoryArgs;
-use crate::record::facts::{pace_text, seconds, PACE_BAND_WPM};
+use crate::record::facts::{pace_text, seconds, semitones_text, PACE_BAND_WPM};
 use crate::record::{self, reader::median, TakeEnd, TakeFacts};
 use crate::ui::{mmss, Table};
 
@@ -58,6 +58,8 @@ pub struct Trends {
     pub pace: Option<Trend>,
     pub longest_pause: Option<Trend>,
     pub fillers: Option<Trend>,
+    /// More pitch variation is better (a monotone voice is the fault looked for).
+    pub pitch_variation: Option<Trend>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -93,6 +95,10 @@ fn pace_miss(wpm: f64) -> f64 {
     let (lo, hi) = PACE_BAND_WPM;
     (lo - wpm).max(wpm - hi).max(0.0)
 }
+
+/// Pitch variations this close (semitones) are the same: a tenth is what is shown, and a few
+/// tenths is the spread between takes of one speaker reading alike.
+const PITCH_SAME_ST: f64 = 0.3;
 
 /// The latest value against the median of the earlier ones, lower being better; within
 /// `same` of it is the same.
@@ -165,6 +171,11 @@ pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<Questio
             let pause: Vec<Option<f64>> = history.iter().map(|a| a.facts.longest_pause_s).collect();
             let fillers: Vec<Option<f64>> =
                 history.iter().map(|a| a.fillers_per_100_words).collect();
+            // Negated: `trend` counts lower as better, and more variation is better.
+            let pitch: Vec<Option<f64>> = history
+                .iter()
+                .map(|a| a.facts.voice.map(|v| -v.pitch_sd_st))
+                .collect();
             QuestionHistory {
                 over_limit_share: if history.is_empty() {
                     0.0
@@ -179,6 +190,7 @@ pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<Questio
                     pace: trend(&pace, 5.0),
                     longest_pause: trend(&pause, 0.3),
                     fillers: trend(&fillers, 1.0),
+                    pitch_variation: trend(&pitch, PITCH_SAME_ST),
                 },
                 last,
                 best,
@@ -284,7 +296,8 @@ fn table(all: &[QuestionHistory]) -> String {
         .right("first")
         .right("pace")
         .right("pause")
-        .right("fillers");
+        .right("fillers")
+        .right("pitch");
     for h in all {
         let len = |a: Option<&Attempt>| {
             a.map_or_else(
@@ -318,6 +331,11 @@ fn table(all: &[QuestionHistory]) -> String {
                     .map_or_else(|| "—".into(), |f| format!("{f:.1}")),
                 h.trend.fillers,
             ),
+            with(
+                last.and_then(|a| a.facts.voice)
+                    .map_or_else(|| "—".into(), |v| semitones_text(v.pitch_sd_st)),
+                h.trend.pitch_variation,
+            ),
         ]);
         if !h.drill_rounds.is_empty() {
             let rounds: Vec<String> = h
@@ -338,7 +356,7 @@ fn table(all: &[QuestionHistory]) -> String {
         "last = your latest attempt; ↑ better, = same, ↓ worse than the median of your \
          earlier attempts at that question (length: nearer its useful range; pace: nearer \
          {:.0}–{:.0} wpm; first words and pauses: shorter; fillers per 100 words, from \
-         transcripts: fewer); drill rounds are listed apart",
+         transcripts: fewer; pitch variation in semitones: more); drill rounds are listed apart",
         PACE_BAND_WPM.0, PACE_BAND_WPM.1
     )));
     s
@@ -368,6 +386,7 @@ mod tests {
                 verdict: crate::record::Verdict::Within,
                 over_s: 0.0,
                 remarks: Vec::new(),
+                voice: None,
             },
         }
     }

@@ -113,6 +113,29 @@ pub struct TakeFacts {
     pub over_s: f64,
     /// The remarks made on the take, in plain words.
     pub remarks: Vec<String>,
+    /// How the voice sounded: its pitch variation and verdict. `None` with too little voice to
+    /// judge, and in logs written before voice measures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<VoiceFacts>,
+}
+
+/// The voice verdict of a take, from the analysis's voice measures.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct VoiceFacts {
+    /// Pitch variation over the take, in semitones (the analysis's spread, to a tenth).
+    pub pitch_sd_st: f64,
+    /// Below [`MONOTONE_BELOW_ST`]: the voice sounded flat.
+    pub monotone: bool,
+}
+
+impl VoiceFacts {
+    fn of(m: &Measures) -> Option<VoiceFacts> {
+        let v = m.voice.as_ref()?;
+        Some(VoiceFacts {
+            pitch_sd_st: v.pitch_sd_st?,
+            monotone: v.monotone?,
+        })
+    }
 }
 
 fn tenth(s: f64) -> f64 {
@@ -238,6 +261,7 @@ impl TakeFacts {
             verdict,
             over_s,
             remarks: Vec::new(),
+            voice: spoke.and_then(VoiceFacts::of),
         };
         facts.remarks = remarks(&facts, t.analysis.as_ref(), pre, usual_wpm);
         facts
@@ -368,6 +392,18 @@ fn pace_words(p: Pace) -> String {
         PaceSource::Sound => format!("about {:.0} words a minute", p.wpm),
         PaceSource::Transcript => format!("{:.0} words a minute", p.wpm),
     }
+}
+
+/// A take's voice verdict as every view shows it: `voice monotone (1.1 st)` or `voice varied
+/// (3.2 st)`, the pitch variation in semitones.
+pub fn voice_text(v: VoiceFacts) -> String {
+    let verdict = if v.monotone { "monotone" } else { "varied" };
+    format!("voice {verdict} ({})", semitones_text(v.pitch_sd_st))
+}
+
+/// A pitch variation as every view shows it: `3.2 st`.
+pub fn semitones_text(st: f64) -> String {
+    format!("{st:.1} st")
 }
 
 /// A verdict as every view names it.

@@ -43,6 +43,19 @@ pub struct LevelsFile {
     pub step_s: f64,
     /// The loudest level in each step, in dB re full scale.
     pub db: Vec<f32>,
+    /// The pitch contour drawn with the waveform; absent from sidecars written before it was
+    /// kept (a page then measures the WAV again and keeps it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pitch: Option<PitchContour>,
+}
+
+/// A take's pitch over time, as the voice measures tracked it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PitchContour {
+    /// Seconds between two points.
+    pub step_s: f64,
+    /// Hz at each step; 0 where there was no pitch (silence, unvoiced sounds).
+    pub hz: Vec<f32>,
 }
 
 impl From<&crate::analysis::Envelope> for LevelsFile {
@@ -51,6 +64,10 @@ impl From<&crate::analysis::Envelope> for LevelsFile {
             version: LEVELS_VERSION,
             step_s: e.step_s,
             db: e.db.clone(),
+            pitch: Some(PitchContour {
+                step_s: crate::analysis::CONTOUR_STEP_S,
+                hz: e.pitch_hz.clone(),
+            }),
         }
     }
 }
