@@ -565,6 +565,23 @@ mod tests {
     }
 
     #[test]
+    fn the_contour_is_in_semitones_about_the_median_with_a_stroke_per_voiced_stretch() {
+        // 0.1 s steps on a 1 s axis: the median, half an octave up, a gap, half an octave
+        // down, a fifth up (an octave reaches the box's edge).
+        let hz = [100.0, 141.4, 0.0, 70.7, 149.8];
+        let d = contour_path(&hz, 0.1, 100.0, 1.0).unwrap();
+        assert_eq!(d, "M50 50L150 25M350 75L450 20.8");
+        // Beyond the box's range is held at its edge; no pitch at all draws nothing.
+        let d = contour_path(&[100.0, 800.0], 0.1, 100.0, 1.0).unwrap();
+        assert_eq!(d, "M50 50L150 1");
+        assert_eq!(contour_path(&[0.0; 4], 0.1, 100.0, 1.0), None);
+        // A long contour is averaged down to at most MAX_CONTOUR_POINTS points.
+        let long = vec![100.0; 6000];
+        let d = contour_path(&long, 0.02, 100.0, 120.0).unwrap();
+        assert_eq!(d.matches('L').count() + 1, MAX_CONTOUR_POINTS);
+    }
+
+    #[test]
     fn a_chart_has_a_dot_per_take_that_has_the_measure() {
         let p = |d: f64, first: Option<f64>| {
             let mut t = take(d);
