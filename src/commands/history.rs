@@ -96,6 +96,11 @@ fn pace_miss(wpm: f64) -> f64 {
     (lo - wpm).max(wpm - hi).max(0.0)
 }
 
+/// A take's pitch variation negated, for `trend` (lower is better): more variation is better.
+fn flatness(a: &Attempt) -> Option<f64> {
+    a.facts.voice.map(|v| -v.pitch_sd_st)
+}
+
 /// Pitch variations this close (semitones) are the same: a tenth is what is shown, and a few
 /// tenths is the spread between takes of one speaker reading alike.
 const PITCH_SAME_ST: f64 = 0.3;
@@ -171,11 +176,7 @@ pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<Questio
             let pause: Vec<Option<f64>> = history.iter().map(|a| a.facts.longest_pause_s).collect();
             let fillers: Vec<Option<f64>> =
                 history.iter().map(|a| a.fillers_per_100_words).collect();
-            // Negated: `trend` counts lower as better, and more variation is better.
-            let pitch: Vec<Option<f64>> = history
-                .iter()
-                .map(|a| a.facts.voice.map(|v| -v.pitch_sd_st))
-                .collect();
+            let pitch: Vec<Option<f64>> = history.iter().map(flatness).collect();
             QuestionHistory {
                 over_limit_share: if history.is_empty() {
                     0.0
@@ -411,6 +412,24 @@ mod tests {
         for (values, same, expected) in cases {
             assert_eq!(trend(values, *same), *expected, "{values:?}");
         }
+    }
+
+    #[test]
+    fn more_pitch_variation_is_better() {
+        let with = |sd: Option<f64>| {
+            let mut a = attempt(45.0);
+            a.facts.voice = sd.map(|pitch_sd_st| crate::record::facts::VoiceFacts {
+                pitch_sd_st,
+                monotone: pitch_sd_st < crate::analysis::MONOTONE_BELOW_ST,
+            });
+            flatness(&a)
+        };
+        let livelier = [with(Some(1.1)), with(Some(1.2)), with(Some(2.4))];
+        assert_eq!(trend(&livelier, PITCH_SAME_ST), Some(Trend::Better));
+        let flatter = [with(Some(2.4)), with(Some(2.5)), with(Some(1.1))];
+        assert_eq!(trend(&flatter, PITCH_SAME_ST), Some(Trend::Worse));
+        let same = [with(Some(2.4)), with(None), with(Some(2.6))];
+        assert_eq!(trend(&same, PITCH_SAME_ST), Some(Trend::Same));
     }
 
     #[test]
