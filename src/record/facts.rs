@@ -21,7 +21,7 @@
 
 use super::format::{
     round_ms, Pace, PaceSource, QuestionLog, TakeEnd, TakeFacts, TakeLog, TakeMeasures, TakeStart,
-    Verdict,
+    Verdict, VoiceFacts,
 };
 use crate::analysis::level::{Verdict as LevelVerdict, CLIPPED_FRACTION};
 use crate::analysis::{Measures, MONOTONE_BELOW_ST, TRAILING_DB};
@@ -46,6 +46,15 @@ pub const USUAL_PACE_MIN_TAKES: usize = 3;
 /// [`MIN_TRAILING_PHRASES`] of them, trail off: one faded ending is not a habit.
 pub const TRAILING_SHARE: f64 = 1.0 / 3.0;
 pub const MIN_TRAILING_PHRASES: usize = 2;
+
+/// The voice verdict of a take, from the logged voice measures.
+fn voice_facts(m: &TakeMeasures) -> Option<VoiceFacts> {
+    let v = m.voice.as_ref()?;
+    Some(VoiceFacts {
+        pitch_sd_st: v.pitch_sd_st?,
+        monotone: v.monotone?,
+    })
+}
 
 fn tenth(s: f64) -> f64 {
     (s * 10.0).round() / 10.0
@@ -170,6 +179,7 @@ impl TakeFacts {
             verdict,
             over_s,
             remarks: Vec::new(),
+            voice: spoke.and_then(voice_facts),
         };
         facts.remarks = remarks(&facts, t.analysis.as_ref(), pre, usual_wpm);
         facts
@@ -305,6 +315,18 @@ fn pace_words(p: Pace) -> String {
         PaceSource::Sound => format!("about {:.0} words a minute", p.wpm),
         PaceSource::Transcript => format!("{:.0} words a minute", p.wpm),
     }
+}
+
+/// A take's voice verdict as every view shows it: `voice monotone (1.1 st)` or `voice varied
+/// (3.2 st)`, the pitch variation in semitones.
+pub fn voice_text(v: VoiceFacts) -> String {
+    let verdict = if v.monotone { "monotone" } else { "varied" };
+    format!("voice {verdict} ({})", semitones_text(v.pitch_sd_st))
+}
+
+/// A pitch variation as every view shows it: `3.2 st`.
+pub fn semitones_text(st: f64) -> String {
+    format!("{st:.1} st")
 }
 
 /// A verdict as every view names it.

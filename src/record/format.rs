@@ -47,6 +47,19 @@ pub struct LevelsFile {
     pub step_s: f64,
     /// The loudest level in each step, in dB re full scale.
     pub db: Vec<f32>,
+    /// The pitch contour drawn with the waveform; absent from sidecars written before it was
+    /// kept (a page then measures the WAV again and keeps it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pitch: Option<PitchContour>,
+}
+
+/// A take's pitch over time, as the voice measures tracked it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PitchContour {
+    /// Seconds between two points.
+    pub step_s: f64,
+    /// Hz at each step; 0 where there was no pitch (silence, unvoiced sounds).
+    pub hz: Vec<f32>,
 }
 
 impl From<&crate::analysis::Envelope> for LevelsFile {
@@ -55,6 +68,10 @@ impl From<&crate::analysis::Envelope> for LevelsFile {
             version: LEVELS_VERSION,
             step_s: e.step_s,
             db: e.db.clone(),
+            pitch: Some(PitchContour {
+                step_s: crate::analysis::CONTOUR_STEP_S,
+                hz: e.pitch_hz.clone(),
+            }),
         }
     }
 }
@@ -811,6 +828,19 @@ pub struct TakeFacts {
     pub over_s: f64,
     /// The remarks made on the take, in plain words.
     pub remarks: Vec<String>,
+    /// How the voice sounded: its pitch variation and verdict. `None` with too little voice to
+    /// judge, and in logs written before voice measures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<VoiceFacts>,
+}
+
+/// The voice verdict of a take, from the analysis's voice measures.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct VoiceFacts {
+    /// Pitch variation over the take, in semitones (the analysis's spread, to a tenth).
+    pub pitch_sd_st: f64,
+    /// Below the analysis's monotone threshold: the voice sounded flat.
+    pub monotone: bool,
 }
 
 /// What the analysis measured of a take, as the log keeps it: the log's own type, mapped from

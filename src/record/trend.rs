@@ -191,6 +191,7 @@ mod tests {
             verdict: crate::record::Verdict::Within,
             over_s: 0.0,
             remarks: Vec::new(),
+            voice: None,
         };
         assert_eq!(length_miss(&facts(45.0)), 0.0);
         assert!((length_miss(&facts(75.0)) - 0.25).abs() < 1e-9);

@@ -11,7 +11,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::figures::{self, Chart, Metric, Point, Wave, CHART_H, CHART_W, WAVE_H, WAVE_W};
 use super::{ended_by_label, outcome_label};
-use crate::record::facts::{length_text, pace_text, seconds, verdict_text};
+use crate::record::facts::{length_text, pace_text, seconds, verdict_text, voice_text};
 use crate::record::trend::{FactTrends, Trend, MIN_EARLIER};
 use crate::record::TakeMeasures;
 use crate::record::{
@@ -269,6 +269,7 @@ fn take(n: usize, q: &QuestionLog, view: &TakeView, axis: f64, drill: bool) -> M
             data-length=[f.map(length_text)]
             data-first-words=[f.and_then(|f| f.first_words_s).map(seconds)]
             data-pace=[f.and_then(|f| f.pace).map(pace_text)]
+            data-voice=[f.and_then(|f| f.voice).map(voice_text)]
             data-ended=(ended_by_label(t.ended_by))
             data-verdict=[f.map(verdict_text)] {
             div.take-head {
@@ -296,6 +297,7 @@ fn take(n: usize, q: &QuestionLog, view: &TakeView, axis: f64, drill: bool) -> M
             ul.legend {
                 @for marker in &wave.markers { li class=(marker.kind) { (marker.label) } }
                 @if !wave.pauses.is_empty() { li.pauses { (wave.pauses.len()) " pause" @if wave.pauses.len() > 1 { "s" } } }
+                (contour_legend(&wave))
             }
             @match f.filter(|_| t.analysis.is_some()) {
                 Some(f) => { (measures(t, f)) }
@@ -356,6 +358,7 @@ fn waveform(t: &TakeLog, w: &Wave) -> Markup {
             @if let Some((x, width)) = w.over { rect.over x=(x) y="0" width=(width) height=(WAVE_H) {} }
             @for (x, width) in &w.speech { rect.speech x=(x) y="0" width=(width) height=(WAVE_H) {} }
             @if let Some(d) = &w.outline { path.level d=(d) {} }
+            (contour(w))
             @for marker in &w.markers {
                 line class={ "marker " (marker.kind) } x1=(marker.x) x2=(marker.x) y1="0" y2=(WAVE_H) { title { (marker.label) } }
             }
@@ -367,6 +370,34 @@ fn waveform(t: &TakeLog, w: &Wave) -> Markup {
                 }
             }
             line.playhead x1="0" x2="0" y1="0" y2=(WAVE_H) {}
+        }
+    }
+}
+
+/// The pitch contour over the waveform, on the same time axis (see `figures::contour_path`).
+fn contour(w: &Wave) -> Markup {
+    html! {
+        @if let Some(c) = &w.contour {
+            path.pitch d=(c.d) {
+                title { "Pitch, in semitones about the take's median of " (format!("{:.0}", c.median_hz)) " Hz" }
+            }
+        }
+    }
+}
+
+fn contour_legend(w: &Wave) -> Markup {
+    html! {
+        @if let Some(c) = &w.contour {
+            li.pitch { "pitch (middle line " (format!("{:.0}", c.median_hz)) " Hz, top and bottom an octave away)" }
+        }
+    }
+}
+
+/// The take's voice verdict, as the facts keep it.
+fn voice_measure(f: &TakeFacts) -> Markup {
+    html! {
+        @if let Some(v) = f.voice {
+            dt { "Voice" } dd { span.f-voice { (voice_text(v)) } " " span.meta { "(pitch variation)" } }
         }
     }
 }
@@ -394,6 +425,7 @@ fn measures(t: &TakeLog, f: &TakeFacts) -> Markup {
                         None => "–",
                     }
                 }
+                (voice_measure(f))
             } @else {
                 dt { "Speech" } dd { "none found" }
             }
@@ -543,6 +575,7 @@ mod tests {
             verdict: crate::record::Verdict::Within,
             over_s: 0.0,
             remarks: Vec::new(),
+            voice: None,
         };
         for (lengths, says) in [
             (&[45.0][..], "0 earlier attempts — too few for a trend"),
