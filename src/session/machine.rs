@@ -189,12 +189,6 @@ impl Machine {
         &self.steps
     }
 
-    /// The limit take `take` of question `q` is held to: the one number the timer enforces,
-    /// the bar shows and the log records.
-    pub fn limit_s(&self, q: usize, take: u32) -> f64 {
-        self.steps[q].limit_for(take)
-    }
-
     pub fn is_done(&self) -> bool {
         self.phase == Phase::Done
     }

@@ -249,7 +249,12 @@ impl Runner<'_> {
                 ));
                 self.begin_phase(Phase::Thinking, seconds, 0.0);
             }
-            Action::OpenMic { q, take } => self.open_mic(q, take, now)?,
+            Action::OpenMic {
+                q,
+                take,
+                limit_s,
+                overtime_s,
+            } => self.open_mic(q, take, limit_s + overtime_s, now)?,
             Action::CloseMic => {
                 if let Some(take) = self.take.take() {
                     debug_assert!(take.index_in_log.is_none());
@@ -262,9 +267,10 @@ impl Runner<'_> {
                 q,
                 take,
                 limit_s,
+                overtime_s,
                 at,
                 started_by,
-            } => self.start_recording(q, take, limit_s, at, started_by, now)?,
+            } => self.start_recording(q, take, (limit_s, overtime_s), at, started_by, now)?,
             Action::Cue(cue) => self.cue(cue, now),
             Action::NoVoice { .. } => {
                 let (peak, _) = self

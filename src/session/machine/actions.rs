@@ -73,17 +73,26 @@ pub enum Action {
     Think { q: usize, seconds: f64 },
     /// Open the microphone for take `take` of question `q` without starting the take: voice
     /// activity runs (speech reported as `VoiceStarted` starts the take) and the moments
-    /// before a start are kept.
-    OpenMic { q: usize, take: u32 },
+    /// before a start are kept. The take will be held to `limit_s` and `overtime_s` of grace
+    /// after it: the capture need hold no more.
+    OpenMic {
+        q: usize,
+        take: u32,
+        limit_s: f64,
+        overtime_s: f64,
+    },
     /// The microphone opened by `OpenMic` is not needed after all: close it, keep nothing.
     CloseMic,
-    /// Start take `take` (1-based) of question `q`, held to `limit_s`; its clock starts at
-    /// session time `at` (before now when started by voice: the file keeps what came just
-    /// before it). Uses the microphone `OpenMic` opened, or opens one.
+    /// Start take `take` (1-based) of question `q`, held to `limit_s` with `overtime_s` of
+    /// grace after it (the one limit the timer enforces, the bar shows and the log records:
+    /// the runner takes it from here and nowhere else); its clock starts at session time `at`
+    /// (before now when started by voice: the file keeps what came just before it). Uses the
+    /// microphone `OpenMic` opened, or opens one.
     StartRecording {
         q: usize,
         take: u32,
         limit_s: f64,
+        overtime_s: f64,
         at: f64,
         started_by: StartedBy,
     },

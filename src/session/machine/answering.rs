@@ -279,6 +279,7 @@ impl Machine {
             q: self.q,
             take: self.takes,
             limit_s,
+            overtime_s: self.overtime_s,
             at,
             started_by,
         });

@@ -111,10 +111,7 @@ impl Machine {
                 q: self.q,
                 seconds: think_s,
             });
-            out.push(Action::OpenMic {
-                q: self.q,
-                take: self.takes + 1,
-            });
+            out.push(self.open_mic());
             self.mic_opened(now);
         }
     }
@@ -134,10 +131,7 @@ impl Machine {
                 // The microphone listens from the cue on (think time opened it already), so
                 // a candidate who speaks up over the cue keeps their first word.
                 if !matches!(self.phase, Phase::Thinking { .. }) {
-                    out.push(Action::OpenMic {
-                        q: self.q,
-                        take: self.takes + 1,
-                    });
+                    out.push(self.open_mic());
                     self.mic_opened(now);
                 }
                 out.push(Action::Cue(Cue::Start));
@@ -147,6 +141,17 @@ impl Machine {
                 };
             }
             _ => self.begin_take(at, now, started_by, out),
+        }
+    }
+
+    /// Opens the microphone for the next take, with the limit and grace it will be held to.
+    fn open_mic(&self) -> Action {
+        let take = self.takes + 1;
+        Action::OpenMic {
+            q: self.q,
+            take,
+            limit_s: self.steps[self.q].limit_for(take),
+            overtime_s: self.overtime_s,
         }
     }
 

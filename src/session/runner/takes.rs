@@ -67,8 +67,15 @@ pub const PRE_ROLL_S: f64 = 0.5;
 
 impl Runner<'_> {
     /// Opens the microphone for a take that has not started: it listens for the candidate
-    /// to speak up, keeping a pre-roll, and writes nothing until the take starts.
-    pub(super) fn open_mic(&mut self, q: usize, take: u32, now: f64) -> anyhow::Result<()> {
+    /// to speak up, keeping a pre-roll, and writes nothing until the take starts. The take
+    /// will hold no more than `max_s` (its limit and grace, as the machine said).
+    pub(super) fn open_mic(
+        &mut self,
+        q: usize,
+        take: u32,
+        max_s: f64,
+        now: f64,
+    ) -> anyhow::Result<()> {
         if self
             .take
             .as_ref()
@@ -76,7 +83,6 @@ impl Runner<'_> {
         {
             return Ok(());
         }
-        let max_s = self.plan.machine.limit_s(q, take) + self.plan.log.settings.overtime_s;
         let opened = self.open_capture(q, take, max_s + PRE_ROLL_S, Some(PRE_ROLL_S), now)?;
         self.take = Some(opened);
         Ok(())
@@ -118,11 +124,13 @@ impl Runner<'_> {
         }
     }
 
+    /// Starts take `take` of question `q`, held to `limit_s` and `overtime_s` of grace as the
+    /// machine's action says, on the microphone already open for it or on one opened now.
     pub(super) fn start_recording(
         &mut self,
         q: usize,
         take: u32,
-        limit_s: f64,
+        (limit_s, overtime_s): (f64, f64),
         at: f64,
         started_by: StartedBy,
         now: f64,
@@ -148,7 +156,7 @@ impl Runner<'_> {
             }
             None => {
                 // Opened now; the file begins at `at`, after the start cue if there is one.
-                let max_s = limit_s + self.plan.log.settings.overtime_s;
+                let max_s = limit_s + overtime_s;
                 let mut t = self.open_capture(q, take, max_s, Some(0.0), now)?;
                 t.clock_start_s = (at - now).max(0.0);
                 t.recording.begin(t.clock_start_s);

@@ -69,6 +69,8 @@ struct FakeMic {
     /// The device or the disk gives out this long into a take.
     fails_after: Option<(f64, Fault)>,
     voice: Voiced,
+    /// The most each capture opened was allowed to hold, in order.
+    captures: Rc<RefCell<Vec<f64>>>,
 }
 
 /// What the fake microphone hears.
@@ -111,6 +113,7 @@ impl Microphone for FakeMic {
             self.now.get() >= self.speaking_until.get(),
             "recording started while the question was being said"
         );
+        self.captures.borrow_mut().push(max_s);
         Ok(Box::new(FakeRecording {
             now: Rc::clone(&self.now),
             opened: self.now.get(),
@@ -364,6 +367,7 @@ fn setup(name: &str, broken_speech: bool, broken_mic: bool) -> Setup {
         fail: broken_mic,
         fails_after: None,
         voice: Voiced::Bursts,
+        captures: Rc::new(RefCell::new(Vec::new())),
     };
     let listener = FakeListener {
         now: Rc::clone(&now),
@@ -517,6 +521,35 @@ fn a_session_left_to_its_timers_records_every_answer() {
     assert!(review.contains("Question number 2?") && review.contains("- [ ] Did I?"));
     // Two questions of 2 s speech + 3 s think + 5 s answer.
     assert!((s.now.get() - 20.0).abs() < 0.1, "took {}", s.now.get());
+}
+
+#[test]
+fn every_capture_holds_the_limit_and_grace_the_machine_announced() {
+    // The log's settings say no grace, the machine gives 2.5 s: the runner follows the
+    // machine's action, with think time (the microphone opened early, with a pre-roll) and
+    // without (opened as the take starts).
+    for (think_s, expected) in [(3.0, 5.0 + 2.5 + PRE_ROLL_S), (0.0, 5.0 + 2.5)] {
+        let mut s = setup(&format!("limit-{think_s}"), false, false);
+        let (_tx, rx) = mpsc::channel();
+        let clock = FakeClock(Rc::clone(&s.now));
+        let devices = Devices {
+            mic: &mut s.mic,
+            speaker: None,
+            player: None,
+            transcriber: None,
+            screen: &mut s.screen,
+        };
+        let mut plan = plan(&s.dir, think_s, 5.0, 1);
+        plan.log.settings.overtime_s = 0.0;
+        plan.machine = Machine::new(plan.machine.steps().to_vec(), 2.5);
+        let ending = run(plan, devices, &rx, &|| None, &clock).unwrap();
+        assert_eq!(ending.status, Status::Completed);
+        assert_eq!(
+            *s.mic.captures.borrow(),
+            vec![expected],
+            "think {think_s} s"
+        );
+    }
 }
 
 #[test]
