@@ -22,13 +22,12 @@ use std::sync::{Arc, Mutex};
 use super::machine::{Action, Control, Event, Light, Machine, Signal, Status};
 use super::signals;
 use crate::audio::cues::CueFiles;
-use crate::audio::level::dbfs;
 use crate::audio::{Fault, Microphone, Playback, Player};
 use crate::record::store;
 use crate::record::SessionLog;
 use crate::speech::Speaker;
 use crate::ui::mmss;
-use crate::ui::screen::{Phase, Screen, Shown};
+use crate::ui::screen::{Screen, Shown};
 
 pub use self::clock::{Clock, MonotonicClock};
 pub use self::log::session_status;
@@ -229,6 +228,25 @@ impl Runner<'_> {
         Ok(finished)
     }
 
+    /// The session is over: let a last cue finish (or stop the speech if it ended early),
+    /// and write the log as it ended.
+    fn finish(&mut self, status: Status, now: f64) -> anyhow::Result<()> {
+        self.end_bar();
+        if status == Status::Completed {
+            self.let_cue_finish();
+        }
+        if let Some(s) = self.devices.speaker.as_deref_mut() {
+            if status != Status::Completed {
+                s.stop();
+            }
+        }
+        self.plan.log.status = session_status(status);
+        self.plan.log.ended_at = Some(timestamp());
+        self.plan.log.ended_at_s = Some(now);
+        self.plan.log.schedule = schedule_log(&self.plan.log, now);
+        self.save()
+    }
+
     /// Carries out one action; returns the final status when the session is over.
     fn execute(&mut self, action: Action, now: f64) -> anyhow::Result<Option<Status>> {
         match action {
@@ -239,30 +257,14 @@ impl Runner<'_> {
                 }
                 self.reading_ended(now);
             }
-            Action::Think { q, seconds } => {
-                self.end_bar();
-                self.plan.log.questions[q].think_started_at_s.push(now);
-                self.say(format!(
-                    "  Think time: {} (start speaking or press Enter to answer; s: skip, r: \
-                     repeat the question, q: quit)",
-                    mmss(seconds)
-                ));
-                self.begin_phase(Phase::Thinking, seconds, 0.0);
-            }
+            Action::Think { q, seconds } => self.think(q, seconds, now),
             Action::OpenMic {
                 q,
                 take,
                 limit_s,
                 overtime_s,
             } => self.open_mic(q, take, limit_s + overtime_s, now)?,
-            Action::CloseMic => {
-                if let Some(take) = self.take.take() {
-                    debug_assert!(take.index_in_log.is_none());
-                    let _ = take.recording.stop();
-                    // It holds nothing: the answer never started.
-                    let _ = std::fs::remove_file(self.plan.dir.join(&take.file));
-                }
-            }
+            Action::CloseMic => self.close_mic(),
             Action::StartRecording {
                 q,
                 take,
@@ -272,15 +274,7 @@ impl Runner<'_> {
                 started_by,
             } => self.start_recording(q, take, (limit_s, overtime_s), at, started_by, now)?,
             Action::Cue(cue) => self.cue(cue, now),
-            Action::NoVoice { .. } => {
-                let (peak, _) = self
-                    .take
-                    .as_ref()
-                    .map_or((0.0, 0.0), |t| t.recording.recent_level());
-                self.show(Shown::NoVoice {
-                    level_dbfs: dbfs(peak),
-                });
-            }
+            Action::NoVoice { .. } => self.no_voice(),
             Action::VoiceHeard { .. } => self.show(Shown::VoiceHeard),
             Action::WrapUp { q: _, seconds } => {
                 self.say(format!(
@@ -295,19 +289,7 @@ impl Runner<'_> {
                 overtime_s,
                 cut_off,
             } => self.stop_recording(q, ended_by, overtime_s, cut_off, now)?,
-            Action::Review { q, take, seconds } => {
-                self.end_bar();
-                debug_assert!(self.plan.log.questions[q]
-                    .takes
-                    .iter()
-                    .any(|t| t.take == take));
-                self.say(format!(
-                    "  Take {take} kept. l: listen back, r: record again, Enter: next question \
-                     (going on by itself in {})",
-                    mmss(seconds)
-                ));
-                self.begin_phase(Phase::Reviewing, seconds, 0.0);
-            }
+            Action::Review { q, take, seconds } => self.review(q, take, seconds),
             Action::Play { q, take } => self.play(q, take, now)?,
             Action::StopPlaying => self.playing = None,
             Action::QuestionDone {
@@ -320,20 +302,7 @@ impl Runner<'_> {
                 self.save()?;
             }
             Action::Finish { status } => {
-                self.end_bar();
-                if status == Status::Completed {
-                    self.let_cue_finish();
-                }
-                if let Some(s) = self.devices.speaker.as_deref_mut() {
-                    if status != Status::Completed {
-                        s.stop();
-                    }
-                }
-                self.plan.log.status = session_status(status);
-                self.plan.log.ended_at = Some(timestamp());
-                self.plan.log.ended_at_s = Some(now);
-                self.plan.log.schedule = schedule_log(&self.plan.log, now);
-                self.save()?;
+                self.finish(status, now)?;
                 return Ok(Some(status));
             }
         }

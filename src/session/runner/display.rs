@@ -2,10 +2,50 @@
 //! its timing light.
 
 use super::Runner;
+use crate::audio::level::dbfs;
 use crate::session::machine::View;
+use crate::ui::mmss;
 use crate::ui::screen::{Countdown, Phase, Shown};
 
 impl Runner<'_> {
+    /// Think time for question `q` begins.
+    pub(super) fn think(&mut self, q: usize, seconds: f64, now: f64) {
+        self.end_bar();
+        self.plan.log.questions[q].think_started_at_s.push(now);
+        self.say(format!(
+            "  Think time: {} (start speaking or press Enter to answer; s: skip, r: \
+             repeat the question, q: quit)",
+            mmss(seconds)
+        ));
+        self.begin_phase(Phase::Thinking, seconds, 0.0);
+    }
+
+    /// Take `take` of question `q` was kept: the candidate may listen back.
+    pub(super) fn review(&mut self, q: usize, take: u32, seconds: f64) {
+        self.end_bar();
+        debug_assert!(self.plan.log.questions[q]
+            .takes
+            .iter()
+            .any(|t| t.take == take));
+        self.say(format!(
+            "  Take {take} kept. l: listen back, r: record again, Enter: next question \
+             (going on by itself in {})",
+            mmss(seconds)
+        ));
+        self.begin_phase(Phase::Reviewing, seconds, 0.0);
+    }
+
+    /// No voice heard yet in this take: the warning, with the level the microphone hears.
+    pub(super) fn no_voice(&mut self) {
+        let (peak, _) = self
+            .take
+            .as_ref()
+            .map_or((0.0, 0.0), |t| t.recording.recent_level());
+        self.show(Shown::NoVoice {
+            level_dbfs: dbfs(peak),
+        });
+    }
+
     pub(super) fn show(&mut self, shown: Shown) {
         self.devices.screen.show(shown);
     }

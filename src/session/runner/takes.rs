@@ -124,6 +124,16 @@ impl Runner<'_> {
         }
     }
 
+    /// The microphone opened for a take that never started: it holds nothing.
+    pub(super) fn close_mic(&mut self) {
+        if let Some(take) = self.take.take() {
+            debug_assert!(take.index_in_log.is_none());
+            let _ = take.recording.stop();
+            // It holds nothing: the answer never started.
+            let _ = std::fs::remove_file(self.plan.dir.join(&take.file));
+        }
+    }
+
     /// Starts take `take` of question `q`, held to `limit_s` and `overtime_s` of grace as the
     /// machine's action says, on the microphone already open for it or on one opened now.
     pub(super) fn start_recording(

@@ -17,7 +17,7 @@ use crate::session::machine::{Lights, Step};
 use crate::session::plan::Planned;
 use crate::speech::SpeechError;
 use crate::transcribe::Transcript;
-use crate::ui::screen::Countdown;
+use crate::ui::screen::{Countdown, Phase};
 use crate::ui::Recorder;
 
 type Now = Rc<Cell<f64>>;
