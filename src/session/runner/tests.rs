@@ -467,6 +467,7 @@ fn plan(dir: &Path, think_s: f64, limit_s: f64, n: usize) -> Plan {
         checklist: vec!["Did I?".into()],
         budget_s: None,
         schedule: None,
+        planned_questions: None,
         questions: crate::session::plan::log_questions(&planned),
     };
     Plan {
