@@ -3,7 +3,7 @@
 //! takes, and `history` reads every answer back with its trend.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -82,7 +82,7 @@ impl Talker {
         use std::os::unix::process::CommandExt;
         // A process group of its own, so dropping it stops the loop and its paplay together.
         Talker(
-            Command::new("sh")
+            common::audio("sh")
                 .args(["-c", &script])
                 .process_group(0)
                 .spawn()
