@@ -1,5 +1,5 @@
-//! One take, one truth: each take's length, first words, pace, how it ended and its verdict
-//! against its limit, read back out of every view (`sessions`, `history`, `compare` and
+//! One take, one truth: each take's length, first words, pace, voice verdict, how it ended
+//! and its verdict against its limit, read back out of every view (`sessions`, `history`, `compare` and
 //! `analyze` as JSON, `review.md`, the review page and the progress page), must be the same
 //! as its facts. Over the format-1 and format-2 fixtures here (no devices); over sessions
 //! recorded on the virtual devices in `run.rs` (`every_view_of_recorded_sessions_…`).
@@ -24,6 +24,8 @@ pub struct Seen {
     pub ended: String,
     /// The verdict in words, where the view shows one.
     pub verdict: Option<String>,
+    /// `voice monotone (1.1 st)` or `voice varied (3.2 st)`, where the take has one.
+    pub voice: Option<String>,
 }
 
 /// (session id, question id, take number).
@@ -83,6 +85,14 @@ pub fn expected(f: &Value) -> Seen {
         }),
         ended: ended_words(&f["ended_by"]),
         verdict: Some(verdict_words(f)),
+        voice: f["voice"]["pitch_sd_st"].as_f64().map(|st| {
+            let verdict = if f["voice"]["monotone"].as_bool().unwrap() {
+                "monotone"
+            } else {
+                "varied"
+            };
+            format!("voice {verdict} ({st:.1} st)")
+        }),
     }
 }
 
@@ -114,10 +124,16 @@ pub fn from_review(md: &str, session: &str) -> BTreeMap<Key, Seen> {
         let first = rest
             .find("first words after ")
             .map(|i| rest[i + 18..].split(',').next().unwrap().to_string());
-        let pace = rest
-            .rfind(", ")
-            .map(|i| rest[i + 2..].to_string())
-            .filter(|p| p.ends_with(" wpm") && first.is_some());
+        let parts: Vec<&str> = rest.split([',', ';']).map(str::trim).collect();
+        let pace = parts
+            .iter()
+            .find(|p| p.ends_with(" wpm"))
+            .map(|p| p.to_string())
+            .filter(|_| first.is_some());
+        let voice = parts
+            .iter()
+            .find(|p| p.starts_with("voice "))
+            .map(|p| p.to_string());
         out.insert(
             (session.to_string(), question.clone(), n.parse().unwrap()),
             Seen {
@@ -126,6 +142,7 @@ pub fn from_review(md: &str, session: &str) -> BTreeMap<Key, Seen> {
                 pace,
                 ended,
                 verdict,
+                voice,
             },
         );
     }
@@ -174,6 +191,7 @@ pub fn from_page(html: &str, session: &str) -> BTreeMap<Key, Seen> {
                 pace: a.get("data-pace").cloned(),
                 ended: a["data-ended"].clone(),
                 verdict: a.get("data-verdict").cloned(),
+                voice: a.get("data-voice").cloned(),
             },
         );
     }
@@ -181,7 +199,7 @@ pub fn from_page(html: &str, session: &str) -> BTreeMap<Key, Seen> {
 }
 
 /// The progress page's overall charts: per take (by its page link), the figure each chart
-/// shows for it (`duration`, `first-words`, `pace`).
+/// shows for it (`duration`, `first-words`, `pace`, `longest-pause`, `pitch-variation`).
 pub fn from_progress(html: &str) -> BTreeMap<(String, String), BTreeMap<String, String>> {
     let overall = &html[html.find("id=\"overall\"").unwrap()..];
     let overall = &overall[..overall.find("</section>").unwrap()];
@@ -451,6 +469,12 @@ pub fn check_every_view(recordings: &Path) -> BTreeMap<Key, Value> {
                     i + 1
                 );
                 assert_eq!(got.get("pace"), want.pace.as_ref(), "{id} q{} t{n}", i + 1);
+                assert_eq!(
+                    got.get("pitch-variation"),
+                    want.voice.as_ref(),
+                    "{id} q{} t{n}",
+                    i + 1
+                );
                 let over = matches!(f["verdict"].as_str(), Some("over" | "cut_off"));
                 assert_eq!(
                     got.get("over"),
@@ -539,9 +563,9 @@ fn every_view_of_the_format_1_and_format_2_fixtures_tells_the_same_facts() {
 }
 
 /// The answer lines a session printed, by (question index, take): length, how it ended (with
-/// its verdict where the line gives one) and first words; and the pace each transcript line
-/// gave.
-type Lines = BTreeMap<(usize, u64), (String, String, Option<String>)>;
+/// its verdict where the line gives one), first words and voice verdict; and the pace each
+/// transcript line gave.
+type Lines = BTreeMap<(usize, u64), (String, String, Option<String>, Option<String>)>;
 
 fn answer_lines(stdout: &str) -> (Lines, BTreeMap<(usize, u64), String>) {
     let mut takes = BTreeMap::new();
@@ -570,7 +594,15 @@ fn answer_lines(stdout: &str) -> (Lines, BTreeMap<(usize, u64), String>) {
         let first = rest
             .find("first words after ")
             .map(|i| rest[i + 18..].split(',').next().unwrap().to_string());
-        takes.insert((q, n.parse().unwrap()), (length.to_string(), ending, first));
+        let voice = rest
+            .split([',', ';'])
+            .map(str::trim)
+            .find(|p| p.starts_with("voice "))
+            .map(str::to_string);
+        takes.insert(
+            (q, n.parse().unwrap()),
+            (length.to_string(), ending, first, voice),
+        );
     }
     (takes, paces)
 }
@@ -580,7 +612,7 @@ fn check_answer_lines(stdout: &str, log: &Value, truth: &BTreeMap<Key, Value>) -
     let (takes, paces) = answer_lines(stdout);
     let id = log["id"].as_str().unwrap();
     let mut checked = 0;
-    for ((q, n), (length, ending, first)) in &takes {
+    for ((q, n), (length, ending, first, voice)) in &takes {
         let qid = log["questions"][q - 1]["id"].as_str().unwrap().to_string();
         let f = &truth[&(id.to_string(), qid, *n)];
         let want = expected(f);
@@ -592,6 +624,7 @@ fn check_answer_lines(stdout: &str, log: &Value, truth: &BTreeMap<Key, Value>) -
         };
         assert_eq!(ending, &want_ending, "answer line {q}/{n}");
         assert_eq!(first, &want.first, "answer line {q}/{n}");
+        assert_eq!(voice, &want.voice, "answer line {q}/{n}");
         if let Some(pace) = paces.get(&(*q, *n)) {
             assert_eq!(Some(pace), want.pace.as_ref(), "transcript line {q}/{n}");
         }
@@ -609,7 +642,7 @@ fn from_dom(chrome: &crate::report::Chrome, page: &Path, session: &str) -> BTree
             const t = s => { const e = a.querySelector(s); return e ? e.textContent : null; };
             return { q: a.dataset.question, take: a.dataset.take, length: t('.f-length'),
                      ended: t('.f-ended'), verdict: t('.f-verdict'),
-                     first: t('.f-first-words'), pace: t('.f-pace') };
+                     first: t('.f-first-words'), pace: t('.f-pace'), voice: t('.f-voice') };
         })",
     );
     assert!(
@@ -635,6 +668,7 @@ fn from_dom(chrome: &crate::report::Chrome, page: &Path, session: &str) -> BTree
                     pace: text(&t["pace"]),
                     ended: text(&t["ended"]).unwrap(),
                     verdict: text(&t["verdict"]),
+                    voice: text(&t["voice"]),
                 },
             )
         })

@@ -319,6 +319,7 @@ mod tests {
                 0.0
             },
             remarks: Vec::new(),
+            voice: None,
         }
     }
 
@@ -352,6 +353,7 @@ mod tests {
                 pace: f.pace,
                 longest_pause: f.longest_pause,
                 fillers: None,
+                pitch_variation: None,
             },
             history: attempts,
             drill_rounds: Vec::new(),

@@ -1,4 +1,4 @@
-//! `session.json`, format 2: the record of one session as it lies on disk.
+//! `session.json`, format 3: the record of one session as it lies on disk.
 //!
 //! These types belong to the file, not to the session logic: the machine's own enums are
 //! mapped onto the log's here, so a new machine state can never change the file by accident.
@@ -7,11 +7,15 @@
 
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::facts::TakeFacts;
-use crate::analysis::Measures;
+use crate::analysis;
 
 /// The format this voicemock writes. Files with a higher number are refused by name.
-pub const LOG_VERSION: u32 = 2;
+/// Format 3 keeps full entries only for the questions a session reached (see
+/// [`SessionLog::for_writing`]); format 2 kept every planned question in full.
+pub const LOG_VERSION: u32 = 3;
+/// How many of the plan's questions after the last one reached a log lists (by id); the rest
+/// are only counted, so a log grows with the session, not with the pack.
+pub const LISTED_AHEAD: usize = 200;
 pub const LOG_FILE: &str = "session.json";
 /// The largest log there is: the reader refuses a larger one (rather than fill memory), and the
 /// writer never writes one. A session of a thousand questions is a few megabytes.
@@ -43,6 +47,19 @@ pub struct LevelsFile {
     pub step_s: f64,
     /// The loudest level in each step, in dB re full scale.
     pub db: Vec<f32>,
+    /// The pitch contour drawn with the waveform; absent from sidecars written before it was
+    /// kept (a page then measures the WAV again and keeps it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pitch: Option<PitchContour>,
+}
+
+/// A take's pitch over time, as the voice measures tracked it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PitchContour {
+    /// Seconds between two points.
+    pub step_s: f64,
+    /// Hz at each step; 0 where there was no pitch (silence, unvoiced sounds).
+    pub hz: Vec<f32>,
 }
 
 impl From<&crate::analysis::Envelope> for LevelsFile {
@@ -51,6 +68,10 @@ impl From<&crate::analysis::Envelope> for LevelsFile {
             version: LEVELS_VERSION,
             step_s: e.step_s,
             db: e.db.clone(),
+            pitch: Some(PitchContour {
+                step_s: crate::analysis::CONTOUR_STEP_S,
+                hz: e.pitch_hz.clone(),
+            }),
         }
     }
 }
@@ -87,7 +108,46 @@ pub struct SessionLog {
     /// A rehearsal's schedule against its budget, written when it ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ScheduleLog>,
+    /// The plan, in order. Written (format 3): every question up to the last one reached, and
+    /// up to [`LISTED_AHEAD`] after it; a question not reached is written briefly (its id,
+    /// category, planned time and the question it follows up), its text and notes left out.
+    #[serde(serialize_with = "plan_entries")]
     pub questions: Vec<QuestionLog>,
+    /// How many questions the plan had, when the log lists fewer (the rest were never reached);
+    /// `None`: `questions` is the whole plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_questions: Option<usize>,
+}
+
+/// A question the session did not reach, as the log writes it.
+#[derive(Serialize)]
+struct Unreached<'a> {
+    id: &'a str,
+    category: &'a str,
+    outcome: Outcome,
+    #[serde(serialize_with = "ms_opt", skip_serializing_if = "Option::is_none")]
+    planned_s: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    follow_up_of: Option<&'a String>,
+}
+
+fn plan_entries<S: Serializer>(questions: &[QuestionLog], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(questions.len()))?;
+    for q in questions {
+        if !q.reached() {
+            seq.serialize_element(&Unreached {
+                id: &q.id,
+                category: &q.category,
+                outcome: q.outcome,
+                planned_s: q.planned_s,
+                follow_up_of: q.follow_up_of.as_ref(),
+            })?;
+        } else {
+            seq.serialize_element(q)?;
+        }
+    }
+    seq.end()
 }
 
 fn kind_run() -> String {
@@ -237,6 +297,52 @@ pub struct QuestionLog {
     pub talking_points: Vec<TalkingPointLog>,
 }
 
+impl QuestionLog {
+    /// Whether the session got to this question: its outcome says so, or it was read out or
+    /// has a take (a log is never written without what was recorded).
+    pub fn reached(&self) -> bool {
+        self.outcome != Outcome::NotReached || !self.asked_at_s.is_empty() || !self.takes.is_empty()
+    }
+
+    /// What a not-reached question keeps in the log: its id, category, planned time and the
+    /// question it follows up. Its text is empty (see [`QuestionLog::shown`]).
+    pub fn unreached(&self) -> QuestionLog {
+        QuestionLog {
+            id: self.id.clone(),
+            category: self.category.clone(),
+            text: String::new(),
+            limit_s: 0.0,
+            min_s: 0.0,
+            warn_s: 0.0,
+            think_s: 0.0,
+            think_used_s: 0.0,
+            spoken: false,
+            outcome: Outcome::NotReached,
+            notes: Vec::new(),
+            checklist: None,
+            asked_at_s: Vec::new(),
+            speech_ended_at_s: Vec::new(),
+            think_started_at_s: Vec::new(),
+            takes: Vec::new(),
+            follow_up_of: self.follow_up_of.clone(),
+            lights_s: None,
+            planned_s: self.planned_s,
+            done_at_s: None,
+            talking_points: Vec::new(),
+        }
+    }
+
+    /// The question as a view names it: its text, or its id where the log keeps no text (a
+    /// question not reached, in a format 3 log).
+    pub fn shown(&self) -> &str {
+        if self.text.is_empty() {
+            &self.id
+        } else {
+            &self.text
+        }
+    }
+}
+
 /// A point a strong answer makes, and the words that count as making it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TalkingPointLog {
@@ -366,9 +472,9 @@ impl Level {
     }
 }
 
-impl From<crate::audio::Verdict> for Level {
-    fn from(v: crate::audio::Verdict) -> Level {
-        use crate::audio::Verdict;
+impl From<crate::analysis::level::Verdict> for Level {
+    fn from(v: crate::analysis::level::Verdict) -> Level {
+        use crate::analysis::level::Verdict;
         match v {
             Verdict::Good => Level::Good,
             Verdict::TooQuiet => Level::TooQuiet,
@@ -412,7 +518,7 @@ pub struct TakeLog {
     pub level: Level,
     pub overruns: u64,
     pub stream_errors: u64,
-    pub analysis: Option<Measures>,
+    pub analysis: Option<TakeMeasures>,
     /// Played back during the session (listen-back), before going on or trying again.
     #[serde(default)]
     pub listened: bool,
@@ -445,6 +551,66 @@ pub struct TakeLog {
 }
 
 impl SessionLog {
+    /// How many questions the plan had.
+    pub fn planned_len(&self) -> usize {
+        self.planned_questions
+            .unwrap_or(0)
+            .max(self.questions.len())
+    }
+
+    /// How many of `questions` the log lists: every one up to the last reached, and up to
+    /// [`LISTED_AHEAD`] after it.
+    pub fn listed_len(&self) -> usize {
+        let reached = self
+            .questions
+            .iter()
+            .rposition(QuestionLog::reached)
+            .map_or(0, |i| i + 1);
+        self.questions.len().min(reached + LISTED_AHEAD)
+    }
+
+    /// The questions the log lists (see [`SessionLog::listed_len`]).
+    pub fn listed(&self) -> &[QuestionLog] {
+        &self.questions[..self.listed_len()]
+    }
+
+    /// Questions at the end of the plan, never reached, that the log does not list.
+    pub fn not_listed(&self) -> usize {
+        self.planned_len() - self.listed_len()
+    }
+
+    /// The log as it is written: the listed questions only, each one not reached cut to what
+    /// the file keeps of it, and the plan's length. Costs the reached questions and at most
+    /// [`LISTED_AHEAD`] more, however long the plan.
+    pub fn for_writing(&self) -> SessionLog {
+        let planned = self.planned_len();
+        SessionLog {
+            version: self.version,
+            id: self.id.clone(),
+            status: self.status,
+            started_at: self.started_at.clone(),
+            ended_at: self.ended_at.clone(),
+            ended_at_s: self.ended_at_s,
+            kind: self.kind.clone(),
+            pack: self.pack.clone(),
+            settings: self.settings.clone(),
+            input_device: self.input_device.clone(),
+            speech: self.speech.clone(),
+            checklist: self.checklist.clone(),
+            budget_s: self.budget_s,
+            schedule: self.schedule.clone(),
+            questions: self
+                .listed()
+                .iter()
+                .map(|q| match q.reached() {
+                    true => q.clone(),
+                    false => q.unreached(),
+                })
+                .collect(),
+            planned_questions: (planned > self.listed_len()).then_some(planned),
+        }
+    }
+
     /// The checklist points to tick under an answer to `q`: those the session kept for it, or
     /// in older logs the whole checklist.
     pub fn checklist_for<'a>(&'a self, q: &QuestionLog) -> Vec<&'a str> {
@@ -593,4 +759,200 @@ pub(crate) fn ms_vec<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> 
 /// Levels in dB to a hundredth: finer than any ear.
 pub(crate) fn centi<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64((v * 100.0).round() / 100.0)
+}
+
+/// Where a take's pace comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaceSource {
+    /// The transcript's words over the time they were said in.
+    Transcript,
+    /// Estimated from the syllables heard (1.5 syllables a word): shown as `~`.
+    Sound,
+}
+
+/// A take's pace, in whole words per minute (the figure shown is the figure judged).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Pace {
+    pub wpm: f64,
+    pub from: PaceSource,
+}
+
+/// A take against its limit and its useful minimum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Within,
+    Under,
+    Over,
+    CutOff,
+    NoSpeech,
+    /// Restarted, quit, interrupted, failed or still recording: not judged against the minimum.
+    Unfinished,
+}
+
+impl Verdict {
+    /// Past its limit, whether it finished there or was cut off.
+    pub fn is_over(self) -> bool {
+        matches!(self, Verdict::Over | Verdict::CutOff)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TakeFacts {
+    /// Seconds from the take's clock start to its end.
+    #[serde(serialize_with = "ms")]
+    pub length_s: f64,
+    /// The limit the take was held to.
+    #[serde(serialize_with = "ms")]
+    pub limit_s: f64,
+    /// The useful minimum of this take: the question's, scaled with the limit for a drill
+    /// round (as its lights are).
+    #[serde(serialize_with = "ms")]
+    pub min_s: f64,
+    /// First words on the take's clock, to a tenth; `None`: no speech (or not measured).
+    pub first_words_s: Option<f64>,
+    /// Seconds of speech, to a tenth.
+    pub speaking_s: Option<f64>,
+    pub pauses: Option<usize>,
+    /// The longest pause, to a tenth (0 without pauses).
+    pub longest_pause_s: Option<f64>,
+    /// When the talking stopped, on the take's clock.
+    #[serde(serialize_with = "ms_opt")]
+    pub talking_stopped_s: Option<f64>,
+    pub pace: Option<Pace>,
+    pub ended_by: Option<TakeEnd>,
+    pub verdict: Verdict,
+    /// Seconds past the limit.
+    #[serde(serialize_with = "ms")]
+    pub over_s: f64,
+    /// The remarks made on the take, in plain words.
+    pub remarks: Vec<String>,
+    /// How the voice sounded: its pitch variation and verdict. `None` with too little voice to
+    /// judge, and in logs written before voice measures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<VoiceFacts>,
+}
+
+/// The voice verdict of a take, from the analysis's voice measures.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct VoiceFacts {
+    /// Pitch variation over the take, in semitones (the analysis's spread, to a tenth).
+    pub pitch_sd_st: f64,
+    /// Below the analysis's monotone threshold: the voice sounded flat.
+    pub monotone: bool,
+}
+
+/// What the analysis measured of a take, as the log keeps it: the log's own type, mapped from
+/// `analysis::Measures`, so a change to the analysis changes the file only where this mapping
+/// says so. Field names are the file's; times in seconds from the start of the file, levels
+/// in dB re full scale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TakeMeasures {
+    pub duration_s: f64,
+    pub speech_s: f64,
+    pub first_speech_s: Option<f64>,
+    pub last_speech_s: Option<f64>,
+    pub pauses: Vec<PauseLog>,
+    pub pause_count: usize,
+    pub long_pause_count: usize,
+    pub longest_pause_s: f64,
+    pub syllables: usize,
+    pub speech_rate_sps: f64,
+    pub articulation_rate_sps: f64,
+    pub est_wpm: f64,
+    pub peak_dbfs: f64,
+    #[serde(alias = "rms_dbfs")]
+    pub speech_rms_dbfs: Option<f64>,
+    pub clipped_fraction: f64,
+    /// `None` in logs written before the voice was measured.
+    #[serde(default)]
+    pub voice: Option<VoiceLog>,
+}
+
+/// A pause between the first and the last speech, as the log keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PauseLog {
+    pub start_s: f64,
+    pub end_s: f64,
+}
+
+impl PauseLog {
+    pub fn duration_s(&self) -> f64 {
+        self.end_s - self.start_s
+    }
+}
+
+/// How the voice sounded, as the log keeps it (every field defaults: logs grew them in turn).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VoiceLog {
+    #[serde(default)]
+    pub voiced_s: f64,
+    #[serde(default)]
+    pub pitch_median_hz: Option<f64>,
+    #[serde(default)]
+    pub pitch_sd_st: Option<f64>,
+    #[serde(default)]
+    pub pitch_range_st: Option<f64>,
+    #[serde(default)]
+    pub monotone: Option<bool>,
+    #[serde(default)]
+    pub loudness_sd_db: Option<f64>,
+    #[serde(default)]
+    pub phrases: usize,
+    #[serde(default)]
+    pub trailing_off: usize,
+}
+
+impl From<&analysis::Measures> for TakeMeasures {
+    fn from(m: &analysis::Measures) -> TakeMeasures {
+        TakeMeasures {
+            duration_s: m.duration_s,
+            speech_s: m.speech_s,
+            first_speech_s: m.first_speech_s,
+            last_speech_s: m.last_speech_s,
+            pauses: m.pauses.iter().map(PauseLog::from).collect(),
+            pause_count: m.pause_count,
+            long_pause_count: m.long_pause_count,
+            longest_pause_s: m.longest_pause_s,
+            syllables: m.syllables,
+            speech_rate_sps: m.speech_rate_sps,
+            articulation_rate_sps: m.articulation_rate_sps,
+            est_wpm: m.est_wpm,
+            peak_dbfs: m.peak_dbfs,
+            speech_rms_dbfs: m.speech_rms_dbfs,
+            clipped_fraction: m.clipped_fraction,
+            voice: m.voice.as_ref().map(VoiceLog::from),
+        }
+    }
+}
+
+impl From<analysis::Measures> for TakeMeasures {
+    fn from(m: analysis::Measures) -> TakeMeasures {
+        TakeMeasures::from(&m)
+    }
+}
+
+impl From<&analysis::Pause> for PauseLog {
+    fn from(p: &analysis::Pause) -> PauseLog {
+        PauseLog {
+            start_s: p.start_s,
+            end_s: p.end_s,
+        }
+    }
+}
+
+impl From<&analysis::Voice> for VoiceLog {
+    fn from(v: &analysis::Voice) -> VoiceLog {
+        VoiceLog {
+            voiced_s: v.voiced_s,
+            pitch_median_hz: v.pitch_median_hz,
+            pitch_sd_st: v.pitch_sd_st,
+            pitch_range_st: v.pitch_range_st,
+            monotone: v.monotone,
+            loudness_sd_db: v.loudness_sd_db,
+            phrases: v.phrases,
+            trailing_off: v.trailing_off,
+        }
+    }
 }

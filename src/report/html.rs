@@ -11,11 +11,11 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::figures::{self, Chart, Metric, Point, Wave, CHART_H, CHART_W, WAVE_H, WAVE_W};
 use super::{ended_by_label, outcome_label};
-use crate::analysis::Measures;
-use crate::record::facts::{length_text, pace_text, seconds, verdict_text};
+use crate::record::facts::{length_text, pace_text, seconds, verdict_text, voice_text};
 use crate::record::trend::{FactTrends, Trend, MIN_EARLIER};
+use crate::record::TakeMeasures;
 use crate::record::{
-    Level, LevelsFile, PaceSource, QuestionLog, Session, TakeFacts, TakeLog, TranscriptLog,
+    Level, LevelsFile, Outcome, PaceSource, QuestionLog, Session, TakeFacts, TakeLog, TranscriptLog,
 };
 use crate::ui::mmss;
 
@@ -26,7 +26,7 @@ const SCRIPT: &str = include_str!("page.js");
 /// the WAV when the log has none) and its level envelope, if any could be had.
 pub struct TakeView<'a> {
     pub take: &'a TakeLog,
-    pub measures: Option<Measures>,
+    pub measures: Option<TakeMeasures>,
     pub levels: Option<LevelsFile>,
     /// The transcript's words with their times (from its sidecar), if the take has one.
     pub words: Vec<crate::transcribe::Word>,
@@ -176,6 +176,9 @@ pub fn session_page(p: &SessionPage) -> String {
         @for (i, q) in log.questions.iter().enumerate() {
             (question(p, i, q))
         }
+        @if let Some(more) = super::more_not_reached(log) {
+            section.card { p.empty { (more) "." } }
+        }
         footer {
             "Written by voicemock from " code { "session.json" } ". Click a waveform (or focus a pause and press Enter) to play from there. "
             "Your own notes are in " code { "notes.md" } "."
@@ -221,9 +224,11 @@ fn question(p: &SessionPage, i: usize, q: &QuestionLog) -> Markup {
     let axis = figures::axis_s(q);
     html! {
         section.card.question id={ "q" (n) } aria-labelledby={ "q" (n) "-title" } {
-            h2 id={ "q" (n) "-title" } { (n) ". " (q.text) }
+            h2 id={ "q" (n) "-title" } { (n) ". " (q.shown()) }
             p.meta {
-                code { (q.id) } " · " (q.category) " · limit " (mmss(q.limit_s))
+                code { (q.id) } " · " (q.category)
+                // A question not reached was held to no limit (a format 3 log keeps none).
+                @if q.outcome != Outcome::NotReached { " · limit " (mmss(q.limit_s)) }
                 " · " (outcome_label(q.outcome))
             }
             @if !q.notes.is_empty() {
@@ -264,6 +269,7 @@ fn take(n: usize, q: &QuestionLog, view: &TakeView, axis: f64, drill: bool) -> M
             data-length=[f.map(length_text)]
             data-first-words=[f.and_then(|f| f.first_words_s).map(seconds)]
             data-pace=[f.and_then(|f| f.pace).map(pace_text)]
+            data-voice=[f.and_then(|f| f.voice).map(voice_text)]
             data-ended=(ended_by_label(t.ended_by))
             data-verdict=[f.map(verdict_text)] {
             div.take-head {
@@ -291,6 +297,7 @@ fn take(n: usize, q: &QuestionLog, view: &TakeView, axis: f64, drill: bool) -> M
             ul.legend {
                 @for marker in &wave.markers { li class=(marker.kind) { (marker.label) } }
                 @if !wave.pauses.is_empty() { li.pauses { (wave.pauses.len()) " pause" @if wave.pauses.len() > 1 { "s" } } }
+                (contour_legend(&wave))
             }
             @match f.filter(|_| t.analysis.is_some()) {
                 Some(f) => { (measures(t, f)) }
@@ -351,6 +358,7 @@ fn waveform(t: &TakeLog, w: &Wave) -> Markup {
             @if let Some((x, width)) = w.over { rect.over x=(x) y="0" width=(width) height=(WAVE_H) {} }
             @for (x, width) in &w.speech { rect.speech x=(x) y="0" width=(width) height=(WAVE_H) {} }
             @if let Some(d) = &w.outline { path.level d=(d) {} }
+            (contour(w))
             @for marker in &w.markers {
                 line class={ "marker " (marker.kind) } x1=(marker.x) x2=(marker.x) y1="0" y2=(WAVE_H) { title { (marker.label) } }
             }
@@ -362,6 +370,34 @@ fn waveform(t: &TakeLog, w: &Wave) -> Markup {
                 }
             }
             line.playhead x1="0" x2="0" y1="0" y2=(WAVE_H) {}
+        }
+    }
+}
+
+/// The pitch contour over the waveform, on the same time axis (see `figures::contour_path`).
+fn contour(w: &Wave) -> Markup {
+    html! {
+        @if let Some(c) = &w.contour {
+            path.pitch d=(c.d) {
+                title { "Pitch, in semitones about the take's median of " (format!("{:.0}", c.median_hz)) " Hz" }
+            }
+        }
+    }
+}
+
+fn contour_legend(w: &Wave) -> Markup {
+    html! {
+        @if let Some(c) = &w.contour {
+            li.pitch { "pitch (middle line " (format!("{:.0}", c.median_hz)) " Hz, top and bottom an octave away)" }
+        }
+    }
+}
+
+/// The take's voice verdict, as the facts keep it.
+fn voice_measure(f: &TakeFacts) -> Markup {
+    html! {
+        @if let Some(v) = f.voice {
+            dt { "Voice" } dd { span.f-voice { (voice_text(v)) } " " span.meta { "(pitch variation)" } }
         }
     }
 }
@@ -389,6 +425,7 @@ fn measures(t: &TakeLog, f: &TakeFacts) -> Markup {
                         None => "–",
                     }
                 }
+                (voice_measure(f))
             } @else {
                 dt { "Speech" } dd { "none found" }
             }
@@ -538,6 +575,7 @@ mod tests {
             verdict: crate::record::Verdict::Within,
             over_s: 0.0,
             remarks: Vec::new(),
+            voice: None,
         };
         for (lengths, says) in [
             (&[45.0][..], "0 earlier attempts — too few for a trend"),

@@ -11,7 +11,7 @@ pub mod pages;
 
 pub use pages::{write_progress_page, write_session_page, PageError, ProgressWritten};
 
-use crate::record::facts::{length_text, pace_text, seconds, verdict_text};
+use crate::record::facts::{length_text, pace_text, seconds, verdict_text, voice_text};
 use crate::record::{
     Level, Outcome, Pace, SessionLog, TakeEnd, TakeFacts, TakeLog, TakeStart, TranscriptLog,
     Verdict, NOTES_FILE,
@@ -23,7 +23,7 @@ pub fn ended_by_label(e: Option<TakeEnd>) -> &'static str {
 }
 
 /// A take's figures in a few words, e.g. "first words after 1.2 s, 3 pauses (longest 2.1 s),
-/// ~140 wpm"; `None` when there was no speech (the remarks say so).
+/// ~140 wpm, voice varied (3.2 st)"; `None` when there was no speech (the remarks say so).
 pub fn measures_brief(f: &TakeFacts) -> Option<String> {
     let first = f.first_words_s?;
     let mut brief = format!("first words after {}", seconds(first));
@@ -37,6 +37,9 @@ pub fn measures_brief(f: &TakeFacts) -> Option<String> {
     }
     if let Some(p) = f.pace {
         let _ = write!(brief, ", {}", pace_text(p));
+    }
+    if let Some(v) = f.voice {
+        let _ = write!(brief, ", {}", voice_text(v));
     }
     Some(brief)
 }
@@ -130,7 +133,7 @@ pub fn summary_table(log: &SessionLog) -> String {
         .right("last/limit")
         .right("first")
         .right("pace");
-    for (i, q) in log.questions.iter().enumerate() {
+    for (i, q) in log.listed().iter().enumerate() {
         let last = q.takes.last().and_then(|t| t.facts.as_ref());
         let dur = last.map_or("-".to_string(), |f| {
             format!("{}/{}", mmss(f.length_s), mmss(f.limit_s))
@@ -149,7 +152,25 @@ pub fn summary_table(log: &SessionLog) -> String {
             pace,
         ]);
     }
-    table.fit()
+    let mut out = table.fit();
+    if let Some(more) = more_not_reached(log) {
+        let _ = writeln!(out, "{more}");
+    }
+    out
+}
+
+/// What a view says of the plan's questions the log does not list (never reached, after the
+/// last listed): `None` when it lists them all.
+pub fn more_not_reached(log: &SessionLog) -> Option<String> {
+    match log.not_listed() {
+        0 => None,
+        1 => Some(
+            "…and 1 more question of the plan, not reached (the log keeps only its count)".into(),
+        ),
+        n => Some(format!(
+            "…and {n} more questions of the plan, not reached (the log keeps only their count)"
+        )),
+    }
 }
 
 /// The summary table at the top of the review sheet: one row per question reached.
@@ -161,7 +182,7 @@ fn summary_markdown(log: &SessionLog) -> String {
          verdict |"
     );
     let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|");
-    for (i, q) in log.questions.iter().enumerate() {
+    for (i, q) in log.listed().iter().enumerate() {
         if q.outcome == Outcome::NotReached {
             continue;
         }
@@ -207,9 +228,9 @@ pub fn review_markdown(log: &SessionLog) -> String {
     );
     md.push_str(&summary_markdown(log));
     let mut unreached = Vec::new();
-    for (i, q) in log.questions.iter().enumerate() {
+    for (i, q) in log.listed().iter().enumerate() {
         if q.outcome == Outcome::NotReached {
-            unreached.push(format!("{}. {}", i + 1, q.text));
+            unreached.push(format!("{}. {}", i + 1, q.shown()));
             continue;
         }
         let _ = writeln!(md, "## {}. {}\n", i + 1, q.text);
@@ -291,6 +312,9 @@ pub fn review_markdown(log: &SessionLog) -> String {
     }
     if !unreached.is_empty() {
         let _ = writeln!(md, "Not reached: {}.", unreached.join("; "));
+    }
+    if let Some(more) = more_not_reached(log) {
+        let _ = writeln!(md, "\n{more}.");
     }
     md
 }
@@ -453,7 +477,7 @@ mod tests {
             level: Level::Good,
             overruns: 0,
             stream_errors: 0,
-            analysis,
+            analysis: analysis.map(Into::into),
             listened: false,
             transcript: None,
             transcript_error: None,
@@ -516,6 +540,7 @@ mod tests {
             checklist: vec!["Did I give an example?".into()],
             budget_s: None,
             schedule: None,
+            planned_questions: None,
             questions: vec![
                 q(
                     "a",
