@@ -13,11 +13,12 @@ pub mod reader;
 pub mod store;
 mod v1;
 
-pub use facts::{Pace, PaceSource, TakeFacts, Verdict};
+pub use facts::{Pace, PaceSource, TakeFacts, Verdict, WordFacts};
 pub use format::{
-    levels_file, transcript_file, Level, LevelsFile, Outcome, PackRef, QuestionLog, SessionLog,
-    SessionStatus, Settings, TakeEnd, TakeLog, TakeStart, TalkingPointLog, TranscriptLog, LOG_FILE,
-    LOG_VERSION, MAX_LOG_BYTES, NOTES_FILE, PROGRESS_FILE, REPORT_FILE, REVIEW_FILE,
+    levels_file, transcript_file, Level, LevelsFile, Outcome, PackRef, QuestionLog, ResultPlace,
+    SessionLog, SessionStatus, Settings, TakeEnd, TakeLog, TakeStart, TalkingPointLog,
+    TranscriptLog, LOG_FILE, LOG_VERSION, MAX_LOG_BYTES, NOTES_FILE, PROGRESS_FILE, REPORT_FILE,
+    REVIEW_FILE,
 };
 pub use reader::{
     contained, default_recordings, default_recordings_from, folder_label, list, load, nothing_in,

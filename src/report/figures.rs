@@ -197,14 +197,17 @@ pub enum Metric {
     FirstWords,
     Pace,
     LongestPause,
+    /// Fillers per 100 words, from the take's facts once it has a transcript.
+    Fillers,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 4] = [
+    pub const ALL: [Metric; 5] = [
         Metric::Duration,
         Metric::FirstWords,
         Metric::Pace,
         Metric::LongestPause,
+        Metric::Fillers,
     ];
 
     /// The CSS class and test hook of the chart.
@@ -214,6 +217,7 @@ impl Metric {
             Metric::FirstWords => "first-words",
             Metric::Pace => "pace",
             Metric::LongestPause => "longest-pause",
+            Metric::Fillers => "fillers",
         }
     }
 
@@ -223,6 +227,7 @@ impl Metric {
             Metric::FirstWords => "First words after",
             Metric::Pace => "Pace",
             Metric::LongestPause => "Longest pause",
+            Metric::Fillers => "Filler words per 100 words (at least)",
         }
     }
 
@@ -233,18 +238,20 @@ impl Metric {
             Metric::FirstWords => f.first_words_s,
             Metric::Pace => f.pace.map(|p| p.wpm),
             Metric::LongestPause => f.longest_pause_s,
+            Metric::Fillers => f.words.as_ref().map(|w| w.fillers_per_100_words),
         }
     }
 
     /// The take's figure as every view shows it.
     pub fn describe(self, p: &Point) -> String {
-        use crate::record::facts::{length_text, pace_text, seconds};
+        use crate::record::facts::{fillers_text, length_text, pace_text, seconds};
         let f = &p.facts;
         match self {
             Metric::Duration => length_text(f),
             Metric::FirstWords => f.first_words_s.map_or("–".into(), seconds),
             Metric::Pace => f.pace.map_or("–".into(), pace_text),
             Metric::LongestPause => f.longest_pause_s.map_or("–".into(), seconds),
+            Metric::Fillers => f.words.as_ref().map_or("–".into(), fillers_text),
         }
     }
 }
