@@ -12,7 +12,9 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use super::figures::{self, Chart, Metric, Point, Wave, CHART_H, CHART_W, WAVE_H, WAVE_W};
 use super::{ended_by_label, outcome_label};
 use crate::analysis::Measures;
-use crate::record::facts::{length_text, pace_text, seconds, verdict_text};
+use crate::record::facts::{
+    fillers_text, hedges_text, length_text, pace_text, seconds, verdict_text,
+};
 use crate::record::{
     Level, LevelsFile, PaceSource, QuestionLog, Session, TakeFacts, TakeLog, TranscriptLog,
 };
@@ -264,7 +266,8 @@ fn take(n: usize, q: &QuestionLog, view: &TakeView, axis: f64, drill: bool) -> M
             data-first-words=[f.and_then(|f| f.first_words_s).map(seconds)]
             data-pace=[f.and_then(|f| f.pace).map(pace_text)]
             data-ended=(ended_by_label(t.ended_by))
-            data-verdict=[f.map(verdict_text)] {
+            data-verdict=[f.map(verdict_text)]
+            data-fillers=[f.and_then(|f| f.words.as_ref()).map(fillers_text)] {
             div.take-head {
                 h3 { @if drill { "Round " (t.take) " (a drill round, held to its own limit)" } @else { "Take " (t.take) } }
                 span {
@@ -326,7 +329,14 @@ fn transcript(tr: &TranscriptLog, said: &Said, f: Option<&TakeFacts>) -> Markup 
                 }
             }
             p.meta {
-                (tr.words) " words, " (crate::report::words_brief(words))
+                (tr.words) " words, "
+                @match words {
+                    Some(w) => {
+                        span.f-fillers { (fillers_text(w)) }
+                        @if let Some(h) = hedges_text(w) { "; " span.f-hedges { (h) } }
+                    }
+                    None => { "fillers not counted yet" }
+                }
                 ", \u{201c}I\u{201d} " (tr.i_count) " / \u{201c}we\u{201d} " (tr.we_count)
                 @if tr.gave_number { ", gave a number" } @else { ", no number" }
             }
