@@ -49,6 +49,8 @@ pub enum Command {
     Replay(ReplayArgs),
     /// Your progress per question over every session, against your own earlier attempts.
     History(HistoryArgs),
+    /// The questions most worth practising now, each with why (`run --next N` runs them).
+    Next(NextArgs),
     /// Write down what a recording says, on this machine (no network), with filler words and
     /// other measures of the words.
     Transcribe(TranscribeArgs),
@@ -159,6 +161,14 @@ pub struct RunArgs {
     /// Only questions of this category (may be repeated).
     #[arg(long = "category", value_name = "C")]
     pub categories: Vec<String>,
+    /// The N questions most worth practising, as `voicemock next N` lists them, in that order.
+    #[arg(
+        long,
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..),
+        conflicts_with_all = ["categories", "questions", "count", "shuffle"]
+    )]
+    pub next: Option<u32>,
     /// Only this question, by id (may be repeated; asked in the order given).
     #[arg(long = "question", value_name = "ID")]
     pub questions: Vec<String>,
@@ -197,8 +207,16 @@ pub struct SessionArgs {
     pub overtime: f64,
     /// End an answer by itself after SECS of silence that follow speech (e.g. 3); off unless
     /// given.
-    #[arg(long, allow_negative_numbers = true, value_name = "SECS")]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "SECS",
+        overrides_with = "no_auto_finish"
+    )]
     pub auto_finish: Option<f64>,
+    /// Answers end only at Enter or the limit, even if the config file sets auto_finish.
+    #[arg(long, overrides_with = "auto_finish")]
+    pub no_auto_finish: bool,
     /// No sound cues (by default a short tone when the answer starts, at the wrap-up point
     /// and at the limit).
     #[arg(long, overrides_with = "cues")]
@@ -217,8 +235,11 @@ pub struct SessionArgs {
     pub lights: Option<Vec<f64>>,
     /// After each answer, wait so you can listen back to it (l) and record it again (r);
     /// the session goes on by itself after SECS (default 20) or at Enter.
-    #[arg(long, allow_negative_numbers = true, value_name = "SECS", num_args = 0..=1, default_missing_value = "20")]
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS", num_args = 0..=1, default_missing_value = "20", overrides_with = "no_listen")]
     pub listen: Option<f64>,
+    /// No waiting to listen back after each answer, even if the config file sets listen.
+    #[arg(long, overrides_with = "listen")]
+    pub no_listen: bool,
     /// Folder the session folder is created in (default: $VOICEMOCK_RECORDINGS, else the
     /// config file's, else recordings/ in the current folder).
     #[arg(long, value_name = "DIR", default_value_os_t = default_recordings())]
@@ -267,6 +288,9 @@ pub struct RehearseArgs {
     /// Seed for choosing the questions, to repeat a plan.
     #[arg(long, allow_negative_numbers = true, value_name = "S")]
     pub seed: Option<u64>,
+    /// Answer limit, in seconds; overrides the pack (follow-ups keep their own).
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS")]
+    pub answer: Option<f64>,
     #[command(flatten)]
     pub session: SessionArgs,
 }
@@ -276,15 +300,19 @@ pub struct DrillArgs {
     /// The question to drill, by id (see `voicemock questions`).
     #[arg(value_name = "QUESTION")]
     pub question: String,
-    /// The limit of each round, in seconds, shortest last.
+    /// The limit of each round, in seconds, shortest last (default: --answer, then ¾ and ½
+    /// of it; without one, 120,90,60).
     #[arg(
         long,
         allow_negative_numbers = true,
         value_name = "S,S,…",
         value_delimiter = ',',
-        default_value = "120,90,60"
+        conflicts_with = "answer"
     )]
-    pub limits: Vec<f64>,
+    pub limits: Option<Vec<f64>>,
+    /// The first round's limit, in seconds: the rounds are it, ¾ and ½ of it.
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS")]
+    pub answer: Option<f64>,
     /// A built-in pack name, or the path of a pack file (default: the Netflix PM pack).
     #[arg(long, value_name = "P")]
     pub pack: Option<String>,
@@ -366,6 +394,22 @@ pub struct HistoryArgs {
     /// Only questions of this category (may be repeated).
     #[arg(long = "category", value_name = "C")]
     pub categories: Vec<String>,
+    #[command(flatten)]
+    pub recordings: RecordingsArg,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NextArgs {
+    /// How many questions to list.
+    #[arg(value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub count: u32,
+    /// A built-in pack name, or the path of a pack file (default: the Netflix PM pack); only
+    /// sessions of this pack count.
+    #[arg(long, value_name = "P")]
+    pub pack: Option<String>,
     #[command(flatten)]
     pub recordings: RecordingsArg,
     /// Print JSON instead of a table.

@@ -166,6 +166,117 @@ fn a_sessions_settings_come_from_the_file_and_a_flag_overrides_them() {
     );
 }
 
+/// A session of `command` (`drill why-netflix`, `rehearse …`) on the fast test microphone,
+/// with the file in `home`; whether it succeeded, and stderr.
+fn fast_session(home: &Path, command: &[&str], extra: &[&str]) -> (bool, String) {
+    let (ok, _, stderr) = output(
+        bin_in(home)
+            .args(command)
+            .args(["--no-speak", "--no-transcribe", "--test-microphone", "fast"])
+            .args(extra),
+    );
+    (ok, stderr)
+}
+
+#[test]
+fn the_answer_setting_reaches_every_command_that_records() {
+    let home = common::temp_dir("config-answer");
+    let recordings = home.join("rec");
+    let config = |extra: &str| {
+        format!(
+            "think = 0
+answer = 2
+cues = false
+recordings = {:?}
+{extra}",
+            recordings.display().to_string()
+        )
+    };
+    write_config(&home, &config(""));
+
+    // A drill's rounds start from it: the answer, then ¾ and ½ of it.
+    let (ok, stderr) = fast_session(&home, &["drill", "why-netflix"], &[]);
+    assert!(ok, "{stderr}");
+    let (dir, log) = common::only_session(&recordings);
+    assert_eq!(
+        log["settings"]["limits"],
+        serde_json::json!([2.0, 1.5, 1.0])
+    );
+    let limits: Vec<f64> = log["questions"][0]["takes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["limit_s"].as_f64().unwrap())
+        .collect();
+    assert_eq!(limits, [2.0, 1.5, 1.0]);
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    // A drill's --limits, round by round, beat it.
+    let (ok, stderr) = fast_session(&home, &["drill", "why-netflix"], &["--limits", "3,2"]);
+    assert!(ok, "{stderr}");
+    let (dir, log) = common::only_session(&recordings);
+    assert_eq!(log["settings"]["limits"], serde_json::json!([3.0, 2.0]));
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    // A rehearsal holds every question (not a follow-up, which keeps its own) to it.
+    let (ok, stderr) = fast_session(&home, &["rehearse", "--minutes", "1", "--seed", "1"], &[]);
+    assert!(ok, "{stderr}");
+    let (_, log) = common::only_session(&recordings);
+    assert_eq!(log["settings"]["answer_s"], 2.0);
+    let questions = log["questions"].as_array().unwrap();
+    let asked: Vec<&serde_json::Value> = questions
+        .iter()
+        .filter(|q| q["follow_up_of"].is_null())
+        .collect();
+    assert!(asked.len() >= 2, "{questions:?}");
+    for q in asked {
+        assert_eq!(q["limit_s"], 2.0, "{}", q["id"]);
+    }
+}
+
+#[test]
+fn no_auto_finish_and_no_listen_turn_off_what_the_file_turns_on() {
+    let home = common::temp_dir("config-off");
+    let recordings = home.join("rec");
+    write_config(
+        &home,
+        &format!(
+            "think = 0
+answer = 2
+cues = false
+auto_finish = 1.5
+listen = 20
+             recordings = {:?}
+",
+            recordings.display().to_string()
+        ),
+    );
+    let (ok, stdout, stderr) = output(bin_in(&home).arg("config"));
+    assert!(ok, "{stderr}");
+    assert_eq!(row(&stdout, "auto_finish"), ("1.5 s".into(), "file".into()));
+    assert_eq!(row(&stdout, "listen"), ("20 s".into(), "file".into()));
+    let (ok, stdout, stderr) =
+        output(bin_in(&home).args(["config", "--no-auto-finish", "--no-listen"]));
+    assert!(ok, "{stderr}");
+    assert_eq!(row(&stdout, "auto_finish"), ("off".into(), "flag".into()));
+    assert_eq!(row(&stdout, "listen"), ("off".into(), "flag".into()));
+    // The last of a pair on the command line wins, as --cues and --no-cues do.
+    let (_, stdout, _) =
+        output(bin_in(&home).args(["config", "--no-auto-finish", "--auto-finish", "4"]));
+    assert_eq!(row(&stdout, "auto_finish"), ("4 s".into(), "flag".into()));
+
+    // A session run with them neither ends answers by itself nor waits to listen back.
+    let (ok, stderr) = fast_run(&home, &["--no-auto-finish", "--no-listen"]);
+    assert!(ok, "{stderr}");
+    let (_, log) = common::only_session(&recordings);
+    assert!(
+        log["settings"]["auto_finish_s"].is_null(),
+        "{}",
+        log["settings"]
+    );
+    assert_eq!(log["settings"]["listen"], false);
+}
+
 #[test]
 fn a_malformed_config_is_refused_with_file_line_column_and_field() {
     let home = common::temp_dir("config-bad");

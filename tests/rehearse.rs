@@ -296,8 +296,9 @@ fn history_holds_every_answer_and_sees_a_quicker_start() {
         "I would start with the members who cancel in their first month.",
         "en-us",
     );
-    // Two sessions answering the same question: first after 2.5 s of silence, then at once.
-    for delay_ms in [2500, 200] {
+    // Four sessions answering the same question: three after 2.5 s of silence, then at once
+    // (a trend needs three earlier attempts; after two, `history` says there are too few).
+    for (i, delay_ms) in [2500, 2500, 2500, 200].into_iter().enumerate() {
         let mut run = Running::spawn(&mut common::silent_run(
             &recordings,
             8,
@@ -311,10 +312,28 @@ fn history_holds_every_answer_and_sees_a_quicker_start() {
         let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
         assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
         std::thread::sleep(Duration::from_millis(1100));
+        if i == 1 {
+            let h = history(&recordings);
+            assert_eq!(h["trend"]["first_words"], serde_json::json!({"too_few": 1}));
+        }
     }
+    let h = history(&recordings);
+    assert_eq!(h["id"], "why-netflix");
+    assert_eq!(h["attempts"], 4);
+    assert_eq!(h["history"].as_array().unwrap().len(), 4);
+    let first = h["history"][2]["facts"]["first_words_s"].as_f64().unwrap();
+    let last = h["history"][3]["facts"]["first_words_s"].as_f64().unwrap();
+    eprintln!("first words after {first:.2} s, then {last:.2} s");
+    assert!(first > last + 1.5, "{first} then {last}");
+    assert_eq!(h["trend"]["first_words"], "better");
+    assert_eq!(h["last"]["session"], h["history"][3]["session"]);
+}
+
+/// `history --json` over `recordings`: its one question.
+fn history(recordings: &std::path::Path) -> Value {
     let out = common::bin()
         .args(["history", "--json", "--recordings"])
-        .arg(&recordings)
+        .arg(recordings)
         .output()
         .unwrap();
     assert!(
@@ -324,14 +343,5 @@ fn history_holds_every_answer_and_sees_a_quicker_start() {
     );
     let all: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(all.len(), 1, "{all:#?}");
-    let h = &all[0];
-    assert_eq!(h["id"], "why-netflix");
-    assert_eq!(h["attempts"], 2);
-    assert_eq!(h["history"].as_array().unwrap().len(), 2);
-    let first = h["history"][0]["facts"]["first_words_s"].as_f64().unwrap();
-    let last = h["history"][1]["facts"]["first_words_s"].as_f64().unwrap();
-    eprintln!("first words after {first:.2} s, then {last:.2} s");
-    assert!(first > last + 1.5, "{first} then {last}");
-    assert_eq!(h["trend"]["first_words"], "better");
-    assert_eq!(h["last"]["session"], h["history"][1]["session"]);
+    all[0].clone()
 }

@@ -572,3 +572,101 @@ fn an_interrupted_session_says_how_to_transcribe_it_later() {
     assert!(stderr.contains("session interrupted"), "{stderr}");
     assert!(!stderr.contains("voicemock transcribe"), "{stderr}");
 }
+
+#[test]
+fn run_next_2_asks_the_two_questions_next_lists_in_that_order() {
+    let Some(_stack) = common::stack() else {
+        return;
+    };
+    let dir = common::temp_dir("run-next");
+    let recordings = dir.join("recordings");
+    // A history: one earlier session whose answer to why-this-role (the pack's second
+    // question) ran over its limit. The take is recorded on the test microphone; its stored
+    // verdict is made "over" (`next` reads the stored facts, never measures again).
+    let out = common::bin()
+        .args([
+            "run",
+            "--no-speak",
+            "--no-transcribe",
+            "--test-microphone",
+            "fast",
+        ])
+        .args([
+            "--think",
+            "0",
+            "--answer",
+            "2",
+            "--question",
+            "why-this-role",
+        ])
+        .arg("--recordings")
+        .arg(&recordings)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (earlier, mut log) = common::only_session(&recordings);
+    let facts = &mut log["questions"][0]["takes"][0]["facts"];
+    facts["verdict"] = "over".into();
+    facts["over_s"] = 1.5.into();
+    std::fs::write(earlier.join("session.json"), log.to_string()).unwrap();
+
+    let out = common::bin()
+        .args(["next", "2", "--json", "--recordings"])
+        .arg(&recordings)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let listed: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    // Over its limit first, then the first question never answered.
+    assert_eq!(listed, ["why-this-role", "why-netflix"]);
+
+    let mut run = Running::spawn(&mut common::silent_run(
+        &recordings,
+        1,
+        &["--next", "2", "--no-transcribe"],
+    ));
+    for _ in 0..2 {
+        run.wait_for("Recording answer", Duration::from_secs(30));
+    }
+    let (code, stdout, stderr) = run.finish(Duration::from_secs(60));
+    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(stdout.contains("Practising next:"), "{stdout}");
+    let sessions: Vec<std::path::PathBuf> = std::fs::read_dir(&recordings)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.join("session.json").exists() && *p != earlier)
+        .collect();
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    let log: Value =
+        serde_json::from_str(&std::fs::read_to_string(sessions[0].join("session.json")).unwrap())
+            .unwrap();
+    let asked: Vec<&str> = log["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        asked, listed,
+        "the session asked exactly what `next` listed"
+    );
+    for q in log["questions"].as_array().unwrap() {
+        assert_eq!(q["takes"].as_array().map(Vec::len), Some(1), "{}", q["id"]);
+    }
+}

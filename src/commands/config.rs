@@ -33,10 +33,16 @@ pub fn apply(command: &mut Command, matches: &ArgMatches) -> anyhow::Result<()> 
             resolve(&mut a.session, Some(&mut a.answer), matches, file);
         }
         Command::Rehearse(a) => {
-            resolve(&mut a.session, None, matches, file);
+            resolve(&mut a.session, Some(&mut a.answer), matches, file);
         }
         Command::Drill(a) => {
-            resolve(&mut a.session, None, matches, file);
+            // Limits given round by round leave the answer setting nothing to say.
+            let answer = if a.limits.is_some() {
+                None
+            } else {
+                Some(&mut a.answer)
+            };
+            resolve(&mut a.session, answer, matches, file);
         }
         Command::Check(a) => {
             devices(&mut a.devices, file);
@@ -125,8 +131,19 @@ pub fn resolve(
     } else {
         Origin::Default
     };
-    let auto_finish = fill(&mut args.auto_finish, &file.auto_finish);
-    let listen = fill(&mut args.listen, &file.listen);
+    // `--no-auto-finish` and `--no-listen` turn off what the file turns on.
+    let auto_finish = if given(matches, "no_auto_finish") {
+        args.auto_finish = None;
+        Origin::Flag
+    } else {
+        fill(&mut args.auto_finish, &file.auto_finish)
+    };
+    let listen = if given(matches, "no_listen") {
+        args.listen = None;
+        Origin::Flag
+    } else {
+        fill(&mut args.listen, &file.listen)
+    };
 
     let text = |v: &Option<String>, none: &str| v.clone().unwrap_or_else(|| none.to_string());
     let secs =

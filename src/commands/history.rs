@@ -10,7 +10,8 @@
 //! {"length", "first_words", "pace", "longest_pause", "fillers"}, "history": [ATTEMPT…],
 //! "drill_rounds": [ATTEMPT…]}` where ATTEMPT is `{"session", "started_at", "take",
 //! "fillers_per_100_words", "facts": FACTS}` (FACTS: the take's facts as the log keeps them)
-//! and a trend is "better", "same", "worse" or null (nothing earlier to compare with).
+//! and a trend is "better", "same", "worse", `{"too_few": N}` (N earlier values, fewer than a
+//! trend needs: `record::trend`) or null (the latest has no such figure).
 
 use std::collections::BTreeMap;
 
@@ -19,7 +20,9 @@ use serde::Serialize;
 
 use crate::cli::HistoryArgs;
 use crate::record::facts::{pace_text, seconds, PACE_BAND_WPM};
-use crate::record::{self, reader::median, TakeEnd, TakeFacts};
+pub use crate::record::trend::Trend;
+use crate::record::trend::{self as rule, length_miss, trend, FactTrends};
+use crate::record::{self, TakeFacts};
 use crate::ui::{mmss, Table};
 
 #[derive(Debug, Clone, Serialize)]
@@ -29,26 +32,10 @@ pub struct Attempt {
     pub take: u32,
     /// From the take's facts, once it has a transcript: fillers per 100 words (a lower bound).
     pub fillers_per_100_words: Option<f64>,
+    /// From the transcript, when there is one: the question's talking points it missed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub points_missed: Vec<String>,
     pub facts: TakeFacts,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Trend {
-    Better,
-    Same,
-    Worse,
-}
-
-impl Trend {
-    fn arrow(t: Option<Trend>) -> &'static str {
-        match t {
-            Some(Trend::Better) => "↑",
-            Some(Trend::Same) => "=",
-            Some(Trend::Worse) => "↓",
-            None => " ",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -74,42 +61,6 @@ pub struct QuestionHistory {
     pub drill_rounds: Vec<Attempt>,
 }
 
-/// How far a length is from the useful band (its minimum to its limit), as a share of the
-/// limit: 0 inside it.
-fn length_miss(a: &Attempt) -> f64 {
-    let f = &a.facts;
-    let limit = f.limit_s.max(1e-9);
-    if f.length_s > f.limit_s {
-        (f.length_s - f.limit_s) / limit
-    } else if f.length_s < f.min_s {
-        (f.min_s - f.length_s) / limit
-    } else {
-        0.0
-    }
-}
-
-/// How far a pace is from the coaching band, in words per minute: 0 inside it.
-fn pace_miss(wpm: f64) -> f64 {
-    let (lo, hi) = PACE_BAND_WPM;
-    (lo - wpm).max(wpm - hi).max(0.0)
-}
-
-/// The latest value against the median of the earlier ones, lower being better; within
-/// `same` of it is the same.
-fn trend(values: &[Option<f64>], same: f64) -> Option<Trend> {
-    let (last, earlier) = values.split_last()?;
-    let last = (*last)?;
-    let earlier: Vec<f64> = earlier.iter().flatten().copied().collect();
-    let typical = median(&earlier)?;
-    Some(if last < typical - same {
-        Trend::Better
-    } else if last > typical + same {
-        Trend::Worse
-    } else {
-        Trend::Same
-    })
-}
-
 /// Every answer per question in `sessions` (taken oldest first), with the trends.
 pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<QuestionHistory> {
     type Answers = (String, String, Vec<Attempt>, Vec<Attempt>);
@@ -119,12 +70,9 @@ pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<Questio
     for s in &sessions {
         for q in &s.log.questions {
             for t in &q.takes {
-                // An abandoned take (the question asked again) is not an attempt.
-                if t.ended_by == Some(TakeEnd::Repeat) {
-                    continue;
-                }
-                // A damaged take is shown by `run` below and left out.
-                if s.damage(t).is_some() {
+                // An abandoned take (the question asked again) is not an attempt; a damaged
+                // take is shown by `run` below and left out.
+                if !rule::is_attempt(s, t) {
                     continue;
                 }
                 let Some(facts) = t.facts.clone() else {
@@ -135,6 +83,11 @@ pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<Questio
                     started_at: t.started_at.clone(),
                     take: t.take,
                     fillers_per_100_words: facts.words.as_ref().map(|w| w.fillers_per_100_words),
+                    points_missed: t
+                        .transcript
+                        .as_ref()
+                        .map(|tr| tr.missed.clone())
+                        .unwrap_or_default(),
                     facts,
                 };
                 let entry = by_question.entry(q.id.clone()).or_insert_with(|| {
@@ -154,15 +107,10 @@ pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<Questio
             let last = history.last().cloned();
             let best = history
                 .iter()
-                .min_by(|a, b| length_miss(a).total_cmp(&length_miss(b)))
+                .min_by(|a, b| length_miss(&a.facts).total_cmp(&length_miss(&b.facts)))
                 .cloned();
-            let lengths: Vec<Option<f64>> = history.iter().map(|a| Some(length_miss(a))).collect();
-            let first: Vec<Option<f64>> = history.iter().map(|a| a.facts.first_words_s).collect();
-            let pace: Vec<Option<f64>> = history
-                .iter()
-                .map(|a| a.facts.pace.map(|p| pace_miss(p.wpm)))
-                .collect();
-            let pause: Vec<Option<f64>> = history.iter().map(|a| a.facts.longest_pause_s).collect();
+            let facts: Vec<&TakeFacts> = history.iter().map(|a| &a.facts).collect();
+            let of_facts = FactTrends::of(&facts);
             let fillers: Vec<Option<f64>> =
                 history.iter().map(|a| a.fillers_per_100_words).collect();
             QuestionHistory {
@@ -174,10 +122,10 @@ pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<Questio
                 },
                 attempts: history.len(),
                 trend: Trends {
-                    length: trend(&lengths, 0.05),
-                    first_words: trend(&first, 0.3),
-                    pace: trend(&pace, 5.0),
-                    longest_pause: trend(&pause, 0.3),
+                    length: of_facts.length,
+                    first_words: of_facts.first_words,
+                    pace: of_facts.pace,
+                    longest_pause: of_facts.longest_pause,
                     fillers: trend(&fillers, 1.0),
                 },
                 last,
@@ -199,8 +147,9 @@ pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<Questio
     out
 }
 
-pub fn run(args: &HistoryArgs) -> anyhow::Result<()> {
-    let dir = &args.recordings.recordings;
+/// The sessions in `dir` that load, each damaged take and each session that does not load
+/// named in a warning.
+pub fn load_sessions(dir: &std::path::Path) -> Vec<record::Session> {
     let mut sessions = Vec::new();
     for entry in record::list(dir) {
         match entry.result {
@@ -213,7 +162,12 @@ pub fn run(args: &HistoryArgs) -> anyhow::Result<()> {
             Err(e) => crate::ui::warn(format_args!("skipping {}: {e}", entry.dir.display())),
         }
     }
-    let mut all = histories(sessions.into_iter());
+    sessions
+}
+
+pub fn run(args: &HistoryArgs) -> anyhow::Result<()> {
+    let dir = &args.recordings.recordings;
+    let mut all = histories(load_sessions(dir).into_iter());
     if all.is_empty() {
         bail!(
             "{}; record some with `voicemock run`; {}",
@@ -319,6 +273,13 @@ fn table(all: &[QuestionHistory]) -> String {
                 h.trend.fillers,
             ),
         ]);
+        if let Some(Trend::TooFew(n)) = h.trend.length {
+            table.note(&format!(
+                "{} — too few for a trend (it needs {})",
+                earlier(n),
+                rule::MIN_EARLIER
+            ));
+        }
         if !h.drill_rounds.is_empty() {
             let rounds: Vec<String> = h
                 .drill_rounds
@@ -336,26 +297,38 @@ fn table(all: &[QuestionHistory]) -> String {
     let mut s = table.fit();
     s.push_str(&crate::ui::fit(&format!(
         "last = your latest attempt; ↑ better, = same, ↓ worse than the median of your \
-         earlier attempts at that question (length: nearer its useful range; pace: nearer \
+         earlier attempts at that question, once there are {} of them (· fewer) (length: nearer its useful range; pace: nearer \
          {:.0}–{:.0} wpm; first words and pauses: shorter; fillers per 100 words, from \
          transcripts: fewer); drill rounds are listed apart",
-        PACE_BAND_WPM.0, PACE_BAND_WPM.1
+        rule::MIN_EARLIER,
+        PACE_BAND_WPM.0,
+        PACE_BAND_WPM.1
     )));
     s
+}
+
+/// "no earlier attempt", "1 earlier attempt", "2 earlier attempts".
+fn earlier(n: usize) -> String {
+    match n {
+        0 => "no earlier attempt".into(),
+        1 => "1 earlier attempt".into(),
+        n => format!("{n} earlier attempts"),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn attempt(duration_s: f64) -> Attempt {
+    fn attempt(length_s: f64) -> Attempt {
         Attempt {
             session: "s".into(),
             started_at: String::new(),
             take: 1,
             fillers_per_100_words: None,
+            points_missed: Vec::new(),
             facts: TakeFacts {
-                length_s: duration_s,
+                length_s,
                 limit_s: 60.0,
                 min_s: 30.0,
                 first_words_s: Some(1.0),
@@ -373,35 +346,53 @@ mod tests {
         }
     }
 
-    type Case<'a> = (&'a [Option<f64>], f64, Option<Trend>);
-
-    #[test]
-    fn trends_compare_the_latest_with_the_median_of_the_earlier() {
-        let cases: &[Case] = &[
-            (&[Some(2.0)], 0.3, None),
-            (&[Some(2.0), Some(1.0)], 0.3, Some(Trend::Better)),
-            (&[Some(2.0), Some(1.9)], 0.3, Some(Trend::Same)),
-            (
-                &[Some(1.0), Some(3.0), Some(2.0), Some(2.2)],
-                0.3,
-                Some(Trend::Same),
-            ),
-            (&[Some(1.0), Some(1.0), Some(3.0)], 0.3, Some(Trend::Worse)),
-            (&[None, Some(1.0)], 0.3, None),
-            (&[Some(1.0), None], 0.3, None),
-        ];
-        for (values, same, expected) in cases {
-            assert_eq!(trend(values, *same), *expected, "{values:?}");
+    /// A question answered with these lengths, oldest first, as `histories` would give it.
+    fn answered(lengths: &[f64]) -> QuestionHistory {
+        let history: Vec<Attempt> = lengths.iter().map(|&l| attempt(l)).collect();
+        let facts: Vec<&TakeFacts> = history.iter().map(|a| &a.facts).collect();
+        let f = FactTrends::of(&facts);
+        QuestionHistory {
+            id: "q".into(),
+            category: "c".into(),
+            text: "Q?".into(),
+            attempts: history.len(),
+            over_limit_share: 0.0,
+            last: history.last().cloned(),
+            best: history.last().cloned(),
+            trend: Trends {
+                length: f.length,
+                first_words: f.first_words,
+                pace: f.pace,
+                longest_pause: f.longest_pause,
+                fillers: None,
+            },
+            history,
+            drill_rounds: Vec::new(),
         }
     }
 
     #[test]
-    fn length_and_pace_are_judged_by_their_distance_from_the_good_range() {
-        assert_eq!(length_miss(&attempt(45.0)), 0.0);
-        assert!((length_miss(&attempt(75.0)) - 0.25).abs() < 1e-9);
-        assert!((length_miss(&attempt(15.0)) - 0.25).abs() < 1e-9);
-        assert_eq!(pace_miss(140.0), 0.0);
-        assert_eq!(pace_miss(PACE_BAND_WPM.1 + 20.0), 20.0);
-        assert_eq!(pace_miss(PACE_BAND_WPM.0 - 10.0), 10.0);
+    fn the_table_draws_a_trend_only_after_three_earlier_attempts() {
+        // 0, 1, 2 earlier attempts: no arrow, and the row says why.
+        for (lengths, says) in [
+            (&[90.0][..], "no earlier attempt — too few for a trend"),
+            (&[90.0, 45.0], "1 earlier attempt — too few for a trend"),
+            (
+                &[90.0, 90.0, 45.0],
+                "2 earlier attempts — too few for a trend",
+            ),
+        ] {
+            let out = table(&[answered(lengths)]);
+            assert!(out.contains(says), "{lengths:?}:\n{out}");
+            let last = mmss(lengths[lengths.len() - 1]);
+            assert!(
+                out.contains(&format!("{last}/1:00 ·")),
+                "{lengths:?}:\n{out}"
+            );
+        }
+        // 3 earlier attempts: the arrow, and no such note.
+        let out = table(&[answered(&[90.0, 90.0, 90.0, 45.0])]);
+        assert!(out.contains("0:45/1:00 ↑"), "{out}");
+        assert!(!out.contains("too few for a trend"), "{out}");
     }
 }

@@ -12,6 +12,7 @@ pub mod export;
 pub mod history;
 pub mod interview;
 pub mod models;
+pub mod next;
 pub mod packs;
 pub mod play;
 pub mod rehearse;
@@ -46,6 +47,7 @@ pub fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<()> {
         Command::Compare(args) => compare::run(&args),
         Command::Replay(args) => replay::run(&args),
         Command::History(args) => history::run(&args),
+        Command::Next(args) => next::run(&args),
         Command::Transcribe(args) => transcribe::run(&args),
         Command::Models(args) => models::run(&args),
         Command::Report(args) => report::run(&args),

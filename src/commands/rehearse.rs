@@ -20,9 +20,12 @@ pub fn run(args: &RehearseArgs) -> anyhow::Result<()> {
             args.minutes
         );
     }
+    if let Some(a) = args.answer {
+        interview::check_limit("--answer", a)?;
+    }
     let pack = pack::load(args.pack.as_deref())?;
     let seed = args.seed.unwrap_or_else(|| fastrand::u64(..));
-    let over = interview::overrides(&args.session, None)?;
+    let over = interview::overrides(&args.session, args.answer)?;
     let budget_s = args.minutes * 60.0;
     let rehearsal = plan::for_rehearsal(&pack, &args.categories, budget_s, seed, &over)
         .map_err(anyhow::Error::msg)?;
@@ -66,6 +69,7 @@ pub fn run(args: &RehearseArgs) -> anyhow::Result<()> {
         )),
     }
     let mut settings = interview::settings(&args.session);
+    settings.answer_s = args.answer;
     settings.categories = args.categories.clone();
     settings.seed = Some(seed);
     settings.follow_ups = true;

@@ -11,6 +11,7 @@ pub mod facts;
 pub mod format;
 pub mod reader;
 pub mod store;
+pub mod trend;
 mod v1;
 
 pub use facts::{Pace, PaceSource, TakeFacts, Verdict, WordFacts};

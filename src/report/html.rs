@@ -15,6 +15,7 @@ use crate::analysis::Measures;
 use crate::record::facts::{
     fillers_text, hedges_text, length_text, pace_text, seconds, verdict_text,
 };
+use crate::record::trend::{FactTrends, Trend, MIN_EARLIER};
 use crate::record::{
     Level, LevelsFile, PaceSource, QuestionLog, Session, TakeFacts, TakeLog, TranscriptLog,
 };
@@ -51,6 +52,8 @@ pub struct ProgressPage {
     pub points: Vec<Point>,
     /// Per question id: its text and its takes.
     pub questions: Vec<(String, String, Vec<Point>)>,
+    /// Per question id with full attempts: the latest against the earlier ones.
+    pub trends: Vec<(String, FactTrends)>,
 }
 
 /// One session in the progress page's list, newest first.
@@ -450,6 +453,7 @@ pub fn progress_page(p: &ProgressPage) -> String {
             section.card.question-progress aria-label=(id) {
                 h2 { (text) }
                 p.meta { code { (id) } " · " (points.len()) " take" @if points.len() != 1 { "s" } }
+                @if let Some((_, t)) = p.trends.iter().find(|(q, _)| q == id) { (trend_line(t)) }
                 (charts(points))
             }
         }
@@ -465,6 +469,26 @@ pub fn progress_page(p: &ProgressPage) -> String {
         }
     };
     page("Progress: voicemock", body)
+}
+
+/// A question's trends in words, or why there are none: one rule (`record::trend`) for this
+/// page and `history`.
+fn trend_line(t: &FactTrends) -> Markup {
+    match t.length {
+        Some(Trend::TooFew(n)) => html! {
+            p.trend-note { (n) " earlier attempt" @if n != 1 { "s" } " — too few for a trend (it needs "
+                (MIN_EARLIER) ")" }
+        },
+        _ => html! {
+            p.trend-note {
+                "Latest attempt against the median of the earlier ones: "
+                @for (i, (name, trend)) in t.named().iter().filter(|(_, t)| t.is_some()).enumerate() {
+                    @if i > 0 { ", " }
+                    (name) " " (Trend::arrow(*trend)) " " (trend.map(Trend::text).unwrap_or_default())
+                }
+            }
+        },
+    }
 }
 
 fn charts(points: &[Point]) -> Markup {
@@ -514,6 +538,41 @@ fn chart(c: &Chart) -> Markup {
 mod tests {
     use super::*;
     use std::path::Path;
+
+    #[test]
+    fn the_progress_page_draws_a_trend_only_after_three_earlier_attempts() {
+        let facts = |length_s: f64| crate::record::TakeFacts {
+            length_s,
+            limit_s: 60.0,
+            min_s: 30.0,
+            first_words_s: None,
+            speaking_s: None,
+            pauses: None,
+            longest_pause_s: None,
+            talking_stopped_s: None,
+            pace: None,
+            ended_by: None,
+            verdict: crate::record::Verdict::Within,
+            over_s: 0.0,
+            words: None,
+            remarks: Vec::new(),
+        };
+        for (lengths, says) in [
+            (&[45.0][..], "0 earlier attempts — too few for a trend"),
+            (&[90.0, 45.0], "1 earlier attempt — too few for a trend"),
+            (
+                &[90.0, 90.0, 45.0],
+                "2 earlier attempts — too few for a trend",
+            ),
+            (&[90.0, 90.0, 90.0, 45.0], "length ↑ better"),
+            (&[45.0, 45.0, 45.0, 90.0], "length ↓ worse"),
+        ] {
+            let all: Vec<_> = lengths.iter().map(|&l| facts(l)).collect();
+            let refs: Vec<_> = all.iter().collect();
+            let line = trend_line(&FactTrends::of(&refs)).into_string();
+            assert!(line.contains(says), "{lengths:?}: {line}");
+        }
+    }
 
     #[test]
     fn urls_keep_slashes_and_encode_the_rest() {

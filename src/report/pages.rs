@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use super::figures::Point;
 use super::html::{self, ProgressPage, SessionPage, SessionRow, TakeView};
 use crate::record::store::{self, write_atomic};
-use crate::record::{self, LevelsFile, Session, TakeLog, PROGRESS_FILE, REPORT_FILE};
+use crate::record::trend::{self, FactTrends};
+use crate::record::{self, LevelsFile, Session, TakeFacts, TakeLog, PROGRESS_FILE, REPORT_FILE};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PageError {
@@ -161,6 +162,8 @@ pub fn write_progress_page(recordings: &Path) -> Result<ProgressWritten, PageErr
 pub fn progress_view(sessions: &[Session]) -> ProgressPage {
     let mut points = Vec::new();
     let mut questions: Vec<(String, String, Vec<Point>)> = Vec::new();
+    // Each question's full attempts, by the one rule `history` counts them with.
+    let mut attempts: Vec<(String, Vec<TakeFacts>)> = Vec::new();
     for s in sessions {
         let folder = s.name();
         let when = html::when(&s.log.started_at);
@@ -170,6 +173,12 @@ pub fn progress_view(sessions: &[Session]) -> ProgressPage {
                 let Some(facts) = t.facts.clone() else {
                     continue;
                 };
+                if !s.log.is_drill() && trend::is_attempt(s, t) {
+                    match attempts.iter_mut().find(|(id, _)| *id == q.id) {
+                        Some((_, list)) => list.push(facts.clone()),
+                        None => attempts.push((q.id.clone(), vec![facts.clone()])),
+                    }
+                }
                 let point = Point {
                     href: format!(
                         "{}#q{}-t{}",
@@ -210,9 +219,17 @@ pub fn progress_view(sessions: &[Session]) -> ProgressPage {
             }
         })
         .collect();
+    let trends = attempts
+        .iter()
+        .map(|(id, list)| {
+            let facts: Vec<&TakeFacts> = list.iter().collect();
+            (id.clone(), FactTrends::of(&facts))
+        })
+        .collect();
     ProgressPage {
         sessions: rows,
         points,
         questions,
+        trends,
     }
 }
