@@ -473,14 +473,12 @@ fn fillers(toks: &[Token]) -> Vec<Hit> {
         let opening = toks[..i]
             .iter()
             .all(|p| ALWAYS_FILLERS.contains(&p.norm.as_str()));
-        if ALWAYS_FILLERS.contains(&w) {
-            out.push(hit(toks, i, 1));
-        } else if w == "so"
+        let opening_so = w == "so"
             && opening
             && !toks
                 .get(i + 1)
-                .is_some_and(|n| SO_NOT_FILLER_BEFORE.contains(&n.norm.as_str()))
-        {
+                .is_some_and(|n| SO_NOT_FILLER_BEFORE.contains(&n.norm.as_str()));
+        if ALWAYS_FILLERS.contains(&w) || opening_so {
             out.push(hit(toks, i, 1));
         } else if (w == "you" && is(i + 1, "know")) || (w == "i" && is(i + 1, "mean")) {
             let question = w == "you" && prev.is_some_and(|p| YOU_KNOW_NOT_AFTER.contains(&p));
