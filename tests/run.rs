@@ -91,7 +91,7 @@ fn two_spoken_questions_each_answer_in_its_own_wav() {
     }
 
     let (session, log) = common::only_session(&recordings);
-    assert_eq!(log["version"], 2);
+    assert_eq!(log["version"], 3);
     assert_eq!(log["status"], "completed");
     let questions = log["questions"].as_array().unwrap();
     assert_eq!(questions.len(), 2);

@@ -236,6 +236,7 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
         checklist: pack.checklist.iter().map(|p| p.text.clone()).collect(),
         budget_s: budget.map(|b| b.total_s),
         schedule: None,
+        planned_questions: None,
         questions: plan::log_questions(&plan)
             .into_iter()
             .map(|q| QuestionLog {

@@ -48,7 +48,7 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
             );
         }
     }
-    let total = log.questions.len();
+    let total = log.planned_len();
     let mut items = Vec::new();
     for (i, q) in log.questions.iter().enumerate() {
         if !args.questions.is_empty() && !args.questions.contains(&q.id) {

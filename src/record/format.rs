@@ -1,4 +1,4 @@
-//! `session.json`, format 2: the record of one session as it lies on disk.
+//! `session.json`, format 3: the record of one session as it lies on disk.
 //!
 //! These types belong to the file, not to the session logic: the machine's own enums are
 //! mapped onto the log's here, so a new machine state can never change the file by accident.
@@ -11,7 +11,12 @@ use super::facts::TakeFacts;
 use crate::analysis::Measures;
 
 /// The format this voicemock writes. Files with a higher number are refused by name.
-pub const LOG_VERSION: u32 = 2;
+/// Format 3 keeps full entries only for the questions a session reached (see
+/// [`SessionLog::for_writing`]); format 2 kept every planned question in full.
+pub const LOG_VERSION: u32 = 3;
+/// How many of the plan's questions after the last one reached a log lists (by id); the rest
+/// are only counted, so a log grows with the session, not with the pack.
+pub const LISTED_AHEAD: usize = 200;
 pub const LOG_FILE: &str = "session.json";
 /// The largest log there is: the reader refuses a larger one (rather than fill memory), and the
 /// writer never writes one. A session of a thousand questions is a few megabytes.
@@ -87,7 +92,46 @@ pub struct SessionLog {
     /// A rehearsal's schedule against its budget, written when it ends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schedule: Option<ScheduleLog>,
+    /// The plan, in order. Written (format 3): every question up to the last one reached, and
+    /// up to [`LISTED_AHEAD`] after it; a question not reached is written briefly (its id,
+    /// category, planned time and the question it follows up), its text and notes left out.
+    #[serde(serialize_with = "plan_entries")]
     pub questions: Vec<QuestionLog>,
+    /// How many questions the plan had, when the log lists fewer (the rest were never reached);
+    /// `None`: `questions` is the whole plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_questions: Option<usize>,
+}
+
+/// A question the session did not reach, as the log writes it.
+#[derive(Serialize)]
+struct Unreached<'a> {
+    id: &'a str,
+    category: &'a str,
+    outcome: Outcome,
+    #[serde(serialize_with = "ms_opt", skip_serializing_if = "Option::is_none")]
+    planned_s: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    follow_up_of: Option<&'a String>,
+}
+
+fn plan_entries<S: Serializer>(questions: &[QuestionLog], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(questions.len()))?;
+    for q in questions {
+        if !q.reached() {
+            seq.serialize_element(&Unreached {
+                id: &q.id,
+                category: &q.category,
+                outcome: q.outcome,
+                planned_s: q.planned_s,
+                follow_up_of: q.follow_up_of.as_ref(),
+            })?;
+        } else {
+            seq.serialize_element(q)?;
+        }
+    }
+    seq.end()
 }
 
 fn kind_run() -> String {
@@ -235,6 +279,52 @@ pub struct QuestionLog {
     /// The pack's talking points for this question, as they were when the session ran.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub talking_points: Vec<TalkingPointLog>,
+}
+
+impl QuestionLog {
+    /// Whether the session got to this question: its outcome says so, or it was read out or
+    /// has a take (a log is never written without what was recorded).
+    pub fn reached(&self) -> bool {
+        self.outcome != Outcome::NotReached || !self.asked_at_s.is_empty() || !self.takes.is_empty()
+    }
+
+    /// What a not-reached question keeps in the log: its id, category, planned time and the
+    /// question it follows up. Its text is empty (see [`QuestionLog::shown`]).
+    pub fn unreached(&self) -> QuestionLog {
+        QuestionLog {
+            id: self.id.clone(),
+            category: self.category.clone(),
+            text: String::new(),
+            limit_s: 0.0,
+            min_s: 0.0,
+            warn_s: 0.0,
+            think_s: 0.0,
+            think_used_s: 0.0,
+            spoken: false,
+            outcome: Outcome::NotReached,
+            notes: Vec::new(),
+            checklist: None,
+            asked_at_s: Vec::new(),
+            speech_ended_at_s: Vec::new(),
+            think_started_at_s: Vec::new(),
+            takes: Vec::new(),
+            follow_up_of: self.follow_up_of.clone(),
+            lights_s: None,
+            planned_s: self.planned_s,
+            done_at_s: None,
+            talking_points: Vec::new(),
+        }
+    }
+
+    /// The question as a view names it: its text, or its id where the log keeps no text (a
+    /// question not reached, in a format 3 log).
+    pub fn shown(&self) -> &str {
+        if self.text.is_empty() {
+            &self.id
+        } else {
+            &self.text
+        }
+    }
 }
 
 /// A point a strong answer makes, and the words that count as making it.
@@ -482,6 +572,66 @@ pub struct TakeLog {
 }
 
 impl SessionLog {
+    /// How many questions the plan had.
+    pub fn planned_len(&self) -> usize {
+        self.planned_questions
+            .unwrap_or(0)
+            .max(self.questions.len())
+    }
+
+    /// How many of `questions` the log lists: every one up to the last reached, and up to
+    /// [`LISTED_AHEAD`] after it.
+    pub fn listed_len(&self) -> usize {
+        let reached = self
+            .questions
+            .iter()
+            .rposition(QuestionLog::reached)
+            .map_or(0, |i| i + 1);
+        self.questions.len().min(reached + LISTED_AHEAD)
+    }
+
+    /// The questions the log lists (see [`SessionLog::listed_len`]).
+    pub fn listed(&self) -> &[QuestionLog] {
+        &self.questions[..self.listed_len()]
+    }
+
+    /// Questions at the end of the plan, never reached, that the log does not list.
+    pub fn not_listed(&self) -> usize {
+        self.planned_len() - self.listed_len()
+    }
+
+    /// The log as it is written: the listed questions only, each one not reached cut to what
+    /// the file keeps of it, and the plan's length. Costs the reached questions and at most
+    /// [`LISTED_AHEAD`] more, however long the plan.
+    pub fn for_writing(&self) -> SessionLog {
+        let planned = self.planned_len();
+        SessionLog {
+            version: self.version,
+            id: self.id.clone(),
+            status: self.status,
+            started_at: self.started_at.clone(),
+            ended_at: self.ended_at.clone(),
+            ended_at_s: self.ended_at_s,
+            kind: self.kind.clone(),
+            pack: self.pack.clone(),
+            settings: self.settings.clone(),
+            input_device: self.input_device.clone(),
+            speech: self.speech.clone(),
+            checklist: self.checklist.clone(),
+            budget_s: self.budget_s,
+            schedule: self.schedule.clone(),
+            questions: self
+                .listed()
+                .iter()
+                .map(|q| match q.reached() {
+                    true => q.clone(),
+                    false => q.unreached(),
+                })
+                .collect(),
+            planned_questions: (planned > self.listed_len()).then_some(planned),
+        }
+    }
+
     /// The checklist points to tick under an answer to `q`: those the session kept for it, or
     /// in older logs the whole checklist.
     pub fn checklist_for<'a>(&'a self, q: &QuestionLog) -> Vec<&'a str> {

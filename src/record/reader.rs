@@ -527,11 +527,28 @@ fn parse_log(text: &str) -> Result<SessionLog, ParseError> {
         1 => serde_json::from_value::<super::v1::V1Log>(value)
             .map(super::v1::V1Log::upgrade)
             .map_err(invalid),
-        2 => {
+        2 | 3 => {
             let mut value = value;
-            upgrade_checklists(&mut value);
-            let log = serde_json::from_value::<SessionLog>(value).map_err(invalid)?;
+            if version == 2 {
+                upgrade_checklists(&mut value);
+            } else {
+                fill_unreached(&mut value);
+            }
+            let mut log = serde_json::from_value::<SessionLog>(value).map_err(invalid)?;
             check_checklist_places(&log)?;
+            match log.planned_questions {
+                Some(planned) if planned < log.questions.len() => {
+                    return Err(ParseError::Invalid(format!(
+                        "planned_questions: {planned} is fewer than the {} questions it lists",
+                        log.questions.len()
+                    )))
+                }
+                // As the writer puts it: a log that lists its whole plan gives no count.
+                Some(planned) if planned == log.questions.len() => log.planned_questions = None,
+                _ => {}
+            }
+            // Format 2 reads as it is (every planned question in full) and is written as 3.
+            log.version = LOG_VERSION;
             Ok(log)
         }
         v if v > u64::from(LOG_VERSION) => Err(ParseError::Newer(v)),
@@ -574,6 +591,31 @@ fn upgrade_checklists(value: &mut serde_json::Value) {
     }
     if grew {
         log.insert("checklist".into(), Value::Array(checklist));
+    }
+}
+
+/// A format 3 log writes a question not reached briefly (id, category, planned time, the
+/// question it follows up): it reads with no text, limits, readings or takes.
+fn fill_unreached(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    let Some(Value::Array(questions)) = value.get_mut("questions") else {
+        return;
+    };
+    for q in questions.iter_mut().filter_map(Value::as_object_mut) {
+        if q.get("outcome").and_then(Value::as_str) != Some("not_reached") {
+            continue;
+        }
+        for (key, empty) in [
+            ("text", Value::from("")),
+            ("limit_s", Value::from(0.0)),
+            ("min_s", Value::from(0.0)),
+            ("think_s", Value::from(0.0)),
+            ("think_used_s", Value::from(0.0)),
+            ("spoken", Value::from(false)),
+            ("takes", Value::Array(Vec::new())),
+        ] {
+            q.entry(key).or_insert(empty);
+        }
     }
 }
 

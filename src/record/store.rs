@@ -70,17 +70,16 @@ pub fn is_locked(dir: &Path) -> bool {
     }
 }
 
-/// Writes `log` as `dir/session.json`, atomically.
-/// Writes the log atomically; one larger than readers accept ([`MAX_LOG_BYTES`]) is refused
+/// Writes `log` as `dir/session.json`, atomically; one larger than readers accept ([`MAX_LOG_BYTES`]) is refused
 /// and the log on disk left as it was.
 pub fn save_log(dir: &Path, log: &SessionLog) -> std::io::Result<()> {
     let json = log_bytes(log)?;
     write_atomic(&dir.join(LOG_FILE), &json)
 }
 
-/// The log as it is written, if readers will accept it.
+/// The log as it is written ([`SessionLog::for_writing`]), if readers will accept it.
 pub fn log_bytes(log: &SessionLog) -> std::io::Result<Vec<u8>> {
-    let json = serde_json::to_vec_pretty(log).map_err(std::io::Error::other)?;
+    let json = serde_json::to_vec_pretty(&log.for_writing()).map_err(std::io::Error::other)?;
     if json.len() as u64 > MAX_LOG_BYTES {
         return Err(std::io::Error::other(format!(
             "the log would be {} bytes, more than the {MAX_LOG_BYTES} a log may hold",

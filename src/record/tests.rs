@@ -71,12 +71,13 @@ fn a_format_1_log_is_read_and_upgraded() {
     // The speech-only level was called `rms_dbfs` in format 1's analysis.
     assert!(t.analysis.as_ref().unwrap().speech_rms_dbfs.is_some());
     assert_eq!(s.log.answered_of_asked(), (2, 2));
-    // Saved again, it is a format-2 log (times to the millisecond) that reads back stably.
+    // Saved again, it is a log of the current format (times to the millisecond) that reads
+    // back stably.
     save_log(&dir, &s.log).unwrap();
     let back = read_log(&dir).unwrap();
     assert!(std::fs::read_to_string(dir.join(LOG_FILE))
         .unwrap()
-        .contains("\"version\": 2"));
+        .contains(&format!("\"version\": {LOG_VERSION}")));
     assert_eq!(back.questions[1].takes[0].duration_s, 1.973);
     save_log(&dir, &back).unwrap();
     assert_eq!(read_log(&dir).unwrap(), back);
@@ -99,6 +100,93 @@ fn a_format_2_log_reads_back_with_its_timeline_and_snapshot() {
     // A saved log reads back as it was.
     save_log(&dir, &s.log).unwrap();
     assert_eq!(read_log(&dir).unwrap(), s.log);
+}
+
+#[test]
+fn a_format_2_log_keeps_the_text_of_questions_not_reached_until_written_as_format_3() {
+    let root = Scratch::new("v2-unreached");
+    let mut v: serde_json::Value = serde_json::from_str(FORMAT2).unwrap();
+    let mut later = v["questions"][1].clone();
+    later["id"] = "later".into();
+    later["text"] = "What would you do in your first month?".into();
+    later["outcome"] = "not_reached".into();
+    later["planned_s"] = 95.5.into();
+    for empty in [
+        "takes",
+        "asked_at_s",
+        "speech_ended_at_s",
+        "think_started_at_s",
+    ] {
+        later[empty] = serde_json::json!([]);
+    }
+    v["questions"].as_array_mut().unwrap().push(later);
+    let dir = session_with(&root.0, "s", &v.to_string());
+    // Format 2 kept it in full: its text is shown.
+    let log = load(&dir).unwrap().log;
+    assert_eq!(log.version, LOG_VERSION);
+    assert_eq!(
+        log.questions[2].shown(),
+        "What would you do in your first month?"
+    );
+    let md = crate::report::review_markdown(&log);
+    assert!(
+        md.contains("Not reached: 3. What would you do in your first month?."),
+        "{md}"
+    );
+    // Written again it is format 3: the question by id, category and planned time only.
+    save_log(&dir, &log).unwrap();
+    let text = std::fs::read_to_string(dir.join(LOG_FILE)).unwrap();
+    assert!(text.contains(&format!("\"version\": {LOG_VERSION}")));
+    assert!(!text.contains("first month"), "{text}");
+    let back = load(&dir).unwrap().log;
+    let q = &back.questions[2];
+    assert_eq!((q.shown(), q.outcome), ("later", Outcome::NotReached));
+    assert_eq!((q.planned_s, q.limit_s), (Some(95.5), 0.0));
+    assert_eq!(back.questions[..2], log.questions[..2]);
+    assert_eq!((back.planned_len(), back.not_listed()), (3, 0));
+    let md = crate::report::review_markdown(&back);
+    assert!(md.contains("Not reached: 3. later."), "{md}");
+    // And from then on a round trip changes nothing.
+    save_log(&dir, &back).unwrap();
+    assert_eq!(std::fs::read_to_string(dir.join(LOG_FILE)).unwrap(), text);
+    assert_eq!(read_log(&dir).unwrap(), back);
+}
+
+#[test]
+fn a_log_lists_the_plan_up_to_its_last_question_reached_and_counts_the_rest() {
+    let root = Scratch::new("listed");
+    let dir = root.0.join("s");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut log = planned_log(LISTED_AHEAD + 50, 1);
+    // The fourth question reached, the three before it not (follow-ups never asked).
+    log.questions[3].outcome = Outcome::Skipped;
+    // A take in a question whose outcome was not set yet is written all the same.
+    let take = TakeLog::started(1, "q03.wav".into(), "t".into(), 1.0, 60.0, None);
+    log.questions[3].takes.push(take);
+    log.questions[3].outcome = Outcome::NotReached;
+    save_log(&dir, &log).unwrap();
+    let back = read_log(&dir).unwrap();
+    assert_eq!(back.questions[3].takes, log.questions[3].takes);
+    assert_eq!(back.questions.len(), 4 + LISTED_AHEAD);
+    assert_eq!(back.planned_len(), LISTED_AHEAD + 50);
+    assert_eq!(back.not_listed(), 46);
+    assert_eq!(back.questions[3].text, log.questions[3].text);
+    assert!(back.questions[..3].iter().all(|q| q.text.is_empty()));
+    let ids: Vec<&str> = back.questions.iter().map(|q| q.id.as_str()).collect();
+    let want: Vec<String> = (0..4 + LISTED_AHEAD)
+        .map(|i| format!("question-{i}"))
+        .collect();
+    assert_eq!(ids, want);
+    // Read and written again, it is the same file.
+    let text = std::fs::read(dir.join(LOG_FILE)).unwrap();
+    save_log(&dir, &back).unwrap();
+    assert_eq!(std::fs::read(dir.join(LOG_FILE)).unwrap(), text);
+    // A count below what it lists is refused by name.
+    let mut v: serde_json::Value = serde_json::from_slice(&text).unwrap();
+    v["planned_questions"] = 3.into();
+    std::fs::write(dir.join(LOG_FILE), v.to_string()).unwrap();
+    let err = read_log(&dir).unwrap_err().to_string();
+    assert!(err.contains("planned_questions: 3 is fewer than"), "{err}");
 }
 
 #[test]
@@ -379,7 +467,11 @@ fn planned_log(questions: usize, points: usize) -> SessionLog {
 #[test]
 fn a_log_grows_with_its_questions_not_with_the_checklist_times_the_questions() {
     // The shape that gave a 122 MB log: 200 points, 600 questions.
-    let log = planned_log(600, 200);
+    let mut log = planned_log(600, 200);
+    // Reached (skipped), so each is written in full with its checklist places.
+    for q in &mut log.questions {
+        q.outcome = Outcome::Skipped;
+    }
     let bytes = store::log_bytes(&log).unwrap().len();
     let checklist: usize = log.checklist.iter().map(String::len).sum();
     eprintln!("600 questions × 200 points: {bytes} bytes (checklist {checklist} bytes)");

@@ -145,6 +145,7 @@ impl V1Log {
             checklist: Vec::new(),
             budget_s: None,
             schedule: None,
+            planned_questions: None,
             questions,
         }
     }

@@ -17,7 +17,7 @@ use crate::record::facts::{
 };
 use crate::record::trend::{FactTrends, Trend, MIN_EARLIER};
 use crate::record::{
-    Level, LevelsFile, PaceSource, QuestionLog, Session, TakeFacts, TakeLog, TranscriptLog,
+    Level, LevelsFile, Outcome, PaceSource, QuestionLog, Session, TakeFacts, TakeLog, TranscriptLog,
 };
 use crate::transcribe::sidecar::Said;
 use crate::ui::mmss;
@@ -180,6 +180,9 @@ pub fn session_page(p: &SessionPage) -> String {
         @for (i, q) in log.questions.iter().enumerate() {
             (question(p, i, q))
         }
+        @if let Some(more) = super::more_not_reached(log) {
+            section.card { p.empty { (more) "." } }
+        }
         footer {
             "Written by voicemock from " code { "session.json" } ". Click a waveform (or focus a pause and press Enter) to play from there. "
             "Your own notes are in " code { "notes.md" } "."
@@ -225,9 +228,11 @@ fn question(p: &SessionPage, i: usize, q: &QuestionLog) -> Markup {
     let axis = figures::axis_s(q);
     html! {
         section.card.question id={ "q" (n) } aria-labelledby={ "q" (n) "-title" } {
-            h2 id={ "q" (n) "-title" } { (n) ". " (q.text) }
+            h2 id={ "q" (n) "-title" } { (n) ". " (q.shown()) }
             p.meta {
-                code { (q.id) } " · " (q.category) " · limit " (mmss(q.limit_s))
+                code { (q.id) } " · " (q.category)
+                // A question not reached was held to no limit (a format 3 log keeps none).
+                @if q.outcome != Outcome::NotReached { " · limit " (mmss(q.limit_s)) }
                 " · " (outcome_label(q.outcome))
             }
             @if !q.notes.is_empty() {

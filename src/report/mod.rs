@@ -132,7 +132,7 @@ pub fn summary_table(log: &SessionLog) -> String {
         .right("last/limit")
         .right("first")
         .right("pace");
-    for (i, q) in log.questions.iter().enumerate() {
+    for (i, q) in log.listed().iter().enumerate() {
         let last = q.takes.last().and_then(|t| t.facts.as_ref());
         let dur = last.map_or("-".to_string(), |f| {
             format!("{}/{}", mmss(f.length_s), mmss(f.limit_s))
@@ -151,7 +151,25 @@ pub fn summary_table(log: &SessionLog) -> String {
             pace,
         ]);
     }
-    table.fit()
+    let mut out = table.fit();
+    if let Some(more) = more_not_reached(log) {
+        let _ = writeln!(out, "{more}");
+    }
+    out
+}
+
+/// What a view says of the plan's questions the log does not list (never reached, after the
+/// last listed): `None` when it lists them all.
+pub fn more_not_reached(log: &SessionLog) -> Option<String> {
+    match log.not_listed() {
+        0 => None,
+        1 => Some(
+            "…and 1 more question of the plan, not reached (the log keeps only its count)".into(),
+        ),
+        n => Some(format!(
+            "…and {n} more questions of the plan, not reached (the log keeps only their count)"
+        )),
+    }
 }
 
 /// The summary table at the top of the review sheet: one row per question reached.
@@ -163,7 +181,7 @@ fn summary_markdown(log: &SessionLog) -> String {
          verdict |"
     );
     let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|");
-    for (i, q) in log.questions.iter().enumerate() {
+    for (i, q) in log.listed().iter().enumerate() {
         if q.outcome == Outcome::NotReached {
             continue;
         }
@@ -209,9 +227,9 @@ pub fn review_markdown(log: &SessionLog) -> String {
     );
     md.push_str(&summary_markdown(log));
     let mut unreached = Vec::new();
-    for (i, q) in log.questions.iter().enumerate() {
+    for (i, q) in log.listed().iter().enumerate() {
         if q.outcome == Outcome::NotReached {
-            unreached.push(format!("{}. {}", i + 1, q.text));
+            unreached.push(format!("{}. {}", i + 1, q.shown()));
             continue;
         }
         let _ = writeln!(md, "## {}. {}\n", i + 1, q.text);
@@ -294,6 +312,9 @@ pub fn review_markdown(log: &SessionLog) -> String {
     }
     if !unreached.is_empty() {
         let _ = writeln!(md, "Not reached: {}.", unreached.join("; "));
+    }
+    if let Some(more) = more_not_reached(log) {
+        let _ = writeln!(md, "\n{more}.");
     }
     md
 }
@@ -539,6 +560,7 @@ mod tests {
             checklist: vec!["Did I give an example?".into()],
             budget_s: None,
             schedule: None,
+            planned_questions: None,
             questions: vec![
                 q(
                     "a",

@@ -472,6 +472,7 @@ pub fn machine(plan: &[Planned], overtime_s: f64) -> Machine {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::SessionLog;
 
     fn netflix() -> Pack {
         crate::pack::load(None).unwrap()
@@ -665,5 +666,175 @@ mod tests {
         let d = for_drill(q, &[60.0, 45.0, 30.0], &Overrides::default());
         assert_eq!(d.step.limits, [60.0, 45.0, 30.0]);
         assert_eq!(d.step.lights_for(3).red_s, 30.0);
+    }
+
+    /// A session of `n` questions (the built-in pack's, repeated under new ids), run through
+    /// the first `reached` of them the way the runner writes it: the log and the review sheet
+    /// rewritten after each reading and each take. The log as written, the sheet's size, and
+    /// the log read back.
+    fn written_after_steps(n: usize, reached: usize) -> (Vec<u8>, usize, SessionLog) {
+        use crate::record::{reader, store, PackRef, SessionStatus, Settings, TakeEnd, TakeLog};
+        let pack = netflix();
+        let questions: Vec<Question> = (0..n)
+            .map(|i| Question {
+                id: format!("q{i}"),
+                ..pack.questions[i % pack.questions.len()].clone()
+            })
+            .collect();
+        let plan = for_run(&questions, &Overrides::default(), false);
+        let mut log = SessionLog {
+            version: crate::record::LOG_VERSION,
+            id: "big".into(),
+            status: SessionStatus::InProgress,
+            started_at: "2026-01-01T10:00:00+00:00".into(),
+            ended_at: None,
+            ended_at_s: None,
+            kind: "run".into(),
+            pack: PackRef::default(),
+            settings: Settings::default(),
+            input_device: "test".into(),
+            speech: "off".into(),
+            checklist: pack.checklist.iter().map(|p| p.text.clone()).collect(),
+            budget_s: None,
+            schedule: None,
+            questions: log_questions(&plan)
+                .into_iter()
+                .map(|q| QuestionLog {
+                    checklist: pack.checklist_places_for(&q.category),
+                    ..q
+                })
+                .collect(),
+            planned_questions: None,
+        };
+        static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("voicemock-plan-{n}-{run}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut review = 0;
+        let mut took = std::time::Duration::ZERO;
+        // What the runner does after each step: the log, the copy kept for a forced exit, the
+        // review sheet.
+        let mut write = |log: &SessionLog| {
+            let started = std::time::Instant::now();
+            store::save_log(&dir, log).unwrap();
+            let _rescue = log.for_writing();
+            let md = crate::report::review_markdown(log);
+            store::write_atomic(&dir.join(crate::record::REVIEW_FILE), md.as_bytes()).unwrap();
+            took = started.elapsed();
+            review = md.len();
+        };
+        write(&log);
+        for q in 0..reached {
+            let at = q as f64 * 100.0;
+            log.questions[q].asked_at_s.push(at);
+            log.questions[q].outcome = Outcome::Asked;
+            write(&log);
+            let mut take =
+                TakeLog::started(1, format!("q{q}.wav"), "t".into(), at + 5.0, 60.0, None);
+            take.ended_at_s = Some(at + 50.0);
+            take.duration_s = 45.0;
+            take.ended_by = Some(TakeEnd::Enter);
+            log.questions[q].takes.push(take);
+            log.questions[q].outcome = Outcome::Answered;
+            log.questions[q].done_at_s = Some(at + 51.0);
+            write(&log);
+        }
+        eprintln!("{n} questions, {reached} reached: the last rewrite took {took:?}");
+        let bytes = std::fs::read(dir.join(crate::record::LOG_FILE)).unwrap();
+        let back = reader::read_log(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        (bytes, review, back)
+    }
+
+    #[test]
+    fn a_log_grows_with_the_session_not_with_the_pack() {
+        use crate::record::LISTED_AHEAD;
+        // Before, every planned question was written in full: 51.6 MB rewritten after each
+        // step of a session of 100,000 questions.
+        let (small, small_review, _) = written_after_steps(12_500, 3);
+        let (large, large_review, back) = written_after_steps(100_000, 3);
+        eprintln!(
+            "3 of 12,500 questions reached: log {} bytes, review {small_review}; of 100,000: \
+             log {} bytes, review {large_review}",
+            small.len(),
+            large.len()
+        );
+        // Eight times the pack costs (nearly) nothing more: a digit in the plan's count.
+        assert!(
+            large.len() <= small.len() + 16,
+            "{} {}",
+            small.len(),
+            large.len()
+        );
+        assert!(
+            large_review <= small_review + 16,
+            "{small_review} {large_review}"
+        );
+        assert!(large.len() < 200_000, "{}", large.len());
+        // The session's own growth is what the log grows with.
+        let (longer, _, _) = written_after_steps(100_000, 12);
+        assert!(
+            longer.len() > large.len() + 9 * 1_000,
+            "{} {}",
+            large.len(),
+            longer.len()
+        );
+        // What was not reached is still there to see: the next questions by id, the rest
+        // counted.
+        assert_eq!(back.planned_len(), 100_000);
+        assert_eq!(back.questions.len(), 3 + LISTED_AHEAD);
+        assert_eq!(back.not_listed(), 100_000 - 3 - LISTED_AHEAD);
+        assert!(back.questions[..3]
+            .iter()
+            .all(|q| !q.text.is_empty() && q.takes.len() == 1));
+        let next = &back.questions[3];
+        assert_eq!((next.outcome, next.shown()), (Outcome::NotReached, "q3"));
+        assert!(next.planned_s.is_some_and(|s| s > 0.0));
+        let text = String::from_utf8(large).unwrap();
+        assert!(
+            !text.contains(&pack_text_of(3)),
+            "an unreached question's text is not kept"
+        );
+        let md = crate::report::review_markdown(&back);
+        assert!(md.contains("Not reached: 4. q3; 5. q4;"), "{md}");
+        assert!(
+            md.contains(&format!("{} more questions of the plan", back.not_listed())),
+            "{md}"
+        );
+    }
+
+    /// A measurement by hand, for the record: the rewrite after a step of a session of 100,000
+    /// questions as written now, and the same plan written in full as format 2 did.
+    #[test]
+    #[ignore = "a measurement: cargo test --lib rewrite_time -- --ignored --nocapture"]
+    fn rewrite_time_of_a_hundred_thousand_question_session() {
+        let _ = written_after_steps(100_000, 3);
+        let pack = netflix();
+        let questions: Vec<Question> = (0..100_000)
+            .map(|i| Question {
+                id: format!("q{i}"),
+                ..pack.questions[i % pack.questions.len()].clone()
+            })
+            .collect();
+        let full = log_questions(&for_run(&questions, &Overrides::default(), false));
+        let path = std::env::temp_dir().join(format!("voicemock-full-{}", std::process::id()));
+        let started = std::time::Instant::now();
+        let bytes = serde_json::to_vec_pretty(&full).unwrap();
+        crate::record::store::write_atomic(&path, &bytes).unwrap();
+        let _rescue = full.clone();
+        eprintln!(
+            "the whole plan in full: {} bytes, written (and copied) in {:?}",
+            bytes.len(),
+            started.elapsed()
+        );
+        std::fs::remove_file(&path).unwrap();
+    }
+
+    /// The text of the built-in pack's question the `i`th repeated one copies.
+    fn pack_text_of(i: usize) -> String {
+        let pack = netflix();
+        pack.questions[i % pack.questions.len()].text.clone()
     }
 }

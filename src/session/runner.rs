@@ -379,7 +379,8 @@ impl Runner<'_> {
             return Ok(());
         }
         save_log(&self.plan.dir, &self.plan.log)?;
-        rescue.log = Some(self.plan.log.clone());
+        // What the log keeps (not the whole plan): a copy per step costs the session so far.
+        rescue.log = Some(self.plan.log.for_writing());
         let md = report::review_markdown(&self.plan.log);
         write_atomic(&self.plan.dir.join(REVIEW_FILE), md.as_bytes())
     }
@@ -1735,6 +1736,7 @@ mod tests {
             checklist: vec!["Did I?".into()],
             budget_s: None,
             schedule: None,
+            planned_questions: None,
             questions: crate::session::plan::log_questions(&planned),
         };
         Plan {
