@@ -529,21 +529,6 @@ pub enum ModelsAction {
         #[arg(long, hide = true, value_name = "HEX")]
         sha1: Option<String>,
     },
-    /// Convert a CTranslate2 Whisper model to a GGML file (used to build the test model).
-    #[command(hide = true)]
-    ConvertCt2 {
-        /// The folder holding the CTranslate2 `model.bin`.
-        #[arg(value_name = "DIR")]
-        model_dir: PathBuf,
-        /// OpenAI whisper's `mel_80` filters, as a .npy file.
-        #[arg(long, value_name = "NPY")]
-        mel_filters: PathBuf,
-        /// OpenAI whisper's `gpt2.tiktoken` vocabulary.
-        #[arg(long, value_name = "FILE")]
-        vocab: PathBuf,
-        #[arg(long, value_name = "OUT")]
-        out: PathBuf,
-    },
 }
 
 #[derive(Debug, Args)]

@@ -1,10 +1,11 @@
 //! Opening the files voicemock reads and creating the ones it keeps private: a file to read is
 //! opened without waiting (a FIFO would hold the open for ever) and taken only if it is a
-//! regular file; a private file or folder gets its mode explicitly, whatever the umask.
-//! Nothing here knows what a file holds.
+//! regular file; a private file or folder gets its mode explicitly, whatever the umask; a file
+//! is replaced atomically (and its folder synced), and a full disk is told from other errors.
+//! A leaf: `audio` and `record` both write through it, and nothing here knows what a file holds.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::Path;
 
 /// Why a path could not be opened to read: what it is instead of a regular file, or the
@@ -111,6 +112,149 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
         builder.mode(0o700);
     }
     builder.create(dir)
+}
+
+/// Replaces `path` with `contents` atomically: a reader sees the old file or the new one,
+/// never a half-written one. The file is readable only by its owner.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    // A new file, never one found there (a link left in a folder from elsewhere is removed,
+    // not followed).
+    let _ = std::fs::remove_file(&tmp);
+    let result = (|| {
+        let mut file = create_private(&tmp)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        // The rename lives in the folder: without this a power cut can bring the old file back.
+        sync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Creates `path` with `contents`, complete or not at all, failing if it exists: the contents
+/// go to a private temporary file first, which is then linked under the name (a link never
+/// replaces a file). Where links are not supported, the file is created with `create_new`.
+pub fn write_new_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.new-{}", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let result = (|| {
+        let mut file = create_private(&tmp)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        match std::fs::hard_link(&tmp, path) {
+            Ok(()) => sync_dir(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+            Err(_) => match write_new(path, contents)? {
+                true => Ok(()),
+                false => Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists)),
+            },
+        }
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    result
+}
+
+/// Creates `path` with `contents` unless it exists: for files the user may edit, which
+/// voicemock never rewrites. Returns whether it wrote the file.
+pub fn write_new(path: &Path, contents: &[u8]) -> std::io::Result<bool> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(mut file) => {
+            file.write_all(contents)?;
+            file.sync_all()?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Creates `dir` and any missing parents; folders this creates are readable only by their
+/// owner where the platform has such permissions.
+pub fn create_private_dir_all(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// Bytes the user may still write on the file system that holds `path` (what `df` shows as
+/// available: root's own margin left out).
+pub fn free_bytes(path: &Path) -> std::io::Result<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c =
+            std::ffi::CString::new(path.as_os_str().as_bytes()).map_err(std::io::Error::other)?;
+        // SAFETY: statvfs fills the zeroed struct from a NUL-terminated path; its result is
+        // checked before the struct is read.
+        let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+        if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok((st.f_bavail as u64).saturating_mul(st.f_frsize as u64))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(u64::MAX)
+    }
+}
+
+/// Asks the system to put a folder's entries (new names, renames) on disk.
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        std::fs::File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+/// True for the errors that mean "no room left": a full disk, a quota, a file-size limit.
+pub fn is_disk_full(e: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    if let Some(code) = e.raw_os_error() {
+        return code == libc::ENOSPC || code == libc::EDQUOT || code == libc::EFBIG;
+    }
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull
+            | std::io::ErrorKind::QuotaExceeded
+            | std::io::ErrorKind::FileTooLarge
+    )
 }
 
 #[cfg(test)]

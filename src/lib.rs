@@ -23,14 +23,7 @@ pub mod ui;
 
 use std::process::ExitCode;
 
-/// An error that ends the program with a specific exit code (an interrupted session exits 130
-/// for SIGINT, 143 for SIGTERM and 129 for SIGHUP, as shells expect).
-#[derive(Debug, thiserror::Error)]
-#[error("{message}")]
-pub struct ExitWith {
-    pub code: u8,
-    pub message: String,
-}
+use commands::ExitWith;
 
 /// Parse the command line, run the command, and choose the exit code in this one place.
 pub fn main_entry() -> ExitCode {

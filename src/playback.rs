@@ -15,6 +15,7 @@ use crate::analysis::Pause;
 use crate::audio::{DeviceError, Player};
 use crate::ui::keys::{self, Input, InputGuard, Key};
 use crate::ui::mmss_tenths;
+use crate::ui::PlaybackDisplay;
 
 /// How far ← and → move.
 pub const SEEK_STEP_S: f64 = 5.0;
@@ -42,13 +43,6 @@ pub enum PlayOutcome {
     Quit,
     /// Ctrl-C or SIGTERM.
     Interrupted,
-}
-
-/// What the loop shows: the bar and a line per control applied.
-pub trait PlaybackDisplay {
-    fn show(&mut self, position_s: f64, duration_s: f64, paused: bool);
-    /// A control was applied; `line` says what it did ("paused at 0:03.2").
-    fn acknowledge(&mut self, line: &str);
 }
 
 /// One key of the player's set.

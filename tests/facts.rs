@@ -1,5 +1,5 @@
-//! One take, one truth: each take's length, first words, pace, how it ended and its verdict
-//! against its limit, read back out of every view (`sessions`, `history`, `compare` and
+//! One take, one truth: each take's length, first words, pace, voice verdict, how it ended
+//! and its verdict against its limit, read back out of every view (`sessions`, `history`, `compare` and
 //! `analyze` as JSON, `review.md`, the review page and the progress page), must be the same
 //! as its facts. Over the format-1 and format-2 fixtures here (no devices); over sessions
 //! recorded on the virtual devices in `run.rs` (`every_view_of_recorded_sessions_…`).
@@ -27,6 +27,8 @@ pub struct Seen {
     /// `at least 16 filler words (16.0 per 100 words, 8.0 a minute)`, once the take has a
     /// transcript.
     pub fillers: Option<String>,
+    /// `voice monotone (1.1 st)` or `voice varied (3.2 st)`, where the take has one.
+    pub voice: Option<String>,
 }
 
 /// (session id, question id, take number).
@@ -87,6 +89,14 @@ pub fn expected(f: &Value) -> Seen {
         ended: ended_words(&f["ended_by"]),
         verdict: Some(verdict_words(f)),
         fillers: fillers_words(&f["words"]),
+        voice: f["voice"]["pitch_sd_st"].as_f64().map(|st| {
+            let verdict = if f["voice"]["monotone"].as_bool().unwrap() {
+                "monotone"
+            } else {
+                "varied"
+            };
+            format!("voice {verdict} ({st:.1} st)")
+        }),
     }
 }
 
@@ -139,11 +149,17 @@ pub fn from_review(md: &str, session: &str) -> BTreeMap<Key, Seen> {
         let first = rest
             .find("first words after ")
             .map(|i| rest[i + 18..].split(',').next().unwrap().to_string());
-        let pace = rest
-            .rfind(", ")
-            .map(|i| rest[i + 2..].to_string())
-            .filter(|p| p.ends_with(" wpm") && first.is_some());
         last = Some((session.to_string(), question.clone(), n.parse().unwrap()));
+        let parts: Vec<&str> = rest.split([',', ';']).map(str::trim).collect();
+        let pace = parts
+            .iter()
+            .find(|p| p.ends_with(" wpm"))
+            .map(|p| p.to_string())
+            .filter(|_| first.is_some());
+        let voice = parts
+            .iter()
+            .find(|p| p.starts_with("voice "))
+            .map(|p| p.to_string());
         out.insert(
             last.clone().unwrap(),
             Seen {
@@ -153,6 +169,7 @@ pub fn from_review(md: &str, session: &str) -> BTreeMap<Key, Seen> {
                 ended,
                 verdict,
                 fillers: None,
+                voice,
             },
         );
     }
@@ -202,6 +219,7 @@ pub fn from_page(html: &str, session: &str) -> BTreeMap<Key, Seen> {
                 ended: a["data-ended"].clone(),
                 verdict: a.get("data-verdict").cloned(),
                 fillers: a.get("data-fillers").cloned(),
+                voice: a.get("data-voice").cloned(),
             },
         );
     }
@@ -209,7 +227,7 @@ pub fn from_page(html: &str, session: &str) -> BTreeMap<Key, Seen> {
 }
 
 /// The progress page's overall charts: per take (by its page link), the figure each chart
-/// shows for it (`duration`, `first-words`, `pace`).
+/// shows for it (`duration`, `first-words`, `pace`, `longest-pause`, `pitch-variation`).
 pub fn from_progress(html: &str) -> BTreeMap<(String, String), BTreeMap<String, String>> {
     let overall = &html[html.find("id=\"overall\"").unwrap()..];
     let overall = &overall[..overall.find("</section>").unwrap()];
@@ -485,6 +503,12 @@ pub fn check_every_view(recordings: &Path) -> BTreeMap<Key, Value> {
                     "{id} q{} t{n}",
                     i + 1
                 );
+                assert_eq!(
+                    got.get("pitch-variation"),
+                    want.voice.as_ref(),
+                    "{id} q{} t{n}",
+                    i + 1
+                );
                 let over = matches!(f["verdict"].as_str(), Some("over" | "cut_off"));
                 assert_eq!(
                     got.get("over"),
@@ -573,9 +597,9 @@ fn every_view_of_the_format_1_and_format_2_fixtures_tells_the_same_facts() {
 }
 
 /// The answer lines a session printed, by (question index, take): length, how it ended (with
-/// its verdict where the line gives one) and first words; and the pace each transcript line
-/// gave.
-type Lines = BTreeMap<(usize, u64), (String, String, Option<String>)>;
+/// its verdict where the line gives one), first words and voice verdict; and the pace each
+/// transcript line gave.
+type Lines = BTreeMap<(usize, u64), (String, String, Option<String>, Option<String>)>;
 
 fn answer_lines(stdout: &str) -> (Lines, BTreeMap<(usize, u64), String>) {
     let mut takes = BTreeMap::new();
@@ -604,7 +628,15 @@ fn answer_lines(stdout: &str) -> (Lines, BTreeMap<(usize, u64), String>) {
         let first = rest
             .find("first words after ")
             .map(|i| rest[i + 18..].split(',').next().unwrap().to_string());
-        takes.insert((q, n.parse().unwrap()), (length.to_string(), ending, first));
+        let voice = rest
+            .split([',', ';'])
+            .map(str::trim)
+            .find(|p| p.starts_with("voice "))
+            .map(str::to_string);
+        takes.insert(
+            (q, n.parse().unwrap()),
+            (length.to_string(), ending, first, voice),
+        );
     }
     (takes, paces)
 }
@@ -614,7 +646,7 @@ fn check_answer_lines(stdout: &str, log: &Value, truth: &BTreeMap<Key, Value>) -
     let (takes, paces) = answer_lines(stdout);
     let id = log["id"].as_str().unwrap();
     let mut checked = 0;
-    for ((q, n), (length, ending, first)) in &takes {
+    for ((q, n), (length, ending, first, voice)) in &takes {
         let qid = log["questions"][q - 1]["id"].as_str().unwrap().to_string();
         let f = &truth[&(id.to_string(), qid, *n)];
         let want = expected(f);
@@ -626,6 +658,7 @@ fn check_answer_lines(stdout: &str, log: &Value, truth: &BTreeMap<Key, Value>) -
         };
         assert_eq!(ending, &want_ending, "answer line {q}/{n}");
         assert_eq!(first, &want.first, "answer line {q}/{n}");
+        assert_eq!(voice, &want.voice, "answer line {q}/{n}");
         if let Some(pace) = paces.get(&(*q, *n)) {
             assert_eq!(Some(pace), want.pace.as_ref(), "transcript line {q}/{n}");
         }
@@ -645,6 +678,7 @@ fn from_dom(chrome: &crate::report::Chrome, page: &Path, session: &str) -> BTree
                      ended: t('.f-ended'), verdict: t('.f-verdict'),
                      first: t('.f-first-words'), pace: t('.f-pace'),
                      fillers: t('.f-fillers') };
+                     first: t('.f-first-words'), pace: t('.f-pace'), voice: t('.f-voice') };
         })",
     );
     assert!(
@@ -671,6 +705,7 @@ fn from_dom(chrome: &crate::report::Chrome, page: &Path, session: &str) -> BTree
                     ended: text(&t["ended"]).unwrap(),
                     verdict: text(&t["verdict"]),
                     fillers: text(&t["fillers"]),
+                    voice: text(&t["voice"]),
                 },
             )
         })

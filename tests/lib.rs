@@ -22,4 +22,5 @@ mod sessions;
 mod shell;
 mod transcribe;
 mod turns;
+mod voice;
 mod wav_fuzz;

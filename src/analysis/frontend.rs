@@ -14,7 +14,7 @@ const DECIMATED_TARGET_HZ: f64 = 4000.0;
 /// than the ~60 ms around a candidate peak that the voicing check reads.
 const RING_LEN: usize = 4096;
 /// A sample at or above this magnitude counts as clipped: the one clipping level.
-use crate::audio::level::CLIP_LEVEL;
+use super::level::CLIP_LEVEL;
 /// The vowel band: roughly the first two formants. Syllable nuclei are found in the level of
 /// this band rather than of the whole signal, because the consonants between vowels put their
 /// energy outside it: nasals, liquids and voice bars below 500 Hz (so "m", "n", "l" between two

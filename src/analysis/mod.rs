@@ -13,6 +13,7 @@
 //! few bytes per 10 ms frame and no samples are kept beyond a ~1 s ring of the decimated copy.
 
 mod frontend;
+pub mod level;
 pub mod live;
 mod nuclei;
 mod pitch;
@@ -36,6 +37,9 @@ pub const LONG_PAUSE_S: f64 = 1.0;
 pub const MIN_DBFS: f64 = -120.0;
 /// Spacing of the level envelope kept for drawing: ten 10 ms frames per point.
 pub const ENVELOPE_STEP_S: f64 = 0.1;
+/// Spacing of the pitch contour kept for drawing: two 10 ms frames per point, fine enough to
+/// follow a syllable's rise or fall.
+pub const CONTOUR_STEP_S: f64 = 0.02;
 
 /// Level-contour smoothing over five 10 ms frames. The weights give a spread (standard deviation)
 /// of about 10 ms, the same as Praat's intensity window for a 50 Hz minimum pitch (a 64 ms
@@ -114,6 +118,9 @@ pub struct Measures {
 pub struct Envelope {
     pub step_s: f64,
     pub db: Vec<f32>,
+    /// The pitch contour drawn over the waveform, in Hz every [`CONTOUR_STEP_S`] (0: no
+    /// pitch there): the voice measures' own track, thinned for drawing.
+    pub pitch_hz: Vec<f32>,
 }
 
 impl Envelope {
@@ -128,7 +135,27 @@ impl Envelope {
         Envelope {
             step_s: ENVELOPE_STEP_S,
             db,
+            pitch_hz: Vec::new(),
         }
+    }
+
+    /// Adds the pitch contour from the pitch track `hz` (one value per frame of `hop_s`): per
+    /// [`CONTOUR_STEP_S`], the mean of its voiced frames when at least half are voiced, to a
+    /// tenth of a hertz.
+    fn with_pitch(mut self, hz: &[f32], hop_s: f64) -> Envelope {
+        let per = ((CONTOUR_STEP_S / hop_s).round() as usize).max(1);
+        self.pitch_hz = hz
+            .chunks(per)
+            .map(|c| {
+                let voiced: Vec<f32> = c.iter().copied().filter(|&f| f > 0.0).collect();
+                if voiced.len() * 2 < c.len() || voiced.is_empty() {
+                    return 0.0;
+                }
+                let mean = voiced.iter().sum::<f32>() / voiced.len() as f32;
+                (mean * 10.0).round() / 10.0
+            })
+            .collect();
+        self
     }
 }
 
@@ -277,7 +304,7 @@ impl Analyzer {
         let (measures, hz) = measure(&self, &peaks, &raw_pitch);
         let hop_s = self.front.hop() as f64 / f64::from(self.sample_rate);
         let per_point = (ENVELOPE_STEP_S / hop_s).round() as usize;
-        let envelope = Envelope::from_levels(&self.levels, per_point);
+        let envelope = Envelope::from_levels(&self.levels, per_point).with_pitch(&hz, hop_s);
         (measures, envelope, PitchTrack { step_s: hop_s, hz })
     }
 }

@@ -642,7 +642,7 @@ fn a_flat_voice_is_monotone_and_an_intoned_one_is_not() {
             // A sine of 5 semitones: 5.24 st by the interquartile range.
             assert!((4.5..6.0).contains(&sd), "{v:?}");
         }
-        let remarks = crate::record::facts::TakeFacts::of_recording(&m).remarks;
+        let remarks = crate::record::TakeFacts::of_recording(&m).remarks;
         let has_remark = remarks.iter().any(|r| r.contains("monotone"));
         assert_eq!(has_remark, monotone, "{remarks:?}");
     }
@@ -663,7 +663,7 @@ fn phrases_that_fade_at_the_end_trail_off() {
             (4, trailing),
             "fade {fade_db} dB: {v:?}"
         );
-        let remarks = crate::record::facts::TakeFacts::of_recording(&m).remarks;
+        let remarks = crate::record::TakeFacts::of_recording(&m).remarks;
         let has_remark = remarks.iter().any(|r| r.contains("trail"));
         assert_eq!(has_remark, trailing > 0, "{remarks:?}");
     }

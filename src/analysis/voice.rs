@@ -35,8 +35,8 @@ pub struct Voice {
     /// Median F0 of the voiced frames, Hz.
     #[serde(default)]
     pub pitch_median_hz: Option<f64>,
-    /// Spread of the voiced frames' pitch in semitones: the standard deviation, estimated from
-    /// the interquartile range so that a few octave errors do not move it.
+    /// Spread of the voiced frames' pitch in semitones, to a tenth: the standard deviation,
+    /// estimated from the interquartile range so that a few octave errors do not move it.
     #[serde(default)]
     pub pitch_sd_st: Option<f64>,
     /// 5th to 95th percentile of the voiced frames' pitch, in semitones.
@@ -95,9 +95,10 @@ pub(crate) fn measure(
     Voice {
         voiced_s: (voiced_s * 100.0).round() / 100.0,
         pitch_median_hz: pitch.map(|p| (p.0 * 10.0).round() / 10.0),
-        pitch_sd_st: pitch.map(|p| round_centi(p.1)),
+        // To a tenth, as every view shows it: the figure judged is the figure shown.
+        pitch_sd_st: pitch.map(|p| round_tenth(p.1)),
         pitch_range_st: pitch.map(|p| round_centi(p.2)),
-        monotone: pitch.map(|p| round_centi(p.1) < MONOTONE_BELOW_ST),
+        monotone: pitch.map(|p| round_tenth(p.1) < MONOTONE_BELOW_ST),
         loudness_sd_db,
         phrases,
         trailing_off,
@@ -136,6 +137,10 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     let at = p * (sorted.len() - 1) as f64;
     let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
     sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo as f64)
+}
+
+fn round_tenth(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0 + 0.0
 }
 
 fn round_centi(v: f64) -> f64 {

@@ -1,4 +1,4 @@
-//! Audio: the microphone, the speaker, WAV files and levels.
+//! Audio: the microphone, the speaker and WAV files.
 //!
 //! Only `device` names cpal, only `pulse` names libpulse, only `player` names rodio, and only
 //! `player` and `resample` name rubato. The rest is plain Rust over `f32` samples so that it
@@ -9,7 +9,6 @@ pub mod convert;
 pub mod cues;
 pub mod device;
 pub mod fake;
-pub mod level;
 pub mod player;
 #[cfg(target_os = "linux")]
 pub mod pulse;
@@ -19,8 +18,8 @@ pub mod writer;
 
 use std::path::{Path, PathBuf};
 
+use crate::analysis::level::Verdict;
 pub use device::{CpalMicrophone, DeviceError};
-pub use level::{LevelStats, Verdict};
 pub use player::DevicePlayer;
 
 /// What a finished recording was, as written to disk.

@@ -19,9 +19,10 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::convert::{downmix_into, f32_to_i16};
-use super::level::LevelStats;
 use super::{Fault, TakeStats};
+use crate::analysis::level::LevelStats;
 use crate::analysis::live::{LiveVoice, VoiceEvent};
+use crate::files::is_disk_full;
 
 /// State shared between the device callback, the writer thread and the controller.
 /// Only atomics (and a write-once detail): the callback must never lock.
@@ -156,20 +157,6 @@ impl Shared {
         };
         self.write_fault.store(code, Ordering::Release);
     }
-}
-
-/// True for the errors that mean "no room left": a full disk, a quota, a file-size limit.
-pub fn is_disk_full(e: &std::io::Error) -> bool {
-    #[cfg(unix)]
-    if let Some(code) = e.raw_os_error() {
-        return code == libc::ENOSPC || code == libc::EDQUOT || code == libc::EFBIG;
-    }
-    matches!(
-        e.kind(),
-        std::io::ErrorKind::StorageFull
-            | std::io::ErrorKind::QuotaExceeded
-            | std::io::ErrorKind::FileTooLarge
-    )
 }
 
 /// Creates `path` for writing, refusing to replace an existing file, readable only by its
@@ -335,7 +322,7 @@ impl Writer {
         };
         // The new name is part of the folder: put it on disk with the file.
         if let Some(dir) = path.parent() {
-            let _ = crate::record::store::sync_dir(dir);
+            let _ = crate::files::sync_dir(dir);
         }
         let thread_shared = Arc::clone(&shared);
         let handle = std::thread::Builder::new()

@@ -152,7 +152,7 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
 /// (a take whose file is missing is reported, not skipped); for a recordings folder, every
 /// session's, oldest first; for any other folder, its `*.wav` files by name.
 fn takes_in(dir: &Path) -> anyhow::Result<Vec<Take>> {
-    if dir.join(record::LOG_FILE).symlink_metadata().is_ok() {
+    if record::is_session_folder(dir) {
         let session = record::load(dir)?;
         return Ok(session_takes(&session));
     }
@@ -196,7 +196,7 @@ struct Stored {
 
 /// What the logs under `dir` keep on their takes, by file.
 fn stored(dir: &Path) -> std::collections::HashMap<PathBuf, Stored> {
-    let sessions: Vec<record::Session> = if dir.join(record::LOG_FILE).symlink_metadata().is_ok() {
+    let sessions: Vec<record::Session> = if record::is_session_folder(dir) {
         record::load(dir).into_iter().collect()
     } else {
         record::list(dir)

@@ -6,8 +6,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use crate::audio::level::dbfs;
-use crate::audio::{play_to_end, CpalMicrophone, DevicePlayer, Fault, Microphone, Verdict};
+use crate::analysis::level::dbfs;
+use crate::analysis::level::Verdict;
+use crate::audio::{play_to_end, CpalMicrophone, DevicePlayer, Fault, Microphone};
 use crate::cli::CheckArgs;
 use crate::speech::{self, Speaker, SpeechEnd, SpeechOptions, SystemSpeaker};
 use crate::ui::{errln, level_meter, outln, warn, PhaseBar};
@@ -166,7 +167,7 @@ fn say_test_sentence() {
 
 fn default_check_path() -> anyhow::Result<PathBuf> {
     let dir = crate::record::default_recordings();
-    crate::record::store::create_private_dir_all(&dir)
+    crate::files::create_private_dir_all(&dir)
         .with_context(|| format!("creating {}", dir.display()))?;
     let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
     let mut path = dir.join(format!("check-{stamp}.wav"));

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use anyhow::bail;
 use serde::Serialize;
 
+use super::replay;
 use crate::cli::CompareArgs;
 use crate::record::facts::{pace_text, seconds};
 use crate::record::{self, TakeFacts};
@@ -121,9 +122,44 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     };
     crate::ui::outln(out);
     if args.play {
-        super::replay::play_rows(&rows, args)?;
+        play_rows(&rows, args)?;
     }
     Ok(())
+}
+
+/// `compare --play`: the takes of one question, oldest first, each announced.
+fn play_rows(rows: &[TakeRow], args: &CompareArgs) -> anyhow::Result<()> {
+    let items: Vec<replay::Item> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let date = r
+                .started_at
+                .get(..16)
+                .map_or_else(|| r.started_at.clone(), |d| d.replace('T', " "));
+            replay::Item {
+                heading: vec![
+                    String::new(),
+                    format!(
+                        "Take {} of {}: {date}{}, {}",
+                        i + 1,
+                        rows.len(),
+                        r.drill_round
+                            .map_or_else(String::new, |n| format!(", drill round {n}")),
+                        crate::report::take_summary(&r.facts)
+                    ),
+                ],
+                say: Some(format!("Take {} of {}.", i + 1, rows.len())),
+                path: match &r.damaged {
+                    None => Ok(r.file.clone()),
+                    Some(reason) => Err(reason.clone()),
+                },
+                duration_s: r.file_s,
+                pauses: Vec::new(),
+            }
+        })
+        .collect();
+    replay::play_items(&items, args.no_speak, args.output.as_deref())
 }
 
 /// Takes side by side: date, take (or drill round), length against limit, first words,

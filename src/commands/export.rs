@@ -174,7 +174,7 @@ fn write_zip(session: &Session, sink: BufWriter<File>) -> anyhow::Result<Exporte
     for Named { name, expected } in named_files(session) {
         // Only files of the folder itself are shared: the reader's containment check, then
         // a file that is there (a link only to a file beside it).
-        let found = record::reader::contained(&session.dir, &name)
+        let found = record::contained(&session.dir, &name)
             .ok()
             .and_then(|path| {
                 let meta = std::fs::metadata(&path).ok()?;

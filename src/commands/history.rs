@@ -7,7 +7,7 @@
 //!
 //! JSON shape: an array of questions (most attempted first) `{"id", "category", "text",
 //! "attempts", "over_limit_share", "last": ATTEMPT|null, "best": ATTEMPT|null, "trend":
-//! {"length", "first_words", "pace", "longest_pause", "fillers"}, "history": [ATTEMPT…],
+//! {"length", "first_words", "pace", "longest_pause", "fillers", "pitch_variation"}, "history": [ATTEMPT…],
 //! "drill_rounds": [ATTEMPT…]}` where ATTEMPT is `{"session", "started_at", "take",
 //! "fillers_per_100_words", "facts": FACTS}` (FACTS: the take's facts as the log keeps them)
 //! and a trend is "better", "same", "worse", `{"too_few": N}` (N earlier values, fewer than a
@@ -19,7 +19,7 @@ use anyhow::bail;
 use serde::Serialize;
 
 use crate::cli::HistoryArgs;
-use crate::record::facts::{pace_text, seconds, PACE_BAND_WPM};
+use crate::record::facts::{pace_text, seconds, semitones_text, PACE_BAND_WPM};
 pub use crate::record::trend::Trend;
 use crate::record::trend::{self as rule, length_miss, trend, FactTrends};
 use crate::record::{self, TakeFacts};
@@ -45,6 +45,8 @@ pub struct Trends {
     pub pace: Option<Trend>,
     pub longest_pause: Option<Trend>,
     pub fillers: Option<Trend>,
+    /// More pitch variation is better (a monotone voice is the fault looked for).
+    pub pitch_variation: Option<Trend>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -60,6 +62,15 @@ pub struct QuestionHistory {
     pub history: Vec<Attempt>,
     pub drill_rounds: Vec<Attempt>,
 }
+
+/// A take's pitch variation negated, for `trend` (lower is better): more variation is better.
+fn flatness(a: &Attempt) -> Option<f64> {
+    a.facts.voice.map(|v| -v.pitch_sd_st)
+}
+
+/// Pitch variations this close (semitones) are the same: a tenth is what is shown, and a few
+/// tenths is the spread between takes of one speaker reading alike.
+const PITCH_SAME_ST: f64 = 0.3;
 
 /// Every answer per question in `sessions` (taken oldest first), with the trends.
 pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<QuestionHistory> {
@@ -113,6 +124,7 @@ pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<Questio
             let of_facts = FactTrends::of(&facts);
             let fillers: Vec<Option<f64>> =
                 history.iter().map(|a| a.fillers_per_100_words).collect();
+            let pitch: Vec<Option<f64>> = history.iter().map(flatness).collect();
             QuestionHistory {
                 over_limit_share: if history.is_empty() {
                     0.0
@@ -127,6 +139,7 @@ pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<Questio
                     pace: of_facts.pace,
                     longest_pause: of_facts.longest_pause,
                     fillers: trend(&fillers, 1.0),
+                    pitch_variation: trend(&pitch, PITCH_SAME_ST),
                 },
                 last,
                 best,
@@ -238,7 +251,8 @@ fn table(all: &[QuestionHistory]) -> String {
         .right("first")
         .right("pace")
         .right("pause")
-        .right("fillers");
+        .right("fillers")
+        .right("pitch");
     for h in all {
         let len = |a: Option<&Attempt>| {
             a.map_or_else(
@@ -272,6 +286,11 @@ fn table(all: &[QuestionHistory]) -> String {
                     .map_or_else(|| "—".into(), |f| format!("{f:.1}")),
                 h.trend.fillers,
             ),
+            with(
+                last.and_then(|a| a.facts.voice)
+                    .map_or_else(|| "—".into(), |v| semitones_text(v.pitch_sd_st)),
+                h.trend.pitch_variation,
+            ),
         ]);
         if let Some(Trend::TooFew(n)) = h.trend.length {
             table.note(&format!(
@@ -299,7 +318,7 @@ fn table(all: &[QuestionHistory]) -> String {
         "last = your latest attempt; ↑ better, = same, ↓ worse than the median of your \
          earlier attempts at that question, once there are {} of them (· fewer) (length: nearer its useful range; pace: nearer \
          {:.0}–{:.0} wpm; first words and pauses: shorter; fillers per 100 words, from \
-         transcripts: fewer); drill rounds are listed apart",
+         transcripts: fewer; pitch variation in semitones: more); drill rounds are listed apart",
         rule::MIN_EARLIER,
         PACE_BAND_WPM.0,
         PACE_BAND_WPM.1
@@ -342,6 +361,7 @@ mod tests {
                 over_s: 0.0,
                 words: None,
                 remarks: Vec::new(),
+                voice: None,
             },
         }
     }
@@ -365,10 +385,45 @@ mod tests {
                 pace: f.pace,
                 longest_pause: f.longest_pause,
                 fillers: None,
+                pitch_variation: None,
             },
             history,
             drill_rounds: Vec::new(),
         }
+    }
+
+    #[test]
+    fn more_pitch_variation_is_better() {
+        let with = |sd: Option<f64>| {
+            let mut a = attempt(45.0);
+            a.facts.voice = sd.map(|pitch_sd_st| crate::record::format::VoiceFacts {
+                pitch_sd_st,
+                monotone: pitch_sd_st < crate::analysis::MONOTONE_BELOW_ST,
+            });
+            flatness(&a)
+        };
+        let livelier = [
+            with(Some(1.1)),
+            with(Some(1.2)),
+            with(Some(1.0)),
+            with(Some(2.4)),
+        ];
+        assert_eq!(trend(&livelier, PITCH_SAME_ST), Some(Trend::Better));
+        let flatter = [
+            with(Some(2.4)),
+            with(Some(2.5)),
+            with(Some(2.2)),
+            with(Some(1.1)),
+        ];
+        assert_eq!(trend(&flatter, PITCH_SAME_ST), Some(Trend::Worse));
+        let same = [
+            with(Some(2.4)),
+            with(None),
+            with(Some(2.5)),
+            with(Some(2.3)),
+            with(Some(2.6)),
+        ];
+        assert_eq!(trend(&same, PITCH_SAME_ST), Some(Trend::Same));
     }
 
     #[test]

@@ -8,16 +8,17 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use super::ExitWith;
 use crate::audio::fake::FastMicrophone;
 use crate::audio::{CpalMicrophone, DeviceError, DevicePlayer, Fault, Microphone};
 use crate::cli::SessionArgs;
 use crate::pack::{Lights, Pack, MAX_SECONDS, MIN_ANSWER_S};
-use crate::record::store::{self, SessionLock};
+use crate::record::store;
 use crate::record::{
-    self, PackRef, QuestionLog, SessionLog, SessionStatus, Settings, LOG_FILE, LOG_VERSION,
-    NOTES_FILE, REVIEW_FILE,
+    self, PackRef, QuestionLog, SessionFolder, SessionLog, SessionStatus, Settings, LOG_FILE,
+    LOG_VERSION, NOTES_FILE, REVIEW_FILE,
 };
-use crate::session::machine::{Budget, Signal, Status};
+use crate::session::machine::{Budget, Machine, Signal, Status};
 use crate::session::plan::{self, Overrides, Planned};
 use crate::session::runner::{self, Devices, MonotonicClock, Plan, TakeKey};
 use crate::session::{input, signals};
@@ -25,7 +26,6 @@ use crate::speech::{Speaker, SpeechError, SpeechOptions, SystemSpeaker};
 use crate::transcribe::worker::{Job, Worker};
 use crate::transcribe::Transcript;
 use crate::ui::{mmss, out, outln, outln_fit, warn};
-use crate::ExitWith;
 
 /// A session about to be conducted.
 pub struct Interview<'a> {
@@ -143,6 +143,10 @@ pub struct Conducted {
 
 /// Runs the session the plan describes and ends it: the summary on success, the right exit
 /// code after a signal or a fault.
+///
+/// Longer than the rest: the session folder is made, locked, filled and (when nothing was
+/// recorded) removed here, in that order, and reads best in one place until `record` owns
+/// the folder's life (issue 18); every other part is a function of its own.
 pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<Conducted> {
     let Interview {
         kind,
@@ -155,64 +159,15 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
     // From here on a terminal nobody reads costs output, never the session.
     crate::ui::never_wait();
     // Everything that can be wrong with the input is found before a folder is made.
-    let mut mic: Box<dyn Microphone> = match &args.test_microphone {
-        Some(kind) => Box::new(FastMicrophone::open(kind)?),
-        None => Box::new(CpalMicrophone::open(args.devices.input.as_deref())?),
-    };
-    let mut speaker = if args.no_speak {
-        None
-    } else {
-        let options = SpeechOptions {
-            voice: args.voice.clone(),
-            rate: args.speech_rate,
-        };
-        match SystemSpeaker::new(&options) {
-            Ok(s) => Some(s),
-            Err(e @ SpeechError::NoSuchVoice { .. }) => return Err(e.into()),
-            Err(e) => {
-                warn(format_args!("{e}; the questions will only be printed"));
-                None
-            }
-        }
-    };
-    // Cues and listening back need a speaker; without one the session still runs, and says
-    // why. A speaker asked for by a name no device has is a mistake, like such an --input: it
-    // is refused before anything is recorded, with the speakers that exist.
-    let wanted_output = args.devices.output.as_deref();
-    let mut player = match (args.listen, args.no_cues) {
-        (None, true) => match wanted_output.map(|name| DevicePlayer::open(Some(name))) {
-            Some(Err(e @ DeviceError::NotFound { .. })) => return Err(e.into()),
-            _ => None,
-        },
-        _ => match DevicePlayer::open(wanted_output) {
-            Ok(p) => Some(p),
-            Err(e @ DeviceError::NotFound { .. }) => return Err(e.into()),
-            Err(e) => {
-                warn(format_args!(
-                    "{e}; there will be no sound cues and no playback during this session"
-                ));
-                None
-            }
-        },
-    };
+    let (mut mic, mut speaker, mut player) = open_devices(args)?;
     let (mut transcriber, transcripts) = background_transcriber(args)?;
     let transcribing = transcriber.is_some();
-    let speech = match (&speaker, args.no_speak) {
-        (Some(s), _) => match s.chosen_voice() {
-            Some(voice) => format!("system text-to-speech, voice {voice}"),
-            None => "system text-to-speech".to_string(),
-        },
-        (None, true) => "off (--no-speak)".to_string(),
-        (None, false) => "unavailable".to_string(),
-    };
+    let speech = speech_description(speaker.as_ref(), args);
 
-    // A recordings folder made for a session that records nothing is taken away with it.
-    let recordings_existed = args.recordings.symlink_metadata().is_ok();
-    let dir = store::create_unique_dir(&args.recordings, &runner::session_stem(&pack.name))
+    let folder = SessionFolder::create(&args.recordings, &pack.name)
         .with_context(|| format!("creating a session folder in {}", args.recordings.display()))?;
-    let lock = SessionLock::acquire(&dir)
-        .with_context(|| format!("locking the session folder {}", dir.display()))?;
-    let id = runner::session_dir_name(&dir);
+    let dir = folder.dir().to_path_buf();
+    let id = folder.id();
     let log = SessionLog {
         version: LOG_VERSION,
         id: id.clone(),
@@ -247,17 +202,17 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
     };
     // A log the reader would refuse is never started: its session could not be read back.
     if let Err(e) = store::log_bytes(&log) {
-        remove_empty_session(&dir, lock);
+        folder.remove_empty();
         anyhow::bail!(
             "{e}: this session plans {} questions; ask fewer with --count",
             log.questions.len()
         );
     }
     if let Err(e) = enough_room(&dir, &log) {
-        remove_empty_session(&dir, lock);
+        folder.remove_empty();
         return Err(e);
     }
-    store::write_new(
+    crate::files::write_new(
         &dir.join(NOTES_FILE),
         crate::report::notes_page(&log).as_bytes(),
     )
@@ -269,7 +224,158 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
     if let Some(voice) = speaker.as_ref().and_then(SystemSpeaker::chosen_voice) {
         outln_fit(format_args!("  Voice: {voice}"));
     }
-    let mut machine = plan::machine(&plan, args.overtime);
+    let machine = session_machine(&plan, budget, kind, args, player.is_some());
+    let session_plan = Plan {
+        usual_wpm: record::reader::usual_wpm_before(&args.recordings, &log.started_at),
+        dir: dir.clone(),
+        log,
+        machine,
+    };
+    let signals = signals::Signals::install().context("installing the Ctrl-C handler")?;
+    let ending = drive(
+        session_plan,
+        mic.as_mut(),
+        speaker.as_mut().map(|s| s as &mut dyn Speaker),
+        player.as_mut().map(|p| p as &mut dyn crate::audio::Player),
+        transcriber
+            .as_mut()
+            .map(|t| t as &mut dyn runner::Transcriber),
+        &signals,
+    );
+    let log = record::reader::read_log(&dir)?;
+    let kept = log.takes().next().is_some();
+    if !kept {
+        // Nothing worth keeping: leave no folder behind.
+        folder.remove_empty();
+        outln("");
+        outln_fit("Nothing was recorded, so no session folder was kept.");
+    } else {
+        folder.keep();
+        // What was recorded gets its summary and its page however the session ended (a
+        // device that failed as a take started included).
+        report_kept(&dir, &log);
+    }
+    let conducted = Conducted {
+        dir,
+        log: kept.then_some(log),
+    };
+    ended(ending?, &signals, conducted, transcribing)
+}
+
+/// The microphone, the speech and the speaker for playback, opened before anything is made:
+/// everything that can be wrong with the input is found here.
+#[allow(clippy::type_complexity)]
+fn open_devices(
+    args: &SessionArgs,
+) -> anyhow::Result<(
+    Box<dyn Microphone>,
+    Option<SystemSpeaker>,
+    Option<DevicePlayer>,
+)> {
+    let mic: Box<dyn Microphone> = match &args.test_microphone {
+        Some(kind) => Box::new(FastMicrophone::open(kind)?),
+        None => Box::new(CpalMicrophone::open(args.devices.input.as_deref())?),
+    };
+    let speaker = if args.no_speak {
+        None
+    } else {
+        let options = SpeechOptions {
+            voice: args.voice.clone(),
+            rate: args.speech_rate,
+        };
+        match SystemSpeaker::new(&options) {
+            Ok(s) => Some(s),
+            Err(e @ SpeechError::NoSuchVoice { .. }) => return Err(e.into()),
+            Err(e) => {
+                warn(format_args!("{e}; the questions will only be printed"));
+                None
+            }
+        }
+    };
+    // Cues and listening back need a speaker; without one the session still runs, and says
+    // why. A speaker asked for by a name no device has is a mistake, like such an --input: it
+    // is refused before anything is recorded, with the speakers that exist.
+    let wanted_output = args.devices.output.as_deref();
+    let player = match (args.listen, args.no_cues) {
+        (None, true) => match wanted_output.map(|name| DevicePlayer::open(Some(name))) {
+            Some(Err(e @ DeviceError::NotFound { .. })) => return Err(e.into()),
+            _ => None,
+        },
+        _ => match DevicePlayer::open(wanted_output) {
+            Ok(p) => Some(p),
+            Err(e @ DeviceError::NotFound { .. }) => return Err(e.into()),
+            Err(e) => {
+                warn(format_args!(
+                    "{e}; there will be no sound cues and no playback during this session"
+                ));
+                None
+            }
+        },
+    };
+    Ok((mic, speaker, player))
+}
+
+/// Runs the session on the terminal: the keys read, the screen drawn, until it is over.
+fn drive(
+    plan: Plan,
+    mic: &mut (dyn Microphone + 'static),
+    mut speaker: Option<&mut (dyn Speaker + 'static)>,
+    mut player: Option<&mut (dyn crate::audio::Player + 'static)>,
+    mut transcriber: Option<&mut (dyn runner::Transcriber + 'static)>,
+    signals: &signals::Signals,
+) -> anyhow::Result<runner::Ending> {
+    let (controls, terminal) = input::spawn_controls();
+    let mut screen = crate::ui::Terminal::new();
+    let devices = Devices {
+        screen: &mut screen,
+        mic: &mut *mic,
+        speaker: match speaker.as_mut() {
+            Some(s) => Some(&mut **s),
+            None => None,
+        },
+        player: match player.as_mut() {
+            Some(p) => Some(&mut **p),
+            None => None,
+        },
+        transcriber: match transcriber.as_mut() {
+            Some(t) => Some(&mut **t),
+            None => None,
+        },
+    };
+    let ending = runner::run(
+        plan,
+        devices,
+        &controls,
+        &|| signals.received(),
+        &MonotonicClock::start(),
+    );
+    drop(screen);
+    drop(terminal);
+    ending
+}
+
+/// How the questions are said, for the log.
+fn speech_description(speaker: Option<&SystemSpeaker>, args: &SessionArgs) -> String {
+    match (speaker, args.no_speak) {
+        (Some(s), _) => match s.chosen_voice() {
+            Some(voice) => format!("system text-to-speech, voice {voice}"),
+            None => "system text-to-speech".to_string(),
+        },
+        (None, true) => "off (--no-speak)".to_string(),
+        (None, false) => "unavailable".to_string(),
+    }
+}
+
+/// The machine for the plan, with the command's choices: the budget (or a drill's spoken
+/// transitions), listening back, auto-finish, and cues when there is a speaker to play them.
+fn session_machine(
+    plan: &[plan::Planned],
+    budget: Option<Budget>,
+    kind: &str,
+    args: &SessionArgs,
+    can_play: bool,
+) -> Machine {
+    let mut machine = plan::machine(plan, args.overtime);
     if let Some(b) = budget {
         machine = machine.with_budget(b);
     } else if kind == "drill" {
@@ -281,88 +387,59 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
     if let Some(seconds) = args.auto_finish {
         machine = machine.with_auto_finish(seconds);
     }
-    if !args.no_cues && player.is_some() {
+    if !args.no_cues && can_play {
         machine = machine.with_cues(crate::audio::cues::START_CUE_HEARD_S);
     }
-    let session_plan = Plan {
-        usual_wpm: record::reader::usual_wpm_before(&args.recordings, &log.started_at),
-        dir: dir.clone(),
-        log,
-        machine,
-    };
-    let signals = signals::Signals::install().context("installing the Ctrl-C handler")?;
-    let (controls, terminal) = input::spawn_controls();
-    let mut screen = crate::ui::Terminal::new();
-    let devices = Devices {
-        screen: &mut screen,
-        mic: mic.as_mut(),
-        speaker: speaker.as_mut().map(|s| s as &mut dyn Speaker),
-        player: player.as_mut().map(|p| p as &mut dyn crate::audio::Player),
-        transcriber: transcriber
-            .as_mut()
-            .map(|t| t as &mut dyn runner::Transcriber),
-    };
-    let ending = runner::run(
-        session_plan,
-        devices,
-        &controls,
-        &|| signals.received(),
-        &MonotonicClock::start(),
-    );
-    drop(screen);
-    drop(terminal);
-    let log = record::reader::read_log(&dir)?;
-    let kept = log.takes().next().is_some();
-    if !kept {
-        // Nothing worth keeping: leave no folder behind.
-        remove_empty_session(&dir, lock);
-        if !recordings_existed {
-            let _ = std::fs::remove_dir(&args.recordings);
-        }
+    machine
+}
+
+/// What a session that kept a take prints at its end: the summary, the files, and the
+/// review page (written now: cheap, since each take's levels were kept as it ended).
+fn report_kept(dir: &Path, log: &SessionLog) {
+    outln("");
+    out(crate::report::summary_table(log));
+    if let Some(schedule) = crate::report::schedule_report(log) {
         outln("");
-        outln_fit("Nothing was recorded, so no session folder was kept.");
-    } else {
-        lock.release();
-        // What was recorded gets its summary and its page however the session ended (a
-        // device that failed as a take started included).
-        outln("");
-        out(crate::report::summary_table(&log));
-        if let Some(schedule) = crate::report::schedule_report(&log) {
-            outln("");
-            out(crate::ui::fit(&schedule));
-        }
-        outln("");
-        outln_fit(format_args!(
-            "Session log:  {}",
-            dir.join(LOG_FILE).display()
-        ));
-        outln_fit(format_args!(
-            "Review sheet: {}",
-            dir.join(REVIEW_FILE).display()
-        ));
-        outln_fit(format_args!(
-            "Your notes:   {}",
-            dir.join(NOTES_FILE).display()
-        ));
-        outln_fit(format_args!("Listen back:  voicemock replay {}", log.id));
-        // The review page: cheap, since each take's levels were kept as it ended.
-        let written = record::load(&dir)
-            .map_err(anyhow::Error::from)
-            .and_then(|s| Ok(crate::report::write_session_page(&s)?));
-        match written {
-            Ok(path) => outln_fit(format_args!("Review page:  {}", path.display())),
-            Err(e) => warn(format_args!(
-                "the review page was not written ({e:#}); `voicemock report {}` tries again",
-                log.id
-            )),
-        }
+        out(crate::ui::fit(&schedule));
     }
-    let ending = ending?;
+    outln("");
+    outln_fit(format_args!(
+        "Session log:  {}",
+        dir.join(LOG_FILE).display()
+    ));
+    outln_fit(format_args!(
+        "Review sheet: {}",
+        dir.join(REVIEW_FILE).display()
+    ));
+    outln_fit(format_args!(
+        "Your notes:   {}",
+        dir.join(NOTES_FILE).display()
+    ));
+    outln_fit(format_args!("Listen back:  voicemock replay {}", log.id));
+    // The review page: cheap, since each take's levels were kept as it ended.
+    let written = record::load(dir)
+        .map_err(anyhow::Error::from)
+        .and_then(|s| Ok(crate::report::write_session_page(&s)?));
+    match written {
+        Ok(path) => outln_fit(format_args!("Review page:  {}", path.display())),
+        Err(e) => warn(format_args!(
+            "the review page was not written ({e:#}); `voicemock report {}` tries again",
+            log.id
+        )),
+    }
+}
+
+/// The command's result for the way the session ended: the session itself on success, the
+/// exit code and message after a signal or a fault.
+fn ended(
+    ending: runner::Ending,
+    signals: &signals::Signals,
+    conducted: Conducted,
+    transcribing: bool,
+) -> anyhow::Result<Conducted> {
+    let (dir, kept) = (&conducted.dir, conducted.log.is_some());
     match ending.status {
-        Status::Completed | Status::Quit | Status::InProgress => Ok(Conducted {
-            dir,
-            log: kept.then_some(log),
-        }),
+        Status::Completed | Status::Quit | Status::InProgress => Ok(conducted),
         Status::Interrupted => {
             let code = signals
                 .exit_code()
@@ -373,7 +450,10 @@ pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<C
                 "session interrupted before anything was recorded".to_string()
             };
             // Answers the interruption left without words can be transcribed afterwards.
-            let untranscribed = log.takes().any(|(_, t)| t.transcript.is_none());
+            let untranscribed = conducted
+                .log
+                .as_ref()
+                .is_some_and(|log| log.takes().any(|(_, t)| t.transcript.is_none()));
             if kept && untranscribed && (transcribing || model_installed()) {
                 message.push_str(&format!(
                     "; transcribe its answers later with `voicemock transcribe {}`",
@@ -509,7 +589,7 @@ const AUDIO_BYTES_PER_S: u64 = 48_000 * 2 * 2;
 fn enough_room(dir: &Path, log: &SessionLog) -> anyhow::Result<()> {
     let log_bytes = store::log_bytes(log)?.len() as u64;
     let needed = store::RESERVE_BYTES as u64 + 3 * log_bytes + FIRST_AUDIO_S * AUDIO_BYTES_PER_S;
-    let free = store::free_bytes(dir)
+    let free = crate::files::free_bytes(dir)
         .with_context(|| format!("finding the free space in {}", dir.display()))?;
     if free < needed {
         anyhow::bail!(
@@ -530,16 +610,6 @@ fn kib(bytes: u64) -> String {
     } else {
         format!("{} KiB", bytes / 1024)
     }
-}
-
-/// Removes a session folder that holds no recording: the files voicemock wrote there, then
-/// the folder itself. Anything else found in it (it should hold nothing else) is left.
-fn remove_empty_session(dir: &Path, lock: SessionLock) {
-    for file in [LOG_FILE, REVIEW_FILE, NOTES_FILE] {
-        let _ = std::fs::remove_file(dir.join(file));
-    }
-    lock.release();
-    let _ = std::fs::remove_dir(dir);
 }
 
 fn print_header(

@@ -26,6 +26,15 @@ pub mod voices;
 
 use crate::cli::{Cli, Command};
 
+/// An error that ends the program with a specific exit code (an interrupted session exits 130
+/// for SIGINT, 143 for SIGTERM and 129 for SIGHUP, as shells expect).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ExitWith {
+    pub code: u8,
+    pub message: String,
+}
+
 /// Runs the command; `matches` are the parsed command line's, which tell a flag given from a
 /// default (the config file's settings fill in the rest, `config::apply`).
 pub fn dispatch(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<()> {

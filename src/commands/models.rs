@@ -21,25 +21,6 @@ pub fn run(args: &ModelsArgs) -> anyhow::Result<()> {
             base_url,
             sha1,
         }) => fetch(name, base_url.as_deref(), sha1.as_deref()),
-        Some(ModelsAction::ConvertCt2 {
-            model_dir,
-            mel_filters,
-            vocab,
-            out,
-        }) => {
-            let s = models::ct2::convert(model_dir, mel_filters, vocab, out)
-                .context("converting the CTranslate2 model")?;
-            outln(format!(
-                "wrote {} ({} tensors, {} encoder and {} decoder layers, {} tokens, {} bytes)",
-                out.display(),
-                s.tensors,
-                s.encoder_layers,
-                s.decoder_layers,
-                s.n_vocab,
-                s.bytes
-            ));
-            Ok(())
-        }
     }
 }
 

@@ -320,6 +320,7 @@ mod tests {
             },
             words: None,
             remarks: Vec::new(),
+            voice: None,
         }
     }
 
@@ -353,6 +354,7 @@ mod tests {
                 pace: f.pace,
                 longest_pause: f.longest_pause,
                 fillers: None,
+                pitch_variation: None,
             },
             history: attempts,
             drill_rounds: Vec::new(),

@@ -3,6 +3,7 @@
 
 use anyhow::{bail, Context};
 
+use super::ExitWith;
 use crate::analysis::Params;
 use crate::audio::wav_reader::analyze_file;
 use crate::audio::DevicePlayer;
@@ -10,7 +11,6 @@ use crate::cli::PlayArgs;
 use crate::playback::{self, PlayOutcome};
 use crate::session::signals::{self, Signals};
 use crate::ui::{self, PlaybackBar};
-use crate::ExitWith;
 
 pub fn run(args: &PlayArgs) -> anyhow::Result<()> {
     if !(args.from.is_finite() && args.from >= 0.0) {

@@ -8,15 +8,15 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 
+use super::ExitWith;
 use crate::audio::DevicePlayer;
-use crate::cli::{CompareArgs, ReplayArgs, TakeChoice};
+use crate::cli::{ReplayArgs, TakeChoice};
 use crate::playback::{self, PlayOutcome};
 use crate::record;
 use crate::session::machine::Signal;
 use crate::session::signals::{self, Signals};
 use crate::speech::{speech_timeout, Speaker, SpeechOptions, SystemSpeaker};
 use crate::ui::PlaybackBar;
-use crate::ExitWith;
 
 /// One recording to play, and how to introduce it.
 pub struct Item {
@@ -83,7 +83,7 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
                 pauses: t
                     .analysis
                     .as_ref()
-                    .map(|m| playback::markers(&m.pauses))
+                    .map(|m| m.pauses.iter().map(|p| (p.start_s, p.end_s)).collect())
                     .unwrap_or_default(),
             });
         }
@@ -111,41 +111,6 @@ pub fn run(args: &ReplayArgs) -> anyhow::Result<()> {
         items.len(),
         if items.len() == 1 { "" } else { "s" }
     ));
-    play_items(&items, args.no_speak, args.output.as_deref())
-}
-
-/// `compare --play`: the takes of one question, oldest first, each announced.
-pub fn play_rows(rows: &[super::compare::TakeRow], args: &CompareArgs) -> anyhow::Result<()> {
-    let items: Vec<Item> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let date = r
-                .started_at
-                .get(..16)
-                .map_or_else(|| r.started_at.clone(), |d| d.replace('T', " "));
-            Item {
-                heading: vec![
-                    String::new(),
-                    format!(
-                        "Take {} of {}: {date}{}, {}",
-                        i + 1,
-                        rows.len(),
-                        r.drill_round
-                            .map_or_else(String::new, |n| format!(", drill round {n}")),
-                        crate::report::take_summary(&r.facts)
-                    ),
-                ],
-                say: Some(format!("Take {} of {}.", i + 1, rows.len())),
-                path: match &r.damaged {
-                    None => Ok(r.file.clone()),
-                    Some(reason) => Err(reason.clone()),
-                },
-                duration_s: r.file_s,
-                pauses: Vec::new(),
-            }
-        })
-        .collect();
     play_items(&items, args.no_speak, args.output.as_deref())
 }
 

@@ -41,7 +41,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
         // session rewrites its own).
         if session.standing != record::Standing::Running {
             let sheet = session.dir.join(record::REVIEW_FILE);
-            record::store::write_atomic(&sheet, report::review_markdown(&session.log).as_bytes())
+            crate::files::write_atomic(&sheet, report::review_markdown(&session.log).as_bytes())
                 .with_context(|| format!("writing {}", sheet.display()))?;
         }
         outln(format_args!("Review page: {}", path.display()));

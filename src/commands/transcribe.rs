@@ -113,7 +113,8 @@ pub fn summary_lines(m: &TextMeasures) -> Vec<String> {
 fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
     use anyhow::Context;
 
-    use crate::record::store::{save_log, SessionLock};
+    use crate::record::folder::SessionLock;
+    use crate::record::store::save_log;
     use crate::record::TakeFacts;
     use crate::transcribe::sidecar;
 
@@ -201,7 +202,7 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
     }
     save_log(&session.dir, &log).context("writing the session log")?;
     let review = crate::report::review_markdown(&log);
-    crate::record::store::write_atomic(
+    crate::files::write_atomic(
         &session.dir.join(crate::record::REVIEW_FILE),
         review.as_bytes(),
     )

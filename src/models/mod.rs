@@ -4,7 +4,6 @@
 //! is the engine's business (`transcribe`); `ggml.rs` checks a file's layout is whole before the
 //! engine sees it; downloading is `fetch.rs`, the only module that names an HTTP client.
 
-pub mod ct2;
 #[cfg(feature = "transcribe")]
 pub mod fetch;
 pub mod ggml;

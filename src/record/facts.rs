@@ -19,13 +19,12 @@
 //!   no speech, not finished (restarted, quit, interrupted, failed), under the useful minimum
 //!   (talking stopped before it), or within; the first that applies.
 
-use serde::{Deserialize, Serialize};
-
 use super::format::{
-    ms, ms_opt, round_ms, QuestionLog, ResultPlace, TakeEnd, TakeLog, TakeStart, TranscriptLog,
+    round_ms, Pace, PaceSource, QuestionLog, TakeEnd, TakeFacts, TakeLog, TakeMeasures, TakeStart,
+    TranscriptLog, Verdict, VoiceFacts, WordFacts,
 };
+use crate::analysis::level::{Verdict as LevelVerdict, CLIPPED_FRACTION};
 use crate::analysis::{Measures, MONOTONE_BELOW_ST, TRAILING_DB};
-use crate::audio::level::{Verdict as LevelVerdict, CLIPPED_FRACTION};
 
 /// A silence before the first word longer than this is remarked on.
 pub const SLOW_START_S: f64 = 3.0;
@@ -59,22 +58,6 @@ pub const HEDGES_PER_100_WORDS: f64 = 3.0;
 /// Word rates need this many words to be judged at all (shorter answers still show them).
 pub const MIN_WORDS_FOR_RATES: usize = 25;
 
-/// What a take's words show, from its transcript (`None` before one arrives).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct WordFacts {
-    pub words: usize,
-    /// Fillers counted: a lower bound, since speech recognition drops some (most often an
-    /// "Um" before the first word).
-    pub fillers: usize,
-    pub fillers_per_100_words: f64,
-    pub fillers_per_min: Option<f64>,
-    /// Hedging words; `None` in logs from before they were counted.
-    pub hedges: Option<usize>,
-    pub hedges_per_100_words: Option<f64>,
-    /// Where the answer gave a result with a number, for a question that asks for one.
-    pub result: Option<ResultPlace>,
-}
-
 impl WordFacts {
     pub fn of(tr: &TranscriptLog) -> WordFacts {
         WordFacts {
@@ -89,76 +72,13 @@ impl WordFacts {
     }
 }
 
-/// Where a take's pace comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PaceSource {
-    /// The transcript's words over the time they were said in.
-    Transcript,
-    /// Estimated from the syllables heard (1.5 syllables a word): shown as `~`.
-    Sound,
-}
-
-/// A take's pace, in whole words per minute (the figure shown is the figure judged).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Pace {
-    pub wpm: f64,
-    pub from: PaceSource,
-}
-
-/// A take against its limit and its useful minimum.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Within,
-    Under,
-    Over,
-    CutOff,
-    NoSpeech,
-    /// Restarted, quit, interrupted, failed or still recording: not judged against the minimum.
-    Unfinished,
-}
-
-impl Verdict {
-    /// Past its limit, whether it finished there or was cut off.
-    pub fn is_over(self) -> bool {
-        matches!(self, Verdict::Over | Verdict::CutOff)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TakeFacts {
-    /// Seconds from the take's clock start to its end.
-    #[serde(serialize_with = "ms")]
-    pub length_s: f64,
-    /// The limit the take was held to.
-    #[serde(serialize_with = "ms")]
-    pub limit_s: f64,
-    /// The useful minimum of this take: the question's, scaled with the limit for a drill
-    /// round (as its lights are).
-    #[serde(serialize_with = "ms")]
-    pub min_s: f64,
-    /// First words on the take's clock, to a tenth; `None`: no speech (or not measured).
-    pub first_words_s: Option<f64>,
-    /// Seconds of speech, to a tenth.
-    pub speaking_s: Option<f64>,
-    pub pauses: Option<usize>,
-    /// The longest pause, to a tenth (0 without pauses).
-    pub longest_pause_s: Option<f64>,
-    /// When the talking stopped, on the take's clock.
-    #[serde(serialize_with = "ms_opt")]
-    pub talking_stopped_s: Option<f64>,
-    pub pace: Option<Pace>,
-    pub ended_by: Option<TakeEnd>,
-    pub verdict: Verdict,
-    /// Seconds past the limit.
-    #[serde(serialize_with = "ms")]
-    pub over_s: f64,
-    /// What its words show, once it has a transcript.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub words: Option<WordFacts>,
-    /// The remarks made on the take, in plain words.
-    pub remarks: Vec<String>,
+/// The voice verdict of a take, from the logged voice measures.
+fn voice_facts(m: &TakeMeasures) -> Option<VoiceFacts> {
+    let v = m.voice.as_ref()?;
+    Some(VoiceFacts {
+        pitch_sd_st: v.pitch_sd_st?,
+        monotone: v.monotone?,
+    })
 }
 
 fn tenth(s: f64) -> f64 {
@@ -195,7 +115,7 @@ pub fn usual_pace(earlier: &[f64]) -> Option<f64> {
     if earlier.len() < USUAL_PACE_MIN_TAKES {
         return None;
     }
-    super::reader::median(earlier).map(f64::round)
+    median(earlier).map(f64::round)
 }
 
 impl TakeFacts {
@@ -216,7 +136,7 @@ impl TakeFacts {
         let mut t = TakeLog::started(1, String::new(), String::new(), 0.0, m.duration_s, None);
         t.duration_s = m.duration_s;
         t.ended_by = Some(TakeEnd::Enter);
-        t.analysis = Some(m.clone());
+        t.analysis = Some(m.into());
         TakeFacts::with_minimum(0.0, &t, None)
     }
 
@@ -292,6 +212,7 @@ impl TakeFacts {
             over_s,
             words: None,
             remarks: Vec::new(),
+            voice: spoke.and_then(voice_facts),
         };
         facts.remarks = remarks(&facts, t.analysis.as_ref(), pre, usual_wpm);
         if let Some(tr) = &t.transcript {
@@ -305,7 +226,12 @@ impl TakeFacts {
 /// pace outside the band (and, as a separate note, far from the usual pace), clipping, too
 /// quiet a recording (by the same level verdict as `check` and the log). Conservative on
 /// purpose: a remark should be worth the speaker's attention.
-fn remarks(f: &TakeFacts, m: Option<&Measures>, pre: f64, usual_wpm: Option<f64>) -> Vec<String> {
+fn remarks(
+    f: &TakeFacts,
+    m: Option<&TakeMeasures>,
+    pre: f64,
+    usual_wpm: Option<f64>,
+) -> Vec<String> {
     let mut out = Vec::new();
     let Some(m) = m else {
         return out;
@@ -382,7 +308,7 @@ fn remarks(f: &TakeFacts, m: Option<&Measures>, pre: f64, usual_wpm: Option<f64>
 
 /// Monotone pitch, and phrase endings that trail off: one short verdict each, from the
 /// voice measures (`analysis::Voice`), whose thresholds are the analysis's own.
-fn voice_remarks(m: &Measures) -> Vec<String> {
+fn voice_remarks(m: &TakeMeasures) -> Vec<String> {
     let mut out = Vec::new();
     let Some(v) = &m.voice else {
         return out;
@@ -477,6 +403,18 @@ fn pace_words(p: Pace) -> String {
     }
 }
 
+/// A take's voice verdict as every view shows it: `voice monotone (1.1 st)` or `voice varied
+/// (3.2 st)`, the pitch variation in semitones.
+pub fn voice_text(v: VoiceFacts) -> String {
+    let verdict = if v.monotone { "monotone" } else { "varied" };
+    format!("voice {verdict} ({})", semitones_text(v.pitch_sd_st))
+}
+
+/// A pitch variation as every view shows it: `3.2 st`.
+pub fn semitones_text(st: f64) -> String {
+    format!("{st:.1} st")
+}
+
 /// A verdict as every view names it.
 pub fn verdict_text(f: &TakeFacts) -> String {
     match f.verdict {
@@ -498,10 +436,26 @@ pub fn length_text(f: &TakeFacts) -> String {
     )
 }
 
+/// The middle value (the mean of the two middle ones for an even count).
+pub fn median(values: &[f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut values = values.to_vec();
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    Some(if values.len().is_multiple_of(2) {
+        (values[mid - 1] + values[mid]) / 2.0
+    } else {
+        values[mid]
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::Pause;
+    use crate::record::ResultPlace;
     use crate::record::TranscriptLog;
 
     fn measures(first: Option<f64>, pauses: &[(f64, f64)], wpm: f64) -> Measures {
@@ -542,7 +496,7 @@ mod tests {
         t.duration_s = 90.0 + pre_roll_s;
         t.pre_roll_s = pre_roll_s;
         t.ended_by = Some(TakeEnd::Enter);
-        t.analysis = m;
+        t.analysis = m.map(Into::into);
         t
     }
 
@@ -881,7 +835,7 @@ mod tests {
         );
         assert!(Verdict::CutOff.is_over());
         assert_eq!(
-            verdict(&|t| t.analysis = Some(measures(None, &[], 0.0))).0,
+            verdict(&|t| t.analysis = Some(measures(None, &[], 0.0).into())).0,
             Verdict::NoSpeech
         );
         assert_eq!(

@@ -7,8 +7,7 @@
 
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::facts::TakeFacts;
-use crate::analysis::Measures;
+use crate::analysis;
 
 /// The format this voicemock writes. Files with a higher number are refused by name.
 /// Format 3 keeps full entries only for the questions a session reached (see
@@ -48,6 +47,19 @@ pub struct LevelsFile {
     pub step_s: f64,
     /// The loudest level in each step, in dB re full scale.
     pub db: Vec<f32>,
+    /// The pitch contour drawn with the waveform; absent from sidecars written before it was
+    /// kept (a page then measures the WAV again and keeps it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pitch: Option<PitchContour>,
+}
+
+/// A take's pitch over time, as the voice measures tracked it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PitchContour {
+    /// Seconds between two points.
+    pub step_s: f64,
+    /// Hz at each step; 0 where there was no pitch (silence, unvoiced sounds).
+    pub hz: Vec<f32>,
 }
 
 impl From<&crate::analysis::Envelope> for LevelsFile {
@@ -56,6 +68,10 @@ impl From<&crate::analysis::Envelope> for LevelsFile {
             version: LEVELS_VERSION,
             step_s: e.step_s,
             db: e.db.clone(),
+            pitch: Some(PitchContour {
+                step_s: crate::analysis::CONTOUR_STEP_S,
+                hz: e.pitch_hz.clone(),
+            }),
         }
     }
 }
@@ -493,9 +509,9 @@ impl Level {
     }
 }
 
-impl From<crate::audio::Verdict> for Level {
-    fn from(v: crate::audio::Verdict) -> Level {
-        use crate::audio::Verdict;
+impl From<crate::analysis::level::Verdict> for Level {
+    fn from(v: crate::analysis::level::Verdict) -> Level {
+        use crate::analysis::level::Verdict;
         match v {
             Verdict::Good => Level::Good,
             Verdict::TooQuiet => Level::TooQuiet,
@@ -539,7 +555,7 @@ pub struct TakeLog {
     pub level: Level,
     pub overruns: u64,
     pub stream_errors: u64,
-    pub analysis: Option<Measures>,
+    pub analysis: Option<TakeMeasures>,
     /// Played back during the session (listen-back), before going on or trying again.
     #[serde(default)]
     pub listened: bool,
@@ -791,4 +807,219 @@ pub(crate) fn ms_vec<S: Serializer>(v: &[f64], s: S) -> Result<S::Ok, S::Error> 
 /// Levels in dB to a hundredth: finer than any ear.
 pub(crate) fn centi<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64((v * 100.0).round() / 100.0)
+}
+
+/// Where a take's pace comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaceSource {
+    /// The transcript's words over the time they were said in.
+    Transcript,
+    /// Estimated from the syllables heard (1.5 syllables a word): shown as `~`.
+    Sound,
+}
+
+/// A take's pace, in whole words per minute (the figure shown is the figure judged).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Pace {
+    pub wpm: f64,
+    pub from: PaceSource,
+}
+
+/// A take against its limit and its useful minimum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Within,
+    Under,
+    Over,
+    CutOff,
+    NoSpeech,
+    /// Restarted, quit, interrupted, failed or still recording: not judged against the minimum.
+    Unfinished,
+}
+
+impl Verdict {
+    /// Past its limit, whether it finished there or was cut off.
+    pub fn is_over(self) -> bool {
+        matches!(self, Verdict::Over | Verdict::CutOff)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TakeFacts {
+    /// Seconds from the take's clock start to its end.
+    #[serde(serialize_with = "ms")]
+    pub length_s: f64,
+    /// The limit the take was held to.
+    #[serde(serialize_with = "ms")]
+    pub limit_s: f64,
+    /// The useful minimum of this take: the question's, scaled with the limit for a drill
+    /// round (as its lights are).
+    #[serde(serialize_with = "ms")]
+    pub min_s: f64,
+    /// First words on the take's clock, to a tenth; `None`: no speech (or not measured).
+    pub first_words_s: Option<f64>,
+    /// Seconds of speech, to a tenth.
+    pub speaking_s: Option<f64>,
+    pub pauses: Option<usize>,
+    /// The longest pause, to a tenth (0 without pauses).
+    pub longest_pause_s: Option<f64>,
+    /// When the talking stopped, on the take's clock.
+    #[serde(serialize_with = "ms_opt")]
+    pub talking_stopped_s: Option<f64>,
+    pub pace: Option<Pace>,
+    pub ended_by: Option<TakeEnd>,
+    pub verdict: Verdict,
+    /// Seconds past the limit.
+    #[serde(serialize_with = "ms")]
+    pub over_s: f64,
+    /// The remarks made on the take, in plain words.
+    pub remarks: Vec<String>,
+    /// How the voice sounded: its pitch variation and verdict. `None` with too little voice to
+    /// judge, and in logs written before voice measures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<VoiceFacts>,
+    /// What its words show, once it has a transcript.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub words: Option<WordFacts>,
+}
+
+/// What a take's words show, from its transcript (`None` before one arrives).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WordFacts {
+    pub words: usize,
+    /// Fillers counted: a lower bound, since speech recognition drops some (most often an
+    /// "Um" before the first word).
+    pub fillers: usize,
+    pub fillers_per_100_words: f64,
+    pub fillers_per_min: Option<f64>,
+    /// Hedging words; `None` in logs from before they were counted.
+    pub hedges: Option<usize>,
+    pub hedges_per_100_words: Option<f64>,
+    /// Where the answer gave a result with a number, for a question that asks for one.
+    pub result: Option<ResultPlace>,
+}
+
+/// The voice verdict of a take, from the analysis's voice measures.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct VoiceFacts {
+    /// Pitch variation over the take, in semitones (the analysis's spread, to a tenth).
+    pub pitch_sd_st: f64,
+    /// Below the analysis's monotone threshold: the voice sounded flat.
+    pub monotone: bool,
+}
+
+/// What the analysis measured of a take, as the log keeps it: the log's own type, mapped from
+/// `analysis::Measures`, so a change to the analysis changes the file only where this mapping
+/// says so. Field names are the file's; times in seconds from the start of the file, levels
+/// in dB re full scale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TakeMeasures {
+    pub duration_s: f64,
+    pub speech_s: f64,
+    pub first_speech_s: Option<f64>,
+    pub last_speech_s: Option<f64>,
+    pub pauses: Vec<PauseLog>,
+    pub pause_count: usize,
+    pub long_pause_count: usize,
+    pub longest_pause_s: f64,
+    pub syllables: usize,
+    pub speech_rate_sps: f64,
+    pub articulation_rate_sps: f64,
+    pub est_wpm: f64,
+    pub peak_dbfs: f64,
+    #[serde(alias = "rms_dbfs")]
+    pub speech_rms_dbfs: Option<f64>,
+    pub clipped_fraction: f64,
+    /// `None` in logs written before the voice was measured.
+    #[serde(default)]
+    pub voice: Option<VoiceLog>,
+}
+
+/// A pause between the first and the last speech, as the log keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PauseLog {
+    pub start_s: f64,
+    pub end_s: f64,
+}
+
+impl PauseLog {
+    pub fn duration_s(&self) -> f64 {
+        self.end_s - self.start_s
+    }
+}
+
+/// How the voice sounded, as the log keeps it (every field defaults: logs grew them in turn).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VoiceLog {
+    #[serde(default)]
+    pub voiced_s: f64,
+    #[serde(default)]
+    pub pitch_median_hz: Option<f64>,
+    #[serde(default)]
+    pub pitch_sd_st: Option<f64>,
+    #[serde(default)]
+    pub pitch_range_st: Option<f64>,
+    #[serde(default)]
+    pub monotone: Option<bool>,
+    #[serde(default)]
+    pub loudness_sd_db: Option<f64>,
+    #[serde(default)]
+    pub phrases: usize,
+    #[serde(default)]
+    pub trailing_off: usize,
+}
+
+impl From<&analysis::Measures> for TakeMeasures {
+    fn from(m: &analysis::Measures) -> TakeMeasures {
+        TakeMeasures {
+            duration_s: m.duration_s,
+            speech_s: m.speech_s,
+            first_speech_s: m.first_speech_s,
+            last_speech_s: m.last_speech_s,
+            pauses: m.pauses.iter().map(PauseLog::from).collect(),
+            pause_count: m.pause_count,
+            long_pause_count: m.long_pause_count,
+            longest_pause_s: m.longest_pause_s,
+            syllables: m.syllables,
+            speech_rate_sps: m.speech_rate_sps,
+            articulation_rate_sps: m.articulation_rate_sps,
+            est_wpm: m.est_wpm,
+            peak_dbfs: m.peak_dbfs,
+            speech_rms_dbfs: m.speech_rms_dbfs,
+            clipped_fraction: m.clipped_fraction,
+            voice: m.voice.as_ref().map(VoiceLog::from),
+        }
+    }
+}
+
+impl From<analysis::Measures> for TakeMeasures {
+    fn from(m: analysis::Measures) -> TakeMeasures {
+        TakeMeasures::from(&m)
+    }
+}
+
+impl From<&analysis::Pause> for PauseLog {
+    fn from(p: &analysis::Pause) -> PauseLog {
+        PauseLog {
+            start_s: p.start_s,
+            end_s: p.end_s,
+        }
+    }
+}
+
+impl From<&analysis::Voice> for VoiceLog {
+    fn from(v: &analysis::Voice) -> VoiceLog {
+        VoiceLog {
+            voiced_s: v.voiced_s,
+            pitch_median_hz: v.pitch_median_hz,
+            pitch_sd_st: v.pitch_sd_st,
+            pitch_range_st: v.pitch_range_st,
+            monotone: v.monotone,
+            loudness_sd_db: v.loudness_sd_db,
+            phrases: v.phrases,
+            trailing_off: v.trailing_off,
+        }
+    }
 }

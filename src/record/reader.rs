@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::facts::{judged_pace, usual_pace};
+use super::folder::{contained, is_locked, Uncontained};
 use super::format::{
     levels_file, LevelsFile, SessionLog, SessionStatus, TakeLog, LEVELS_VERSION, LOG_FILE,
     LOG_VERSION, MAX_LOG_BYTES,
@@ -165,88 +166,6 @@ impl std::fmt::Display for DamagedTake {
     }
 }
 
-/// A file a log names that voicemock will not touch, and why.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{}: \"{file}\" {reason}; it is left alone", dir.display())]
-pub struct Uncontained {
-    pub dir: PathBuf,
-    pub file: String,
-    pub reason: String,
-}
-
-/// The containment check, the one place that decides whether a file name from a log may be
-/// used: it must be a plain name of a file in `dir` (no separator, no `..`, not absolute,
-/// not empty) and, if it exists, a regular file, or a link to one that is itself in `dir`. A
-/// file that does not exist passes (a reader then says it is missing; a writer creates it).
-/// A session folder may come from anyone, so its log is untrusted input.
-pub fn contained(dir: &Path, name: &str) -> Result<PathBuf, Uncontained> {
-    let refuse = |reason: String| Uncontained {
-        dir: dir.to_path_buf(),
-        file: name.to_string(),
-        reason,
-    };
-    if name.is_empty() {
-        return Err(refuse("is not a file name".into()));
-    }
-    if name.contains(['/', '\\', '\0']) || Path::new(name).is_absolute() {
-        return Err(refuse("is a path, not a file in the session folder".into()));
-    }
-    if name == "." || name == ".." {
-        return Err(refuse("is not a file in the session folder".into()));
-    }
-    let path = dir.join(name);
-    let meta = match std::fs::symlink_metadata(&path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(path),
-        Err(e) => return Err(refuse(format!("cannot be looked at ({e})"))),
-    };
-    if meta.file_type().is_symlink() {
-        let target = std::fs::canonicalize(&path)
-            .map_err(|e| refuse(format!("is a link that cannot be followed ({e})")))?;
-        let home = std::fs::canonicalize(dir)
-            .map_err(|e| refuse(format!("is in a folder that cannot be resolved ({e})")))?;
-        if target.parent() != Some(home.as_path()) {
-            return Err(refuse(format!(
-                "is a link to {}, outside the session folder",
-                target.display()
-            )));
-        }
-        let meta = std::fs::metadata(&target).map_err(|e| refuse(e.to_string()))?;
-        if !meta.is_file() {
-            return Err(refuse(format!("is a link to {}", kind_of(&meta))));
-        }
-        return Ok(path);
-    }
-    if !meta.is_file() {
-        return Err(refuse(format!("is {}, not a regular file", kind_of(&meta))));
-    }
-    Ok(path)
-}
-
-fn kind_of(meta: &std::fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = meta.file_type();
-        if t.is_fifo() {
-            return "a pipe (FIFO)";
-        }
-        if t.is_block_device() || t.is_char_device() {
-            return "a device";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-    }
-    if meta.is_dir() {
-        "a folder"
-    } else if meta.is_file() {
-        "a file"
-    } else {
-        "not a regular file"
-    }
-}
-
 /// Every reason a take's files cannot be used: its WAV, its levels sidecar and its
 /// transcript sidecar are each checked.
 fn take_problem(dir: &Path, take: &TakeLog) -> Option<String> {
@@ -335,7 +254,7 @@ pub fn list(recordings: &Path) -> Vec<Entry> {
         .map(|e| e.path())
         // `symlink_metadata`: a log that is a link, a FIFO or a device is listed (as
         // damaged), never followed or waited on.
-        .filter(|dir| std::fs::symlink_metadata(dir.join(LOG_FILE)).is_ok())
+        .filter(|dir| super::is_session_folder(dir))
         .map(|dir| {
             let result = load_unfilled(&dir);
             let key = match &result {
@@ -418,7 +337,7 @@ fn load_unfilled(dir: &Path) -> Result<Session, RecordError> {
         SessionStatus::Quit => Standing::Quit,
         SessionStatus::Interrupted => Standing::Interrupted,
         SessionStatus::DeviceError => Standing::DeviceError,
-        SessionStatus::InProgress if super::store::is_locked(dir) => Standing::Running,
+        SessionStatus::InProgress if is_locked(dir) => Standing::Running,
         SessionStatus::InProgress => Standing::Crashed,
     };
     let mut damaged = Vec::new();
@@ -687,11 +606,11 @@ pub fn resolve(recordings: &Path, wanted: Option<&str>) -> Result<Session, Recor
             });
     }
     let as_path = Path::new(wanted);
-    if as_path.join(LOG_FILE).symlink_metadata().is_ok() {
+    if super::is_session_folder(as_path) {
         return load(as_path);
     }
     let exact = recordings.join(wanted);
-    if !wanted.contains(['/', '\\']) && exact.join(LOG_FILE).symlink_metadata().is_ok() {
+    if !wanted.contains(['/', '\\']) && super::is_session_folder(&exact) {
         return load(&exact);
     }
     let listing = list(recordings);
@@ -729,19 +648,4 @@ pub fn usual_wpm_before(recordings: &Path, started_at: &str) -> Option<f64> {
         .flat_map(|log| judged_paces(&log))
         .collect();
     usual_pace(&paces)
-}
-
-/// The middle value (the mean of the two middle ones for an even count).
-pub fn median(values: &[f64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    let mut values = values.to_vec();
-    values.sort_by(f64::total_cmp);
-    let mid = values.len() / 2;
-    Some(if values.len().is_multiple_of(2) {
-        (values[mid - 1] + values[mid]) / 2.0
-    } else {
-        values[mid]
-    })
 }

@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use super::folder::SessionLock;
 use super::reader::{list, load, read_log, resolve, RecordError, Standing};
-use super::store::{self, save_log, SessionLock};
+use super::store::{self, save_log};
 use super::*;
 
 /// A scratch folder, removed when the test passes.
@@ -542,7 +543,7 @@ fn only_plain_names_of_files_in_the_folder_pass_the_containment_check() {
         ("dir-link", Some("outside the session folder")),
         ("folder.wav", Some("is a folder, not a regular file")),
     ] {
-        match (reader::contained(&dir, name), refused) {
+        match (super::contained(&dir, name), refused) {
             (Ok(path), None) => assert_eq!(path, dir.join(name)),
             (Err(e), Some(why)) => assert!(e.reason.contains(why), "{name:?}: {e}"),
             (got, want) => panic!("{name:?}: {got:?}, wanted {want:?}"),
@@ -849,4 +850,31 @@ fn both_fixture_formats_are_upgraded_to_facts_by_the_one_function() {
         let made: Vec<_> = s.log.takes().map(|(_, t)| t.facts.clone()).collect();
         assert_eq!(kept, made);
     }
+}
+
+#[test]
+fn the_log_keeps_the_analysis_measures_under_the_names_it_always_had() {
+    // The log's own measure types are mapped from the analysis: the file reads and writes the
+    // same JSON as when it stored `analysis::Measures` itself, so no format change was made.
+    let mut m = crate::analysis::analyze(&[0.0; 1600], 16000, Default::default());
+    m.first_speech_s = Some(0.5);
+    m.pauses = vec![crate::analysis::Pause {
+        start_s: 1.0,
+        end_s: 1.5,
+    }];
+    m.voice = Some(crate::analysis::Voice {
+        voiced_s: 2.0,
+        pitch_median_hz: Some(120.0),
+        pitch_sd_st: Some(2.0),
+        pitch_range_st: Some(7.0),
+        monotone: Some(false),
+        loudness_sd_db: Some(3.0),
+        phrases: 2,
+        trailing_off: 1,
+    });
+    let analysis = serde_json::to_value(&m).unwrap();
+    let ours = crate::record::TakeMeasures::from(&m);
+    assert_eq!(serde_json::to_value(&ours).unwrap(), analysis);
+    let back: crate::record::TakeMeasures = serde_json::from_value(analysis).unwrap();
+    assert_eq!(back, ours);
 }

@@ -7,9 +7,11 @@
 
 use serde::Serialize;
 
-use super::facts::{TakeFacts, PACE_BAND_WPM};
+use super::facts::median;
+use super::facts::PACE_BAND_WPM;
+use super::format::TakeFacts;
 use super::format::{TakeEnd, TakeLog};
-use super::reader::{median, Session};
+use super::reader::Session;
 
 /// Earlier attempts a trend needs.
 pub const MIN_EARLIER: usize = 3;
@@ -190,6 +192,7 @@ mod tests {
             over_s: 0.0,
             words: None,
             remarks: Vec::new(),
+            voice: None,
         };
         assert_eq!(length_miss(&facts(45.0)), 0.0);
         assert!((length_miss(&facts(75.0)) - 0.25).abs() < 1e-9);

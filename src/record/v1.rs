@@ -6,7 +6,6 @@ use serde::Deserialize;
 use super::format::{
     Level, Outcome, PackRef, QuestionLog, SessionLog, SessionStatus, Settings, TakeEnd, TakeLog,
 };
-use crate::analysis::Measures;
 
 #[derive(Deserialize)]
 pub(super) struct V1Log {
@@ -51,7 +50,7 @@ struct V1Take {
     level: String,
     overruns: u64,
     stream_errors: u64,
-    analysis: Option<Measures>,
+    analysis: Option<super::format::TakeMeasures>,
 }
 
 impl V1Log {

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::analysis::Measures;
+use crate::record::TakeMeasures;
 use crate::record::{LevelsFile, QuestionLog, TakeFacts, TakeLog};
 
 /// The waveform's drawing box, in SVG user units (stretched to the page's width).
@@ -47,6 +47,19 @@ pub struct Wave {
     pub markers: Vec<Marker>,
     /// The recording past the take's limit, as `(x, width)`.
     pub over: Option<(f64, f64)>,
+    /// The pitch contour over the waveform; `None` without a stored contour or too little
+    /// voice for the voice measures.
+    pub contour: Option<Contour>,
+}
+
+/// A take's pitch contour drawn on its waveform's time axis: semitones from the take's median
+/// pitch, up and down from the middle line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contour {
+    /// SVG path data, one stroke per voiced stretch.
+    pub d: String,
+    /// The take's median pitch (the voice measures' figure), in Hz.
+    pub median_hz: f64,
 }
 
 /// The time axis for the takes of `q`: long enough for the longest take and for its limit.
@@ -62,7 +75,7 @@ pub fn wave(
     axis_s: f64,
     q: &QuestionLog,
     t: &TakeLog,
-    measures: Option<&Measures>,
+    measures: Option<&TakeMeasures>,
     levels: Option<&LevelsFile>,
 ) -> Wave {
     let x = |s: f64| round1((s / axis_s).clamp(0.0, 1.0) * WAVE_W);
@@ -138,7 +151,55 @@ pub fn wave(
         pauses,
         markers,
         over,
+        contour: contour_of(measures, levels, axis_s),
     }
+}
+
+/// Semitones from the median pitch that reach the top (or bottom) of the waveform's box.
+const CONTOUR_RANGE_ST: f64 = 12.0;
+/// Most points a contour is drawn with (a longer one is averaged down to this).
+const MAX_CONTOUR_POINTS: usize = 1200;
+
+/// The stored pitch contour of a take drawn about its median pitch, on the shared axis.
+fn contour_of(
+    measures: Option<&TakeMeasures>,
+    levels: Option<&LevelsFile>,
+    axis_s: f64,
+) -> Option<Contour> {
+    let median_hz = measures?.voice.as_ref()?.pitch_median_hz?;
+    let pitch = levels?.pitch.as_ref().filter(|p| p.step_s > 0.0)?;
+    let d = contour_path(&pitch.hz, pitch.step_s, median_hz, axis_s)?;
+    Some(Contour { d, median_hz })
+}
+
+/// Path data for `hz` (one value per `step_s`, 0 = no pitch): semitones from `median_hz`,
+/// CONTOUR_RANGE_ST to half the box's height; a new stroke after each stretch without pitch.
+fn contour_path(hz: &[f32], step_s: f64, median_hz: f64, axis_s: f64) -> Option<String> {
+    if median_hz <= 0.0 {
+        return None;
+    }
+    let merge = hz.len().div_ceil(MAX_CONTOUR_POINTS).max(1);
+    let mid = WAVE_H / 2.0;
+    let mut d = String::new();
+    let mut pen_down = false;
+    for (i, c) in hz.chunks(merge).enumerate() {
+        let voiced: Vec<f64> = c
+            .iter()
+            .filter(|&&f| f > 0.0)
+            .map(|&f| f64::from(f))
+            .collect();
+        if voiced.len() * 2 < c.len() || voiced.is_empty() {
+            pen_down = false;
+            continue;
+        }
+        let mean = voiced.iter().sum::<f64>() / voiced.len() as f64;
+        let st = 12.0 * (mean / median_hz).log2();
+        let x = round1(((i * merge) as f64 + merge as f64 / 2.0) * step_s / axis_s * WAVE_W);
+        let y = round1((mid - st / CONTOUR_RANGE_ST * mid).clamp(1.0, WAVE_H - 1.0));
+        let _ = write!(d, "{}{x} {y}", if pen_down { "L" } else { "M" });
+        pen_down = true;
+    }
+    (!d.is_empty()).then_some(d)
 }
 
 /// The level envelope as a closed shape mirrored about the middle line.
@@ -199,15 +260,17 @@ pub enum Metric {
     LongestPause,
     /// Fillers per 100 words, from the take's facts once it has a transcript.
     Fillers,
+    PitchVariation,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 5] = [
+    pub const ALL: [Metric; 6] = [
         Metric::Duration,
         Metric::FirstWords,
         Metric::Pace,
         Metric::LongestPause,
         Metric::Fillers,
+        Metric::PitchVariation,
     ];
 
     /// The CSS class and test hook of the chart.
@@ -218,6 +281,7 @@ impl Metric {
             Metric::Pace => "pace",
             Metric::LongestPause => "longest-pause",
             Metric::Fillers => "fillers",
+            Metric::PitchVariation => "pitch-variation",
         }
     }
 
@@ -228,6 +292,7 @@ impl Metric {
             Metric::Pace => "Pace",
             Metric::LongestPause => "Longest pause",
             Metric::Fillers => "Filler words per 100 words (at least)",
+            Metric::PitchVariation => "Pitch variation (semitones)",
         }
     }
 
@@ -239,12 +304,13 @@ impl Metric {
             Metric::Pace => f.pace.map(|p| p.wpm),
             Metric::LongestPause => f.longest_pause_s,
             Metric::Fillers => f.words.as_ref().map(|w| w.fillers_per_100_words),
+            Metric::PitchVariation => f.voice.map(|v| v.pitch_sd_st),
         }
     }
 
     /// The take's figure as every view shows it.
     pub fn describe(self, p: &Point) -> String {
-        use crate::record::facts::{fillers_text, length_text, pace_text, seconds};
+        use crate::record::facts::{fillers_text, length_text, pace_text, seconds, voice_text};
         let f = &p.facts;
         match self {
             Metric::Duration => length_text(f),
@@ -252,6 +318,7 @@ impl Metric {
             Metric::Pace => f.pace.map_or("–".into(), pace_text),
             Metric::LongestPause => f.longest_pause_s.map_or("–".into(), seconds),
             Metric::Fillers => f.words.as_ref().map_or("–".into(), fillers_text),
+            Metric::PitchVariation => f.voice.map_or("–".into(), voice_text),
         }
     }
 }
@@ -390,7 +457,6 @@ fn nice_scale(max: f64) -> (f64, f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::Pause;
 
     #[test]
     fn nice_scales_have_round_steps_above_the_maximum() {
@@ -431,14 +497,14 @@ mod tests {
     fn a_wave_places_pauses_speech_and_markers_on_its_axis() {
         let q = question();
         let mut t = take(12.0);
-        let m = Measures {
+        let m = TakeMeasures {
             first_speech_s: Some(1.0),
             last_speech_s: Some(11.0),
-            pauses: vec![Pause {
+            pauses: vec![crate::record::PauseLog {
                 start_s: 3.0,
                 end_s: 4.5,
             }],
-            ..crate::analysis::analyze(&[], 16000, Default::default())
+            ..crate::analysis::analyze(&[], 16000, Default::default()).into()
         };
         t.analysis = Some(m.clone());
         t.facts = Some(crate::record::TakeFacts::of(&q, &t, None));
@@ -474,6 +540,7 @@ mod tests {
             version: 1,
             step_s: 0.5,
             db: vec![-120.0, -20.0, -120.0],
+            pitch: None,
         };
         let d = outline(&levels, 1.5, 1.5).unwrap();
         assert!(
@@ -486,6 +553,7 @@ mod tests {
             version: 1,
             step_s: 0.1,
             db: vec![-60.0; 6000],
+            pitch: None,
         };
         long.db[4321] = -10.0;
         let d = outline(&long, 600.0, 600.0).unwrap();
@@ -500,6 +568,23 @@ mod tests {
             ..levels
         };
         assert_eq!(outline(&silent, 1.5, 1.5), None);
+    }
+
+    #[test]
+    fn the_contour_is_in_semitones_about_the_median_with_a_stroke_per_voiced_stretch() {
+        // 0.1 s steps on a 1 s axis: the median, half an octave up, a gap, half an octave
+        // down, a fifth up (an octave reaches the box's edge).
+        let hz = [100.0, 141.4, 0.0, 70.7, 149.8];
+        let d = contour_path(&hz, 0.1, 100.0, 1.0).unwrap();
+        assert_eq!(d, "M50 50L150 25M350 75L450 20.8");
+        // Beyond the box's range is held at its edge; no pitch at all draws nothing.
+        let d = contour_path(&[100.0, 800.0], 0.1, 100.0, 1.0).unwrap();
+        assert_eq!(d, "M50 50L150 1");
+        assert_eq!(contour_path(&[0.0; 4], 0.1, 100.0, 1.0), None);
+        // A long contour is averaged down to at most MAX_CONTOUR_POINTS points.
+        let long = vec![100.0; 6000];
+        let d = contour_path(&long, 0.02, 100.0, 120.0).unwrap();
+        assert_eq!(d.matches('L').count() + 1, MAX_CONTOUR_POINTS);
     }
 
     #[test]

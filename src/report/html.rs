@@ -11,11 +11,11 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::figures::{self, Chart, Metric, Point, Wave, CHART_H, CHART_W, WAVE_H, WAVE_W};
 use super::{ended_by_label, outcome_label};
-use crate::analysis::Measures;
 use crate::record::facts::{
-    fillers_text, hedges_text, length_text, pace_text, seconds, verdict_text,
+    fillers_text, hedges_text, length_text, pace_text, seconds, verdict_text, voice_text,
 };
 use crate::record::trend::{FactTrends, Trend, MIN_EARLIER};
+use crate::record::TakeMeasures;
 use crate::record::{
     Level, LevelsFile, Outcome, PaceSource, QuestionLog, Session, TakeFacts, TakeLog, TranscriptLog,
 };
@@ -29,7 +29,7 @@ const SCRIPT: &str = include_str!("page.js");
 /// the WAV when the log has none) and its level envelope, if any could be had.
 pub struct TakeView<'a> {
     pub take: &'a TakeLog,
-    pub measures: Option<Measures>,
+    pub measures: Option<TakeMeasures>,
     pub levels: Option<LevelsFile>,
     /// The transcript's words with their times and fillers (from its sidecar), if the take
     /// has one.
@@ -273,6 +273,7 @@ fn take(n: usize, q: &QuestionLog, view: &TakeView, axis: f64, drill: bool) -> M
             data-length=[f.map(length_text)]
             data-first-words=[f.and_then(|f| f.first_words_s).map(seconds)]
             data-pace=[f.and_then(|f| f.pace).map(pace_text)]
+            data-voice=[f.and_then(|f| f.voice).map(voice_text)]
             data-ended=(ended_by_label(t.ended_by))
             data-verdict=[f.map(verdict_text)]
             data-fillers=[f.and_then(|f| f.words.as_ref()).map(fillers_text)] {
@@ -301,6 +302,7 @@ fn take(n: usize, q: &QuestionLog, view: &TakeView, axis: f64, drill: bool) -> M
             ul.legend {
                 @for marker in &wave.markers { li class=(marker.kind) { (marker.label) } }
                 @if !wave.pauses.is_empty() { li.pauses { (wave.pauses.len()) " pause" @if wave.pauses.len() > 1 { "s" } } }
+                (contour_legend(&wave))
             }
             @match f.filter(|_| t.analysis.is_some()) {
                 Some(f) => { (measures(t, f)) }
@@ -373,6 +375,7 @@ fn waveform(t: &TakeLog, w: &Wave) -> Markup {
             @if let Some((x, width)) = w.over { rect.over x=(x) y="0" width=(width) height=(WAVE_H) {} }
             @for (x, width) in &w.speech { rect.speech x=(x) y="0" width=(width) height=(WAVE_H) {} }
             @if let Some(d) = &w.outline { path.level d=(d) {} }
+            (contour(w))
             @for marker in &w.markers {
                 line class={ "marker " (marker.kind) } x1=(marker.x) x2=(marker.x) y1="0" y2=(WAVE_H) { title { (marker.label) } }
             }
@@ -384,6 +387,34 @@ fn waveform(t: &TakeLog, w: &Wave) -> Markup {
                 }
             }
             line.playhead x1="0" x2="0" y1="0" y2=(WAVE_H) {}
+        }
+    }
+}
+
+/// The pitch contour over the waveform, on the same time axis (see `figures::contour_path`).
+fn contour(w: &Wave) -> Markup {
+    html! {
+        @if let Some(c) = &w.contour {
+            path.pitch d=(c.d) {
+                title { "Pitch, in semitones about the take's median of " (format!("{:.0}", c.median_hz)) " Hz" }
+            }
+        }
+    }
+}
+
+fn contour_legend(w: &Wave) -> Markup {
+    html! {
+        @if let Some(c) = &w.contour {
+            li.pitch { "pitch (middle line " (format!("{:.0}", c.median_hz)) " Hz, top and bottom an octave away)" }
+        }
+    }
+}
+
+/// The take's voice verdict, as the facts keep it.
+fn voice_measure(f: &TakeFacts) -> Markup {
+    html! {
+        @if let Some(v) = f.voice {
+            dt { "Voice" } dd { span.f-voice { (voice_text(v)) } " " span.meta { "(pitch variation)" } }
         }
     }
 }
@@ -411,6 +442,7 @@ fn measures(t: &TakeLog, f: &TakeFacts) -> Markup {
                         None => "–",
                     }
                 }
+                (voice_measure(f))
             } @else {
                 dt { "Speech" } dd { "none found" }
             }
@@ -561,6 +593,7 @@ mod tests {
             over_s: 0.0,
             words: None,
             remarks: Vec::new(),
+            voice: None,
         };
         for (lengths, says) in [
             (&[45.0][..], "0 earlier attempts — too few for a trend"),

@@ -12,7 +12,8 @@ pub mod pages;
 pub use pages::{write_progress_page, write_session_page, PageError, ProgressWritten};
 
 use crate::record::facts::{
-    fillers_text, hedges_text, length_text, pace_text, seconds, verdict_text, word_remarks,
+    fillers_text, hedges_text, length_text, pace_text, seconds, verdict_text, voice_text,
+    word_remarks,
 };
 use crate::record::{
     Level, Outcome, SessionLog, TakeEnd, TakeFacts, TakeLog, TakeStart, TranscriptLog, Verdict,
@@ -25,7 +26,7 @@ pub fn ended_by_label(e: Option<TakeEnd>) -> &'static str {
 }
 
 /// A take's figures in a few words, e.g. "first words after 1.2 s, 3 pauses (longest 2.1 s),
-/// ~140 wpm"; `None` when there was no speech (the remarks say so).
+/// ~140 wpm, voice varied (3.2 st)"; `None` when there was no speech (the remarks say so).
 pub fn measures_brief(f: &TakeFacts) -> Option<String> {
     let first = f.first_words_s?;
     let mut brief = format!("first words after {}", seconds(first));
@@ -39,6 +40,9 @@ pub fn measures_brief(f: &TakeFacts) -> Option<String> {
     }
     if let Some(p) = f.pace {
         let _ = write!(brief, ", {}", pace_text(p));
+    }
+    if let Some(v) = f.voice {
+        let _ = write!(brief, ", {}", voice_text(v));
     }
     Some(brief)
 }
@@ -497,7 +501,7 @@ mod tests {
             level: Level::Good,
             overruns: 0,
             stream_errors: 0,
-            analysis,
+            analysis: analysis.map(Into::into),
             listened: false,
             transcript: None,
             transcript_error: None,

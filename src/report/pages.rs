@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use super::figures::Point;
 use super::html::{self, ProgressPage, SessionPage, SessionRow, TakeView};
-use crate::record::store::{self, write_atomic};
+use crate::files::write_atomic;
+use crate::record::store;
 use crate::record::trend::{self, FactTrends};
 use crate::record::{self, LevelsFile, Session, TakeFacts, TakeLog, PROGRESS_FILE, REPORT_FILE};
 
@@ -47,8 +48,8 @@ pub fn write_session_page(session: &Session) -> Result<PathBuf, PageError> {
 }
 
 /// A take's measures and levels: the log's and its sidecar's, or else measured from its WAV
-/// now (slower, but only for sessions recorded before sidecars existed; the levels are then
-/// kept in a sidecar so the next page is quick). A take whose WAV cannot be read keeps what
+/// now (slower, but only for sessions recorded before sidecars, or their pitch contours,
+/// existed; the levels are then kept in a sidecar so the next page is quick). A take whose WAV cannot be read keeps what
 /// the log has.
 fn take_view<'a>(session: &Session, t: &'a TakeLog) -> TakeView<'a> {
     let wav = match session.take_path(&t.file) {
@@ -71,6 +72,8 @@ fn take_view<'a>(session: &Session, t: &'a TakeLog) -> TakeView<'a> {
         .and_then(|tr| session.take_path(&tr.file).ok())
         .and_then(|path| crate::transcribe::sidecar::read_words(&path))
         .unwrap_or_default();
+    // A sidecar from before pitch contours were kept is measured again, once.
+    let levels = levels.filter(|l| l.pitch.is_some());
     if levels.is_some() && t.analysis.is_some() {
         return TakeView {
             take: t,
@@ -99,7 +102,7 @@ fn take_view<'a>(session: &Session, t: &'a TakeLog) -> TakeView<'a> {
             });
             TakeView {
                 take: t,
-                measures: t.analysis.clone().or(Some(m)),
+                measures: t.analysis.clone().or(Some(m.into())),
                 levels: Some(levels),
                 words,
                 damaged: None,

@@ -5,4 +5,5 @@ pub mod input;
 pub mod machine;
 pub mod plan;
 pub mod runner;
+mod shown;
 pub mod signals;

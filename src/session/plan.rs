@@ -721,7 +721,8 @@ mod tests {
             store::save_log(&dir, log).unwrap();
             let _rescue = log.for_writing();
             let md = crate::report::review_markdown(log);
-            store::write_atomic(&dir.join(crate::record::REVIEW_FILE), md.as_bytes()).unwrap();
+            crate::files::write_atomic(&dir.join(crate::record::REVIEW_FILE), md.as_bytes())
+                .unwrap();
             took = started.elapsed();
             review = md.len();
         };
@@ -822,7 +823,7 @@ mod tests {
         let path = std::env::temp_dir().join(format!("voicemock-full-{}", std::process::id()));
         let started = std::time::Instant::now();
         let bytes = serde_json::to_vec_pretty(&full).unwrap();
-        crate::record::store::write_atomic(&path, &bytes).unwrap();
+        crate::files::write_atomic(&path, &bytes).unwrap();
         let _rescue = full.clone();
         eprintln!(
             "the whole plan in full: {} bytes, written (and copied) in {:?}",

@@ -32,7 +32,7 @@ pub use screen::{Countdown, Recorder, Screen, Shown, Terminal};
 pub use table::{Align, Table};
 pub use wrap::{columns, fit, fit_stderr, width_of, wrap, wrap_words};
 
-use crate::audio::level::dbfs;
+use crate::analysis::level::dbfs;
 
 /// Prints `text` on stdout as it is (no newline added).
 pub fn out(text: impl Display) {
@@ -102,7 +102,7 @@ pub fn json(value: &impl serde::Serialize) -> serde_json::Result<String> {
 /// A meter of `width` cells for a peak level, -60 dBFS (empty) to 0 dBFS (full), with a mark
 /// where "too quiet" ends and `CLIP` at the clipping level.
 pub fn level_meter(peak: f32, width: usize) -> String {
-    use crate::audio::level::{CLIP_LEVEL, QUIET_PEAK_DBFS};
+    use crate::analysis::level::{CLIP_LEVEL, QUIET_PEAK_DBFS};
     let cell = |db: f32| (((db.clamp(-60.0, 0.0) + 60.0) / 60.0) * width as f32).round() as usize;
     let filled = cell(dbfs(peak));
     // Where "too quiet" ends, by the same threshold `check` and the log judge by: a mark in
@@ -490,7 +490,14 @@ pub fn playback_picture(
     s
 }
 
-impl crate::playback::PlaybackDisplay for PlaybackBar {
+/// What a player shows while it plays: the bar and a line per control applied.
+pub trait PlaybackDisplay {
+    fn show(&mut self, position_s: f64, duration_s: f64, paused: bool);
+    /// A control was applied; `line` says what it did ("paused at 0:03.2").
+    fn acknowledge(&mut self, line: &str);
+}
+
+impl PlaybackDisplay for PlaybackBar {
     fn show(&mut self, position_s: f64, duration_s: f64, paused: bool) {
         self.duration_s = duration_s;
         self.bar.set_message(format!(
@@ -589,7 +596,7 @@ mod tests {
 
     #[test]
     fn a_rehearsal_bar_fits_an_80_column_terminal_with_every_word_whole() {
-        use crate::session::machine::{Light, Schedule};
+        use screen::{Light, Schedule};
         let schedule = screen::schedule_line(&Schedule {
             used_s: 754.0,
             budget_s: 2700.0,

@@ -6,9 +6,30 @@
 //! event with the session time it came at, and the lines as the terminal would print them,
 //! so tests can check what a user saw and when.
 
-use crate::session::machine::{Light, Schedule};
-
 use super::{errln, fit_stderr, level_meter, mmss, outln_fit, PhaseBar, Target};
+
+/// The timing light during an answer: none until the answer has reached its useful minimum,
+/// green, yellow near the limit, red at the limit and in overtime. The screen's own words for
+/// what the session decides (the runner maps the machine's light onto it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Light {
+    Off,
+    Green,
+    Yellow,
+    Red,
+}
+
+/// Where a rehearsal stands against its budget, as the screen shows it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Schedule {
+    pub used_s: f64,
+    pub budget_s: f64,
+    /// The current question (1-based) and how many the plan has.
+    pub question: usize,
+    pub questions: usize,
+    /// Seconds ahead of the plan (negative: behind), as of when this question was asked.
+    pub ahead_s: f64,
+}
 
 /// Where a session's output goes.
 pub trait Screen {

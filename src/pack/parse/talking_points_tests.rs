@@ -1,6 +1,7 @@
 //! `talking_points`: how they are read and how a bad one is refused.
 
 use super::*;
+use crate::pack::TalkingPoint;
 
 const HEAD: &str =
     "format = 1\ntitle = \"T\"\n[[questions]]\nid = \"a\"\ncategory = \"c\"\ntext = \"Why?\"\n";

@@ -1,4 +1,6 @@
+use super::spans::{edit_distance, line_column, render_path, Segment};
 use super::*;
+use crate::pack::{Timing, DEFAULT_TIMING};
 
 /// The smallest valid pack; cases below are written out whole so positions can be read off.
 const VALID: &str = r#"format = 1
