@@ -676,9 +676,8 @@ fn from_dom(chrome: &crate::report::Chrome, page: &Path, session: &str) -> BTree
             const t = s => { const e = a.querySelector(s); return e ? e.textContent : null; };
             return { q: a.dataset.question, take: a.dataset.take, length: t('.f-length'),
                      ended: t('.f-ended'), verdict: t('.f-verdict'),
-                     first: t('.f-first-words'), pace: t('.f-pace'),
+                     first: t('.f-first-words'), pace: t('.f-pace'), voice: t('.f-voice'),
                      fillers: t('.f-fillers') };
-                     first: t('.f-first-words'), pace: t('.f-pace'), voice: t('.f-voice') };
         })",
     );
     assert!(
