@@ -23,13 +23,15 @@ fn analyze_finds_the_pause_left_in_a_recorded_answer() {
     let answer = common::join_with_gap(&dir, "answer", &first, &second, 1.5);
 
     let mut run = Running::spawn(&mut common::silent_run(&recordings, 20, &["--count", "1"]));
-    run.wait_for("Recording answer", Duration::from_secs(20));
-    std::thread::sleep(Duration::from_millis(500));
-    common::feed_mic(&answer);
+    run.feed_after(
+        "Recording answer",
+        Duration::from_secs(20),
+        Duration::from_millis(500),
+        &answer,
+    );
     std::thread::sleep(Duration::from_millis(500));
     run.send_line("");
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.succeed(Duration::from_secs(20));
     let (session, _) = common::only_session(&recordings);
 
     let out = common::bin()

@@ -20,11 +20,13 @@ fn check_records_exactly_what_was_said() {
             .args(["check", "--seconds", "4", "--no-speak", "--out"])
             .arg(&out),
     );
-    run.wait_for("Recording 4.0 s", Duration::from_secs(20));
-    std::thread::sleep(Duration::from_millis(300));
-    common::feed_mic(&reference);
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(30));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.feed_after(
+        "Recording 4.0 s",
+        Duration::from_secs(20),
+        Duration::from_millis(300),
+        &reference,
+    );
+    let (stdout, _) = run.succeed(Duration::from_secs(30));
 
     let reader = hound::WavReader::open(&out).unwrap();
     let spec = reader.spec();
@@ -64,11 +66,13 @@ fn check_speaks_before_recording_and_plays_back_after() {
             .args(["check", "--seconds", "4", "--out"])
             .arg(&out),
     );
-    let recording_at = run.wait_for("Recording 4.0 s", Duration::from_secs(40));
-    std::thread::sleep(Duration::from_millis(300));
-    common::feed_mic(&reference);
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(40));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let recording_at = run.feed_after(
+        "Recording 4.0 s",
+        Duration::from_secs(40),
+        Duration::from_millis(300),
+        &reference,
+    );
+    run.succeed(Duration::from_secs(40));
     std::thread::sleep(Duration::from_millis(300));
     let tap_started = tap.started;
     let (samples, rate) = tap.stop();
@@ -164,7 +168,7 @@ struct SecondMic {
 impl SecondMic {
     fn load() -> SecondMic {
         let load = |args: &[&str]| -> String {
-            let out = std::process::Command::new("pactl")
+            let out = common::audio("pactl")
                 .arg("load-module")
                 .args(args)
                 .output()
@@ -195,7 +199,7 @@ impl SecondMic {
             "source_properties=device.description=Desk_Microphone",
         ]));
         let record = || {
-            std::process::Command::new("parecord")
+            common::audio("parecord")
                 .args(["--raw", "-d", "deskmic", "--latency-msec=10"])
                 .stdout(std::process::Stdio::piped())
                 .stderr(std::process::Stdio::null())
@@ -229,9 +233,7 @@ impl Drop for SecondMic {
             let _ = keeper.wait();
         }
         for m in self.modules.iter().rev() {
-            let _ = std::process::Command::new("pactl")
-                .args(["unload-module", m])
-                .status();
+            let _ = common::audio("pactl").args(["unload-module", m]).status();
         }
     }
 }
@@ -269,7 +271,7 @@ fn a_server_source_chosen_by_its_name_is_the_one_recorded() {
     ));
     run.wait_for("Recording answer", Duration::from_secs(20));
     std::thread::sleep(Duration::from_millis(300));
-    let played = std::process::Command::new("paplay")
+    let played = common::audio("paplay")
         .arg("--device=deskfeed")
         .arg(&phrase)
         .status()
@@ -277,8 +279,7 @@ fn a_server_source_chosen_by_its_name_is_the_one_recorded() {
     assert!(played.success());
     std::thread::sleep(Duration::from_millis(400));
     run.send_line("");
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.succeed(Duration::from_secs(20));
     let (session, log) = common::only_session(&recordings);
     assert!(
         log["input_device"]

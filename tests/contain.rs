@@ -374,7 +374,8 @@ fn under_umask_000_every_file_a_session_makes_is_private() {
     let recordings = root.join("rec");
     let tmp = root.join("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
-    let mut cmd = std::process::Command::new("sh");
+    // The stack's environment: its start cue plays on this test's own speaker.
+    let mut cmd = common::audio("sh");
     cmd.arg("-c")
         .arg(r#"umask 000; exec "$0" "$@""#)
         .arg(env!("CARGO_BIN_EXE_voicemock"))

@@ -732,8 +732,7 @@ fn check_replay(recordings: &Path, dir: &Path, truth: &BTreeMap<Key, Value>) -> 
         replay.wait_for("Playing", std::time::Duration::from_secs(20));
         replay.send_line("n");
     }
-    let (code, stdout, stderr) = replay.finish(std::time::Duration::from_secs(20));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (stdout, _) = replay.succeed(std::time::Duration::from_secs(20));
     let mut question = 0;
     let mut checked = 0;
     for line in stdout.lines() {
@@ -789,8 +788,7 @@ fn check_play(dir: &Path, truth: &BTreeMap<Key, Value>) {
     );
     play.wait_for("Playing", std::time::Duration::from_secs(20));
     play.send_line("q");
-    let (code, stdout, stderr) = play.finish(std::time::Duration::from_secs(20));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (stdout, _) = play.succeed(std::time::Duration::from_secs(20));
     assert!(
         stdout.contains(&format!("({}, {}", want.length, want.ended)),
         "play's header should give {want:?}: {stdout}"
@@ -829,26 +827,37 @@ fn every_view_of_recorded_sessions_tells_the_same_facts() {
             .arg(&recordings),
     );
     let long = std::time::Duration::from_secs(30);
-    run.wait_for("Recording answer", long);
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    common::feed_mic(&phrase);
+    run.feed_after(
+        "Recording answer",
+        long,
+        std::time::Duration::from_millis(300),
+        &phrase,
+    );
     run.send_line("r");
-    run.wait_for("Recording answer", long);
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    common::feed_mic(&phrase);
+    run.feed_after(
+        "Recording answer",
+        long,
+        std::time::Duration::from_millis(300),
+        &phrase,
+    );
     run.send_line("");
     run.wait_for("Think time", long);
     run.send_line("");
-    run.wait_for("Recording answer", long);
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    common::feed_mic(&phrase);
-    run.wait_for("Think time", long);
-    std::thread::sleep(std::time::Duration::from_millis(500));
-    common::feed_mic(&phrase);
+    run.feed_after(
+        "Recording answer",
+        long,
+        std::time::Duration::from_millis(300),
+        &phrase,
+    );
+    run.feed_after(
+        "Think time",
+        long,
+        std::time::Duration::from_millis(500),
+        &phrase,
+    );
     run.wait_for("started when you spoke", long);
     run.send_line("");
-    let (code, stdout, stderr) = run.finish(std::time::Duration::from_secs(200));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (stdout, _) = run.succeed(std::time::Duration::from_secs(200));
     let first_session = common::only_session(&recordings).0;
 
     // A drill answered by someone who talks on past each limit, stopped by Ctrl-C in its

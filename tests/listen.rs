@@ -28,8 +28,7 @@ fn a_silent_answer_never_shows_green_warns_early_and_is_logged_without_speech() 
     let warned = run.wait_for("no voice heard", Duration::from_secs(10));
     let after = warned.duration_since(started).as_secs_f64();
     assert!(after <= 5.0, "warned {after:.2} s into the answer");
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (stdout, _) = run.succeed(Duration::from_secs(20));
     assert!(!stdout.contains("green"), "{stdout}");
     assert!(
         stdout.contains("yellow"),
@@ -75,8 +74,7 @@ fn speaking_during_think_time_starts_the_answer_with_its_opening_kept() {
     run.wait_for("started when you spoke", Duration::from_secs(5));
     std::thread::sleep(Duration::from_millis(500));
     run.send_line("");
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.succeed(Duration::from_secs(20));
 
     let (session, log) = common::only_session(&recordings);
     let q = &log["questions"][0];
@@ -131,8 +129,7 @@ fn speaking_over_the_start_cue_loses_nothing_and_the_cue_is_left_out_of_the_meas
     run.wait_for("Recording answer", Duration::from_secs(5));
     std::thread::sleep(Duration::from_millis(500));
     run.send_line("");
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.succeed(Duration::from_secs(20));
 
     let (session, log) = common::only_session(&recordings);
     let take = &log["questions"][0]["takes"][0];
@@ -182,8 +179,7 @@ fn auto_finish_and_the_overtime_grace_end_once_the_speaker_has_stopped() {
     // After the start cue, as a candidate would.
     std::thread::sleep(Duration::from_millis(700));
     common::feed_mic(&phrase);
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.succeed(Duration::from_secs(20));
     let (session, log) = common::only_session(&recordings);
     let take = &log["questions"][0]["takes"][0];
     assert_eq!(take["ended_by"], "auto_finish", "{take}");
@@ -205,11 +201,13 @@ fn auto_finish_and_the_overtime_grace_end_once_the_speaker_has_stopped() {
         3,
         &["--count", "1", "--overtime", "10"],
     ));
-    run.wait_for("Recording answer", Duration::from_secs(20));
-    std::thread::sleep(Duration::from_millis(700));
-    common::feed_mic(&phrase);
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.feed_after(
+        "Recording answer",
+        Duration::from_secs(20),
+        Duration::from_millis(700),
+        &phrase,
+    );
+    run.succeed(Duration::from_secs(20));
     let (session, log) = common::only_session(&recordings);
     let take = &log["questions"][0]["takes"][0];
     assert_eq!(take["ended_by"], "finished_in_grace", "{take}");
@@ -288,8 +286,7 @@ fn cues_are_heard_at_the_start_the_wrap_up_and_the_limit_and_never_over_the_ques
     );
     let asked = run.wait_for("Question ", Duration::from_secs(30));
     let recording = run.wait_for("Recording answer", Duration::from_secs(30));
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(30));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.succeed(Duration::from_secs(30));
     std::thread::sleep(Duration::from_millis(600));
     let tap_started = tap.started;
     let (monitor, rate) = tap.stop();
@@ -377,8 +374,7 @@ fn enter_during_the_question_cues_only_once_the_speech_has_stopped_and_no_cues_i
     run.wait_for("While it is said", Duration::from_secs(30));
     std::thread::sleep(Duration::from_millis(1500));
     let pressed = run.send_line("");
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(30));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.succeed(Duration::from_secs(30));
     std::thread::sleep(Duration::from_millis(600));
     let tap_started = tap.started;
     let (monitor, rate) = tap.stop();
@@ -427,8 +423,7 @@ fn enter_during_the_question_cues_only_once_the_speech_has_stopped_and_no_cues_i
             .arg(dir.join("quiet")),
     );
     run.wait_for("Recording answer", Duration::from_secs(30));
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(30));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.succeed(Duration::from_secs(30));
     let (monitor, rate) = tap.stop();
     let cues = cue_times(&monitor, rate);
     assert!(cues.is_empty(), "--no-cues, yet cues at {cues:?}");
@@ -467,13 +462,15 @@ fn one_take_gets_the_same_pace_remark_from_run_analyze_and_the_review_sheet() {
         .arg(&fast)
         .args(["vol", "0.8"]));
     let mut run = Running::spawn(&mut common::silent_run(&recordings, 30, &["--count", "1"]));
-    run.wait_for("Recording answer", Duration::from_secs(20));
-    std::thread::sleep(Duration::from_millis(300));
-    common::feed_mic(&fast);
+    run.feed_after(
+        "Recording answer",
+        Duration::from_secs(20),
+        Duration::from_millis(300),
+        &fast,
+    );
     std::thread::sleep(Duration::from_millis(500));
     run.send_line("");
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (stdout, _) = run.succeed(Duration::from_secs(20));
     let from_run = pace_remark(&stdout).unwrap_or_else(|| panic!("no pace remark:\n{stdout}"));
     assert!(from_run.contains("fast"), "{from_run}");
 

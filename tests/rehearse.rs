@@ -3,7 +3,7 @@
 //! takes, and `history` reads every answer back with its trend.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -82,7 +82,7 @@ impl Talker {
         use std::os::unix::process::CommandExt;
         // A process group of its own, so dropping it stops the loop and its paplay together.
         Talker(
-            Command::new("sh")
+            common::audio("sh")
                 .args(["-c", &script])
                 .process_group(0)
                 .spawn()
@@ -258,8 +258,7 @@ fn a_follow_up_is_spoken_after_its_answer_and_recorded_as_its_own_take() {
     run.wait_for("a follow-up", Duration::from_secs(10));
     let follow_recording = run.wait_for("Recording answer", Duration::from_secs(30));
     run.send_line("");
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(30));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.succeed(Duration::from_secs(30));
     std::thread::sleep(Duration::from_millis(200));
     let started = tap.started;
     let (monitor, rate) = tap.stop();
@@ -304,13 +303,15 @@ fn history_holds_every_answer_and_sees_a_quicker_start() {
             8,
             &["--question", "why-netflix"],
         ));
-        run.wait_for("Recording answer", Duration::from_secs(20));
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        common::feed_mic(&phrase);
+        run.feed_after(
+            "Recording answer",
+            Duration::from_secs(20),
+            Duration::from_millis(delay_ms),
+            &phrase,
+        );
         std::thread::sleep(Duration::from_millis(300));
         run.send_line("");
-        let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
-        assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+        run.succeed(Duration::from_secs(20));
         std::thread::sleep(Duration::from_millis(1100));
         if i == 1 {
             let h = history(&recordings);

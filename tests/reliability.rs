@@ -56,18 +56,8 @@ impl PrivateStack {
             "a private audio stack did not start: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let mut stack = PrivateStack { dir, env: vec![] };
-        let out = Command::new(&script)
-            .arg("env")
-            .env("VOICEMOCK_AUDIO_DIR", &stack.dir)
-            .output()
-            .unwrap();
-        stack.env = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| l.strip_prefix("export ")?.split_once('='))
-            .map(|(k, v)| (k.to_string(), v.trim_matches('"').to_string()))
-            .collect();
-        stack
+        let env = common::stack_env_of(&dir);
+        PrivateStack { dir, env }
     }
 
     fn apply<'c>(&self, cmd: &'c mut Command) -> &'c mut Command {
@@ -183,8 +173,7 @@ fn a_recording_moved_to_another_source_is_told_and_goes_on() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (_, stderr) = run.succeed(Duration::from_secs(20));
     assert_eq!(
         stderr
             .matches("moved this recording to another source")

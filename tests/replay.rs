@@ -31,14 +31,16 @@ fn record_two_answers(dir: &Path) -> (PathBuf, PathBuf) {
         "stay-current",
     ]));
     for answer in &fed {
-        run.wait_for("Recording answer", Duration::from_secs(20));
-        std::thread::sleep(Duration::from_millis(300));
-        common::feed_mic(answer);
+        run.feed_after(
+            "Recording answer",
+            Duration::from_secs(20),
+            Duration::from_millis(300),
+            answer,
+        );
         std::thread::sleep(Duration::from_millis(300));
         run.send_line("");
     }
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.succeed(Duration::from_secs(20));
     let (session, _) = common::only_session(&recordings);
     (recordings, session)
 }
@@ -212,9 +214,12 @@ fn run_with_listen_plays_the_take_back_on_request() {
         common::silent_run(&recordings, 12, &["--question", "why-netflix"])
             .args(["--listen", "30"]),
     );
-    run.wait_for("Recording answer", Duration::from_secs(20));
-    std::thread::sleep(Duration::from_millis(300));
-    common::feed_mic(&answer);
+    run.feed_after(
+        "Recording answer",
+        Duration::from_secs(20),
+        Duration::from_millis(300),
+        &answer,
+    );
     std::thread::sleep(Duration::from_millis(300));
     run.send_line("");
     run.wait_for("kept", Duration::from_secs(10));
@@ -225,8 +230,7 @@ fn run_with_listen_plays_the_take_back_on_request() {
         fed.len() as f64 / f64::from(rate) + 1.5,
     ));
     run.send_line("");
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.succeed(Duration::from_secs(20));
     std::thread::sleep(Duration::from_millis(200));
     let (monitor, _) = tap.stop();
     let (session, log) = common::only_session(&recordings);

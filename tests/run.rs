@@ -60,14 +60,16 @@ fn two_spoken_questions_each_answer_in_its_own_wav() {
     let mut recording_at = Vec::new();
     for answer in &answers {
         asked_at.push(run.wait_for("Question ", Duration::from_secs(30)));
-        recording_at.push(run.wait_for("Recording answer", Duration::from_secs(30)));
-        std::thread::sleep(Duration::from_millis(300));
-        common::feed_mic(answer);
+        recording_at.push(run.feed_after(
+            "Recording answer",
+            Duration::from_secs(30),
+            Duration::from_millis(300),
+            answer,
+        ));
         std::thread::sleep(Duration::from_millis(400));
         run.send_line("");
     }
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(30));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.succeed(Duration::from_secs(30));
     std::thread::sleep(Duration::from_millis(200));
     let tap_started = tap.started;
     let (monitor, rate) = tap.stop();
@@ -231,8 +233,7 @@ fn an_answer_stops_at_its_limit_and_enter_stops_it_at_once() {
     let recordings = dir.join("limit");
     let mut run = Running::spawn(&mut common::silent_run(&recordings, 3, &["--count", "1"]));
     run.wait_for("Recording answer", Duration::from_secs(20));
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.succeed(Duration::from_secs(20));
     let (session, log) = common::only_session(&recordings);
     let take = &log["questions"][0]["takes"][0];
     assert_eq!(take["ended_by"], "limit");
@@ -248,8 +249,7 @@ fn an_answer_stops_at_its_limit_and_enter_stops_it_at_once() {
     let started = run.wait_for("Recording answer", Duration::from_secs(20));
     std::thread::sleep(Duration::from_millis(1500));
     let pressed = run.send_line("");
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(20));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.succeed(Duration::from_secs(20));
     let (session, log) = common::only_session(&recordings);
     let take = &log["questions"][0]["takes"][0];
     assert_eq!(take["ended_by"], "enter");
@@ -278,9 +278,12 @@ fn ctrl_c_or_sigterm_during_an_answer_keeps_it() {
     for (name, signal, code) in [("INT", libc::SIGINT, 130), ("TERM", libc::SIGTERM, 143)] {
         let recordings = dir.join(name);
         let mut run = Running::spawn(&mut common::silent_run(&recordings, 30, &["--count", "2"]));
-        run.wait_for("Recording answer", Duration::from_secs(20));
-        std::thread::sleep(Duration::from_millis(300));
-        common::feed_mic(&phrase);
+        run.feed_after(
+            "Recording answer",
+            Duration::from_secs(20),
+            Duration::from_millis(300),
+            &phrase,
+        );
         std::thread::sleep(Duration::from_millis(300));
         let signalled = Instant::now();
         common::send_signal(run.child.id(), signal);

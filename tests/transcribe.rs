@@ -148,11 +148,13 @@ fn a_phrase_spoken_into_the_microphone_comes_back_in_the_transcript() {
             ])
             .arg(&out),
     );
-    run.wait_for("Recording 8.0 s", Duration::from_secs(20));
-    std::thread::sleep(Duration::from_millis(500));
-    common::feed_mic(&phrase);
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(30));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.feed_after(
+        "Recording 8.0 s",
+        Duration::from_secs(20),
+        Duration::from_millis(500),
+        &phrase,
+    );
+    run.succeed(Duration::from_secs(30));
 
     let json = transcribe_json(&model, &out);
     let text = json["text"].as_str().unwrap();
@@ -500,17 +502,22 @@ fn run_transcribes_each_take_in_the_background_without_moving_the_timers() {
             .arg(&model),
     );
     run.wait_for("Transcripts: each answer", Duration::from_secs(20));
-    run.wait_for("Recording answer", Duration::from_secs(20));
-    std::thread::sleep(Duration::from_millis(300));
-    common::feed_mic(&first);
+    run.feed_after(
+        "Recording answer",
+        Duration::from_secs(20),
+        Duration::from_millis(300),
+        &first,
+    );
     run.send_line("");
     // The second answer is recorded while the first is being transcribed, and runs to its
     // 8 s limit.
-    let started = run.wait_for("Recording answer", Duration::from_secs(20));
-    std::thread::sleep(Duration::from_millis(300));
-    common::feed_mic(&second);
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(200));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let started = run.feed_after(
+        "Recording answer",
+        Duration::from_secs(20),
+        Duration::from_millis(300),
+        &second,
+    );
+    let (stdout, _) = run.succeed(Duration::from_secs(200));
     assert!(started.elapsed() < Duration::from_secs(200));
     let session = std::fs::read_dir(&recordings)
         .unwrap()
@@ -678,12 +685,14 @@ fn session_with_a_broken_model(dir: &Path, data: &Path, model_args: &[&OsStr], e
     cmd.args(model_args).env("XDG_DATA_HOME", data);
     let mut run = Running::spawn(&mut cmd);
     for _ in 0..2 {
-        run.wait_for("Recording answer", Duration::from_secs(20));
-        std::thread::sleep(Duration::from_millis(300));
-        common::feed_mic(&phrase);
+        run.feed_after(
+            "Recording answer",
+            Duration::from_secs(20),
+            Duration::from_millis(300),
+            &phrase,
+        );
     }
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(120));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    let (stdout, _) = run.succeed(Duration::from_secs(120));
     let (session, log) = common::only_session(&recordings);
     assert_eq!(log["status"], "completed", "{log}");
     for q in 0..2 {

@@ -41,8 +41,7 @@ fn s_after_speech_keeps_the_answer_and_speech_answers_the_no_voice_warning() {
     run.wait_for("Recording answer", Duration::from_secs(20));
     std::thread::sleep(Duration::from_millis(1000));
     run.send_line("s");
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(30));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.succeed(Duration::from_secs(30));
 
     let (_, log) = common::only_session(&recordings);
     let questions = log["questions"].as_array().unwrap();
@@ -76,8 +75,7 @@ fn after_r_while_the_question_is_said_think_time_starts_only_once_the_re_read_is
     std::thread::sleep(Duration::from_millis(1500));
     let pressed = run.send_line("r");
     let thinking = run.wait_for("Think time", Duration::from_secs(40));
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(40));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.succeed(Duration::from_secs(40));
     std::thread::sleep(Duration::from_millis(200));
     let started = tap.started;
     let (monitor, rate) = tap.stop();
@@ -145,15 +143,14 @@ fn a_drill_answer_running_past_its_limit_stays_in_its_round_and_never_starts_the
     run.wait_for("Think time", Duration::from_secs(40));
     std::thread::sleep(Duration::from_millis(500));
     let feeder = {
-        let talk = talk.clone();
-        std::thread::spawn(move || common::feed_mic(&talk))
+        let (talk, env) = (talk.clone(), common::held_stack());
+        std::thread::spawn(move || common::feed_mic_with(&talk, &env))
     };
     run.wait_for("started when you spoke", Duration::from_secs(5));
     // Round 2's think time begins while the answer still runs on.
     run.wait_for("Think time", Duration::from_secs(20));
     feeder.join().unwrap();
-    let (code, stdout, stderr) = run.finish(Duration::from_secs(60));
-    assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+    run.succeed(Duration::from_secs(60));
 
     let (_, log) = common::only_session(&recordings);
     let q = &log["questions"][0];

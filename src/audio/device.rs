@@ -443,6 +443,7 @@ impl CpalMicrophone {
             name: self.name.clone(),
             reason,
         };
+        let asked = Instant::now();
         let stream_config: StreamConfig = self.config.config();
         let channels = usize::from(stream_config.channels.max(1));
         // Two seconds of headroom: the writer thread drains every few milliseconds.
@@ -497,6 +498,8 @@ impl CpalMicrophone {
             writer,
             shared,
             sample_rate: stream_config.sample_rate,
+            max_frames,
+            opened_after: asked.elapsed(),
             progress: std::cell::Cell::new((0, Instant::now())),
         }))
     }
@@ -598,6 +601,10 @@ struct CpalRecording {
     writer: Writer,
     shared: Arc<Shared>,
     sample_rate: u32,
+    /// The most the file may hold.
+    max_frames: Option<u64>,
+    /// How long opening the stream took.
+    opened_after: Duration,
     /// Frames written when last seen to grow, and when that was.
     progress: std::cell::Cell<(u64, Instant)>,
 }
@@ -635,6 +642,23 @@ impl ActiveRecording for CpalRecording {
     fn begin(&self, at_s: f64) {
         self.shared
             .begin((at_s.max(0.0) * f64::from(self.sample_rate)).round() as u64);
+    }
+
+    fn opened_after_s(&self) -> f64 {
+        self.opened_after.as_secs_f64()
+    }
+
+    fn catch_up(&self, file_s: f64) {
+        let rate = f64::from(self.sample_rate);
+        let want =
+            ((file_s.max(0.0) * rate).round() as u64).min(self.max_frames.unwrap_or(u64::MAX));
+        let deadline = Instant::now() + CATCH_UP_WAIT;
+        while self.shared.frames_written.load(Ordering::Relaxed) < want
+            && Instant::now() < deadline
+            && self.fault().is_none()
+        {
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 
     fn file_start_s(&self) -> Option<f64> {
@@ -691,6 +715,9 @@ impl ActiveRecording for CpalRecording {
         Ok(TakeStats { fault, ..stats })
     }
 }
+
+/// The longest a take's end waits for the audio captured before it to be handed over.
+const CATCH_UP_WAIT: Duration = Duration::from_millis(400);
 
 /// How long stopping a take waits for a healthy stream to close.
 const CLOSE_WAIT: Duration = Duration::from_millis(500);

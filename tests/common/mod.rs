@@ -8,49 +8,176 @@ mod pty;
 
 pub use pty::{assert_fits, on_terminal, Pty};
 
+use std::cell::RefCell;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-/// The virtual microphone is one device: end-to-end tests take turns.
-static DEVICES: Mutex<()> = Mutex::new(());
-
-/// A handle that proves the virtual audio stack is up, held for the whole test.
-pub struct Stack {
-    _turn: MutexGuard<'static, ()>,
+/// The pool of virtual audio stacks the end-to-end tests check out, one test a stack at a
+/// time, so tests on different stacks run side by side and never hear each other.
+///
+/// `scripts/test` starts several stacks and names their folders in VOICEMOCK_AUDIO_POOL
+/// (separated by `:`). Without it the pool is the one stack the environment points at
+/// (`eval "$(scripts/virtual-audio env)"`), so tests take turns on it.
+struct Pool {
+    /// Each stack's environment, and whether a test holds it.
+    stacks: Mutex<Vec<(Arc<StackEnv>, bool)>>,
+    freed: Condvar,
 }
 
-/// Returns the stack if it runs. With VOICEMOCK_E2E=1 (as `scripts/test` and CI set it) a
-/// missing stack fails the test; otherwise the test is skipped with a note saying why.
+/// The environment that points a child process at one stack (what `scripts/virtual-audio env`
+/// prints for it): PULSE_SERVER, SPEECHD_ADDRESS, XDG_RUNTIME_DIR, VOICEMOCK_AUDIO_DIR.
+pub type StackEnv = Vec<(String, String)>;
+
+static POOL: OnceLock<Pool> = OnceLock::new();
+
+thread_local! {
+    /// The stack the test on this thread holds: `bin()`, `feed_mic()`, `audio()` and
+    /// [`SpeakerTap`] use it.
+    static HELD: RefCell<Option<Arc<StackEnv>>> = const { RefCell::new(None) };
+}
+
+/// The variables of one stack, as `scripts/virtual-audio env` prints them for `dir` (the
+/// script is the one place that knows a stack's layout).
+pub fn stack_env_of(dir: &str) -> StackEnv {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/virtual-audio");
+    let out = Command::new(script)
+        .arg("env")
+        .env("VOICEMOCK_AUDIO_DIR", dir)
+        .output()
+        .unwrap_or_else(|e| panic!("scripts/virtual-audio env: {e}"));
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.strip_prefix("export ")?.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.trim_matches(['"', '\'']).to_string()))
+        .collect()
+}
+
+fn pool() -> &'static Pool {
+    POOL.get_or_init(|| {
+        let stacks: Vec<StackEnv> = match std::env::var("VOICEMOCK_AUDIO_POOL") {
+            Ok(dirs) if !dirs.is_empty() => dirs.split(':').map(stack_env_of).collect(),
+            _ => {
+                let vars = ["XDG_RUNTIME_DIR", "PULSE_SERVER", "SPEECHD_ADDRESS"];
+                let env: StackEnv = vars
+                    .iter()
+                    .chain(&["VOICEMOCK_AUDIO_DIR"])
+                    .filter_map(|k| Some((k.to_string(), std::env::var(k).ok()?)))
+                    .collect();
+                if env.iter().any(|(k, _)| k == "PULSE_SERVER") {
+                    vec![env]
+                } else {
+                    vec![]
+                }
+            }
+        };
+        Pool {
+            stacks: Mutex::new(stacks.into_iter().map(|e| (Arc::new(e), false)).collect()),
+            freed: Condvar::new(),
+        }
+    })
+}
+
+/// A virtual audio stack of the pool, held by one test for its whole run and handed back when
+/// dropped. Every child the test starts through `bin()`, `feed_mic()`, `audio()` or
+/// [`SpeakerTap`] (on the thread that checked it out) talks to this stack alone.
+pub struct Stack {
+    slot: usize,
+    pub env: Arc<StackEnv>,
+}
+
+impl Stack {
+    /// The stack's folder (VOICEMOCK_AUDIO_DIR), where its `pids` file is.
+    pub fn dir(&self) -> PathBuf {
+        self.env
+            .iter()
+            .find(|(k, _)| k == "VOICEMOCK_AUDIO_DIR")
+            .map(|(_, v)| PathBuf::from(v))
+            .expect("a stack's VOICEMOCK_AUDIO_DIR")
+    }
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        HELD.with(|h| h.borrow_mut().take());
+        let pool = pool();
+        let mut stacks = pool.stacks.lock().unwrap_or_else(|e| e.into_inner());
+        stacks[self.slot].1 = false;
+        pool.freed.notify_one();
+    }
+}
+
+/// Checks out a free stack of the pool (waiting for one if all are held) if the stacks run.
+/// With VOICEMOCK_E2E=1 (as `scripts/test` and CI set it) a missing stack fails the test;
+/// otherwise the test is skipped with a note saying why.
 pub fn stack() -> Option<Stack> {
-    let turn = DEVICES.lock().unwrap_or_else(|e| e.into_inner());
-    let up = std::env::var_os("PULSE_SERVER").is_some()
-        && Command::new("pactl")
+    let pool = pool();
+    let mut stacks = pool.stacks.lock().unwrap_or_else(|e| e.into_inner());
+    if !stacks.is_empty() {
+        let slot = loop {
+            if let Some(free) = stacks.iter().position(|(_, held)| !held) {
+                break free;
+            }
+            stacks = pool.freed.wait(stacks).unwrap_or_else(|e| e.into_inner());
+        };
+        stacks[slot].1 = true;
+        let env = stacks[slot].0.clone();
+        drop(stacks);
+        let stack = Stack { slot, env };
+        let up = Command::new("pactl")
+            .envs(stack.env.iter().map(|(k, v)| (k, v)))
             .arg("info")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
             .is_ok_and(|s| s.success());
-    if up {
-        return Some(Stack { _turn: turn });
-    }
-    if std::env::var("VOICEMOCK_E2E").as_deref() == Ok("1") {
+        if up {
+            HELD.with(|h| *h.borrow_mut() = Some(stack.env.clone()));
+            return Some(stack);
+        }
+        if std::env::var("VOICEMOCK_E2E").as_deref() == Ok("1") {
+            panic!(
+                "VOICEMOCK_E2E=1 but the virtual audio stack {:?} is not reachable; start it \
+                 with scripts/virtual-audio start, or run scripts/test",
+                stack.env
+            );
+        }
+    } else if std::env::var("VOICEMOCK_E2E").as_deref() == Ok("1") {
         panic!(
-            "VOICEMOCK_E2E=1 but the virtual audio stack is not reachable (PULSE_SERVER={:?}); \
-             start it with scripts/virtual-audio start, or run scripts/test",
-            std::env::var("PULSE_SERVER").ok()
+            "VOICEMOCK_E2E=1 but no virtual audio stack is named (neither VOICEMOCK_AUDIO_POOL \
+             nor PULSE_SERVER); start one with scripts/virtual-audio start, or run scripts/test"
         );
     }
     eprintln!("skipping: no virtual audio stack (run scripts/test to include this test)");
     None
 }
 
+/// The environment of the stack this thread's test holds. Panics when it holds none: a sound
+/// tool started outside a checked-out stack would play into another test's microphone.
+pub fn held_stack() -> Arc<StackEnv> {
+    HELD.with(|h| h.borrow().clone()).expect(
+        "no virtual audio stack is held on this thread: call common::stack() first (on another \
+         thread, pass its env with feed_mic_with)",
+    )
+}
+
+/// A sound tool (`paplay`, `parecord`, `pactl` …) aimed at the stack this test holds.
+pub fn audio(program: &str) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.envs(held_stack().iter().map(|(k, v)| (k, v)));
+    cmd
+}
+
 pub fn bin() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_voicemock"));
     cmd.env_remove("VOICEMOCK_E2E");
+    // The test's own stack, when it holds one (the process's environment names at most one).
+    if let Some(env) = HELD.with(|h| h.borrow().clone()) {
+        cmd.envs(env.iter().map(|(k, v)| (k, v)));
+    }
     // The tester's own config file never reaches a test: a folder with none in it is the
     // config folder (tests of the config file point these elsewhere).
     cmd.env_remove("VOICEMOCK_CONFIG").env(
@@ -187,7 +314,7 @@ pub fn join_with_gap(dir: &Path, name: &str, a: &Path, b: &Path, gap_s: f64) -> 
 
 /// Plays a WAV into the virtual microphone and waits until it has been played.
 pub fn feed_mic(wav: &Path) {
-    run_ok(Command::new("paplay").arg("--device=micfeed").arg(wav));
+    run_ok(audio("paplay").arg("--device=micfeed").arg(wav));
 }
 
 /// [`feed_mic`] on another stack, given by its environment (`scripts/virtual-audio env`).
@@ -210,7 +337,7 @@ pub struct SpeakerTap {
 impl SpeakerTap {
     pub fn start(dir: &Path) -> SpeakerTap {
         let path = dir.join("speaker-monitor.wav");
-        let child = Command::new("parecord")
+        let child = audio("parecord")
             .args([
                 "-d",
                 "speaker.monitor",
@@ -225,10 +352,7 @@ impl SpeakerTap {
             .expect("parecord");
         let started = Instant::now();
         // parecord writes the header once the stream is up.
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while std::fs::metadata(&path).map_or(0, |m| m.len()) == 0 && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        wait_for_file(&path, 0, Duration::from_secs(5));
         SpeakerTap {
             child,
             path,
@@ -385,6 +509,66 @@ pub fn sound_seconds(samples: &[f32], rate: u32, from_s: f64, to_s: f64) -> f64 
         * 0.05
 }
 
+/// Waits until `done()` holds, checking every 20 ms; panics naming `what` after `timeout`.
+/// Returns when it first held. The one way a test waits for something other than a printed
+/// line (a file appearing, a log's status, a device's state): never a fixed sleep.
+pub fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) -> Instant {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if done() {
+            return Instant::now();
+        }
+        assert!(Instant::now() < deadline, "{what}: not within {timeout:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Waits until `path` exists and holds more than `min_len` bytes.
+pub fn wait_for_file(path: &Path, min_len: u64, timeout: Duration) -> Instant {
+    wait_until(
+        &format!("{} with more than {min_len} bytes", path.display()),
+        timeout,
+        || std::fs::metadata(path).is_ok_and(|m| m.len() > min_len),
+    )
+}
+
+/// Waits until the one session under `recordings` has a log whose `status` is `status`;
+/// returns its folder and log.
+pub fn wait_for_status(
+    recordings: &Path,
+    status: &str,
+    timeout: Duration,
+) -> (PathBuf, serde_json::Value) {
+    let mut found = None;
+    wait_until(
+        &format!(
+            "a session under {} with status {status:?}",
+            recordings.display()
+        ),
+        timeout,
+        || {
+            let Ok(entries) = std::fs::read_dir(recordings) else {
+                return false;
+            };
+            for dir in entries.filter_map(Result::ok).map(|e| e.path()) {
+                let Ok(text) = std::fs::read_to_string(dir.join("session.json")) else {
+                    continue;
+                };
+                // A log being replaced is read again on the next turn.
+                let Ok(log) = serde_json::from_str::<serde_json::Value>(&text) else {
+                    continue;
+                };
+                if log["status"] == status {
+                    found = Some((dir, log));
+                    return true;
+                }
+            }
+            false
+        },
+    );
+    found.expect("found when the wait ended")
+}
+
 /// A voicemock process whose stdout lines are read as they come, with their arrival times.
 pub struct Running {
     pub child: Child,
@@ -461,6 +645,29 @@ impl Running {
             .map(|(_, l)| l.as_str())
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    /// Waits for the process to end and asserts it succeeded; returns (stdout, stderr).
+    pub fn succeed(self, timeout: Duration) -> (String, String) {
+        let (code, stdout, stderr) = self.finish(timeout);
+        assert_eq!(code, Some(0), "stdout:\n{stdout}\nstderr:\n{stderr}");
+        (stdout, stderr)
+    }
+
+    /// Waits for a line with `needle`, then for the stack's microphone to be fed `wav` after
+    /// `lead_in` (the candidate drawing breath once the prompt shows); returns when the line
+    /// came. The sound goes to the stack this test holds.
+    pub fn feed_after(
+        &mut self,
+        needle: &str,
+        timeout: Duration,
+        lead_in: Duration,
+        wav: &Path,
+    ) -> Instant {
+        let at = self.wait_for(needle, timeout);
+        std::thread::sleep(lead_in);
+        feed_mic(wav);
+        at
     }
 
     /// Waits for the process to end; returns (exit code, stdout, stderr).

@@ -102,14 +102,15 @@ impl Runner<'_> {
         let path = self.plan.dir.join(&file);
         // However fast the device delivers, the take holds no more than its limit and grace.
         match self.devices.mic.start(&path, max_s, pre_roll_s) {
+            // The capture's first frame comes once the stream is open, not when asked.
             Ok(recording) => Ok(Take {
+                origin: now + recording.opened_after_s(),
                 recording,
                 q,
                 take,
                 file,
                 index_in_log: None,
                 told_moved: false,
-                origin: now,
                 speaking: false,
                 clock_start_s: 0.0,
                 cues: Vec::new(),
@@ -169,7 +170,7 @@ impl Runner<'_> {
                 // Opened now; the file begins at `at`, after the start cue if there is one.
                 let max_s = limit_s + overtime_s;
                 let mut t = self.open_capture(q, take, max_s, Some(0.0), now)?;
-                t.clock_start_s = (at - now).max(0.0);
+                t.clock_start_s = (at - t.origin).max(0.0);
                 t.recording.begin(t.clock_start_s);
                 t
             }
@@ -218,6 +219,15 @@ impl Runner<'_> {
             return Ok(());
         };
         let file_start_s = take.recording.file_start_s();
+        if !matches!(ended_by, EndedBy::DeviceError | EndedBy::Interrupt) {
+            // Everything said up to this moment belongs to the take, some of it still in the
+            // device's buffers: the file should hold its clock's length after its start.
+            if let Some(file_start) = file_start_s {
+                let started_at_s = self.plan.log.questions[q].takes[index].started_at_s;
+                take.recording
+                    .catch_up(take.clock_start_s - file_start + (now - started_at_s).max(0.0));
+            }
+        }
         let stats = take.recording.stop();
         let entry = &mut self.plan.log.questions[q].takes[index];
         entry.pre_roll_s = file_start_s.map_or(0.0, |f| (take.clock_start_s - f).max(0.0));
