@@ -24,6 +24,9 @@ pub struct Seen {
     pub ended: String,
     /// The verdict in words, where the view shows one.
     pub verdict: Option<String>,
+    /// `at least 16 filler words (16.0 per 100 words, 8.0 a minute)`, once the take has a
+    /// transcript.
+    pub fillers: Option<String>,
     /// `voice monotone (1.1 st)` or `voice varied (3.2 st)`, where the take has one.
     pub voice: Option<String>,
 }
@@ -85,6 +88,7 @@ pub fn expected(f: &Value) -> Seen {
         }),
         ended: ended_words(&f["ended_by"]),
         verdict: Some(verdict_words(f)),
+        fillers: fillers_words(&f["words"]),
         voice: f["voice"]["pitch_sd_st"].as_f64().map(|st| {
             let verdict = if f["voice"]["monotone"].as_bool().unwrap() {
                 "monotone"
@@ -96,14 +100,35 @@ pub fn expected(f: &Value) -> Seen {
     }
 }
 
+fn fillers_words(w: &Value) -> Option<String> {
+    let n = w["fillers"].as_u64()?;
+    Some(format!(
+        "at least {n} filler word{} ({:.1} per 100 words{})",
+        if n == 1 { "" } else { "s" },
+        w["fillers_per_100_words"].as_f64().unwrap(),
+        w["fillers_per_min"]
+            .as_f64()
+            .map_or(String::new(), |r| format!(", {r:.1} a minute"))
+    ))
+}
+
 /// The takes of `review.md`, from the line each take opens with.
 pub fn from_review(md: &str, session: &str) -> BTreeMap<Key, Seen> {
-    let mut out = BTreeMap::new();
+    let mut out: BTreeMap<Key, Seen> = BTreeMap::new();
     let mut question = String::new();
+    let mut last: Option<Key> = None;
     for line in md.lines() {
         if line.starts_with('`') && line.contains(" · ") {
             question = line[1..line[1..].find('`').unwrap() + 1].to_string();
             continue;
+        }
+        // "  - 120 words; at least 3 filler words (…); 2 hedging words (…); …"
+        if let (Some(i), Some(key)) = (line.find(" words; at least "), &last) {
+            if line.starts_with("  - ") {
+                let rest = &line[i + 8..];
+                let end = rest.find(");").map_or(rest.len(), |e| e + 1);
+                out.get_mut(key).unwrap().fillers = Some(rest[..end].to_string());
+            }
         }
         let Some(rest) = line.strip_prefix("- Take ") else {
             continue;
@@ -124,6 +149,7 @@ pub fn from_review(md: &str, session: &str) -> BTreeMap<Key, Seen> {
         let first = rest
             .find("first words after ")
             .map(|i| rest[i + 18..].split(',').next().unwrap().to_string());
+        last = Some((session.to_string(), question.clone(), n.parse().unwrap()));
         let parts: Vec<&str> = rest.split([',', ';']).map(str::trim).collect();
         let pace = parts
             .iter()
@@ -135,13 +161,14 @@ pub fn from_review(md: &str, session: &str) -> BTreeMap<Key, Seen> {
             .find(|p| p.starts_with("voice "))
             .map(|p| p.to_string());
         out.insert(
-            (session.to_string(), question.clone(), n.parse().unwrap()),
+            last.clone().unwrap(),
             Seen {
                 length: length.to_string(),
                 first,
                 pace,
                 ended,
                 verdict,
+                fillers: None,
                 voice,
             },
         );
@@ -191,6 +218,7 @@ pub fn from_page(html: &str, session: &str) -> BTreeMap<Key, Seen> {
                 pace: a.get("data-pace").cloned(),
                 ended: a["data-ended"].clone(),
                 verdict: a.get("data-verdict").cloned(),
+                fillers: a.get("data-fillers").cloned(),
                 voice: a.get("data-voice").cloned(),
             },
         );
@@ -470,6 +498,12 @@ pub fn check_every_view(recordings: &Path) -> BTreeMap<Key, Value> {
                 );
                 assert_eq!(got.get("pace"), want.pace.as_ref(), "{id} q{} t{n}", i + 1);
                 assert_eq!(
+                    got.get("fillers"),
+                    want.fillers.as_ref(),
+                    "{id} q{} t{n}",
+                    i + 1
+                );
+                assert_eq!(
                     got.get("pitch-variation"),
                     want.voice.as_ref(),
                     "{id} q{} t{n}",
@@ -642,7 +676,8 @@ fn from_dom(chrome: &crate::report::Chrome, page: &Path, session: &str) -> BTree
             const t = s => { const e = a.querySelector(s); return e ? e.textContent : null; };
             return { q: a.dataset.question, take: a.dataset.take, length: t('.f-length'),
                      ended: t('.f-ended'), verdict: t('.f-verdict'),
-                     first: t('.f-first-words'), pace: t('.f-pace'), voice: t('.f-voice') };
+                     first: t('.f-first-words'), pace: t('.f-pace'), voice: t('.f-voice'),
+                     fillers: t('.f-fillers') };
         })",
     );
     assert!(
@@ -668,6 +703,7 @@ fn from_dom(chrome: &crate::report::Chrome, page: &Path, session: &str) -> BTree
                     pace: text(&t["pace"]),
                     ended: text(&t["ended"]).unwrap(),
                     verdict: text(&t["verdict"]),
+                    fillers: text(&t["fillers"]),
                     voice: text(&t["voice"]),
                 },
             )

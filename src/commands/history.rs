@@ -30,7 +30,7 @@ pub struct Attempt {
     pub session: String,
     pub started_at: String,
     pub take: u32,
-    /// From the transcript, when there is one: fillers per 100 words (a lower bound).
+    /// From the take's facts, once it has a transcript: fillers per 100 words (a lower bound).
     pub fillers_per_100_words: Option<f64>,
     /// From the transcript, when there is one: the question's talking points it missed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -93,7 +93,7 @@ pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<Questio
                     session: s.log.id.clone(),
                     started_at: t.started_at.clone(),
                     take: t.take,
-                    fillers_per_100_words: t.transcript.as_ref().map(|tr| tr.fillers_per_100_words),
+                    fillers_per_100_words: facts.words.as_ref().map(|w| w.fillers_per_100_words),
                     points_missed: t
                         .transcript
                         .as_ref()
@@ -359,6 +359,7 @@ mod tests {
                 ended_by: None,
                 verdict: crate::record::Verdict::Within,
                 over_s: 0.0,
+                words: None,
                 remarks: Vec::new(),
                 voice: None,
             },

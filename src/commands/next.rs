@@ -318,6 +318,7 @@ mod tests {
             } else {
                 0.0
             },
+            words: None,
             remarks: Vec::new(),
             voice: None,
         }

@@ -67,16 +67,28 @@ pub fn summary_lines(m: &TextMeasures) -> Vec<String> {
         m.wpm
             .map_or(String::new(), |w| format!(", {w:.0} words per minute"))
     )];
-    let fillers: Vec<&str> = m.fillers.iter().map(|h| h.text.as_str()).collect();
-    lines.push(format!(
-        "filler words: {} ({:.1} per 100 words; at least this many: speech recognition drops some){}",
-        m.fillers.len(),
-        m.fillers_per_100_words,
-        if fillers.is_empty() {
+    let fillers: Vec<String> = m.fillers.iter().map(|h| h.text.clone()).collect();
+    let listed = |hits: &[String]| {
+        if hits.is_empty() {
             String::new()
         } else {
-            format!(": {}", fillers.join(", "))
+            format!(": {}", hits.join(", "))
         }
+    };
+    lines.push(format!(
+        "filler words: {} ({:.1} per 100 words{}; at least this many: speech recognition drops some){}",
+        m.fillers.len(),
+        m.fillers_per_100_words,
+        m.fillers_per_min
+            .map_or(String::new(), |r| format!(", {r:.1} a minute")),
+        listed(&fillers)
+    ));
+    let hedges: Vec<String> = m.hedges.iter().map(|h| h.text.clone()).collect();
+    lines.push(format!(
+        "hedging words: {} ({:.1} per 100 words){}",
+        m.hedges.len(),
+        m.hedges_per_100_words,
+        listed(&hedges)
     ));
     if !m.repeats.is_empty() {
         let r: Vec<String> = m
@@ -143,8 +155,12 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
             };
             match transcribe_one(engine.as_mut(), &wav) {
                 Ok(transcript) => {
-                    let summary =
-                        sidecar::summarize(&transcript, &file, &log.questions[q].talking_points);
+                    let summary = sidecar::summarize(
+                        &transcript,
+                        &file,
+                        &log.questions[q].category,
+                        &log.questions[q].talking_points,
+                    );
                     if let Err(e) = sidecar::write(&session.dir, &summary, &transcript) {
                         failed += 1;
                         crate::ui::warn(format_args!("not written: {e}"));
@@ -157,16 +173,15 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
                     // The pace now comes from the words: the take's facts follow, remarked
                     // against the usual pace of the sessions before this one, as when it ran.
                     let facts = TakeFacts::of(&log.questions[q], &log.questions[q].takes[t], usual);
-                    let pace = facts.pace;
-                    log.questions[q].takes[t].facts = Some(facts);
                     if !args.json {
                         outln(crate::report::transcript_line(
                             q + 1,
                             log.questions[q].takes[t].take,
                             &summary,
-                            pace,
+                            Some(&facts),
                         ));
                     }
+                    log.questions[q].takes[t].facts = Some(facts);
                     all.push(serde_json::json!({
                         "file": wav,
                         "transcript": transcript,

@@ -21,7 +21,7 @@
 
 use super::format::{
     round_ms, Pace, PaceSource, QuestionLog, TakeEnd, TakeFacts, TakeLog, TakeMeasures, TakeStart,
-    Verdict, VoiceFacts,
+    TranscriptLog, Verdict, VoiceFacts, WordFacts,
 };
 use crate::analysis::level::{Verdict as LevelVerdict, CLIPPED_FRACTION};
 use crate::analysis::{Measures, MONOTONE_BELOW_ST, TRAILING_DB};
@@ -46,6 +46,31 @@ pub const USUAL_PACE_MIN_TAKES: usize = 3;
 /// [`MIN_TRAILING_PHRASES`] of them, trail off: one faded ending is not a habit.
 pub const TRAILING_SHARE: f64 = 1.0 / 3.0;
 pub const MIN_TRAILING_PHRASES: usize = 2;
+
+/// Fillers are remarked on above this many a minute: listener studies summarised by speech
+/// coaches find about 5 a minute costs nothing measurable, and the harm concentrates around 12.
+pub const FILLERS_PER_MIN: f64 = 5.0;
+/// … or above this many per 100 words (Read.ai's target: fillers under about 4 % of words).
+pub const FILLERS_PER_100_WORDS: f64 = 4.0;
+/// Hedging words are remarked on above this many per 100 words (voicemock's own choice, no
+/// published figure: about one in every 30 words, where hedging colours an answer).
+pub const HEDGES_PER_100_WORDS: f64 = 3.0;
+/// Word rates need this many words to be judged at all (shorter answers still show them).
+pub const MIN_WORDS_FOR_RATES: usize = 25;
+
+impl WordFacts {
+    pub fn of(tr: &TranscriptLog) -> WordFacts {
+        WordFacts {
+            words: tr.words,
+            fillers: tr.fillers,
+            fillers_per_100_words: tr.fillers_per_100_words,
+            fillers_per_min: tr.fillers_per_min,
+            hedges: tr.hedges,
+            hedges_per_100_words: tr.hedges_per_100_words,
+            result: tr.result,
+        }
+    }
+}
 
 /// The voice verdict of a take, from the logged voice measures.
 fn voice_facts(m: &TakeMeasures) -> Option<VoiceFacts> {
@@ -115,6 +140,13 @@ impl TakeFacts {
         TakeFacts::with_minimum(0.0, &t, None)
     }
 
+    /// The facts of a transcript's words, and their remarks.
+    pub fn add_words(&mut self, tr: &TranscriptLog) {
+        let w = WordFacts::of(tr);
+        self.remarks.extend(word_remarks(&w));
+        self.words = Some(w);
+    }
+
     /// The pace, if there was enough speech to judge it.
     pub fn judged_pace(&self) -> Option<f64> {
         self.speaking_s
@@ -178,10 +210,14 @@ impl TakeFacts {
             ended_by: t.ended_by,
             verdict,
             over_s,
+            words: None,
             remarks: Vec::new(),
             voice: spoke.and_then(voice_facts),
         };
         facts.remarks = remarks(&facts, t.analysis.as_ref(), pre, usual_wpm);
+        if let Some(tr) = &t.transcript {
+            facts.add_words(tr);
+        }
         facts
     }
 }
@@ -295,6 +331,56 @@ fn voice_remarks(m: &TakeMeasures) -> Vec<String> {
     out
 }
 
+/// Many fillers (by either rate) and much hedging: one remark each, on answers with enough
+/// words to judge.
+pub fn word_remarks(w: &WordFacts) -> Vec<String> {
+    let mut out = Vec::new();
+    if w.words < MIN_WORDS_FOR_RATES {
+        return out;
+    }
+    if w.fillers_per_min.is_some_and(|r| r > FILLERS_PER_MIN)
+        || w.fillers_per_100_words > FILLERS_PER_100_WORDS
+    {
+        out.push(format!(
+            "You used {}: more than {FILLERS_PER_MIN:.0} a minute or {FILLERS_PER_100_WORDS:.0}              per 100 words is heard; pause in silence instead.",
+            fillers_text(w)
+        ));
+    }
+    if let Some(text) = hedges_text(w).filter(|_| {
+        w.hedges_per_100_words
+            .is_some_and(|r| r > HEDGES_PER_100_WORDS)
+    }) {
+        out.push(format!(
+            "You hedged often ({text}: \"I think\", \"maybe\", \"just\"…): say what you did \
+             and what you know plainly."
+        ));
+    }
+    out
+}
+
+/// The fillers as every view shows them: `at least 16 filler words (16.0 per 100 words,
+/// 8.0 a minute)`.
+pub fn fillers_text(w: &WordFacts) -> String {
+    format!(
+        "at least {} filler word{} ({:.1} per 100 words{})",
+        w.fillers,
+        if w.fillers == 1 { "" } else { "s" },
+        w.fillers_per_100_words,
+        w.fillers_per_min
+            .map_or(String::new(), |r| format!(", {r:.1} a minute"))
+    )
+}
+
+/// The hedges as every view shows them: `5 hedging words (4.0 per 100 words)`; `None` for a
+/// log from before they were counted.
+pub fn hedges_text(w: &WordFacts) -> Option<String> {
+    let (n, rate) = w.hedges.zip(w.hedges_per_100_words)?;
+    Some(format!(
+        "{n} hedging word{} ({rate:.1} per 100 words)",
+        if n == 1 { "" } else { "s" }
+    ))
+}
+
 /// Seconds to a tenth, as every view shows first words and pauses: `7.3 s`.
 pub fn seconds(s: f64) -> String {
     format!("{s:.1} s")
@@ -369,6 +455,7 @@ pub fn median(values: &[f64]) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::analysis::Pause;
+    use crate::record::ResultPlace;
     use crate::record::TranscriptLog;
 
     fn measures(first: Option<f64>, pauses: &[(f64, f64)], wpm: f64) -> Measures {
@@ -576,12 +663,142 @@ mod tests {
             i_count: 0,
             we_count: 0,
             gave_number: false,
+            fillers_per_min: Some(0.0),
+            hedges: Some(0),
+            hedges_per_100_words: Some(0.0),
+            result: None,
             covered: vec![],
             missed: vec![],
         });
         let f = TakeFacts::of(&question(), &t, None);
         assert_eq!(pace_text(f.pace.unwrap()), "170 wpm");
         assert!(f.remarks.is_empty(), "{:?}", f.remarks);
+    }
+
+    /// The words' facts come from the transcript, and their remarks by one rule: many fillers
+    /// by either rate, much hedging, on answers with enough words.
+    #[test]
+    fn fillers_and_hedges_are_remarked_by_rule() {
+        let transcript =
+            |words, fillers, per_100, per_min, hedges: Option<(usize, f64)>| TranscriptLog {
+                file: "q.transcript.json".into(),
+                model: "tiny".into(),
+                text: "…".into(),
+                words,
+                wpm: Some(130.0),
+                fillers,
+                fillers_per_100_words: per_100,
+                i_count: 0,
+                we_count: 0,
+                gave_number: false,
+                fillers_per_min: per_min,
+                hedges: hedges.map(|h| h.0),
+                hedges_per_100_words: hedges.map(|h| h.1),
+                result: Some(ResultPlace::Middle),
+                covered: vec![],
+                missed: vec![],
+            };
+        // (transcript, filler remark, hedge remark)
+        let cases = [
+            // Issue 17's answer: 16 fillers in 100 words.
+            (
+                transcript(100, 16, 16.0, Some(16.2), Some((2, 2.0))),
+                true,
+                false,
+            ),
+            (
+                transcript(100, 5, 5.0, Some(4.0), Some((4, 4.0))),
+                true,
+                true,
+            ),
+            (
+                transcript(130, 6, 4.6, Some(6.0), Some((3, 2.3))),
+                true,
+                false,
+            ),
+            (
+                transcript(100, 4, 4.0, Some(5.0), Some((3, 3.0))),
+                false,
+                false,
+            ),
+            (transcript(100, 0, 0.0, None, None), false, false),
+            // Too few words to judge a rate.
+            (
+                transcript(20, 5, 25.0, Some(20.0), Some((5, 25.0))),
+                false,
+                false,
+            ),
+        ];
+        for (tr, filler, hedge) in cases {
+            let mut t = take(Some(measures(Some(1.0), &[], 130.0)), None, 0.0);
+            t.transcript = Some(tr.clone());
+            let f = TakeFacts::of(&question(), &t, None);
+            let w = f.words.clone().unwrap();
+            assert_eq!(w, WordFacts::of(&tr));
+            let said = |s: &str| f.remarks.iter().any(|r| r.contains(s));
+            assert_eq!(said("filler words"), filler, "{tr:?}: {:?}", f.remarks);
+            assert_eq!(said("You hedged"), hedge, "{tr:?}: {:?}", f.remarks);
+        }
+        let w = WordFacts::of(&transcript(100, 16, 16.0, Some(16.2), Some((2, 2.0))));
+        assert_eq!(
+            fillers_text(&w),
+            "at least 16 filler words (16.0 per 100 words, 16.2 a minute)"
+        );
+        assert_eq!(
+            hedges_text(&w).as_deref(),
+            Some("2 hedging words (2.0 per 100 words)")
+        );
+        assert_eq!(
+            w.result.map(ResultPlace::text),
+            Some("a result with a number, in the middle")
+        );
+        // A log from before hedges were counted says nothing of them.
+        assert_eq!(
+            hedges_text(&WordFacts::of(&transcript(100, 0, 0.0, None, None))),
+            None
+        );
+    }
+
+    /// Facts kept before the words' facts were get them on reading, the rest as kept.
+    #[test]
+    fn facts_kept_without_words_get_them_from_the_transcript() {
+        let mut t = take(Some(measures(Some(1.0), &[], 130.0)), None, 0.0);
+        let kept = TakeFacts::of(&question(), &t, None);
+        t.facts = Some(kept.clone());
+        t.transcript = Some(TranscriptLog {
+            file: "q.transcript.json".into(),
+            model: "tiny".into(),
+            text: "…".into(),
+            words: 100,
+            wpm: Some(130.0),
+            fillers: 16,
+            fillers_per_100_words: 16.0,
+            i_count: 0,
+            we_count: 0,
+            gave_number: false,
+            fillers_per_min: None,
+            hedges: None,
+            hedges_per_100_words: None,
+            result: None,
+            covered: vec![],
+            missed: vec![],
+        });
+        let mut q = question();
+        q.takes.push(t);
+        let mut log: crate::record::SessionLog =
+            serde_json::from_str(include_str!("../../tests/fixtures/format2/session.json"))
+                .unwrap();
+        log.questions = vec![q];
+        assert!(log.lacks_facts());
+        log.fill_facts(None);
+        assert!(!log.lacks_facts());
+        let f = log.questions[0].takes[0].facts.clone().unwrap();
+        assert_eq!(f.words.as_ref().map(|w| w.fillers), Some(16));
+        assert_eq!(f.length_s, kept.length_s);
+        assert!(f
+            .remarks
+            .iter()
+            .any(|r| r.contains("at least 16 filler words")));
     }
 
     #[test]

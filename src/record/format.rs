@@ -367,11 +367,48 @@ pub struct TranscriptLog {
     pub i_count: usize,
     pub we_count: usize,
     pub gave_number: bool,
+    /// Fillers per minute, from the first word to the last (absent in older logs and for
+    /// under a second of words).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fillers_per_min: Option<f64>,
+    /// Hedging words ("I think", "maybe", "just"…); absent in older logs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hedges: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hedges_per_100_words: Option<f64>,
+    /// Where the answer stated a result with a number; only for a question that asks for one
+    /// (a story or a product), absent otherwise and in older logs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<ResultPlace>,
     /// The talking points the words cover, and those they miss.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub covered: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missed: Vec<String>,
+}
+
+/// Where in an answer its result with a number came, as the log records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultPlace {
+    /// In the first third of the words.
+    Opening,
+    Middle,
+    /// In the last third: the story's end, where a result belongs.
+    LastThird,
+    Never,
+}
+
+impl ResultPlace {
+    /// As every view says it.
+    pub fn text(self) -> &'static str {
+        match self {
+            ResultPlace::Opening => "a result with a number, at the start",
+            ResultPlace::Middle => "a result with a number, in the middle",
+            ResultPlace::LastThird => "a result with a number, in the last third",
+            ResultPlace::Never => "no result with a number",
+        }
+    }
 }
 
 /// The sidecar that holds a take's transcript: `q01-x-take1.wav` → `q01-x-take1.transcript.json`.
@@ -676,13 +713,24 @@ impl SessionLog {
                     let facts = TakeFacts::of(q, &q.takes[i], usual_wpm);
                     q.takes[i].facts = Some(facts);
                 }
+                // Facts kept before the words' facts were: those added, the rest as kept.
+                let t = &mut q.takes[i];
+                if let (Some(f), Some(tr)) = (t.facts.as_mut(), t.transcript.as_ref()) {
+                    if f.words.is_none() {
+                        f.add_words(tr);
+                    }
+                }
             }
         }
     }
 
-    /// Whether some take has no facts yet.
+    /// Whether some take has no facts yet (or none of its transcript's words).
     pub fn lacks_facts(&self) -> bool {
-        self.takes().any(|(_, t)| t.facts.is_none())
+        self.takes().any(|(_, t)| {
+            t.facts
+                .as_ref()
+                .is_none_or(|f| f.words.is_none() && t.transcript.is_some())
+        })
     }
 }
 
@@ -832,6 +880,25 @@ pub struct TakeFacts {
     /// judge, and in logs written before voice measures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice: Option<VoiceFacts>,
+    /// What its words show, once it has a transcript.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub words: Option<WordFacts>,
+}
+
+/// What a take's words show, from its transcript (`None` before one arrives).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WordFacts {
+    pub words: usize,
+    /// Fillers counted: a lower bound, since speech recognition drops some (most often an
+    /// "Um" before the first word).
+    pub fillers: usize,
+    pub fillers_per_100_words: f64,
+    pub fillers_per_min: Option<f64>,
+    /// Hedging words; `None` in logs from before they were counted.
+    pub hedges: Option<usize>,
+    pub hedges_per_100_words: Option<f64>,
+    /// Where the answer gave a result with a number, for a question that asks for one.
+    pub result: Option<ResultPlace>,
 }
 
 /// The voice verdict of a take, from the analysis's voice measures.

@@ -19,9 +19,10 @@ mod v1;
 pub use folder::{contained, is_session_folder, SessionFolder, Uncontained};
 pub use format::{
     levels_file, transcript_file, Level, LevelsFile, Outcome, Pace, PaceSource, PackRef, PauseLog,
-    QuestionLog, SessionLog, SessionStatus, Settings, TakeEnd, TakeFacts, TakeLog, TakeMeasures,
-    TakeStart, TalkingPointLog, TranscriptLog, Verdict, VoiceLog, LISTED_AHEAD, LOG_FILE,
-    LOG_VERSION, MAX_LOG_BYTES, NOTES_FILE, PROGRESS_FILE, REPORT_FILE, REVIEW_FILE,
+    QuestionLog, ResultPlace, SessionLog, SessionStatus, Settings, TakeEnd, TakeFacts, TakeLog,
+    TakeMeasures, TakeStart, TalkingPointLog, TranscriptLog, Verdict, VoiceLog, WordFacts,
+    LISTED_AHEAD, LOG_FILE, LOG_VERSION, MAX_LOG_BYTES, NOTES_FILE, PROGRESS_FILE, REPORT_FILE,
+    REVIEW_FILE,
 };
 pub use reader::{
     default_recordings, default_recordings_from, folder_label, list, load, nothing_in, resolve,

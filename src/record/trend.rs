@@ -190,6 +190,7 @@ mod tests {
             ended_by: None,
             verdict: crate::record::Verdict::Within,
             over_s: 0.0,
+            words: None,
             remarks: Vec::new(),
             voice: None,
         };

@@ -258,15 +258,18 @@ pub enum Metric {
     FirstWords,
     Pace,
     LongestPause,
+    /// Fillers per 100 words, from the take's facts once it has a transcript.
+    Fillers,
     PitchVariation,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 5] = [
+    pub const ALL: [Metric; 6] = [
         Metric::Duration,
         Metric::FirstWords,
         Metric::Pace,
         Metric::LongestPause,
+        Metric::Fillers,
         Metric::PitchVariation,
     ];
 
@@ -277,6 +280,7 @@ impl Metric {
             Metric::FirstWords => "first-words",
             Metric::Pace => "pace",
             Metric::LongestPause => "longest-pause",
+            Metric::Fillers => "fillers",
             Metric::PitchVariation => "pitch-variation",
         }
     }
@@ -287,6 +291,7 @@ impl Metric {
             Metric::FirstWords => "First words after",
             Metric::Pace => "Pace",
             Metric::LongestPause => "Longest pause",
+            Metric::Fillers => "Filler words per 100 words (at least)",
             Metric::PitchVariation => "Pitch variation (semitones)",
         }
     }
@@ -298,19 +303,21 @@ impl Metric {
             Metric::FirstWords => f.first_words_s,
             Metric::Pace => f.pace.map(|p| p.wpm),
             Metric::LongestPause => f.longest_pause_s,
+            Metric::Fillers => f.words.as_ref().map(|w| w.fillers_per_100_words),
             Metric::PitchVariation => f.voice.map(|v| v.pitch_sd_st),
         }
     }
 
     /// The take's figure as every view shows it.
     pub fn describe(self, p: &Point) -> String {
-        use crate::record::facts::{length_text, pace_text, seconds, voice_text};
+        use crate::record::facts::{fillers_text, length_text, pace_text, seconds, voice_text};
         let f = &p.facts;
         match self {
             Metric::Duration => length_text(f),
             Metric::FirstWords => f.first_words_s.map_or("–".into(), seconds),
             Metric::Pace => f.pace.map_or("–".into(), pace_text),
             Metric::LongestPause => f.longest_pause_s.map_or("–".into(), seconds),
+            Metric::Fillers => f.words.as_ref().map_or("–".into(), fillers_text),
             Metric::PitchVariation => f.voice.map_or("–".into(), voice_text),
         }
     }

@@ -11,12 +11,15 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use super::figures::{self, Chart, Metric, Point, Wave, CHART_H, CHART_W, WAVE_H, WAVE_W};
 use super::{ended_by_label, outcome_label};
-use crate::record::facts::{length_text, pace_text, seconds, verdict_text, voice_text};
+use crate::record::facts::{
+    fillers_text, hedges_text, length_text, pace_text, seconds, verdict_text, voice_text,
+};
 use crate::record::trend::{FactTrends, Trend, MIN_EARLIER};
 use crate::record::TakeMeasures;
 use crate::record::{
     Level, LevelsFile, Outcome, PaceSource, QuestionLog, Session, TakeFacts, TakeLog, TranscriptLog,
 };
+use crate::transcribe::sidecar::Said;
 use crate::ui::mmss;
 
 const CSS: &str = include_str!("page.css");
@@ -28,8 +31,9 @@ pub struct TakeView<'a> {
     pub take: &'a TakeLog,
     pub measures: Option<TakeMeasures>,
     pub levels: Option<LevelsFile>,
-    /// The transcript's words with their times (from its sidecar), if the take has one.
-    pub words: Vec<crate::transcribe::Word>,
+    /// The transcript's words with their times and fillers (from its sidecar), if the take
+    /// has one.
+    pub words: crate::transcribe::sidecar::Said,
     /// Why the take's file is left alone (it fails the session reader's containment check):
     /// the page then neither links nor plays it.
     pub damaged: Option<String>,
@@ -271,7 +275,8 @@ fn take(n: usize, q: &QuestionLog, view: &TakeView, axis: f64, drill: bool) -> M
             data-pace=[f.and_then(|f| f.pace).map(pace_text)]
             data-voice=[f.and_then(|f| f.voice).map(voice_text)]
             data-ended=(ended_by_label(t.ended_by))
-            data-verdict=[f.map(verdict_text)] {
+            data-verdict=[f.map(verdict_text)]
+            data-fillers=[f.and_then(|f| f.words.as_ref()).map(fillers_text)] {
             div.take-head {
                 h3 { @if drill { "Round " (t.take) " (a drill round, held to its own limit)" } @else { "Take " (t.take) } }
                 span {
@@ -308,7 +313,7 @@ fn take(n: usize, q: &QuestionLog, view: &TakeView, axis: f64, drill: bool) -> M
                 ul.remarks { @for r in &notes { li { (r) } } }
             }
             @if let Some(tr) = &t.transcript {
-                (transcript(tr, &view.words))
+                (transcript(tr, &view.words, t.facts.as_ref()))
             } @else if let Some(e) = &t.transcript_error {
                 p.empty { "No transcript: " (e) }
             }
@@ -316,25 +321,37 @@ fn take(n: usize, q: &QuestionLog, view: &TakeView, axis: f64, drill: bool) -> M
     }
 }
 
-/// What the take said: each word plays from where it was said (a click, or Enter on it).
-fn transcript(tr: &TranscriptLog, words: &[crate::transcribe::Word]) -> Markup {
+/// What the take said: each word plays from where it was said (a click, or Enter on it), and
+/// the fillers counted are marked. The figures are the take's facts.
+fn transcript(tr: &TranscriptLog, said: &Said, f: Option<&TakeFacts>) -> Markup {
+    let words = f.and_then(|f| f.words.as_ref());
     html! {
         section.transcript aria-label="What you said" {
-            h4 { "What you said " span.meta { "(" (tr.model) "; click a word to hear it)" } }
+            h4 { "What you said " span.meta { "(" (tr.model) "; click a word to hear it"
+                @if said.filler.contains(&true) { "; fillers are marked" } ")" } }
             p.words {
-                @if words.is_empty() { (tr.text) }
-                @for w in words {
-                    span.w data-at=(format!("{:.2}", w.start_s)) tabindex="0" role="button"
-                        title={ "at " (format!("{:.1}", w.start_s)) " s" } { (w.text) }
+                @if said.words.is_empty() { (tr.text) }
+                @for (i, w) in said.words.iter().enumerate() {
+                    @let filler = said.filler.get(i).copied().unwrap_or(false);
+                    span.w.filler[filler] data-at=(format!("{:.2}", w.start_s)) tabindex="0" role="button"
+                        title={ "at " (format!("{:.1}", w.start_s)) " s" @if filler { ", a filler" } } { (w.text) }
                     " "
                 }
             }
             p.meta {
-                (tr.words) " words"
-                ", " (tr.fillers) " filler word" @if tr.fillers != 1 { "s" }
-                " (" (format!("{:.1}", tr.fillers_per_100_words)) " per 100 words, at least)"
+                (tr.words) " words, "
+                @match words {
+                    Some(w) => {
+                        span.f-fillers { (fillers_text(w)) }
+                        @if let Some(h) = hedges_text(w) { "; " span.f-hedges { (h) } }
+                    }
+                    None => { "fillers not counted yet" }
+                }
                 ", \u{201c}I\u{201d} " (tr.i_count) " / \u{201c}we\u{201d} " (tr.we_count)
                 @if tr.gave_number { ", gave a number" } @else { ", no number" }
+            }
+            @if let Some(place) = words.and_then(|w| w.result) {
+                p.result { (place.text()) }
             }
             @if !tr.covered.is_empty() || !tr.missed.is_empty() {
                 ul.points {
@@ -574,6 +591,7 @@ mod tests {
             ended_by: None,
             verdict: crate::record::Verdict::Within,
             over_s: 0.0,
+            words: None,
             remarks: Vec::new(),
             voice: None,
         };
@@ -629,7 +647,7 @@ mod tests {
                         take: t,
                         measures: t.analysis.clone(),
                         levels: None,
-                        words: Vec::new(),
+                        words: Default::default(),
                         damaged: None,
                     })
                     .collect()
@@ -677,10 +695,14 @@ mod tests {
             i_count: 0,
             we_count: 1,
             gave_number: true,
+            fillers_per_min: Some(0.0),
+            hedges: Some(0),
+            hedges_per_100_words: Some(0.0),
+            result: None,
             covered: vec!["A number".into()],
             missed: vec!["<script>x</script>".into()],
         };
-        let words: Vec<crate::transcribe::Word> = ["we", "grew", "<b>ten</b>", "percent"]
+        let words: Vec<crate::transcribe::Word> = ["we", "um,", "<b>ten</b>", "percent"]
             .iter()
             .enumerate()
             .map(|(i, w)| crate::transcribe::Word {
@@ -689,8 +711,18 @@ mod tests {
                 end_s: 1.3 + i as f64 * 0.5,
             })
             .collect();
-        let html = transcript(&tr, &words).into_string();
+        let said = Said {
+            words,
+            filler: vec![false, true, false, false],
+        };
+        let html = transcript(&tr, &said, None).into_string();
         assert_eq!(html.matches("data-at=").count(), 4, "{html}");
+        // The filler is marked, and plays like every word.
+        assert_eq!(html.matches(r#"class="w filler""#).count(), 1, "{html}");
+        assert!(
+            html.contains(r#"<span class="w filler" data-at="1.50""#),
+            "{html}"
+        );
         assert!(html.contains(r#"data-at="2.00""#), "{html}");
         assert!(
             html.contains("&lt;b&gt;ten&lt;/b&gt;") && !html.contains("<b>"),

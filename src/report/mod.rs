@@ -11,10 +11,13 @@ pub mod pages;
 
 pub use pages::{write_progress_page, write_session_page, PageError, ProgressWritten};
 
-use crate::record::facts::{length_text, pace_text, seconds, verdict_text, voice_text};
+use crate::record::facts::{
+    fillers_text, hedges_text, length_text, pace_text, seconds, verdict_text, voice_text,
+    word_remarks,
+};
 use crate::record::{
-    Level, Outcome, Pace, SessionLog, TakeEnd, TakeFacts, TakeLog, TakeStart, TranscriptLog,
-    Verdict, NOTES_FILE,
+    Level, Outcome, SessionLog, TakeEnd, TakeFacts, TakeLog, TakeStart, TranscriptLog, Verdict,
+    WordFacts, NOTES_FILE,
 };
 use crate::ui::{mmss, Table};
 
@@ -271,11 +274,9 @@ pub fn review_markdown(log: &SessionLog) -> String {
                 let _ = write!(md, "\n  - What you said ({}): \"{}\"", tr.model, tr.text);
                 let _ = write!(
                     md,
-                    "\n  - {} words; {} filler word{} ({:.1} per 100 words, at least); \"I\" {} / \"we\" {}; {}",
+                    "\n  - {} words; {}; \"I\" {} / \"we\" {}; {}",
                     tr.words,
-                    tr.fillers,
-                    if tr.fillers == 1 { "" } else { "s" },
-                    tr.fillers_per_100_words,
+                    words_brief(f.words.as_ref()),
                     tr.i_count,
                     tr.we_count,
                     if tr.gave_number {
@@ -284,6 +285,9 @@ pub fn review_markdown(log: &SessionLog) -> String {
                         "no number given"
                     }
                 );
+                if let Some(place) = f.words.as_ref().and_then(|w| w.result) {
+                    let _ = write!(md, "\n  - {}", place.text());
+                }
                 for p in &tr.covered {
                     let _ = write!(md, "\n  - [x] {p}");
                 }
@@ -374,24 +378,27 @@ pub fn schedule_report(log: &SessionLog) -> Option<String> {
     Some(out)
 }
 
-/// The line printed when a take's transcript is ready.
+/// The line printed when a take's transcript is ready, from the transcript and the take's
+/// facts (its pace and what its words show), with the remarks on the words.
 pub fn transcript_line(
     q_number: usize,
     take: u32,
     t: &TranscriptLog,
-    pace: Option<Pace>,
+    facts: Option<&TakeFacts>,
 ) -> String {
     let mut line = format!(
         "  Answer {q_number}, take {take}, transcript: \"{}\"",
         t.text
     );
+    let words = facts.and_then(|f| f.words.as_ref());
     let _ = write!(
         line,
-        "\n    {} words{}, {} filler word{} (at least), \"I\" {} / \"we\" {}{}",
+        "\n    {} words{}, {}, \"I\" {} / \"we\" {}{}",
         t.words,
-        pace.map_or(String::new(), |p| format!(", {}", pace_text(p))),
-        t.fillers,
-        if t.fillers == 1 { "" } else { "s" },
+        facts
+            .and_then(|f| f.pace)
+            .map_or(String::new(), |p| format!(", {}", pace_text(p))),
+        words_brief(words),
         t.i_count,
         t.we_count,
         if t.gave_number {
@@ -400,6 +407,9 @@ pub fn transcript_line(
             ", no number"
         }
     );
+    if let Some(place) = words.and_then(|w| w.result) {
+        let _ = write!(line, "\n    {}", place.text());
+    }
     if !t.covered.is_empty() || !t.missed.is_empty() {
         let _ = write!(
             line,
@@ -411,7 +421,21 @@ pub fn transcript_line(
             let _ = write!(line, "; missed: {}", t.missed.join("; "));
         }
     }
+    for r in words.map(word_remarks).unwrap_or_default() {
+        let _ = write!(line, "\n    {r}");
+    }
     line
+}
+
+/// Fillers and hedges as every text view shows them, from the take's facts.
+pub fn words_brief(w: Option<&WordFacts>) -> String {
+    let Some(w) = w else {
+        return "fillers not counted yet".into();
+    };
+    match hedges_text(w) {
+        Some(h) => format!("{}; {h}", fillers_text(w)),
+        None => fillers_text(w),
+    }
 }
 
 /// `notes.md`, the user's own page, written once when the session starts and never again: a

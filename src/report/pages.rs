@@ -60,7 +60,7 @@ fn take_view<'a>(session: &Session, t: &'a TakeLog) -> TakeView<'a> {
                 take: t,
                 measures: t.analysis.clone(),
                 levels: None,
-                words: Vec::new(),
+                words: Default::default(),
                 damaged: Some(e.reason),
             }
         }

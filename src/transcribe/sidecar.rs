@@ -15,8 +15,15 @@ struct Sidecar<'a> {
     measures: &'a measures::TextMeasures,
 }
 
-/// The log's summary of a transcript, with the talking points it covers and misses.
-pub fn summarize(t: &Transcript, take_file: &str, points: &[TalkingPointLog]) -> TranscriptLog {
+/// The log's summary of a transcript, with the talking points it covers and misses, and for a
+/// question of `category` that asks for one ([`measures::asks_for_result`]), where it gave a
+/// result with a number.
+pub fn summarize(
+    t: &Transcript,
+    take_file: &str,
+    category: &str,
+    points: &[TalkingPointLog],
+) -> TranscriptLog {
     let m = measures::measure(&t.words);
     let points: Vec<crate::pack::TalkingPoint> = points
         .iter()
@@ -37,6 +44,10 @@ pub fn summarize(t: &Transcript, take_file: &str, points: &[TalkingPointLog]) ->
         i_count: m.i_count,
         we_count: m.we_count,
         gave_number: m.gave_number,
+        fillers_per_min: m.fillers_per_min,
+        hedges: Some(m.hedges.len()),
+        hedges_per_100_words: Some(m.hedges_per_100_words),
+        result: measures::asks_for_result(category).then_some(m.result_place),
         covered: coverage
             .iter()
             .filter(|c| c.covered)
@@ -76,13 +87,51 @@ struct Words {
     _measures: serde_json::Map<String, serde_json::Value>,
 }
 
-/// The words of a take's transcript, from its sidecar at `path` (a path the session reader
-/// gave); `None` if the sidecar is missing or damaged.
-pub fn read_words(path: &Path) -> Option<Vec<super::Word>> {
+/// A transcript's words as the page shows them: each with whether it is (part of) a filler.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Said {
+    pub words: Vec<super::Word>,
+    /// One flag a word: a filler counted in the sidecar's measures.
+    pub filler: Vec<bool>,
+}
+
+/// A filler as a sidecar stores it: older sidecars have no `word`, and their `at_s` is the
+/// start of the filler's first word.
+#[derive(serde::Deserialize)]
+struct StoredHit {
+    text: String,
+    at_s: f64,
+    #[serde(default)]
+    word: Option<usize>,
+}
+
+/// The words of a take's transcript and its fillers, from its sidecar at `path` (a path the
+/// session reader gave); `None` if the sidecar is missing or damaged. The fillers are those
+/// the sidecar's measures counted, not counted again.
+pub fn read_words(path: &Path) -> Option<Said> {
     let bytes = crate::files::read_regular(path, MAX_SIDECAR_BYTES).ok()?;
-    serde_json::from_slice::<Words>(&bytes)
-        .ok()
-        .map(|w| w.words)
+    let w = serde_json::from_slice::<Words>(&bytes).ok()?;
+    let hits: Vec<StoredHit> = w
+        ._measures
+        .get("fillers")
+        .and_then(|f| serde_json::from_value(f.clone()).ok())
+        .unwrap_or_default();
+    let mut filler = vec![false; w.words.len()];
+    for h in hits {
+        let first = h
+            .word
+            .or_else(|| (0..w.words.len()).find(|&i| w.words[i].start_s == h.at_s && !filler[i]));
+        if let Some(first) = first {
+            let n = h.text.split_whitespace().count().max(1);
+            for flag in filler.iter_mut().skip(first).take(n) {
+                *flag = true;
+            }
+        }
+    }
+    Some(Said {
+        words: w.words,
+        filler,
+    })
 }
 
 /// True if `bytes` are a transcript sidecar as voicemock writes them: only such a file is

@@ -110,8 +110,12 @@ impl Runner<'_> {
             let entry = &mut question.takes[index];
             match result {
                 Ok(transcript) => {
-                    let summary =
-                        sidecar::summarize(&transcript, &entry.file, &question.talking_points);
+                    let summary = sidecar::summarize(
+                        &transcript,
+                        &entry.file,
+                        &question.category,
+                        &question.talking_points,
+                    );
                     if let Err(e) = sidecar::write(&self.plan.dir, &summary, &transcript) {
                         self.devices.screen.show(Shown::Warning(format!(
                             "could not write {}: {e}",
@@ -127,8 +131,7 @@ impl Runner<'_> {
                     }
                     let entry = &question.takes[index];
                     let line = entry.transcript.as_ref().map(|tr| {
-                        let pace = entry.facts.as_ref().and_then(|f| f.pace);
-                        report::transcript_line(key.q + 1, key.take, tr, pace)
+                        report::transcript_line(key.q + 1, key.take, tr, entry.facts.as_ref())
                     });
                     if let Some(line) = line {
                         self.say(line);
