@@ -148,6 +148,10 @@ impl LiveVoice {
         }
     }
 
+    /// One frame's step of the live speech detector.
+    ///
+    /// Long because it is one state machine (silent, rising, speaking): every transition
+    /// reads the same thresholds, floor and counters, which a split would only pass around.
     fn frame_level(&mut self, db: f32, on_event: &mut impl FnMut(VoiceEvent)) {
         let f = self.frame;
         self.frame += 1;

@@ -336,6 +336,11 @@ fn power_db(power: f32) -> f64 {
     }
 }
 
+/// A recording's measures (and its pitch track) from its analysed frames.
+///
+/// Long because every measure is worked out from the same frame-level pieces (speech runs,
+/// left-out stretches, the frame clock, the nuclei), closures over them, in the order they build
+/// on each other; a split would pass all of them to each part.
 fn measure(a: &Analyzer, peaks: &[Peak], raw_pitch: &[pitch::Raw]) -> (Measures, Vec<f32>) {
     let Analyzer {
         sample_rate,

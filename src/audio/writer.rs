@@ -362,6 +362,11 @@ impl Writer {
     }
 }
 
+/// The writer thread: from the ring buffer to the file until asked to stop.
+///
+/// Long because it is the writer thread's real-time loop: the pre-roll, the file's beginning,
+/// the ring buffer, the meter and the stop flag share state whose order of reading matters (the
+/// stop flag before the last drain, the beginning before draining), best seen in one place.
 fn drain(
     mut wav: PcmWav,
     shape: StreamShape,

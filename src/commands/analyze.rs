@@ -42,6 +42,20 @@ struct Track {
     hz: Vec<f64>,
 }
 
+impl Entry {
+    /// A take that could not be analysed, and why.
+    fn failed(file: PathBuf, reason: String) -> Entry {
+        Entry {
+            file,
+            facts: None,
+            analysis: None,
+            remarks: Vec::new(),
+            error: Some(reason),
+            pitch_track: None,
+        }
+    }
+}
+
 pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
     if !(args.pause_min.is_finite() && args.pause_min > 0.0 && args.pause_min <= 60.0) {
         bail!(
@@ -73,14 +87,7 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
     let mut entries = Vec::with_capacity(files.len());
     for (file, damaged) in files {
         if let Some(reason) = damaged {
-            entries.push(Entry {
-                file,
-                facts: None,
-                analysis: None,
-                remarks: Vec::new(),
-                error: Some(reason),
-                pitch_track: None,
-            });
+            entries.push(Entry::failed(file, reason));
             continue;
         }
         let kept = stored.get(&file);
@@ -112,14 +119,7 @@ pub fn run(args: &AnalyzeArgs) -> anyhow::Result<()> {
                 });
             }
             Err(e) if !is_session => return Err(e.into()),
-            Err(e) => entries.push(Entry {
-                file,
-                facts: None,
-                analysis: None,
-                remarks: Vec::new(),
-                error: Some(e.to_string()),
-                pitch_track: None,
-            }),
+            Err(e) => entries.push(Entry::failed(file, e.to_string())),
         }
     }
 

@@ -17,14 +17,14 @@ const TEST_SENTENCE: &str =
     "This is the voicemock sound check. When the recording starts, say a sentence or two \
      at the volume you will use in your interview.";
 
-pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
+/// The arguments' faults, found before a device is opened or anyone is asked to speak.
+fn check_args(args: &CheckArgs) -> anyhow::Result<()> {
     if !(args.seconds > 0.0 && args.seconds <= 600.0) {
         anyhow::bail!(
             "--seconds must be more than 0 and at most 600 (got {})",
             args.seconds
         );
     }
-    // A bad --out is found before a device is opened or anyone is asked to speak.
     if let Some(out) = &args.out {
         if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
             if !parent.is_dir() {
@@ -42,6 +42,11 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
             );
         }
     }
+    Ok(())
+}
+
+pub fn run(args: &CheckArgs) -> anyhow::Result<()> {
+    check_args(args)?;
 
     // Then the devices: a missing device is reported before anything is said or written.
     let mut mic = CpalMicrophone::open(args.devices.input.as_deref())?;

@@ -71,6 +71,12 @@ pub struct InForce {
     pub origin: Origin,
 }
 
+impl InForce {
+    fn row(key: &'static str, value: String, origin: Origin) -> InForce {
+        InForce { key, value, origin }
+    }
+}
+
 /// A flag's value if given, else the file's (filled in).
 fn fill<T: Clone>(flag: &mut Option<T>, file: &Option<T>) -> Origin {
     if flag.is_some() {
@@ -150,71 +156,39 @@ pub fn resolve(
         |v: Option<f64>, none: &str| v.map_or_else(|| none.to_string(), |t| format!("{t} s"));
     let system = "the system's default";
     let mut rows = vec![
-        InForce {
-            key: "input",
-            value: text(&args.devices.input, system),
-            origin: input,
-        },
-        InForce {
-            key: "output",
-            value: text(&args.devices.output, system),
-            origin: output,
-        },
-        InForce {
-            key: "voice",
-            value: text(&args.voice, system),
-            origin: voice,
-        },
-        InForce {
-            key: "speech_rate",
-            value: args.speech_rate.unwrap_or(1.0).to_string(),
-            origin: speech_rate,
-        },
-        InForce {
-            key: "model",
-            value: text(&args.model, "base.en, else the one installed"),
-            origin: model,
-        },
-        InForce {
-            key: "recordings",
-            value: args.recordings.display().to_string(),
-            origin: recordings,
-        },
-        InForce {
-            key: "think",
-            value: secs(args.think, "the pack's"),
-            origin: think,
-        },
+        InForce::row("input", text(&args.devices.input, system), input),
+        InForce::row("output", text(&args.devices.output, system), output),
+        InForce::row("voice", text(&args.voice, system), voice),
+        InForce::row(
+            "speech_rate",
+            args.speech_rate.unwrap_or(1.0).to_string(),
+            speech_rate,
+        ),
+        InForce::row(
+            "model",
+            text(&args.model, "base.en, else the one installed"),
+            model,
+        ),
+        InForce::row(
+            "recordings",
+            args.recordings.display().to_string(),
+            recordings,
+        ),
+        InForce::row("think", secs(args.think, "the pack's"), think),
     ];
     if let Some(answer) = answer {
         let origin = fill(answer, &file.answer);
-        rows.push(InForce {
-            key: "answer",
-            value: secs(*answer, "the pack's"),
-            origin,
-        });
+        rows.push(InForce::row("answer", secs(*answer, "the pack's"), origin));
     }
     rows.extend([
-        InForce {
-            key: "overtime",
-            value: format!("{} s", args.overtime),
-            origin: overtime,
-        },
-        InForce {
-            key: "cues",
-            value: if args.no_cues { "off" } else { "on" }.to_string(),
-            origin: cues,
-        },
-        InForce {
-            key: "auto_finish",
-            value: secs(args.auto_finish, "off"),
-            origin: auto_finish,
-        },
-        InForce {
-            key: "listen",
-            value: secs(args.listen, "off"),
-            origin: listen,
-        },
+        InForce::row("overtime", format!("{} s", args.overtime), overtime),
+        InForce::row(
+            "cues",
+            if args.no_cues { "off" } else { "on" }.to_string(),
+            cues,
+        ),
+        InForce::row("auto_finish", secs(args.auto_finish, "off"), auto_finish),
+        InForce::row("listen", secs(args.listen, "off"), listen),
     ]);
     rows
 }

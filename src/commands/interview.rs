@@ -144,9 +144,9 @@ pub struct Conducted {
 /// Runs the session the plan describes and ends it: the summary on success, the right exit
 /// code after a signal or a fault.
 ///
-/// Longer than the rest: the session folder is made, locked, filled and (when nothing was
-/// recorded) removed here, in that order, and reads best in one place until `record` owns
-/// the folder's life (issue 18); every other part is a function of its own.
+/// Long because the session folder is made, checked, filled and (when nothing was recorded)
+/// removed here, in that order, which reads best in one place; every other part is a function
+/// of its own.
 pub fn conduct(interview: Interview<'_>, args: &SessionArgs) -> anyhow::Result<Conducted> {
     let Interview {
         kind,

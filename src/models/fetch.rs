@@ -80,17 +80,7 @@ pub fn fetch(
     let mut hasher = Sha1::new();
     let mut have = hash_existing(partial, &mut hasher)?;
 
-    let agent = ureq::Agent::new_with_config(
-        ureq::Agent::config_builder()
-            .timeout_connect(Some(Duration::from_secs(20)))
-            .timeout_recv_response(Some(Duration::from_secs(60)))
-            // A stalled transfer ends with the part kept, rather than hanging forever.
-            .timeout_recv_body(None)
-            .http_status_as_error(false)
-            .user_agent(concat!("voicemock/", env!("CARGO_PKG_VERSION")))
-            .build(),
-    );
-    let mut request = agent.get(url);
+    let mut request = agent().get(url);
     if have > 0 {
         request = request.header("Range", format!("bytes={have}-"));
     }
@@ -173,17 +163,36 @@ pub fn fetch(
             actual,
         });
     }
-    fs::rename(partial, dest).map_err(io("cannot install", dest))?;
-    if let Some(dir) = dest.parent() {
-        // Make the rename itself durable.
-        if let Ok(d) = File::open(dir) {
-            d.sync_all().ok();
-        }
-    }
+    install(partial, dest)?;
     Ok(Fetched {
         bytes: have,
         resumed_from,
     })
+}
+
+/// The HTTP client: status codes come back as answers, not errors, and a stalled transfer ends
+/// with the part kept, rather than hanging forever.
+fn agent() -> ureq::Agent {
+    ureq::Agent::new_with_config(
+        ureq::Agent::config_builder()
+            .timeout_connect(Some(Duration::from_secs(20)))
+            .timeout_recv_response(Some(Duration::from_secs(60)))
+            .timeout_recv_body(None)
+            .http_status_as_error(false)
+            .user_agent(concat!("voicemock/", env!("CARGO_PKG_VERSION")))
+            .build(),
+    )
+}
+
+/// Renames the verified part to its place, and makes the rename itself durable.
+fn install(partial: &Path, dest: &Path) -> Result<(), FetchError> {
+    fs::rename(partial, dest).map_err(io("cannot install", dest))?;
+    if let Some(dir) = dest.parent() {
+        if let Ok(d) = File::open(dir) {
+            d.sync_all().ok();
+        }
+    }
+    Ok(())
 }
 
 /// Feeds what an earlier attempt left into the hash, so a resumed download is checked whole.

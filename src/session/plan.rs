@@ -205,59 +205,12 @@ pub fn for_rehearsal(
         .filter(|q| is(q, "motivation"))
         .collect();
     let closing = pack.questions.iter().find(|q| is(q, "closing"));
-    let wanted = |q: &Question| {
-        categories.is_empty()
-            || categories
-                .iter()
-                .any(|c| q.category.eq_ignore_ascii_case(c))
-    };
-    // The body, by category in the pack's order of first appearance, each shuffled.
-    let mut by_category: Vec<(String, Vec<&Question>)> = Vec::new();
-    for q in pack
-        .questions
-        .iter()
-        .filter(|q| !is(q, "motivation") && !is(q, "closing") && wanted(q))
-    {
-        match by_category
-            .iter_mut()
-            .find(|(c, _)| c.eq_ignore_ascii_case(&q.category))
-        {
-            Some((_, list)) => list.push(q),
-            None => by_category.push((q.category.clone(), vec![q])),
-        }
-    }
-    for (_, list) in &mut by_category {
-        rng.shuffle(list);
-    }
-    if by_category.is_empty() && !categories.is_empty() {
-        let known = pack.categories();
-        let hint = categories
-            .iter()
-            .map(|c| crate::suggest::did_you_mean(c, known.iter().map(String::as_str)))
-            .find(|h| !h.is_empty())
-            .unwrap_or_default();
-        return Err(format!(
-            "no questions of {}{hint} to rehearse in {}; its categories: {}",
-            categories.join(", "),
-            pack.name,
-            known.join(", ")
-        ));
-    }
+    let body = body_of(pack, categories, &mut rng)?;
     // The opening the seed picks comes first; the others are tried after it.
     if !opening.is_empty() {
         let first = rng.usize(..opening.len());
         opening.rotate_left(first);
     }
-    // The body in the order it is taken: round robin over the categories.
-    let longest = by_category.iter().map(|(_, l)| l.len()).max().unwrap_or(0);
-    let body: Vec<&Question> = (0..longest)
-        .flat_map(|i| {
-            by_category
-                .iter()
-                .filter_map(move |(_, l)| l.get(i).copied())
-        })
-        .collect();
-
     // At the questions' own timing: each with its follow-ups, as many as fit.
     let cost = |q: &Question| -> f64 {
         for_run(std::slice::from_ref(q), over, true)
@@ -319,19 +272,7 @@ pub fn for_rehearsal(
         with_opening.or_else(|| real.iter().find_map(|&q| squeeze(turns(None, q), budget_s)))
     };
     let Some((plan, squeezed)) = plan else {
-        let shortest = real_minimum(real, closing, over);
-        return Err(match shortest {
-            Some(s) => format!(
-                "{} minutes is too short for a rehearsal of {}: the shortest (one question and \
-                 the closing turn, each thought about for {MIN_THINK_S:.0} s and answered for \
-                 its useful minimum) needs {:.0} s ({:.1} minutes): give more --minutes",
-                budget_s / 60.0,
-                pack.name,
-                s.ceil(),
-                (s / 6.0).ceil() / 10.0,
-            ),
-            None => format!("{} has no question to rehearse", pack.name),
-        });
+        return Err(too_short(pack, real, closing, over, budget_s));
     };
     let closing_index = closing.and_then(|c| plan.iter().position(|p| p.id == c.id));
     let planned_total_s = plan.iter().map(Planned::planned_s).sum();
@@ -344,6 +285,86 @@ pub fn for_rehearsal(
         planned_total_s,
         squeezed,
     })
+}
+
+/// The body of a rehearsal in the order it is taken: the questions of `categories` (of every
+/// category but the opening and closing ones when none are given), by category in the pack's
+/// order of first appearance, each category shuffled, then round robin over the categories.
+fn body_of<'p>(
+    pack: &'p Pack,
+    categories: &[String],
+    rng: &mut fastrand::Rng,
+) -> Result<Vec<&'p Question>, String> {
+    let is = |q: &Question, c: &str| q.category.eq_ignore_ascii_case(c);
+    let wanted = |q: &Question| {
+        categories.is_empty()
+            || categories
+                .iter()
+                .any(|c| q.category.eq_ignore_ascii_case(c))
+    };
+    // The body, by category in the pack's order of first appearance, each shuffled.
+    let mut by_category: Vec<(String, Vec<&Question>)> = Vec::new();
+    for q in pack
+        .questions
+        .iter()
+        .filter(|q| !is(q, "motivation") && !is(q, "closing") && wanted(q))
+    {
+        match by_category
+            .iter_mut()
+            .find(|(c, _)| c.eq_ignore_ascii_case(&q.category))
+        {
+            Some((_, list)) => list.push(q),
+            None => by_category.push((q.category.clone(), vec![q])),
+        }
+    }
+    for (_, list) in &mut by_category {
+        rng.shuffle(list);
+    }
+    if by_category.is_empty() && !categories.is_empty() {
+        let known = pack.categories();
+        let hint = categories
+            .iter()
+            .map(|c| crate::suggest::did_you_mean(c, known.iter().map(String::as_str)))
+            .find(|h| !h.is_empty())
+            .unwrap_or_default();
+        return Err(format!(
+            "no questions of {}{hint} to rehearse in {}; its categories: {}",
+            categories.join(", "),
+            pack.name,
+            known.join(", ")
+        ));
+    }
+    // Round robin over the categories.
+    let longest = by_category.iter().map(|(_, l)| l.len()).max().unwrap_or(0);
+    Ok((0..longest)
+        .flat_map(|i| {
+            by_category
+                .iter()
+                .filter_map(move |(_, l)| l.get(i).copied())
+        })
+        .collect())
+}
+
+/// Why a budget is too short for any rehearsal of the pack: what the shortest one needs.
+fn too_short(
+    pack: &Pack,
+    real: &[&Question],
+    closing: Option<&Question>,
+    over: &Overrides,
+    budget_s: f64,
+) -> String {
+    match real_minimum(real, closing, over) {
+        Some(s) => format!(
+            "{} minutes is too short for a rehearsal of {}: the shortest (one question and \
+             the closing turn, each thought about for {MIN_THINK_S:.0} s and answered for \
+             its useful minimum) needs {:.0} s ({:.1} minutes): give more --minutes",
+            budget_s / 60.0,
+            pack.name,
+            s.ceil(),
+            (s / 6.0).ceil() / 10.0,
+        ),
+        None => format!("{} has no question to rehearse", pack.name),
+    }
 }
 
 /// The least time one of `real` and the closing turn can be planned in, shortened as far as

@@ -255,28 +255,9 @@ impl Runner<'_> {
                 entry.take_rms_dbfs = f64::from(dbfs(stats.rms));
                 entry.overruns = stats.overruns;
                 entry.stream_errors = stats.stream_errors;
-                let path = self.plan.dir.join(&entry.file);
                 entry.level = stats.verdict().into();
-                match crate::audio::wav_reader::analyze_file_with_envelope(
-                    &path,
-                    crate::analysis::Params::default(),
-                    &entry.cues_s,
-                ) {
-                    Ok((m, envelope)) => {
-                        entry.analysis = Some(m.into());
-                        // The waveform of the review page; without it the page reads the WAV.
-                        let levels = (&envelope).into();
-                        if let Err(e) = store::save_levels(&self.plan.dir, &entry.file, &levels) {
-                            self.devices.screen.show(Shown::Warning(format!(
-                                "could not keep the levels of {}: {e}",
-                                path.display()
-                            )));
-                        }
-                    }
-                    Err(e) => self.devices.screen.show(Shown::Warning(format!(
-                        "could not analyse {}: {e}",
-                        path.display()
-                    ))),
+                if let Err(warning) = analyse_take(&self.plan.dir, entry) {
+                    self.devices.screen.show(Shown::Warning(warning));
                 }
             }
             Err(e) => {
@@ -378,4 +359,20 @@ impl Runner<'_> {
             }
         }
     }
+}
+
+/// Measures a stopped take's file into its log entry and keeps its levels (the waveform of the
+/// review page; without them the page reads the WAV). What could not be done is the warning.
+fn analyse_take(dir: &std::path::Path, entry: &mut TakeLog) -> Result<(), String> {
+    let path = dir.join(&entry.file);
+    let (m, envelope) = crate::audio::wav_reader::analyze_file_with_envelope(
+        &path,
+        crate::analysis::Params::default(),
+        &entry.cues_s,
+    )
+    .map_err(|e| format!("could not analyse {}: {e}", path.display()))?;
+    entry.analysis = Some(m.into());
+    let levels = (&envelope).into();
+    store::save_levels(dir, &entry.file, &levels)
+        .map_err(|e| format!("could not keep the levels of {}: {e}", path.display()))
 }
