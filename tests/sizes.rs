@@ -10,13 +10,6 @@ const LIMIT: usize = 100;
 /// How a doc line at a long function's top begins when it gives the reason.
 const MARKER: &str = "Long because";
 
-/// Long functions another branch is splitting now, as (file, function): the check passes them
-/// until that branch is merged, and fails once one of them is short, so the entry is removed.
-const BEING_SPLIT: &[(&str, &str)] = &[
-    ("src/report/mod.rs", "review_markdown"),
-    ("src/commands/transcribe.rs", "transcribe_session"),
-];
-
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -310,22 +303,11 @@ fn product_sources() -> Vec<(String, String)> {
 
 #[test]
 fn every_long_function_states_why() {
-    let mut pending = Vec::new();
     let mut missing = Vec::new();
     for (rel, src) in product_sources() {
-        for (name, said) in unexplained(&rel, &src) {
-            if BEING_SPLIT.contains(&(rel.as_str(), name.as_str())) {
-                pending.push((rel.clone(), name));
-            } else {
-                missing.push(said);
-            }
+        for (_name, said) in unexplained(&rel, &src) {
+            missing.push(said);
         }
-    }
-    for (file, name) in BEING_SPLIT {
-        assert!(
-            pending.iter().any(|(f, n)| f == file && n == name),
-            "{file} {name} is no longer long without a reason: take it off BEING_SPLIT"
-        );
     }
     assert!(
         missing.is_empty(),

@@ -115,9 +115,6 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
 
     use crate::record::folder::SessionLock;
     use crate::record::store::save_log;
-    use crate::record::TakeFacts;
-    use crate::transcribe::sidecar;
-
     let session = crate::record::load(&args.target).with_context(|| {
         format!(
             "{} is a folder but not a session; give a session folder or one recording",
@@ -155,41 +152,21 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
             };
             match transcribe_one(engine.as_mut(), &wav) {
                 Ok(transcript) => {
-                    let summary = sidecar::summarize(
+                    match keep_transcript(
+                        &mut log,
+                        (q, t),
+                        &session.dir,
+                        &wav,
                         &transcript,
-                        &file,
-                        &log.questions[q].category,
-                        &log.questions[q].talking_points,
-                    );
-                    if let Err(e) = sidecar::write(&session.dir, &summary, &transcript) {
-                        failed += 1;
-                        crate::ui::warn(format_args!("not written: {e}"));
-                        all.push(serde_json::json!({ "file": wav, "error": e.to_string() }));
-                        continue;
+                        usual,
+                        args.json,
+                    ) {
+                        Ok(entry) => all.push(entry),
+                        Err(entry) => {
+                            failed += 1;
+                            all.push(entry);
+                        }
                     }
-                    let take = &mut log.questions[q].takes[t];
-                    take.transcript = Some(summary.clone());
-                    take.transcript_error = None;
-                    // The pace now comes from the words: the take's facts follow, remarked
-                    // against the usual pace of the sessions before this one, as when it ran.
-                    let facts = TakeFacts::of(&log.questions[q], &log.questions[q].takes[t], usual);
-                    if !args.json {
-                        outln(crate::report::transcript_line(
-                            q + 1,
-                            log.questions[q].takes[t].take,
-                            &summary,
-                            Some(&facts),
-                        ));
-                    }
-                    log.questions[q].takes[t].facts = Some(facts);
-                    all.push(serde_json::json!({
-                        "file": wav,
-                        "transcript": transcript,
-                        "measures": measures::measure(&transcript.words),
-                        "covered": summary.covered,
-                        "missed": summary.missed,
-                        "facts": log.questions[q].takes[t].facts,
-                    }));
                 }
                 Err(e) => {
                     failed += 1;
@@ -215,6 +192,57 @@ fn transcribe_session(args: &TranscribeArgs) -> anyhow::Result<()> {
         anyhow::bail!("{failed} take(s) of {} could not be transcribed", log.id);
     }
     Ok(())
+}
+
+/// Keeps take `t` of question `q`'s new transcript: its sidecar beside the WAV, the summary
+/// and the facts worked out again in the log (the pace now comes from the words, remarked
+/// against the usual pace of the sessions before this one, as when it ran), and its line. The
+/// `--json` entry for it, or the entry saying why it was not written.
+fn keep_transcript(
+    log: &mut crate::record::SessionLog,
+    (q, t): (usize, usize),
+    dir: &std::path::Path,
+    wav: &std::path::Path,
+    transcript: &Transcript,
+    usual: Option<f64>,
+    json: bool,
+) -> Result<serde_json::Value, serde_json::Value> {
+    use crate::record::TakeFacts;
+    use crate::transcribe::sidecar;
+
+    let question = &log.questions[q];
+    let file = &question.takes[t].file;
+    let summary = sidecar::summarize(
+        transcript,
+        file,
+        &question.category,
+        &question.talking_points,
+    );
+    if let Err(e) = sidecar::write(dir, &summary, transcript) {
+        crate::ui::warn(format_args!("not written: {e}"));
+        return Err(serde_json::json!({ "file": wav, "error": e.to_string() }));
+    }
+    let take = &mut log.questions[q].takes[t];
+    take.transcript = Some(summary.clone());
+    take.transcript_error = None;
+    let facts = TakeFacts::of(&log.questions[q], &log.questions[q].takes[t], usual);
+    if !json {
+        outln(crate::report::transcript_line(
+            q + 1,
+            log.questions[q].takes[t].take,
+            &summary,
+            Some(&facts),
+        ));
+    }
+    log.questions[q].takes[t].facts = Some(facts);
+    Ok(serde_json::json!({
+        "file": wav,
+        "transcript": transcript,
+        "measures": measures::measure(&transcript.words),
+        "covered": summary.covered,
+        "missed": summary.missed,
+        "facts": log.questions[q].takes[t].facts,
+    }))
 }
 
 #[cfg(feature = "transcribe")]

@@ -249,55 +249,7 @@ pub fn review_markdown(log: &SessionLog) -> String {
             let _ = writeln!(md, "No recording.");
         }
         for t in &q.takes {
-            let _ = write!(md, "- Take {}: [{}]({}), ", t.take, t.file, t.file);
-            let Some(f) = &t.facts else {
-                let _ = writeln!(md, "still recording");
-                continue;
-            };
-            let _ = write!(md, "{}, {}", length_text(f), ended_by_label(f.ended_by));
-            if let Some(brief) = voice_brief(t, f) {
-                let _ = write!(md, "; {brief}");
-            }
-            if let Some(flag) = flag(f) {
-                let _ = write!(md, " **{flag}**");
-            }
-            if let Some(brief) = measures_brief(f) {
-                let _ = write!(md, "; {brief}");
-            }
-            for r in &f.remarks {
-                let _ = write!(md, "\n  - {r}");
-            }
-            if t.level != Level::Good {
-                let _ = write!(md, "\n  - level: {}", t.level.label());
-            }
-            if let Some(tr) = &t.transcript {
-                let _ = write!(md, "\n  - What you said ({}): \"{}\"", tr.model, tr.text);
-                let _ = write!(
-                    md,
-                    "\n  - {} words; {}; \"I\" {} / \"we\" {}; {}",
-                    tr.words,
-                    words_brief(f.words.as_ref()),
-                    tr.i_count,
-                    tr.we_count,
-                    if tr.gave_number {
-                        "you gave a number"
-                    } else {
-                        "no number given"
-                    }
-                );
-                if let Some(place) = f.words.as_ref().and_then(|w| w.result) {
-                    let _ = write!(md, "\n  - {}", place.text());
-                }
-                for p in &tr.covered {
-                    let _ = write!(md, "\n  - [x] {p}");
-                }
-                for p in &tr.missed {
-                    let _ = write!(md, "\n  - [ ] {p} (not said)");
-                }
-            } else if let Some(e) = &t.transcript_error {
-                let _ = write!(md, "\n  - no transcript: {e}");
-            }
-            md.push('\n');
+            take_markdown(&mut md, t);
         }
         if !q.notes.is_empty() {
             let _ = writeln!(md, "\nA strong answer covers:\n");
@@ -321,6 +273,60 @@ pub fn review_markdown(log: &SessionLog) -> String {
         let _ = writeln!(md, "\n{more}.");
     }
     md
+}
+
+/// One take's lines of `review.md`: its file, length and ending, remarks, level, and what
+/// the transcript found.
+fn take_markdown(md: &mut String, t: &TakeLog) {
+    let _ = write!(md, "- Take {}: [{}]({}), ", t.take, t.file, t.file);
+    let Some(f) = &t.facts else {
+        let _ = writeln!(md, "still recording");
+        return;
+    };
+    let _ = write!(md, "{}, {}", length_text(f), ended_by_label(f.ended_by));
+    if let Some(brief) = voice_brief(t, f) {
+        let _ = write!(md, "; {brief}");
+    }
+    if let Some(flag) = flag(f) {
+        let _ = write!(md, " **{flag}**");
+    }
+    if let Some(brief) = measures_brief(f) {
+        let _ = write!(md, "; {brief}");
+    }
+    for r in &f.remarks {
+        let _ = write!(md, "\n  - {r}");
+    }
+    if t.level != Level::Good {
+        let _ = write!(md, "\n  - level: {}", t.level.label());
+    }
+    if let Some(tr) = &t.transcript {
+        let _ = write!(md, "\n  - What you said ({}): \"{}\"", tr.model, tr.text);
+        let _ = write!(
+            md,
+            "\n  - {} words; {}; \"I\" {} / \"we\" {}; {}",
+            tr.words,
+            words_brief(f.words.as_ref()),
+            tr.i_count,
+            tr.we_count,
+            if tr.gave_number {
+                "you gave a number"
+            } else {
+                "no number given"
+            }
+        );
+        if let Some(place) = f.words.as_ref().and_then(|w| w.result) {
+            let _ = write!(md, "\n  - {}", place.text());
+        }
+        for p in &tr.covered {
+            let _ = write!(md, "\n  - [x] {p}");
+        }
+        for p in &tr.missed {
+            let _ = write!(md, "\n  - [ ] {p} (not said)");
+        }
+    } else if let Some(e) = &t.transcript_error {
+        let _ = write!(md, "\n  - no transcript: {e}");
+    }
+    md.push('\n');
 }
 
 /// A rehearsal's schedule: planned against used time per question and in all, the questions
