@@ -346,23 +346,7 @@ mod tests {
             take: 1,
             fillers_per_100_words: None,
             points_missed: Vec::new(),
-            facts: TakeFacts {
-                length_s,
-                limit_s: 60.0,
-                min_s: 30.0,
-                first_words_s: Some(1.0),
-                speaking_s: None,
-                pauses: None,
-                longest_pause_s: None,
-                talking_stopped_s: None,
-                pace: None,
-                ended_by: None,
-                verdict: crate::record::Verdict::Within,
-                over_s: 0.0,
-                words: None,
-                remarks: Vec::new(),
-                voice: None,
-            },
+            facts: TakeFacts::for_test(length_s),
         }
     }
 

@@ -302,15 +302,12 @@ mod tests {
 
     fn facts(verdict: Verdict, length_s: f64) -> TakeFacts {
         TakeFacts {
-            length_s,
             limit_s: 120.0,
             min_s: 60.0,
-            first_words_s: Some(1.0),
             speaking_s: Some(length_s),
             pauses: Some(0),
             longest_pause_s: Some(0.0),
             talking_stopped_s: Some(length_s),
-            pace: None,
             ended_by: Some(crate::record::TakeEnd::Enter),
             verdict,
             over_s: if verdict == Verdict::Over {
@@ -318,9 +315,7 @@ mod tests {
             } else {
                 0.0
             },
-            words: None,
-            remarks: Vec::new(),
-            voice: None,
+            ..TakeFacts::for_test(length_s)
         }
     }
 

@@ -177,23 +177,7 @@ mod tests {
 
     #[test]
     fn length_and_pace_are_judged_by_their_distance_from_the_good_range() {
-        let facts = |length_s: f64| TakeFacts {
-            length_s,
-            limit_s: 60.0,
-            min_s: 30.0,
-            first_words_s: Some(1.0),
-            speaking_s: None,
-            pauses: None,
-            longest_pause_s: None,
-            talking_stopped_s: None,
-            pace: None,
-            ended_by: None,
-            verdict: crate::record::Verdict::Within,
-            over_s: 0.0,
-            words: None,
-            remarks: Vec::new(),
-            voice: None,
-        };
+        let facts = TakeFacts::for_test;
         assert_eq!(length_miss(&facts(45.0)), 0.0);
         assert!((length_miss(&facts(75.0)) - 0.25).abs() < 1e-9);
         assert!((length_miss(&facts(15.0)) - 0.25).abs() < 1e-9);

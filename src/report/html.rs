@@ -579,21 +579,8 @@ mod tests {
     #[test]
     fn the_progress_page_draws_a_trend_only_after_three_earlier_attempts() {
         let facts = |length_s: f64| crate::record::TakeFacts {
-            length_s,
-            limit_s: 60.0,
-            min_s: 30.0,
             first_words_s: None,
-            speaking_s: None,
-            pauses: None,
-            longest_pause_s: None,
-            talking_stopped_s: None,
-            pace: None,
-            ended_by: None,
-            verdict: crate::record::Verdict::Within,
-            over_s: 0.0,
-            words: None,
-            remarks: Vec::new(),
-            voice: None,
+            ..crate::record::TakeFacts::for_test(length_s)
         };
         for (lengths, says) in [
             (&[45.0][..], "0 earlier attempts — too few for a trend"),
