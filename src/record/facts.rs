@@ -222,6 +222,31 @@ impl TakeFacts {
     }
 }
 
+#[cfg(test)]
+impl TakeFacts {
+    /// Facts for tests: a take of `length_s` within a 60 s limit (useful minimum 30 s), first
+    /// words at 1 s, nothing else measured; change what a test needs with `..`.
+    pub(crate) fn for_test(length_s: f64) -> TakeFacts {
+        TakeFacts {
+            length_s,
+            limit_s: 60.0,
+            min_s: 30.0,
+            first_words_s: Some(1.0),
+            speaking_s: None,
+            pauses: None,
+            longest_pause_s: None,
+            talking_stopped_s: None,
+            pace: None,
+            ended_by: None,
+            verdict: Verdict::Within,
+            over_s: 0.0,
+            words: None,
+            remarks: Vec::new(),
+            voice: None,
+        }
+    }
+}
+
 /// Plain-words remarks where a figure stands out: a long silence before starting, a stall, a
 /// pace outside the band (and, as a separate note, far from the usual pace), clipping, too
 /// quiet a recording (by the same level verdict as `check` and the log). Conservative on

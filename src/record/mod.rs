@@ -3,14 +3,17 @@
 //! `folder` is the session folder itself (its name, making it private and never reused, the
 //! running session's lock, its takes' names, the containment check on every name a log gives,
 //! removing it when empty); `format` is `session.json` (format 3) as the log's own types and
-//! the names of the files beside it; `facts` works out the figures of a take that every view
-//! shows; `v1` reads the first format and upgrades it; `store` writes the log and sidecars
+//! the names of the files beside it; `measures` is the
+//! analysis as the log keeps it, `numbers` how the log writes numbers; `facts` works out the
+//! figures of a take that every view shows; `v1` reads the first format and upgrades it; `store` writes the log and sidecars
 //! (atomically); `reader` lists a recordings folder and loads one session. Nothing else in
 //! voicemock opens a `session.json`.
 
 pub mod facts;
 pub mod folder;
 pub mod format;
+mod measures;
+mod numbers;
 pub mod reader;
 pub mod store;
 pub mod trend;
