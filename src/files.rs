@@ -275,7 +275,7 @@ mod tests {
             open_regular(Path::new("/dev/null")),
             Err(OpenError::Special)
         ));
-        assert!(matches!(open_regular(&dir), Err(OpenError::Folder)));
+        assert!(matches!(open_regular(dir), Err(OpenError::Folder)));
         assert!(open_regular(&dir.join("none")).unwrap_err().is_not_found());
         std::fs::write(dir.join("f"), b"12345").unwrap();
         assert_eq!(read_regular(&dir.join("f"), 5).unwrap(), b"12345");

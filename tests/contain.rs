@@ -40,18 +40,8 @@ fn write_log(session: &Path, log: &serde_json::Value) {
 
 /// A second of a quiet tone, 16 kHz mono.
 fn wav(path: &Path) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 16_000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..16_000 {
-        let s = (i as f32 * 0.05).sin() * 3000.0;
-        w.write_sample(s as i16).unwrap();
-    }
-    w.finalize().unwrap();
+    let tone = (0..16_000).map(|i| ((i as f32 * 0.05).sin() * 3000.0) as i16);
+    common::write_wav(path, 16_000, tone);
 }
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
@@ -541,17 +531,7 @@ fn a_microphone_that_fails_as_a_take_starts_still_leaves_the_review_page() {
 fn play_of_a_valid_1_hz_wav_blames_the_file_not_the_device() {
     let root = common::temp_dir("contain-1hz");
     let file = root.join("one-hertz.wav");
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 1,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(&file, spec).unwrap();
-    for s in [0i16, 1000, -1000, 0, 0, 0, 0, 0, 0, 0] {
-        w.write_sample(s).unwrap();
-    }
-    w.finalize().unwrap();
+    common::write_wav(&file, 1, [0, 1000, -1000, 0, 0, 0, 0, 0, 0, 0]);
     let (code, stdout, stderr) = run(&["play", file.to_str().unwrap()]);
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stderr.contains("its sample rate is 1 Hz"), "{stderr}");

@@ -482,7 +482,7 @@ mod tests {
             };
             let path = scratch
                 .path()
-                .join(&format!("fmt-{channels}-{bits}-{sample_format:?}.wav"));
+                .join(format!("fmt-{channels}-{bits}-{sample_format:?}.wav"));
             write(&path, spec, &samples);
             let (got_spec, got) = read_all(&path).unwrap();
             assert_eq!(got_spec.sample_rate, 22_050);

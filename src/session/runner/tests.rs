@@ -343,6 +343,20 @@ impl Playback for FakePlaying {
     }
 }
 
+impl Setup {
+    /// Transcribes each take on a fake that takes `seconds` of the session's clock, or fails
+    /// every take with `fails`.
+    fn transcribe(&mut self, seconds: f64, fails: Option<&str>) {
+        self.transcriber = Some(FakeTranscriber {
+            now: Rc::clone(&self.now),
+            seconds,
+            queue: Vec::new(),
+            submitted_at: Vec::new(),
+            fails: fails.map(str::to_string),
+        });
+    }
+}
+
 fn setup(broken_speech: bool, broken_mic: bool) -> Setup {
     let scratch = tempfile::tempdir().unwrap();
     let dir = scratch.path().to_path_buf();
@@ -787,13 +801,7 @@ fn a_cue_that_cannot_play_is_not_left_out_of_the_take() {
 #[test]
 fn transcripts_come_in_the_background_without_moving_the_timers() {
     let mut s = setup(false, false);
-    s.transcriber = Some(FakeTranscriber {
-        now: Rc::clone(&s.now),
-        seconds: 7.0,
-        queue: Vec::new(),
-        submitted_at: Vec::new(),
-        fails: None,
-    });
+    s.transcribe(7.0, None);
     let (_tx, rx) = mpsc::channel();
     let ending = drive(&mut s, 0.0, 5.0, 2, &rx, &|| None, false).unwrap();
     assert_eq!(ending.status, Status::Completed);
@@ -825,13 +833,7 @@ fn transcripts_come_in_the_background_without_moving_the_timers() {
 fn a_transcriber_that_fails_every_take_is_said_once_and_noted_on_each() {
     let mut s = setup(false, false);
     let crash = "the transcription engine crashed on signal 6 (abort)";
-    s.transcriber = Some(FakeTranscriber {
-        now: Rc::clone(&s.now),
-        seconds: 1.0,
-        queue: Vec::new(),
-        submitted_at: Vec::new(),
-        fails: Some(crash.into()),
-    });
+    s.transcribe(1.0, Some(crash));
     let (_tx, rx) = mpsc::channel();
     let ending = drive(&mut s, 0.0, 5.0, 2, &rx, &|| None, false).unwrap();
     assert_eq!(ending.status, Status::Completed);
