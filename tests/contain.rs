@@ -255,17 +255,24 @@ fn mkfifo(path: &Path) {
     assert!(status.success());
 }
 
-#[test]
-fn a_fifo_in_place_of_a_take_hangs_nothing() {
-    let root = common::temp_dir("contain-fifo");
-    let recordings = root.join("rec");
+/// The fixture's session under `recordings`, crashed while recording its second take (in
+/// progress, nobody holds the lock), with its first take's WAV; returns its folder.
+fn crashed_session(recordings: &Path) -> PathBuf {
     let session = recordings.join("2026-11-26_161748-netflix-pm");
-    // Crashed (in progress, nobody holds the lock): the reader looks at the take's file.
     let mut log = fixture();
     log["status"] = "in_progress".into();
     log["questions"][1]["takes"][0]["ended_by"] = serde_json::Value::Null;
     write_log(&session, &log);
     wav(&session.join("q01-why-netflix-take1.wav"));
+    session
+}
+
+#[test]
+fn a_fifo_in_place_of_a_take_hangs_nothing() {
+    let root = common::temp_dir("contain-fifo");
+    let recordings = root.join("rec");
+    // Crashed: the reader looks at the take's file.
+    let session = crashed_session(&recordings);
     let fifo = session.join("q02-stay-current-take1.wav");
     mkfifo(&fifo);
     // And the lock a reader looks at to tell running from crashed.
@@ -308,12 +315,7 @@ fn a_fifo_in_place_of_a_take_hangs_nothing() {
 fn a_crashed_take_whose_header_says_rate_0_is_damaged_not_an_hour_long() {
     let root = common::temp_dir("contain-rate0");
     let recordings = root.join("rec");
-    let session = recordings.join("2026-11-26_161748-netflix-pm");
-    let mut log = fixture();
-    log["status"] = "in_progress".into();
-    log["questions"][1]["takes"][0]["ended_by"] = serde_json::Value::Null;
-    write_log(&session, &log);
-    wav(&session.join("q01-why-netflix-take1.wav"));
+    let session = crashed_session(&recordings);
     let take = session.join("q02-stay-current-take1.wav");
     wav(&take);
     let mut bytes = std::fs::read(&take).unwrap();
