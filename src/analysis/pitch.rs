@@ -224,11 +224,17 @@ impl PitchTracker {
         let (w, lag_max) = (self.window, self.lag_max);
         let mean = self.buf.iter().sum::<f32>() / self.buf.len() as f32;
         self.buf.iter_mut().for_each(|v| *v -= mean);
+        // The running totals stay in registers (a loop through the arrays would wait on each
+        // store before the next add).
+        let (mut square, mut sum) = (0f32, 0f32);
         self.squares[0] = 0.0;
         self.sums[0] = 0.0;
-        for (i, &v) in self.buf.iter().enumerate() {
-            self.squares[i + 1] = self.squares[i] + v * v;
-            self.sums[i + 1] = self.sums[i] + v;
+        let prefixes = self.squares[1..].iter_mut().zip(&mut self.sums[1..]);
+        for ((sq, s), &v) in prefixes.zip(&self.buf) {
+            square += v * v;
+            sum += v;
+            *sq = square;
+            *s = sum;
         }
         if self.squares[self.buf.len()] <= 1e-12 * self.buf.len() as f32 {
             return UNMEASURED;
