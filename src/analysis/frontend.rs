@@ -72,7 +72,7 @@ impl FrontEnd {
     pub(crate) fn new(sample_rate: u32) -> Self {
         let hop = ((sample_rate as f64 * HOP_S).round() as usize).max(1);
         let group = match (sample_rate / REDUCED_MIN_HZ).max(1) as usize {
-            g if hop % g == 0 => g,
+            g if hop.is_multiple_of(g) => g,
             _ => 1,
         };
         let rate = sample_rate as f64 / group as f64;

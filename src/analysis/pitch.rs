@@ -2,7 +2,7 @@
 //! JASA 111(4)): the difference function, its cumulative-mean normalisation, the first dip under
 //! an absolute threshold (which keeps the tracker off the subharmonics), and parabolic
 //! interpolation of the dip. It reads the decimated, band-passed copy the front end already
-//! keeps, so it adds no per-sample work. The stream gives one raw estimate per frame (a few
+//! keeps (~4 kHz), so it adds no work at the input rate. The stream gives one raw estimate per frame (a few
 //! bytes); which frames are voiced, and the octave check, are decided at the end, when the
 //! speech runs are known. Owns no summary or remark: those are in `voice`.
 
@@ -113,7 +113,7 @@ impl LaggedProducts {
             let row = &mut rest[..l];
             let h = (n % l as u64) as usize;
             let past = &self.history[h..h + l];
-            if n % EPOCH == 0 {
+            if n.is_multiple_of(EPOCH) {
                 row.iter_mut().zip(past).for_each(|(r, &p)| *r = x * p);
             } else {
                 // Not the first row of the ring: that one starts an epoch.
