@@ -337,14 +337,12 @@ mod tests {
 
     #[test]
     fn a_missing_file_is_no_settings_and_a_starter_is_never_overwritten() {
-        let dir = std::env::temp_dir().join(format!("vm-config-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let path = dir.join("nested").join("config.toml");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested").join("config.toml");
         assert_eq!(load(&path).unwrap(), Config::default());
         assert!(write_starter(&path).unwrap());
         std::fs::write(&path, "think = 4\n").unwrap();
         assert!(!write_starter(&path).unwrap());
         assert_eq!(load(&path).unwrap().think, Some(4.0));
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -261,18 +261,11 @@ pub fn is_disk_full(e: &std::io::Error) -> bool {
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> std::path::PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("voicemock-files-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
     #[cfg(unix)]
     #[test]
     fn only_regular_files_open_and_a_fifo_never_waits() {
-        let dir = scratch("open");
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let fifo = dir.join("fifo");
         let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
         // SAFETY: a valid C string for a path in a folder of this test's own.
@@ -282,11 +275,10 @@ mod tests {
             open_regular(Path::new("/dev/null")),
             Err(OpenError::Special)
         ));
-        assert!(matches!(open_regular(&dir), Err(OpenError::Folder)));
+        assert!(matches!(open_regular(dir), Err(OpenError::Folder)));
         assert!(open_regular(&dir.join("none")).unwrap_err().is_not_found());
         std::fs::write(dir.join("f"), b"12345").unwrap();
         assert_eq!(read_regular(&dir.join("f"), 5).unwrap(), b"12345");
         assert!(read_regular(&dir.join("f"), 4).is_err());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

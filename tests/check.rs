@@ -331,22 +331,14 @@ fn a_check_that_hears_silence_or_clipping_fails_saying_why() {
 
     // A full-scale square wave: every sample at the limit.
     let square = dir.join("square.wav");
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 48_000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(&square, spec).unwrap();
-    for i in 0..48_000 * 4 {
-        w.write_sample(if (i / 60) % 2 == 0 {
+    let samples = (0..48_000 * 4).map(|i| {
+        if (i / 60) % 2 == 0 {
             i16::MAX
         } else {
             i16::MIN
-        })
-        .unwrap();
-    }
-    w.finalize().unwrap();
+        }
+    });
+    common::write_wav(&square, 48_000, samples);
     let mut run = Running::spawn(
         common::bin()
             .args([

@@ -142,18 +142,8 @@ fn no_panic(what: &str, code: Option<i32>, stderr: &str) {
 fn listings_end_quietly_on_a_full_or_closed_output() {
     let dir = common::temp_dir("cli-closed-output");
     let wav = dir.join("tone.wav");
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 8000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(&wav, spec).unwrap();
-    for i in 0..8000 {
-        w.write_sample(((i as f32 * 0.1).sin() * 8000.0) as i16)
-            .unwrap();
-    }
-    w.finalize().unwrap();
+    let tone = (0..8000).map(|i| ((i as f32 * 0.1).sin() * 8000.0) as i16);
+    common::write_wav(&wav, 8000, tone);
     let wav = wav.to_str().unwrap();
     let listings: [&[&str]; 6] = [
         &["packs"],
@@ -301,17 +291,7 @@ fn play_refuses_what_it_cannot_play_before_opening_a_device() {
     let notes = dir.join("notes.wav");
     std::fs::write(&notes, "not audio").unwrap();
     let short = dir.join("short.wav");
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 16_000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(&short, spec).unwrap();
-    for _ in 0..16_000 {
-        w.write_sample(0i16).unwrap();
-    }
-    w.finalize().unwrap();
+    common::write_wav(&short, 16_000, [0; 16_000]);
     let missing = dir.join("missing.wav");
     let (notes, short, missing) = (
         notes.to_str().unwrap(),
@@ -348,17 +328,11 @@ fn analyze_of_a_session_reports_a_take_whose_recording_is_missing() {
     )
     .unwrap();
     // The first take is there (a second of silence), the second is not.
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 16_000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(session.join("q01-why-netflix-take1.wav"), spec).unwrap();
-    for _ in 0..16_000 {
-        w.write_sample(0i16).unwrap();
-    }
-    w.finalize().unwrap();
+    common::write_wav(
+        &session.join("q01-why-netflix-take1.wav"),
+        16_000,
+        [0; 16_000],
+    );
     let (ok, stdout, stderr) = run(&["analyze", session.to_str().unwrap(), "--json"]);
     assert!(!ok, "a missing take must not pass silently: {stdout}");
     let entries: serde_json::Value = serde_json::from_str(&stdout).unwrap();

@@ -40,18 +40,8 @@ fn write_log(session: &Path, log: &serde_json::Value) {
 
 /// A second of a quiet tone, 16 kHz mono.
 fn wav(path: &Path) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 16_000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..16_000 {
-        let s = (i as f32 * 0.05).sin() * 3000.0;
-        w.write_sample(s as i16).unwrap();
-    }
-    w.finalize().unwrap();
+    let tone = (0..16_000).map(|i| ((i as f32 * 0.05).sin() * 3000.0) as i16);
+    common::write_wav(path, 16_000, tone);
 }
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
@@ -265,17 +255,24 @@ fn mkfifo(path: &Path) {
     assert!(status.success());
 }
 
-#[test]
-fn a_fifo_in_place_of_a_take_hangs_nothing() {
-    let root = common::temp_dir("contain-fifo");
-    let recordings = root.join("rec");
+/// The fixture's session under `recordings`, crashed while recording its second take (in
+/// progress, nobody holds the lock), with its first take's WAV; returns its folder.
+fn crashed_session(recordings: &Path) -> PathBuf {
     let session = recordings.join("2026-11-26_161748-netflix-pm");
-    // Crashed (in progress, nobody holds the lock): the reader looks at the take's file.
     let mut log = fixture();
     log["status"] = "in_progress".into();
     log["questions"][1]["takes"][0]["ended_by"] = serde_json::Value::Null;
     write_log(&session, &log);
     wav(&session.join("q01-why-netflix-take1.wav"));
+    session
+}
+
+#[test]
+fn a_fifo_in_place_of_a_take_hangs_nothing() {
+    let root = common::temp_dir("contain-fifo");
+    let recordings = root.join("rec");
+    // Crashed: the reader looks at the take's file.
+    let session = crashed_session(&recordings);
     let fifo = session.join("q02-stay-current-take1.wav");
     mkfifo(&fifo);
     // And the lock a reader looks at to tell running from crashed.
@@ -318,12 +315,7 @@ fn a_fifo_in_place_of_a_take_hangs_nothing() {
 fn a_crashed_take_whose_header_says_rate_0_is_damaged_not_an_hour_long() {
     let root = common::temp_dir("contain-rate0");
     let recordings = root.join("rec");
-    let session = recordings.join("2026-11-26_161748-netflix-pm");
-    let mut log = fixture();
-    log["status"] = "in_progress".into();
-    log["questions"][1]["takes"][0]["ended_by"] = serde_json::Value::Null;
-    write_log(&session, &log);
-    wav(&session.join("q01-why-netflix-take1.wav"));
+    let session = crashed_session(&recordings);
     let take = session.join("q02-stay-current-take1.wav");
     wav(&take);
     let mut bytes = std::fs::read(&take).unwrap();
@@ -541,17 +533,7 @@ fn a_microphone_that_fails_as_a_take_starts_still_leaves_the_review_page() {
 fn play_of_a_valid_1_hz_wav_blames_the_file_not_the_device() {
     let root = common::temp_dir("contain-1hz");
     let file = root.join("one-hertz.wav");
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 1,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(&file, spec).unwrap();
-    for s in [0i16, 1000, -1000, 0, 0, 0, 0, 0, 0, 0] {
-        w.write_sample(s).unwrap();
-    }
-    w.finalize().unwrap();
+    common::write_wav(&file, 1, [0, 1000, -1000, 0, 0, 0, 0, 0, 0, 0]);
     let (code, stdout, stderr) = run(&["play", file.to_str().unwrap()]);
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stderr.contains("its sample rate is 1 Hz"), "{stderr}");

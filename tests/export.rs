@@ -14,18 +14,11 @@ const ID: &str = "2026-11-26_161748-netflix-pm";
 
 /// A tone of `seconds` at 48 kHz, as a take's WAV.
 fn write_wav(path: &Path, seconds: f64, hz: f64) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 48_000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..(seconds * 48_000.0) as usize {
+    let tone = (0..(seconds * 48_000.0) as usize).map(|i| {
         let s = (i as f64 * hz * std::f64::consts::TAU / 48_000.0).sin() * 0.3;
-        w.write_sample((s * f64::from(i16::MAX)) as i16).unwrap();
-    }
-    w.finalize().unwrap();
+        (s * f64::from(i16::MAX)) as i16
+    });
+    common::write_wav(path, 48_000, tone);
 }
 
 /// The fixture session with its recordings, a transcript sidecar, a review sheet, and a

@@ -268,6 +268,15 @@ fn json(args: &[&str], recordings: &Path) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// The entry of question `id` in `history --json` over `recordings`.
+fn history_entry(recordings: &Path, id: &str) -> Value {
+    let history = json(&["history", "--json"], recordings);
+    let entry = history.as_array().unwrap().iter().find(|h| h["id"] == id);
+    entry
+        .unwrap_or_else(|| panic!("no {id} in history: {history:#}"))
+        .clone()
+}
+
 /// Reads every view of every session in `recordings` and checks each take reads the same in
 /// each. Returns the facts of every take, by key, for the caller's own checks.
 pub fn check_every_view(recordings: &Path) -> BTreeMap<Key, Value> {
@@ -330,9 +339,7 @@ pub fn check_every_view(recordings: &Path) -> BTreeMap<Key, Value> {
         let mine: Vec<(&Key, &Value)> = truth.iter().filter(|(k, _)| k.0 == id).collect();
         // The log keeps the facts every view shows (a log from before facts gets them on
         // reading, which the listings above show).
-        let log: Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("session.json")).unwrap())
-                .unwrap();
+        let log = common::session_log(dir);
         for q in log["questions"].as_array().unwrap() {
             for t in q["takes"].as_array().unwrap() {
                 let key = (
@@ -472,11 +479,7 @@ pub fn check_every_view(recordings: &Path) -> BTreeMap<Key, Value> {
             .unwrap()
             .to_string_lossy()
             .into_owned();
-        let log: Value = serde_json::from_str(
-            &std::fs::read_to_string(Path::new(s["dir"].as_str().unwrap()).join("session.json"))
-                .unwrap(),
-        )
-        .unwrap();
+        let log = common::session_log(Path::new(s["dir"].as_str().unwrap()));
         for (i, q) in log["questions"].as_array().unwrap().iter().enumerate() {
             for t in q["takes"].as_array().unwrap() {
                 let n = t["take"].as_u64().unwrap();
@@ -574,13 +577,7 @@ fn every_view_of_the_format_1_and_format_2_fixtures_tells_the_same_facts() {
     assert_eq!(drilled(1)["verdict"], "cut_off");
     // The second round: held to 1 s of a question whose minimum is 1 s at 2 s, so 0.5 s.
     assert_eq!(drilled(2)["min_s"], 0.5);
-    let history = json(&["history", "--json"], &recordings);
-    let why = history
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["id"] == "why-netflix")
-        .unwrap();
+    let why = history_entry(&recordings, "why-netflix");
     assert_eq!(why["attempts"], 2, "{why:#}");
     assert_eq!(why["drill_rounds"].as_array().unwrap().len(), 2, "{why:#}");
     assert_eq!(why["best"]["facts"]["limit_s"], 2.0, "{why:#}");
@@ -711,14 +708,10 @@ fn from_dom(chrome: &crate::report::Chrome, page: &Path, session: &str) -> BTree
         .collect()
 }
 
-fn session_log(dir: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(dir.join("session.json")).unwrap()).unwrap()
-}
-
 /// `replay SESSION --take all`, skipping through each recording: the heading of each take
 /// (length, how it ended, the verdict where it says something), checked against its facts.
 fn check_replay(recordings: &Path, dir: &Path, truth: &BTreeMap<Key, Value>) -> usize {
-    let log = session_log(dir);
+    let log = common::session_log(dir);
     let id = log["id"].as_str().unwrap();
     let takes = truth.keys().filter(|k| k.0 == id).count();
     let mut replay = common::Running::spawn(
@@ -772,7 +765,7 @@ fn check_replay(recordings: &Path, dir: &Path, truth: &BTreeMap<Key, Value>) -> 
 
 /// `play` on a take of a session introduces it by its facts.
 fn check_play(dir: &Path, truth: &BTreeMap<Key, Value>) {
-    let log = session_log(dir);
+    let log = common::session_log(dir);
     let q = &log["questions"][0];
     let t = &q["takes"][0];
     let f = &truth[&(
@@ -888,14 +881,14 @@ fn every_view_of_recorded_sessions_tells_the_same_facts() {
 
     let truth = check_every_view(&recordings);
     // The session's own answer lines said the same.
-    let mut lines = check_answer_lines(&stdout, &session_log(&first_session), &truth);
+    let mut lines = check_answer_lines(&stdout, &common::session_log(&first_session), &truth);
     let drill_dir = std::fs::read_dir(&recordings)
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.path())
         .find(|p| p.join("session.json").exists() && *p != first_session)
         .unwrap();
-    lines += check_answer_lines(&drill_out, &session_log(&drill_dir), &truth);
+    lines += check_answer_lines(&drill_out, &common::session_log(&drill_dir), &truth);
     assert_eq!(lines, truth.len(), "an answer line per take");
     // `replay` and `play` introduce each take by the same facts.
     check_replay(&recordings, &first_session, &truth);
@@ -903,7 +896,7 @@ fn every_view_of_recorded_sessions_tells_the_same_facts() {
     check_play(&first_session, &truth);
     // Chromium shows on each page what the facts say.
     for dir in [&first_session, &drill_dir] {
-        let id = session_log(dir)["id"].as_str().unwrap().to_string();
+        let id = common::session_log(dir)["id"].as_str().unwrap().to_string();
         let shown = from_dom(&chrome, &dir.join("report.html"), &id);
         let mine: Vec<_> = truth.iter().filter(|(k, _)| k.0 == id).collect();
         assert_eq!(shown.len(), mine.len(), "{shown:#?}");
@@ -912,7 +905,7 @@ fn every_view_of_recorded_sessions_tells_the_same_facts() {
         }
     }
     // Every way a take starts and ends was there, and a transcript gave one its pace.
-    let log = session_log(&first_session);
+    let log = common::session_log(&first_session);
     let starts: Vec<&str> = log["questions"]
         .as_array()
         .unwrap()
@@ -940,13 +933,7 @@ fn every_view_of_recorded_sessions_tells_the_same_facts() {
     let voiced = &log["questions"][2]["takes"][0];
     assert_eq!(voiced["facts"]["first_words_s"], 0.0, "{voiced:#}");
     // Drill rounds are drill rounds in `history`, never attempts at the question.
-    let history = json(&["history", "--json"], &recordings);
-    let why = history
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["id"] == "why-netflix")
-        .unwrap();
+    let why = history_entry(&recordings, "why-netflix");
     assert_eq!(why["attempts"], 1, "{why:#}");
     assert_eq!(why["drill_rounds"].as_array().unwrap().len(), 2, "{why:#}");
     assert_eq!(why["best"]["facts"]["limit_s"], 10.0, "{why:#}");

@@ -101,6 +101,28 @@ impl Drop for Talker {
     }
 }
 
+/// `voicemock ARGS --no-speak --pack PACK --recordings RECORDINGS` run to its end while
+/// `talker` talks into the microphone; checks it succeeded and returns what it printed.
+fn talked_to(args: &[&str], pack: &Path, recordings: &Path, talker: Talker) -> String {
+    let out = common::bin()
+        .args(args)
+        .args(["--no-speak", "--pack"])
+        .arg(pack)
+        .arg("--recordings")
+        .arg(recordings)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    drop(talker);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 #[test]
 fn a_two_minute_rehearsal_keeps_to_its_budget_and_reports_its_schedule() {
     let Some(_stack) = common::stack() else {
@@ -110,29 +132,8 @@ fn a_two_minute_rehearsal_keeps_to_its_budget_and_reports_its_schedule() {
     let pack = short_pack(&dir);
     let recordings = dir.join("recordings");
     let talker = Talker::start(&dir);
-    let out = common::bin()
-        .args([
-            "rehearse",
-            "--minutes",
-            "2",
-            "--seed",
-            "7",
-            "--no-speak",
-            "--pack",
-        ])
-        .arg(&pack)
-        .arg("--recordings")
-        .arg(&recordings)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    drop(talker);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "stdout:\n{stdout}\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let args = ["rehearse", "--minutes", "2", "--seed", "7"];
+    let stdout = talked_to(&args, &pack, &recordings, talker);
     let (_, log) = common::only_session(&recordings);
     assert_eq!(log["kind"], "rehearse");
     assert_eq!(log["budget_s"], 120.0);
@@ -193,28 +194,8 @@ fn a_drill_holds_each_round_to_its_own_limit() {
     let recordings = dir.join("recordings");
     let talker = Talker::start(&dir);
     std::thread::sleep(Duration::from_millis(500));
-    let out = common::bin()
-        .args([
-            "drill",
-            "story-a",
-            "--limits",
-            "6,4,2",
-            "--no-speak",
-            "--pack",
-        ])
-        .arg(&pack)
-        .arg("--recordings")
-        .arg(&recordings)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    drop(talker);
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "stdout:\n{stdout}\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let args = ["drill", "story-a", "--limits", "6,4,2"];
+    let stdout = talked_to(&args, &pack, &recordings, talker);
     let (_, log) = common::only_session(&recordings);
     assert_eq!(log["kind"], "drill");
     let takes = log["questions"][0]["takes"].as_array().unwrap();

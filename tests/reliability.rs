@@ -543,18 +543,11 @@ fn a_terminal_nobody_reads_does_not_stop_the_session_nor_its_ending() {
 /// A WAV of `seconds` of a quiet 440 Hz tone.
 fn tone_wav(dir: &Path, seconds: u32) -> PathBuf {
     let path = dir.join("tone.wav");
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 48_000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(&path, spec).unwrap();
-    for i in 0..48_000 * seconds {
+    let tone = (0..48_000 * seconds).map(|i| {
         let v = (f64::from(i) * 440.0 * std::f64::consts::TAU / 48_000.0).sin() * 0.1;
-        w.write_sample((v * 32767.0) as i16).unwrap();
-    }
-    w.finalize().unwrap();
+        (v * 32767.0) as i16
+    });
+    common::write_wav(&path, 48_000, tone);
     path
 }
 

@@ -46,9 +46,7 @@ fn record_two_answers(dir: &Path) -> (PathBuf, PathBuf) {
 }
 
 fn take_files(session: &Path) -> Vec<PathBuf> {
-    let log: Value =
-        serde_json::from_str(&std::fs::read_to_string(session.join("session.json")).unwrap())
-            .unwrap();
+    let log = common::session_log(session);
     log["questions"]
         .as_array()
         .unwrap()

@@ -344,15 +344,42 @@ fn session_page(f: &Fixture, session: &Path) -> PathBuf {
     page
 }
 
+/// What a browser test stands on: the device stack it holds (Chromium reaches the sound
+/// server too, muted: like every device test, it takes turns), the recorded sessions, and a
+/// Chromium of its own. Fields drop in order, so Chromium ends before the stack is let go.
+struct Browsing {
+    f: &'static Fixture,
+    chrome: Chrome,
+    _stack: common::Stack,
+}
+
+/// `None` where the machine has no sound server or no Chromium (`name` names the profile).
+fn browse(name: &str) -> Option<Browsing> {
+    let stack = common::stack()?;
+    let f = fixture(&stack);
+    let chrome = launch(name)?;
+    Some(Browsing {
+        f,
+        chrome,
+        _stack: stack,
+    })
+}
+
+impl Browsing {
+    /// The page `report` writes for `session`, open, with every audio element loaded.
+    fn open_session(&self, session: &Path) -> (Arc<Tab>, Arc<Mutex<Watch>>) {
+        let page = session_page(self.f, session);
+        let (tab, watch) = open(&self.chrome, &page);
+        wait_for_audio(&tab);
+        (tab, watch)
+    }
+}
+
 #[test]
 fn a_session_page_loads_from_file_with_no_console_error_and_no_network() {
-    // Chromium reaches the sound server too (muted): like every device test, take turns.
-    let Some(stack) = common::stack() else { return };
-    let f = fixture(&stack);
-    let Some(chrome) = launch("load") else { return };
-    let page = session_page(f, &f.two);
-    let (tab, watch) = open(&chrome, &page);
-    wait_for_audio(&tab);
+    let Some(b) = browse("load") else { return };
+    let f = b.f;
+    let (tab, watch) = b.open_session(&f.two);
     std::thread::sleep(Duration::from_millis(500));
     let w = watch.lock().unwrap();
     assert!(w.errors.is_empty(), "console errors: {:#?}", w.errors);
@@ -379,15 +406,9 @@ fn a_session_page_loads_from_file_with_no_console_error_and_no_network() {
 
 #[test]
 fn every_audio_element_plays_its_wav_with_the_wav_s_duration() {
-    // Chromium reaches the sound server too (muted): like every device test, take turns.
-    let Some(stack) = common::stack() else { return };
-    let f = fixture(&stack);
-    let Some(chrome) = launch("audio") else {
-        return;
-    };
-    let page = session_page(f, &f.two);
-    let (tab, _) = open(&chrome, &page);
-    wait_for_audio(&tab);
+    let Some(b) = browse("audio") else { return };
+    let f = b.f;
+    let (tab, _) = b.open_session(&f.two);
     let found = eval(
         &tab,
         "Array.from(document.querySelectorAll('audio')).map(a => \
@@ -409,15 +430,9 @@ fn every_audio_element_plays_its_wav_with_the_wav_s_duration() {
 
 #[test]
 fn clicking_a_pause_plays_from_its_start() {
-    // Chromium reaches the sound server too (muted): like every device test, take turns.
-    let Some(stack) = common::stack() else { return };
-    let f = fixture(&stack);
-    let Some(chrome) = launch("click") else {
-        return;
-    };
-    let page = session_page(f, &f.two);
-    let (tab, _) = open(&chrome, &page);
-    wait_for_audio(&tab);
+    let Some(b) = browse("click") else { return };
+    let f = b.f;
+    let (tab, _) = b.open_session(&f.two);
     let pauses = eval(
         &tab,
         "document.querySelectorAll('.take [data-start]').length",
@@ -482,14 +497,9 @@ fn clicking_a_pause_plays_from_its_start() {
 
 #[test]
 fn clicking_a_word_of_the_transcript_plays_from_it() {
-    let Some(stack) = common::stack() else { return };
-    let f = fixture(&stack);
-    let Some(chrome) = launch("words") else {
-        return;
-    };
-    let page = session_page(f, &f.plain);
-    let (tab, _) = open(&chrome, &page);
-    wait_for_audio(&tab);
+    let Some(b) = browse("words") else { return };
+    let f = b.f;
+    let (tab, _) = b.open_session(&f.plain);
     let words = eval(
         &tab,
         "Array.from(document.querySelectorAll('#q1-t1 .transcript [data-at]')).map(w => w.textContent)",
@@ -562,15 +572,9 @@ fn player_time(tab: &Tab, take: &str) -> (f64, f64) {
 
 #[test]
 fn a_question_holding_markup_shows_it_as_text() {
-    // Chromium reaches the sound server too (muted): like every device test, take turns.
-    let Some(stack) = common::stack() else { return };
-    let f = fixture(&stack);
-    let Some(chrome) = launch("markup") else {
-        return;
-    };
-    let page = session_page(f, &f.markup);
-    let (tab, watch) = open(&chrome, &page);
-    wait_for_audio(&tab);
+    let Some(b) = browse("markup") else { return };
+    let f = b.f;
+    let (tab, watch) = b.open_session(&f.markup);
     assert_eq!(
         eval(&tab, "typeof window.__pwned"),
         "undefined",
@@ -659,15 +663,9 @@ fn ink(png_bytes: &[u8]) -> (u32, u32, f64, usize) {
 
 #[test]
 fn screenshots_at_laptop_and_phone_width_are_not_blank() {
-    // Chromium reaches the sound server too (muted): like every device test, take turns.
-    let Some(stack) = common::stack() else { return };
-    let f = fixture(&stack);
-    let Some(chrome) = launch("shots") else {
-        return;
-    };
-    let page = session_page(f, &f.two);
-    let (tab, _) = open(&chrome, &page);
-    wait_for_audio(&tab);
+    let Some(b) = browse("shots") else { return };
+    let f = b.f;
+    let (tab, _) = b.open_session(&f.two);
     let dir = output_dir().join("screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     for (width, mobile) in [(1280, false), (390, true)] {
@@ -715,12 +713,8 @@ fn screenshots_at_laptop_and_phone_width_are_not_blank() {
 
 #[test]
 fn the_progress_page_has_a_point_per_take_each_linking_to_a_page() {
-    // Chromium reaches the sound server too (muted): like every device test, take turns.
-    let Some(stack) = common::stack() else { return };
-    let f = fixture(&stack);
-    let Some(chrome) = launch("progress") else {
-        return;
-    };
+    let Some(b) = browse("progress") else { return };
+    let f = b.f;
     let stdout = report(&f.recordings, &["--progress"]);
     let page = f.recordings.join("progress.html");
     assert!(stdout.contains("Progress over 3 sessions"), "{stdout}");
@@ -728,7 +722,7 @@ fn the_progress_page_has_a_point_per_take_each_linking_to_a_page() {
         .map(|s| s.log.takes().count())
         .sum();
     assert_eq!(takes, 5, "3 takes in the first session, one in each other");
-    let (tab, watch) = open(&chrome, &page);
+    let (tab, watch) = open(&b.chrome, &page);
     let hrefs = eval(
         &tab,
         "Array.from(document.querySelectorAll('#overall .chart-duration a.pt')).map(a => a.getAttribute('href'))",
@@ -771,7 +765,7 @@ fn the_progress_page_has_a_point_per_take_each_linking_to_a_page() {
     assert!(w.errors.is_empty(), "console errors: {:#?}", w.errors);
     let dir = output_dir().join("screenshots");
     std::fs::create_dir_all(&dir).unwrap();
-    let tab = chrome.browser.new_tab().unwrap();
+    let tab = b.chrome.browser.new_tab().unwrap();
     tab.navigate_to(&format!(
         "file://{}",
         page.canonicalize().unwrap().display()
@@ -791,11 +785,8 @@ fn the_progress_page_has_a_point_per_take_each_linking_to_a_page() {
 /// take from the recordings beside it.
 #[test]
 fn an_exported_zip_unpacked_elsewhere_plays_every_take() {
-    let Some(stack) = common::stack() else { return };
-    let f = fixture(&stack);
-    let Some(chrome) = launch("export") else {
-        return;
-    };
+    let Some(b) = browse("export") else { return };
+    let f = b.f;
     let dir = common::temp_dir("report-export");
     let zip_path = dir.join("coach.zip");
     let name = f.two.file_name().unwrap().to_str().unwrap();
@@ -817,7 +808,7 @@ fn an_exported_zip_unpacked_elsewhere_plays_every_take() {
         .extract(&unpacked)
         .unwrap();
     let page = unpacked.join(name).join("report.html");
-    let (tab, watch) = open(&chrome, &page);
+    let (tab, watch) = open(&b.chrome, &page);
     wait_for_audio(&tab);
     let found = eval(
         &tab,

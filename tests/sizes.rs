@@ -1,15 +1,21 @@
-//! The house's rule on long functions, checked by reading the source: a product function
-//! (test code left out) over `LIMIT` lines states why it is long in a doc line at its top that
-//! starts with `MARKER` ("/// Long because the loop's state is best kept in one place.").
-//! Without the reason, split it.
+//! The house's rules on size, checked by reading the source (test code left out):
+//! - a product function over `LIMIT` lines states why it is long in a doc line at its top that
+//!   starts with `MARKER` ("/// Long because the loop's state is best kept in one place.");
+//! - a product file over `FILE_LIMIT` lines states why in a line of its top doc comment
+//!   (`//! Long because …`).
+//!
+//! Without the reason, split it (by concept, not by size).
 
 mod source;
 use source::{collect, drop_test_code, find, root, strip};
 
 /// Lines a function may span, from its `fn` line to its closing brace, without a reason.
 const LIMIT: usize = 100;
-/// How a doc line at a long function's top begins when it gives the reason.
+/// How a doc line at a long function's (or file's) top begins when it gives the reason.
 const MARKER: &str = "Long because";
+/// Product lines a file may have without a reason: every line (comments and blank lines too)
+/// outside its test code.
+const FILE_LIMIT: usize = 800;
 
 /// A function found in the code: its name, first line (1-based) and length in lines.
 #[derive(Debug)]
@@ -132,6 +138,78 @@ fn product_sources() -> Vec<(String, String)> {
             (rel, std::fs::read_to_string(&p).unwrap())
         })
         .collect()
+}
+
+/// How many lines of `src` are the product's: every line except those wholly inside an item
+/// under `#[cfg(test)]` (a file's test module).
+fn product_lines(src: &str) -> usize {
+    // Blank lines (and lines that were only a comment) get a mark that the test-code reader
+    // passes over, so that afterwards only the lines it blanked are blank.
+    let marked: String = strip(src)
+        .lines()
+        .map(|l| match l.trim().is_empty() {
+            true => format!(".{l}\n"),
+            false => format!("{l}\n"),
+        })
+        .collect();
+    let (code, _) = drop_test_code(&marked);
+    code.lines().filter(|l| !l.trim().is_empty()).count()
+}
+
+/// Whether the file's top doc comment (its leading `//!` lines) has a line starting with the
+/// marker.
+fn file_states_reason(src: &str) -> bool {
+    src.lines()
+        .map(str::trim)
+        .take_while(|l| l.starts_with("//!"))
+        .filter_map(|l| l.strip_prefix("//!"))
+        .any(|doc| doc.trim_start().starts_with(MARKER))
+}
+
+/// The file as "file (N product lines)" when it is over the limit without its reason.
+fn too_long(rel: &str, src: &str) -> Option<String> {
+    let lines = product_lines(src);
+    (lines > FILE_LIMIT && !file_states_reason(src))
+        .then(|| format!("{rel} ({lines} product lines)"))
+}
+
+#[test]
+fn every_long_file_states_why() {
+    let long: Vec<String> = product_sources()
+        .iter()
+        .filter_map(|(rel, src)| too_long(rel, src))
+        .collect();
+    assert!(
+        long.is_empty(),
+        "product files over {FILE_LIMIT} lines (test code left out) without a line starting \
+         \"{MARKER}\" in their top doc comment (split them by concept, or state the reason):\n{}",
+        long.join("\n")
+    );
+}
+
+/// The file measure: every product line counts (comments and blank lines too), the test
+/// module does not, and a reason at the top lets a long file pass.
+#[test]
+fn the_measure_counts_a_files_product_lines() {
+    let product = |n: usize| "/// A line.\n\nfn f() { let s = \"}\"; }\n".repeat(n / 3);
+    let tests = "#[cfg(test)]\nmod tests {\n    // }\n\n    #[test]\n    fn t() {}\n}\n";
+    let src = format!("//! A file.\n{}{tests}", product(FILE_LIMIT));
+    let lines = 1 + FILE_LIMIT / 3 * 3;
+    assert_eq!(product_lines(&src), lines);
+    assert!(lines <= FILE_LIMIT && too_long("x.rs", &src).is_none());
+
+    let src = format!("//! A file.\n{}{tests}", product(FILE_LIMIT + 3));
+    let lines = 1 + (FILE_LIMIT + 3) / 3 * 3;
+    assert!(lines > FILE_LIMIT);
+    assert_eq!(
+        too_long("x.rs", &src),
+        Some(format!("x.rs ({lines} product lines)"))
+    );
+
+    let reasoned = format!("//! A file.\n//!\n//! {MARKER} it must.\n{src}");
+    assert!(too_long("x.rs", &reasoned).is_none());
+    let reason_below = format!("//! A file.\n\n// {MARKER} it must.\n{src}");
+    assert!(too_long("x.rs", &reason_below).is_some());
 }
 
 #[test]

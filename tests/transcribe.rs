@@ -519,15 +519,7 @@ fn run_transcribes_each_take_in_the_background_without_moving_the_timers() {
     );
     let (stdout, _) = run.succeed(Duration::from_secs(200));
     assert!(started.elapsed() < Duration::from_secs(200));
-    let session = std::fs::read_dir(&recordings)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .next()
-        .unwrap();
-    let log: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(session.join("session.json")).unwrap())
-            .unwrap();
+    let (session, log) = common::only_session(&recordings);
     assert!(log["settings"]["transcribe_model"].is_string(), "{log}");
     let second_take = &log["questions"][1]["takes"][0];
     let held = common::answer_s(second_take);

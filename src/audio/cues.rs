@@ -118,13 +118,11 @@ mod tests {
         }
         let start_s = samples(CueSound::Start).len() as f64 / f64::from(RATE);
         assert!(start_s < START_CUE_HEARD_S && START_CUE_HEARD_S < CUE_MASK_S);
-        let dir = std::env::temp_dir().join(format!("voicemock-cue-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let files = CueFiles::create(&dir).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let files = CueFiles::create(dir.path()).unwrap();
         let r = hound::WavReader::open(files.path(CueSound::TimeUp)).unwrap();
         assert_eq!(r.duration() as usize, samples(CueSound::TimeUp).len());
         drop(files);
-        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
-        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

@@ -729,12 +729,11 @@ mod tests {
     }
 
     fn scratch_wav(
+        dir: &Path,
         name: &str,
         rate: u32,
         samples: impl Iterator<Item = f32>,
     ) -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("voicemock-player-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(name);
         let spec = hound::WavSpec {
             channels: 1,
@@ -761,7 +760,6 @@ mod tests {
             d.decode_next().unwrap();
             out.extend_from_slice(&d.pending);
         }
-        let _ = std::fs::remove_file(path);
         out
     }
 
@@ -777,7 +775,8 @@ mod tests {
     fn resampling_keeps_length_timing_and_the_signal() {
         let n = 22_050 * 2;
         let tone = sine(22_050, 1_000.0, 0.5);
-        let path = scratch_wav("up.wav", 22_050, (0..n).map(|i| tone(i) as f32));
+        let dir = tempfile::tempdir().unwrap();
+        let path = scratch_wav(dir.path(), "up.wav", 22_050, (0..n).map(|i| tone(i) as f32));
         let out = decode_all(&path, 48_000);
         assert_eq!(out.len(), 96_000, "2 s in, 2 s out");
         // Sample for sample (no delay: it is thrown away), the same tone at the new rate.
@@ -796,7 +795,13 @@ mod tests {
         // unfiltered interpolation would fold it down to 7.05 kHz at nearly full level.
         let n = 48_000;
         let tone = sine(48_000, 15_000.0, 0.5);
-        let path = scratch_wav("down.wav", 48_000, (0..n).map(|i| tone(i) as f32));
+        let dir = tempfile::tempdir().unwrap();
+        let path = scratch_wav(
+            dir.path(),
+            "down.wav",
+            48_000,
+            (0..n).map(|i| tone(i) as f32),
+        );
         let out = decode_all(&path, 22_050);
         assert_eq!(out.len(), 22_050);
         let middle: Vec<f64> = out[2_000..20_000].iter().map(|&v| f64::from(v)).collect();

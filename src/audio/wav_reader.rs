@@ -430,30 +430,6 @@ fn convert<const N: usize>(
 mod tests {
     use super::*;
 
-    /// A folder of files for one test, removed when it passes.
-    struct Scratch(PathBuf);
-
-    impl Scratch {
-        fn new(test: &str) -> Scratch {
-            let dir =
-                std::env::temp_dir().join(format!("voicemock-wav-{}-{test}", std::process::id()));
-            std::fs::create_dir_all(&dir).unwrap();
-            Scratch(dir)
-        }
-
-        fn path(&self, name: &str) -> PathBuf {
-            self.0.join(name)
-        }
-    }
-
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            if !std::thread::panicking() {
-                let _ = std::fs::remove_dir_all(&self.0);
-            }
-        }
-    }
-
     fn write(path: &Path, spec: hound::WavSpec, samples: &[f64]) {
         let mut w = hound::WavWriter::create(path, spec).unwrap();
         for &s in samples {
@@ -485,7 +461,7 @@ mod tests {
 
     #[test]
     fn every_supported_format_decodes_to_the_same_mono_signal() {
-        let scratch = Scratch::new("every_supported_format_decodes_to_the_same_mono_signal");
+        let scratch = tempfile::tempdir().unwrap();
         let samples: Vec<f64> = (0..200_000)
             .map(|i| ((i as f64) * 0.01).sin() * 0.8)
             .collect();
@@ -504,7 +480,9 @@ mod tests {
                 bits_per_sample: bits,
                 sample_format,
             };
-            let path = scratch.path(&format!("fmt-{channels}-{bits}-{sample_format:?}.wav"));
+            let path = scratch
+                .path()
+                .join(format!("fmt-{channels}-{bits}-{sample_format:?}.wav"));
             write(&path, spec, &samples);
             let (got_spec, got) = read_all(&path).unwrap();
             assert_eq!(got_spec.sample_rate, 22_050);
@@ -523,13 +501,13 @@ mod tests {
 
     #[test]
     fn errors_name_the_file_and_the_problem() {
-        let scratch = Scratch::new("errors_name_the_file_and_the_problem");
-        let missing = scratch.path("missing.wav");
-        let text = scratch.path("notes.wav");
+        let scratch = tempfile::tempdir().unwrap();
+        let missing = scratch.path().join("missing.wav");
+        let text = scratch.path().join("notes.wav");
         std::fs::write(&text, "these are notes, not audio").unwrap();
-        let empty = scratch.path("empty.wav");
+        let empty = scratch.path().join("empty.wav");
         std::fs::write(&empty, "").unwrap();
-        let alaw = scratch.path("alaw.wav");
+        let alaw = scratch.path().join("alaw.wav");
         let mut bytes = b"RIFF\0\0\0\0WAVEfmt \x10\0\0\0".to_vec();
         bytes.extend([6, 0, 1, 0, 0x40, 0x1f, 0, 0, 0x40, 0x1f, 0, 0, 1, 0, 8, 0]);
         bytes.extend(b"data\x04\0\0\0abcd");
@@ -550,14 +528,14 @@ mod tests {
 
     #[test]
     fn a_file_cut_off_mid_write_reads_what_is_there() {
-        let scratch = Scratch::new("a_file_cut_off_mid_write_reads_what_is_there");
+        let scratch = tempfile::tempdir().unwrap();
         let spec = hound::WavSpec {
             channels: 1,
             sample_rate: 16_000,
             bits_per_sample: 16,
             sample_format: hound::SampleFormat::Int,
         };
-        let path = scratch.path("cut.wav");
+        let path = scratch.path().join("cut.wav");
         write(&path, spec, &vec![0.1; 1000]);
         let mut bytes = std::fs::read(&path).unwrap();
         bytes[40..44].copy_from_slice(&0u32.to_le_bytes()); // data length never written
@@ -590,8 +568,8 @@ mod tests {
 
     #[test]
     fn non_finite_float_samples_read_as_clipped_full_scale() {
-        let scratch = Scratch::new("non_finite_float_samples_read_as_clipped_full_scale");
-        let path = scratch.path("inf.wav");
+        let scratch = tempfile::tempdir().unwrap();
+        let path = scratch.path().join("inf.wav");
         float_wav(
             &path,
             &[0.5, f32::INFINITY, f32::NEG_INFINITY, f32::NAN, -0.25],
@@ -611,14 +589,14 @@ mod tests {
 
     #[test]
     fn interleaved_reads_keep_channels_and_seek_moves_by_frames() {
-        let scratch = Scratch::new("interleaved_reads_keep_channels_and_seek_moves_by_frames");
+        let scratch = tempfile::tempdir().unwrap();
         let spec = hound::WavSpec {
             channels: 2,
             sample_rate: 8_000,
             bits_per_sample: 16,
             sample_format: hound::SampleFormat::Int,
         };
-        let path = scratch.path("stereo.wav");
+        let path = scratch.path().join("stereo.wav");
         let mut w = hound::WavWriter::create(&path, spec).unwrap();
         for i in 0..1000i16 {
             w.write_sample(i).unwrap();
@@ -652,14 +630,14 @@ mod tests {
 
     #[test]
     fn a_header_declaring_16383_channels_reads_in_small_blocks() {
-        let scratch = Scratch::new("a_header_declaring_16383_channels_reads_in_small_blocks");
+        let scratch = tempfile::tempdir().unwrap();
         let spec = hound::WavSpec {
             channels: 1,
             sample_rate: 16_000,
             bits_per_sample: 32,
             sample_format: hound::SampleFormat::Float,
         };
-        let path = scratch.path("many.wav");
+        let path = scratch.path().join("many.wav");
         write(&path, spec, &vec![0.1; 200_000]);
         // Rewrite the header: 16,383 channels, block align and byte rate to match.
         let mut bytes = std::fs::read(&path).unwrap();
@@ -681,10 +659,10 @@ mod tests {
 
     #[test]
     fn an_error_says_its_cause_once() {
-        let scratch = Scratch::new("an_error_says_its_cause_once");
-        let dir = scratch.path("a-folder.wav");
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path().join("a-folder.wav");
         std::fs::create_dir_all(&dir).unwrap();
-        let missing = scratch.path("missing.wav");
+        let missing = scratch.path().join("missing.wav");
         for path in [&dir, &missing] {
             let err =
                 anyhow::Error::from(analyze_file(path, analysis::Params::default()).unwrap_err());

@@ -542,18 +542,10 @@ fn give_up(
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("voicemock-writer-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
     #[test]
     fn a_take_stops_growing_at_its_cap_however_much_arrives() {
-        let dir = scratch("cap");
-        let path = dir.join("take.wav");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("take.wav");
         let (mut producer, consumer) = rtrb::RingBuffer::new(256);
         let shared = Arc::new(Shared::default());
         let shape = StreamShape {
@@ -578,13 +570,12 @@ mod tests {
         assert_eq!(frames_on_disk(&path), Some((8000, 1000)));
         let reader = hound::WavReader::open(&path).unwrap();
         assert_eq!(reader.duration(), 1000);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn an_armed_capture_hears_speech_and_begins_with_its_pre_roll() {
-        let dir = scratch("armed");
-        let path = dir.join("take.wav");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("take.wav");
         let rate = 8000u32;
         let (mut producer, consumer) = rtrb::RingBuffer::new(rate as usize * 4);
         let shared = Arc::new(Shared::new(true));
@@ -641,7 +632,6 @@ mod tests {
         for (k, &s) in samples.iter().enumerate() {
             assert_eq!(s, f32_to_i16(signal[first + k]), "sample {k}");
         }
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -655,8 +645,8 @@ mod tests {
 
     #[test]
     fn after_a_failed_write_the_file_keeps_whole_samples_and_a_true_header() {
-        let dir = scratch("salvage");
-        let path = dir.join("take.wav");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("take.wav");
         let mut wav = PcmWav::create(create_private_file(&path).unwrap(), 8000).unwrap();
         wav.write(&[1000; 300]).unwrap();
         wav.sync_header().unwrap();
@@ -666,7 +656,6 @@ mod tests {
         assert_eq!(std::fs::metadata(&path).unwrap().len(), HEADER_LEN + 600);
         let reader = hound::WavReader::open(&path).unwrap();
         assert_eq!(reader.duration(), 300);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
@@ -686,10 +675,8 @@ mod tests {
 
     #[test]
     fn writes_whole_stream_as_mono_pcm() {
-        let dir = std::env::temp_dir().join(format!("voicemock-writer-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("take.wav");
-        let _ = std::fs::remove_file(&path);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("take.wav");
         let (mut producer, consumer) = rtrb::RingBuffer::new(64);
         let shared = Arc::new(Shared::default());
         let shape = StreamShape {
@@ -736,6 +723,5 @@ mod tests {
         // Never overwrites: a second writer on the same path is refused.
         let (_p, c) = rtrb::RingBuffer::new(4);
         assert!(Writer::spawn(&path, shape, c, Arc::new(Shared::default())).is_err());
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -49,6 +49,25 @@ pub struct Trends {
     pub pitch_variation: Option<Trend>,
 }
 
+impl Trends {
+    /// The trends of the figures every take's facts hold (by the one rule, [`FactTrends`]),
+    /// with those of the two figures an attempt adds.
+    pub fn new(
+        facts: FactTrends,
+        fillers: Option<Trend>,
+        pitch_variation: Option<Trend>,
+    ) -> Trends {
+        Trends {
+            length: facts.length,
+            first_words: facts.first_words,
+            pace: facts.pace,
+            longest_pause: facts.longest_pause,
+            fillers,
+            pitch_variation,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct QuestionHistory {
     pub id: String,
@@ -61,6 +80,27 @@ pub struct QuestionHistory {
     pub trend: Trends,
     pub history: Vec<Attempt>,
     pub drill_rounds: Vec<Attempt>,
+}
+
+#[cfg(test)]
+impl QuestionHistory {
+    /// Question `id` answered in `attempts`, oldest first, its trends by the one rule (no
+    /// transcript or voice, so no fillers or pitch trend), as `histories` would give it.
+    pub fn for_test(id: &str, attempts: Vec<Attempt>) -> QuestionHistory {
+        let facts: Vec<&TakeFacts> = attempts.iter().map(|a| &a.facts).collect();
+        QuestionHistory {
+            id: id.into(),
+            category: "c".into(),
+            text: format!("{id}?"),
+            attempts: attempts.len(),
+            over_limit_share: 0.0,
+            last: attempts.last().cloned(),
+            best: attempts.last().cloned(),
+            trend: Trends::new(FactTrends::of(&facts), None, None),
+            history: attempts,
+            drill_rounds: Vec::new(),
+        }
+    }
 }
 
 /// A take's pitch variation negated, for `trend` (lower is better): more variation is better.
@@ -133,14 +173,7 @@ pub fn histories(sessions: impl Iterator<Item = record::Session>) -> Vec<Questio
                         / history.len() as f64
                 },
                 attempts: history.len(),
-                trend: Trends {
-                    length: of_facts.length,
-                    first_words: of_facts.first_words,
-                    pace: of_facts.pace,
-                    longest_pause: of_facts.longest_pause,
-                    fillers: trend(&fillers, 1.0),
-                    pitch_variation: trend(&pitch, PITCH_SAME_ST),
-                },
+                trend: Trends::new(of_facts, trend(&fillers, 1.0), trend(&pitch, PITCH_SAME_ST)),
                 last,
                 best,
                 history,
@@ -352,28 +385,7 @@ mod tests {
 
     /// A question answered with these lengths, oldest first, as `histories` would give it.
     fn answered(lengths: &[f64]) -> QuestionHistory {
-        let history: Vec<Attempt> = lengths.iter().map(|&l| attempt(l)).collect();
-        let facts: Vec<&TakeFacts> = history.iter().map(|a| &a.facts).collect();
-        let f = FactTrends::of(&facts);
-        QuestionHistory {
-            id: "q".into(),
-            category: "c".into(),
-            text: "Q?".into(),
-            attempts: history.len(),
-            over_limit_share: 0.0,
-            last: history.last().cloned(),
-            best: history.last().cloned(),
-            trend: Trends {
-                length: f.length,
-                first_words: f.first_words,
-                pace: f.pace,
-                longest_pause: f.longest_pause,
-                fillers: None,
-                pitch_variation: None,
-            },
-            history,
-            drill_rounds: Vec::new(),
-        }
+        QuestionHistory::for_test("q", lengths.iter().map(|&l| attempt(l)).collect())
     }
 
     #[test]

@@ -298,7 +298,6 @@ pub fn run(args: &NextArgs) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commands::history::Trends;
 
     fn facts(verdict: Verdict, length_s: f64) -> TakeFacts {
         TakeFacts {
@@ -333,27 +332,7 @@ mod tests {
 
     /// A made-up history of question `id` from `attempts`, its trends by the one rule.
     fn answered(id: &str, attempts: Vec<Attempt>) -> QuestionHistory {
-        let list: Vec<&TakeFacts> = attempts.iter().map(|a| &a.facts).collect();
-        let f = crate::record::trend::FactTrends::of(&list);
-        QuestionHistory {
-            id: id.into(),
-            category: "c".into(),
-            text: format!("{id}?"),
-            attempts: attempts.len(),
-            over_limit_share: 0.0,
-            last: attempts.last().cloned(),
-            best: attempts.last().cloned(),
-            trend: Trends {
-                length: f.length,
-                first_words: f.first_words,
-                pace: f.pace,
-                longest_pause: f.longest_pause,
-                fillers: None,
-                pitch_variation: None,
-            },
-            history: attempts,
-            drill_rounds: Vec::new(),
-        }
+        QuestionHistory::for_test(id, attempts)
     }
 
     fn today(day: u32) -> NaiveDate {

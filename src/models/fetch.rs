@@ -231,14 +231,12 @@ mod tests {
 
     #[test]
     fn sha1_of_known_text() {
-        let dir = std::env::temp_dir().join(format!("voicemock-sha1-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        let f = dir.join("abc");
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("abc");
         fs::write(&f, b"abc").unwrap();
         assert_eq!(
             sha1_file(&f).unwrap(),
             "a9993e364706816aba3e25717850c26c9cd0d89d"
         );
-        fs::remove_dir_all(&dir).unwrap();
     }
 }

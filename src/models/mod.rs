@@ -307,13 +307,6 @@ fn check_name(name: &str) -> Result<(), ModelError> {
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("voicemock-models-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        dir
-    }
-
     #[test]
     fn names_from_files() {
         let cases = [
@@ -335,7 +328,9 @@ mod tests {
 
     #[test]
     fn listing_shows_installed_models_only_and_resolve_prefers_the_default() {
-        let dir = scratch("list");
+        let scratch = tempfile::tempdir().unwrap();
+        // Not made yet: the store makes it.
+        let dir = scratch.path().join("models");
         let store = ModelStore::at(dir.clone());
         assert!(store.list().unwrap().is_empty());
         assert!(matches!(
@@ -363,7 +358,6 @@ mod tests {
         assert!(err.contains("voicemock models fetch"), "{err}");
         fs::remove_file(dir.join("ggml-base.en.bin")).unwrap();
         assert_eq!(store.resolve(None).unwrap(), dir.join("ggml-tiny.en.bin"));
-        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

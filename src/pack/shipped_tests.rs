@@ -255,23 +255,6 @@ fn rehearse_can_plan_an_interview_with_every_shipped_pack() {
 
 // --- The starter pack ------------------------------------------------------------------------
 
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(tag: &str) -> Scratch {
-        let path =
-            std::env::temp_dir().join(format!("voicemock-starter-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        Scratch(path)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 #[test]
 fn the_starter_pack_is_a_valid_pack_that_rehearse_can_plan() {
     for name in ["acme", "sales-lead", "x_1"] {
@@ -322,8 +305,8 @@ fn the_starter_explains_every_key_of_the_format() {
 
 #[test]
 fn packs_new_writes_the_starter_and_the_schema_and_never_overwrites() {
-    let scratch = Scratch::new("new");
-    let dir = scratch.0.join("content");
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path().join("content");
     let written = starter::write("acme", &dir, None).unwrap();
     assert_eq!(written.pack, dir.join("acme.toml"));
     assert_eq!(
@@ -354,12 +337,12 @@ fn packs_new_writes_the_starter_and_the_schema_and_never_overwrites() {
     );
 
     // --output writes exactly there, folders and all.
-    let out = scratch.0.join("elsewhere/deeper/mine.toml");
+    let out = scratch.path().join("elsewhere/deeper/mine.toml");
     let written = starter::write("mine", &dir, Some(&out)).unwrap();
     assert_eq!(written.pack, out);
     assert!(load_file(&out).is_ok());
     assert!(scratch
-        .0
+        .path()
         .join("elsewhere/deeper")
         .join(SCHEMA_FILE)
         .is_file());

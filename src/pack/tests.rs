@@ -1,33 +1,10 @@
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use super::*;
 
-/// A fresh folder under the system temp dir, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "voicemock-pack-test-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&path).unwrap();
-        TempDir(path)
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// Writes `text` to `name` in `dir`, and returns its path.
+fn write_file(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path
 }
 
 const SMALL: &str = r#"format = 1
@@ -179,12 +156,12 @@ fn the_netflix_pack_times_behavioural_answers_short_and_product_answers_long() {
 
 #[test]
 fn load_tries_built_in_names_then_paths_then_the_content_folder() {
-    let dir = TempDir::new();
-    let content = dir.0.join("content");
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
     std::fs::create_dir(&content).unwrap();
     std::fs::write(content.join("small.toml"), SMALL).unwrap();
     std::fs::write(content.join("netflix-pm.toml"), SMALL).unwrap();
-    let elsewhere = dir.write("elsewhere.toml", SMALL);
+    let elsewhere = write_file(&dir, "elsewhere.toml", SMALL);
 
     let by_name = load_from(Some("small"), &content).unwrap();
     assert_eq!(
@@ -208,10 +185,10 @@ fn load_tries_built_in_names_then_paths_then_the_content_folder() {
 
 #[test]
 fn an_unknown_pack_name_lists_the_ones_available() {
-    let dir = TempDir::new();
-    dir.write("mine.toml", SMALL);
-    dir.write("broken.toml", "format = ");
-    match load_from(Some("nope"), &dir.0) {
+    let dir = tempfile::tempdir().unwrap();
+    write_file(&dir, "mine.toml", SMALL);
+    write_file(&dir, "broken.toml", "format = ");
+    match load_from(Some("nope"), dir.path()) {
         Err(err @ PackError::NotFound { .. }) => {
             let PackError::NotFound { name, available } = &err else {
                 unreachable!()
@@ -240,22 +217,23 @@ fn an_unknown_pack_name_lists_the_ones_available() {
 
 #[test]
 fn a_pack_file_that_cannot_be_read_says_which() {
-    let dir = TempDir::new();
-    let err = load_file(&dir.0.join("missing.toml")).unwrap_err();
+    let dir = tempfile::tempdir().unwrap();
+    let err = load_file(&dir.path().join("missing.toml")).unwrap_err();
     assert!(matches!(err, PackError::Read { .. }), "{err:?}");
     assert!(err.to_string().contains("missing.toml"), "{err}");
 }
 
 #[test]
 fn available_lists_built_ins_then_content_packs_sorted_with_broken_ones_kept() {
-    let dir = TempDir::new();
-    dir.write("zeta.toml", SMALL);
-    dir.write(
+    let dir = tempfile::tempdir().unwrap();
+    write_file(&dir, "zeta.toml", SMALL);
+    write_file(
+        &dir,
         "alpha.toml",
         "format = 1\ntitle = \"A\"\n[defaults]\nanswer_s = 0\n",
     );
-    dir.write("notes.txt", "not a pack");
-    let listing = available_in(&dir.0);
+    write_file(&dir, "notes.txt", "not a pack");
+    let listing = available_in(dir.path());
     let names: Vec<&str> = listing.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(
         names,
@@ -288,14 +266,14 @@ fn available_lists_built_ins_then_content_packs_sorted_with_broken_ones_kept() {
     );
     assert_eq!(
         listing[built_ins + 1].origin,
-        dir.0.join("zeta.toml").display().to_string()
+        dir.path().join("zeta.toml").display().to_string()
     );
 }
 
 #[test]
 fn available_without_a_content_folder_lists_only_built_ins() {
-    let dir = TempDir::new();
-    let listing = available_in(&dir.0.join("absent"));
+    let dir = tempfile::tempdir().unwrap();
+    let listing = available_in(&dir.path().join("absent"));
     assert_eq!(listing.len(), built_in_names().len());
 }
 

@@ -276,10 +276,8 @@ mod tests {
 
     #[test]
     fn a_folder_that_kept_nothing_goes_with_the_recordings_folder_it_made() {
-        let root = std::env::temp_dir().join(format!("voicemock-folder-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
-        std::fs::create_dir_all(&root).unwrap();
-        let recordings = root.join("recordings");
+        let root = tempfile::tempdir().unwrap();
+        let recordings = root.path().join("recordings");
         let a = SessionFolder::create(&recordings, "a pack/../x").unwrap();
         assert!(a.id().ends_with("-a_pack____x"), "{}", a.id());
         std::fs::write(a.dir().join(LOG_FILE), b"{}").unwrap();
@@ -301,6 +299,5 @@ mod tests {
         c.remove_empty();
         assert!(c_dir.join("mine.txt").exists());
         assert_eq!(take_file(0, "why us?", 2), "q01-why_us_-take2.wav");
-        std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -3,7 +3,9 @@
 //! `folder` is the session folder itself (its name, making it private and never reused, the
 //! running session's lock, its takes' names, the containment check on every name a log gives,
 //! removing it when empty); `format` is `session.json` (format 3) as the log's own types and
-//! the names of the files beside it; `measures` is the
+//! the names of the files beside it, with `take` (a take as the log keeps it, its facts'
+//! types among it) and `sidecars` (the levels and transcript files beside a take) split off
+//! and named from `format`; `measures` is the
 //! analysis as the log keeps it, `numbers` how the log writes numbers; `facts` works out the
 //! figures of a take that every view shows; `v1` reads the first format and upgrades it; `store` writes the log and sidecars
 //! (atomically); `reader` lists a recordings folder and loads one session. Nothing else in
@@ -15,7 +17,9 @@ pub mod format;
 mod measures;
 mod numbers;
 pub mod reader;
+mod sidecars;
 pub mod store;
+mod take;
 pub mod trend;
 mod v1;
 

@@ -117,7 +117,9 @@ mod tests {
 
     #[test]
     fn unique_dirs_are_never_reused_and_private() {
-        let parent = std::env::temp_dir().join(format!("voicemock-store-{}", std::process::id()));
+        let scratch = tempfile::tempdir().unwrap();
+        // Not made yet: the first folder makes it.
+        let parent = scratch.path().join("recordings");
         let a = create_unique_dir(&parent, "s").unwrap();
         let b = create_unique_dir(&parent, "s").unwrap();
         assert_ne!(a, b);
@@ -143,6 +145,5 @@ mod tests {
             let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600);
         }
-        std::fs::remove_dir_all(&parent).unwrap();
     }
 }

@@ -8,27 +8,6 @@ use super::reader::{list, load, read_log, resolve, RecordError, Standing};
 use super::store::{self, save_log};
 use super::*;
 
-/// A scratch folder, removed when the test passes.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir =
-            std::env::temp_dir().join(format!("voicemock-record-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if !std::thread::panicking() {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
 const FORMAT1: &str = include_str!("../../tests/fixtures/format1/session.json");
 const FORMAT2: &str = include_str!("../../tests/fixtures/format2/session.json");
 
@@ -50,8 +29,8 @@ fn log_text(id: &str, started_at: &str, status: &str) -> String {
 
 #[test]
 fn a_format_1_log_is_read_and_upgraded() {
-    let root = Scratch::new("v1");
-    let dir = session_with(&root.0, "old", FORMAT1);
+    let root = tempfile::tempdir().unwrap();
+    let dir = session_with(root.path(), "old", FORMAT1);
     let s = load(&dir).unwrap();
     assert_eq!(s.log.version, LOG_VERSION);
     assert_eq!(s.standing, Standing::Completed);
@@ -86,8 +65,8 @@ fn a_format_1_log_is_read_and_upgraded() {
 
 #[test]
 fn a_format_2_log_reads_back_with_its_timeline_and_snapshot() {
-    let root = Scratch::new("v2");
-    let dir = session_with(&root.0, "new", FORMAT2);
+    let root = tempfile::tempdir().unwrap();
+    let dir = session_with(root.path(), "new", FORMAT2);
     let s = load(&dir).unwrap();
     assert_eq!(s.standing, Standing::Completed);
     let q = &s.log.questions[0];
@@ -105,7 +84,7 @@ fn a_format_2_log_reads_back_with_its_timeline_and_snapshot() {
 
 #[test]
 fn a_format_2_log_keeps_the_text_of_questions_not_reached_until_written_as_format_3() {
-    let root = Scratch::new("v2-unreached");
+    let root = tempfile::tempdir().unwrap();
     let mut v: serde_json::Value = serde_json::from_str(FORMAT2).unwrap();
     let mut later = v["questions"][1].clone();
     later["id"] = "later".into();
@@ -121,7 +100,7 @@ fn a_format_2_log_keeps_the_text_of_questions_not_reached_until_written_as_forma
         later[empty] = serde_json::json!([]);
     }
     v["questions"].as_array_mut().unwrap().push(later);
-    let dir = session_with(&root.0, "s", &v.to_string());
+    let dir = session_with(root.path(), "s", &v.to_string());
     // Format 2 kept it in full: its text is shown.
     let log = load(&dir).unwrap().log;
     assert_eq!(log.version, LOG_VERSION);
@@ -155,8 +134,8 @@ fn a_format_2_log_keeps_the_text_of_questions_not_reached_until_written_as_forma
 
 #[test]
 fn a_log_lists_the_plan_up_to_its_last_question_reached_and_counts_the_rest() {
-    let root = Scratch::new("listed");
-    let dir = root.0.join("s");
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("s");
     std::fs::create_dir_all(&dir).unwrap();
     let mut log = planned_log(LISTED_AHEAD + 50, 1);
     // The fourth question reached, the three before it not (follow-ups never asked).
@@ -192,8 +171,8 @@ fn a_log_lists_the_plan_up_to_its_last_question_reached_and_counts_the_rest() {
 
 #[test]
 fn times_are_rounded_to_the_millisecond_when_written() {
-    let root = Scratch::new("ms");
-    let dir = session_with(&root.0, "s", FORMAT2);
+    let root = tempfile::tempdir().unwrap();
+    let dir = session_with(root.path(), "s", FORMAT2);
     let mut log = read_log(&dir).unwrap();
     log.questions[0].takes[0].started_at_s = 1.234_567_89;
     log.questions[0].asked_at_s[0] = 0.000_4;
@@ -205,22 +184,22 @@ fn times_are_rounded_to_the_millisecond_when_written() {
 
 #[test]
 fn every_broken_folder_has_its_own_error() {
-    let root = Scratch::new("broken");
-    let none = root.0.join("none");
+    let root = tempfile::tempdir().unwrap();
+    let none = root.path().join("none");
     std::fs::create_dir_all(&none).unwrap();
     assert!(matches!(load(&none), Err(RecordError::NoLog { .. })));
 
-    let garbage = session_with(&root.0, "garbage", "{\"version\": 2, \"id\": ");
+    let garbage = session_with(root.path(), "garbage", "{\"version\": 2, \"id\": ");
     let err = load(&garbage).unwrap_err();
     assert!(matches!(err, RecordError::Damaged { .. }), "{err}");
     assert!(err.to_string().contains("damaged"), "{err}");
 
-    let newer = session_with(&root.0, "newer", "{\"version\": 9}");
+    let newer = session_with(root.path(), "newer", "{\"version\": 9}");
     let err = load(&newer).unwrap_err();
     assert!(matches!(err, RecordError::Newer { found: 9, .. }), "{err}");
     assert!(err.to_string().contains("update voicemock"), "{err}");
 
-    let binary = root.0.join("binary");
+    let binary = root.path().join("binary");
     std::fs::create_dir_all(&binary).unwrap();
     std::fs::write(binary.join(LOG_FILE), [0xff, 0xfe, 0x00, 0x81]).unwrap();
     assert!(matches!(load(&binary), Err(RecordError::Damaged { .. })));
@@ -229,8 +208,8 @@ fn every_broken_folder_has_its_own_error() {
 #[cfg(unix)]
 #[test]
 fn a_log_that_is_a_fifo_or_a_device_is_never_waited_on() {
-    let root = Scratch::new("special");
-    let fifo = root.0.join("fifo");
+    let root = tempfile::tempdir().unwrap();
+    let fifo = root.path().join("fifo");
     std::fs::create_dir_all(&fifo).unwrap();
     let path = std::ffi::CString::new(fifo.join(LOG_FILE).to_str().unwrap()).unwrap();
     // SAFETY: a valid NUL-terminated path.
@@ -238,22 +217,25 @@ fn a_log_that_is_a_fifo_or_a_device_is_never_waited_on() {
     let err = load(&fifo).unwrap_err();
     assert!(err.to_string().contains("not a regular file"), "{err}");
 
-    let zero = root.0.join("zero");
+    let zero = root.path().join("zero");
     std::fs::create_dir_all(&zero).unwrap();
     std::os::unix::fs::symlink("/dev/zero", zero.join(LOG_FILE)).unwrap();
     assert!(matches!(load(&zero), Err(RecordError::Damaged { .. })));
     // Both are listed, as damaged.
     assert_eq!(
-        list(&root.0).iter().filter(|e| e.result.is_err()).count(),
+        list(root.path())
+            .iter()
+            .filter(|e| e.result.is_err())
+            .count(),
         2
     );
 }
 
 #[test]
 fn a_log_left_in_progress_is_running_while_locked_and_crashed_after() {
-    let root = Scratch::new("lock");
+    let root = tempfile::tempdir().unwrap();
     let dir = session_with(
-        &root.0,
+        root.path(),
         "s",
         &log_text("s", "2026-11-26T10:00:00.000+00:00", "in_progress"),
     );
@@ -270,7 +252,7 @@ fn a_log_left_in_progress_is_running_while_locked_and_crashed_after() {
 
 #[test]
 fn a_crashed_take_gets_its_duration_from_its_wav() {
-    let root = Scratch::new("crashed-take");
+    let root = tempfile::tempdir().unwrap();
     let mut v: serde_json::Value = serde_json::from_str(&log_text(
         "s",
         "2026-11-26T10:00:00.000+00:00",
@@ -282,7 +264,7 @@ fn a_crashed_take_gets_its_duration_from_its_wav() {
     take["ended_at_s"] = serde_json::Value::Null;
     take["duration_s"] = 0.0.into();
     let file = take["file"].as_str().unwrap().to_string();
-    let dir = session_with(&root.0, "s", &v.to_string());
+    let dir = session_with(root.path(), "s", &v.to_string());
     // 1.5 s of 8 kHz audio whose header was last flushed at 1 s, as a crash leaves it.
     let spec = hound::WavSpec {
         channels: 1,
@@ -309,21 +291,21 @@ fn a_crashed_take_gets_its_duration_from_its_wav() {
 
 #[test]
 fn a_listing_is_newest_first_and_leaves_other_folders_out() {
-    let root = Scratch::new("list");
+    let root = tempfile::tempdir().unwrap();
     session_with(
-        &root.0,
+        root.path(),
         "b",
         &log_text("b", "2026-11-26T10:00:00.000+00:00", "completed"),
     );
     session_with(
-        &root.0,
+        root.path(),
         "a",
         &log_text("a", "2026-11-26T11:00:00.000+00:00", "quit"),
     );
-    session_with(&root.0, "c", "not json");
-    std::fs::create_dir_all(root.0.join("holiday-photos")).unwrap();
-    std::fs::write(root.0.join("stray.wav"), b"x").unwrap();
-    let entries = list(&root.0);
+    session_with(root.path(), "c", "not json");
+    std::fs::create_dir_all(root.path().join("holiday-photos")).unwrap();
+    std::fs::write(root.path().join("stray.wav"), b"x").unwrap();
+    let entries = list(root.path());
     let names: Vec<String> = entries.iter().map(|e| e.name()).collect();
     assert_eq!(names.len(), 3, "{names:?}");
     assert!(!names.contains(&"holiday-photos".to_string()));
@@ -333,14 +315,14 @@ fn a_listing_is_newest_first_and_leaves_other_folders_out() {
         .map(|s| s.log.id.as_str())
         .collect();
     assert_eq!(loaded, ["a", "b"]);
-    assert!(list(&root.0.join("missing")).is_empty());
+    assert!(list(&root.path().join("missing")).is_empty());
 }
 
 #[test]
 fn a_session_is_found_by_latest_name_prefix_or_path() {
-    let root = Scratch::new("resolve");
+    let root = tempfile::tempdir().unwrap();
     let first = session_with(
-        &root.0,
+        root.path(),
         "2026-11-20_090000-netflix-pm",
         &log_text(
             "2026-11-20_090000-netflix-pm",
@@ -349,7 +331,7 @@ fn a_session_is_found_by_latest_name_prefix_or_path() {
         ),
     );
     session_with(
-        &root.0,
+        root.path(),
         "2026-11-21_090000-netflix-pm",
         &log_text(
             "2026-11-21_090000-netflix-pm",
@@ -357,25 +339,27 @@ fn a_session_is_found_by_latest_name_prefix_or_path() {
             "completed",
         ),
     );
-    let latest = resolve(&root.0, None).unwrap();
+    let latest = resolve(root.path(), None).unwrap();
     assert_eq!(latest.log.id, "2026-11-21_090000-netflix-pm");
     assert_eq!(
-        resolve(&root.0, Some("latest")).unwrap().log.id,
+        resolve(root.path(), Some("latest")).unwrap().log.id,
         latest.log.id
     );
-    assert_eq!(resolve(&root.0, Some("2026-11-20")).unwrap().dir, first);
+    assert_eq!(resolve(root.path(), Some("2026-11-20")).unwrap().dir, first);
     assert_eq!(
-        resolve(&root.0, Some(first.to_str().unwrap())).unwrap().dir,
+        resolve(root.path(), Some(first.to_str().unwrap()))
+            .unwrap()
+            .dir,
         first
     );
-    let err = resolve(&root.0, Some("2026-11-2")).unwrap_err();
+    let err = resolve(root.path(), Some("2026-11-2")).unwrap_err();
     assert!(matches!(err, RecordError::Ambiguous { .. }), "{err}");
-    let err = resolve(&root.0, Some("2025")).unwrap_err();
+    let err = resolve(root.path(), Some("2025")).unwrap_err();
     assert!(
         err.to_string().contains("2026-11-21_090000-netflix-pm"),
         "{err}"
     );
-    let empty = root.0.join("empty");
+    let empty = root.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
     assert!(matches!(
         resolve(&empty, None),
@@ -395,8 +379,8 @@ fn log_with_text_checklists() -> String {
 
 #[test]
 fn a_log_with_each_questions_checklist_as_text_is_upgraded_to_places() {
-    let root = Scratch::new("checklist-text");
-    let dir = session_with(&root.0, "s", &log_with_text_checklists());
+    let root = tempfile::tempdir().unwrap();
+    let dir = session_with(root.path(), "s", &log_with_text_checklists());
     let log = read_log(&dir).unwrap();
     let before: serde_json::Value = serde_json::from_str(FORMAT2).unwrap();
     let n = before["checklist"].as_array().unwrap().len();
@@ -420,10 +404,10 @@ fn a_log_with_each_questions_checklist_as_text_is_upgraded_to_places() {
 
 #[test]
 fn a_checklist_place_outside_the_checklist_is_refused_by_name() {
-    let root = Scratch::new("checklist-bad");
+    let root = tempfile::tempdir().unwrap();
     let mut v: serde_json::Value = serde_json::from_str(FORMAT2).unwrap();
     v["questions"][1]["checklist_points"] = serde_json::json!([0, 99]);
-    let dir = session_with(&root.0, "s", &v.to_string());
+    let dir = session_with(root.path(), "s", &v.to_string());
     let err = load(&dir).unwrap_err().to_string();
     assert!(
         err.contains("question 2") && err.contains("checklist point 99"),
@@ -434,15 +418,8 @@ fn a_checklist_place_outside_the_checklist_is_refused_by_name() {
 /// A log of `questions` planned questions, each fitting every one of `points` checklist points,
 /// as a session of a large pack starts with.
 fn planned_log(questions: usize, points: usize) -> SessionLog {
-    let mut log = read_log(&session_with(
-        &std::env::temp_dir(),
-        &format!("voicemock-record-planned-{}", std::process::id()),
-        FORMAT2,
-    ))
-    .unwrap();
-    let _ = std::fs::remove_dir_all(
-        std::env::temp_dir().join(format!("voicemock-record-planned-{}", std::process::id())),
-    );
+    let root = tempfile::tempdir().unwrap();
+    let mut log = read_log(&session_with(root.path(), "planned", FORMAT2)).unwrap();
     log.checklist = (0..points)
         .map(|i| format!("Checklist point {i}: did I say what the question asked, plainly?"))
         .collect();
@@ -481,10 +458,10 @@ fn a_log_grows_with_its_questions_not_with_the_checklist_times_the_questions() {
 
 #[test]
 fn the_writer_writes_a_log_at_the_readers_limit_and_refuses_one_byte_more() {
-    let root = Scratch::new("limit");
-    let dir = root.0.join("s");
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("s");
     std::fs::create_dir_all(&dir).unwrap();
-    let mut log = read_log(&session_with(&root.0, "fixture", FORMAT2)).unwrap();
+    let mut log = read_log(&session_with(root.path(), "fixture", FORMAT2)).unwrap();
     let base = store::log_bytes(&log).unwrap().len() as u64;
     // Plain ASCII in the speech field adds exactly one byte per character.
     let pad = (MAX_LOG_BYTES - base) as usize;
@@ -507,26 +484,27 @@ fn the_writer_writes_a_log_at_the_readers_limit_and_refuses_one_byte_more() {
 
 #[test]
 fn the_log_of_a_hundred_thousand_question_plan_is_written_under_the_limit() {
-    let root = Scratch::new("big-plan");
+    let root = tempfile::tempdir().unwrap();
     let log = planned_log(100_000, 2);
     let started = std::time::Instant::now();
-    save_log(&root.0, &log).unwrap();
+    save_log(root.path(), &log).unwrap();
     let took = started.elapsed();
-    let bytes = std::fs::metadata(root.0.join(LOG_FILE)).unwrap().len();
+    let bytes = std::fs::metadata(root.path().join(LOG_FILE)).unwrap().len();
     eprintln!("100,000 planned questions, 2 points each: {bytes} bytes written in {took:?}");
     assert!(bytes <= MAX_LOG_BYTES, "{bytes}");
 }
 
 #[test]
 fn only_plain_names_of_files_in_the_folder_pass_the_containment_check() {
-    let scratch = Scratch::new("contained");
-    let dir = scratch.0.join("s");
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path().join("s");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("take.wav"), b"x").unwrap();
-    std::fs::write(scratch.0.join("outside.wav"), b"x").unwrap();
+    std::fs::write(scratch.path().join("outside.wav"), b"x").unwrap();
     std::os::unix::fs::symlink(dir.join("take.wav"), dir.join("inside-link.wav")).unwrap();
-    std::os::unix::fs::symlink(scratch.0.join("outside.wav"), dir.join("out-link.wav")).unwrap();
-    std::os::unix::fs::symlink(&scratch.0, dir.join("dir-link")).unwrap();
+    std::os::unix::fs::symlink(scratch.path().join("outside.wav"), dir.join("out-link.wav"))
+        .unwrap();
+    std::os::unix::fs::symlink(scratch.path(), dir.join("dir-link")).unwrap();
     std::fs::create_dir(dir.join("folder.wav")).unwrap();
     for (name, refused) in [
         ("take.wav", None),
@@ -553,8 +531,8 @@ fn only_plain_names_of_files_in_the_folder_pass_the_containment_check() {
 
 #[test]
 fn a_sidecar_is_created_new_or_written_over_its_own_kind_only() {
-    let scratch = Scratch::new("sidecar");
-    let dir = &scratch.0;
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
     let ours = |b: &[u8]| b.starts_with(b"ours");
     store::write_sidecar(dir, "a.json", b"ours 1", ours).unwrap();
     store::write_sidecar(dir, "a.json", b"ours 2", ours).unwrap();
@@ -593,7 +571,7 @@ fn a_sidecar_is_created_new_or_written_over_its_own_kind_only() {
 
 #[test]
 fn a_number_the_log_cannot_hold_is_refused_on_reading_by_its_place() {
-    let root = Scratch::new("range");
+    let root = tempfile::tempdir().unwrap();
     for (value, refused) in [
         ("1e308", true),
         ("-1e308", true),
@@ -608,7 +586,7 @@ fn a_number_the_log_cannot_hold_is_refused_on_reading_by_its_place() {
             1,
         );
         assert_ne!(text, FORMAT2);
-        let dir = session_with(&root.0, &format!("v{value}"), &text);
+        let dir = session_with(root.path(), &format!("v{value}"), &text);
         match (read_log(&dir), refused) {
             (Ok(_), false) => {}
             (Err(RecordError::Damaged { reason, .. }), true) => assert!(
@@ -707,14 +685,14 @@ fn scramble(value: &mut serde_json::Value, key: &str, rng: &mut fastrand::Rng) {
 /// log it read is byte for byte what it read, and reads back the same.
 #[test]
 fn a_log_read_and_written_again_is_unchanged() {
-    let root = Scratch::new("round-trip");
+    let root = tempfile::tempdir().unwrap();
     let seed = std::env::var("VOICEMOCK_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| fastrand::u64(..));
     let mut rng = fastrand::Rng::with_seed(seed);
     let base: serde_json::Value = serde_json::from_str(FORMAT2).unwrap();
-    let dir = root.0.join("s");
+    let dir = root.path().join("s");
     std::fs::create_dir_all(&dir).unwrap();
     for case in 0..300 {
         let mut value = base.clone();
@@ -754,18 +732,18 @@ fn paced_log(id: &str, started_at: &str, wpm: f64) -> String {
 
 #[test]
 fn an_older_log_is_remarked_against_the_sessions_before_it_only_and_reads_the_same_later() {
-    let root = Scratch::new("usual");
+    let root = tempfile::tempdir().unwrap();
     // Three earlier sessions at 200 wpm (a take with speech each): enough for a usual pace.
     for day in 19..22 {
         let id = format!("e{day}");
         session_with(
-            &root.0,
+            root.path(),
             &id,
             &paced_log(&id, &format!("2026-11-{day}T10:00:00.000+00:00"), 200.0),
         );
     }
     let a = session_with(
-        &root.0,
+        root.path(),
         "a",
         &paced_log("a", "2026-11-22T10:00:00.000+00:00", 120.0),
     );
@@ -788,7 +766,7 @@ fn an_older_log_is_remarked_against_the_sessions_before_it_only_and_reads_the_sa
     for day in 23..28 {
         let id = format!("l{day}");
         session_with(
-            &root.0,
+            root.path(),
             &id,
             &paced_log(&id, &format!("2026-11-{day}T10:00:00.000+00:00"), 120.0),
         );
@@ -797,7 +775,7 @@ fn an_older_log_is_remarked_against_the_sessions_before_it_only_and_reads_the_sa
     assert_eq!(facts(&after), facts(&before));
     assert_eq!(crate::report::pages::session_html(&after), page);
     // Listing the folder works each session out the same way as loading it alone.
-    let listed = list(&root.0)
+    let listed = list(root.path())
         .into_iter()
         .find(|e| e.name() == "a")
         .unwrap()
@@ -806,7 +784,7 @@ fn an_older_log_is_remarked_against_the_sessions_before_it_only_and_reads_the_sa
     assert_eq!(facts(&listed), facts(&before));
     // A later session is judged against all those before it: the last of them against 200 ×3
     // and 120 ×5 → 120, so it gets no note.
-    let last = load(&root.0.join("l27")).unwrap();
+    let last = load(&root.path().join("l27")).unwrap();
     assert!(
         facts(&last)
             .iter()
@@ -819,9 +797,9 @@ fn an_older_log_is_remarked_against_the_sessions_before_it_only_and_reads_the_sa
 
 #[test]
 fn both_fixture_formats_are_upgraded_to_facts_by_the_one_function() {
-    let root = Scratch::new("fixture-facts");
+    let root = tempfile::tempdir().unwrap();
     for (name, text) in [("f1", FORMAT1), ("f2", FORMAT2)] {
-        let dir = session_with(&root.0, name, text);
+        let dir = session_with(root.path(), name, text);
         let s = load(&dir).unwrap();
         for (q, t) in s.log.takes() {
             let f = t.facts.as_ref().expect("facts on reading");

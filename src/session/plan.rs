@@ -727,19 +727,15 @@ mod tests {
                 .collect(),
             planned_questions: None,
         };
-        static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir =
-            std::env::temp_dir().join(format!("voicemock-plan-{n}-{run}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path();
         let mut review = 0;
         let mut took = std::time::Duration::ZERO;
         // What the runner does after each step: the log, the copy kept for a forced exit, the
         // review sheet.
         let mut write = |log: &SessionLog| {
             let started = std::time::Instant::now();
-            store::save_log(&dir, log).unwrap();
+            store::save_log(dir, log).unwrap();
             let _rescue = log.for_writing();
             let md = crate::report::review_markdown(log);
             crate::files::write_atomic(&dir.join(crate::record::REVIEW_FILE), md.as_bytes())
@@ -765,8 +761,7 @@ mod tests {
         }
         eprintln!("{n} questions, {reached} reached: the last rewrite took {took:?}");
         let bytes = std::fs::read(dir.join(crate::record::LOG_FILE)).unwrap();
-        let back = reader::read_log(&dir).unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
+        let back = reader::read_log(dir).unwrap();
         (bytes, review, back)
     }
 
@@ -841,7 +836,8 @@ mod tests {
             })
             .collect();
         let full = log_questions(&for_run(&questions, &Overrides::default(), false));
-        let path = std::env::temp_dir().join(format!("voicemock-full-{}", std::process::id()));
+        let scratch = tempfile::tempdir().unwrap();
+        let path = scratch.path().join("plan.json");
         let started = std::time::Instant::now();
         let bytes = serde_json::to_vec_pretty(&full).unwrap();
         crate::files::write_atomic(&path, &bytes).unwrap();
@@ -851,7 +847,6 @@ mod tests {
             bytes.len(),
             started.elapsed()
         );
-        std::fs::remove_file(&path).unwrap();
     }
 
     /// The text of the built-in pack's question the `i`th repeated one copies.

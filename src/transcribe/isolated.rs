@@ -396,9 +396,8 @@ mod tests {
 
     #[test]
     fn an_answer_from_the_child_comes_back() {
-        let dir = std::env::temp_dir().join(format!("voicemock-isolated-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join("answer");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("answer");
         let words = vec![Word {
             text: "hello".into(),
             start_s: 0.1,
@@ -414,7 +413,6 @@ mod tests {
             matches!(&err, EngineError::Load { message, .. } if message == "bad magic"),
             "{err}"
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

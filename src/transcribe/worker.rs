@@ -186,17 +186,9 @@ mod tests {
         w.finalize().unwrap();
     }
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("voicemock-worker-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        dir
-    }
-
     #[test]
     fn takes_come_back_in_order_from_a_lower_priority_thread_without_blocking_the_caller() {
-        let dir = scratch("order");
+        let dir = tempfile::tempdir().unwrap();
         let nice_seen = Arc::new(Mutex::new(Vec::new()));
         let seen = nice_seen.clone();
         let worker = Worker::spawn(move || {
@@ -207,7 +199,7 @@ mod tests {
         });
         let submitted = Instant::now();
         for k in 0..3 {
-            let wav = dir.join(format!("q{k}.wav"));
+            let wav = dir.path().join(format!("q{k}.wav"));
             write_wav(&wav);
             worker.submit(Job {
                 key: format!("q{k}"),
@@ -245,19 +237,18 @@ mod tests {
                 "worker ran at nice {nice}, the caller at {ours}"
             );
         }
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn an_engine_that_cannot_load_reports_on_every_take() {
-        let dir = scratch("noload");
+        let dir = tempfile::tempdir().unwrap();
         let worker = Worker::spawn(|| {
             Err(EngineError::Load {
                 path: "/nowhere/ggml-base.en.bin".into(),
                 message: "no such file".into(),
             })
         });
-        let wav = dir.join("q0.wav");
+        let wav = dir.path().join("q0.wav");
         write_wav(&wav);
         for k in 0..2 {
             worker.submit(Job {
@@ -271,7 +262,6 @@ mod tests {
             let err = d.result.unwrap_err();
             assert!(err.contains("cannot load the model"), "{err}");
         }
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

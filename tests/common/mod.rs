@@ -197,8 +197,7 @@ pub fn only_session(recordings: &Path) -> (PathBuf, serde_json::Value) {
         .filter(|p| p.join("session.json").exists())
         .collect();
     assert_eq!(dirs.len(), 1, "expected one session folder: {dirs:?}");
-    let log = std::fs::read_to_string(dirs[0].join("session.json")).unwrap();
-    (dirs[0].clone(), serde_json::from_str(&log).unwrap())
+    (dirs[0].clone(), session_log(&dirs[0]))
 }
 
 /// Seconds of a logged take's answer: its file less what the file keeps from before the take's
@@ -228,38 +227,35 @@ pub fn match_score(fed: &Path, recorded: &Path) -> f64 {
     best_alignment(&fed, &recorded).1
 }
 
-/// A fresh, empty folder for one test, removed when the test passes and kept (for a look at
-/// the recordings) when it fails.
-pub struct TempDir(PathBuf);
+/// A fresh, empty folder of its own for one test (`tempfile` names it), removed when the test
+/// passes and kept (for a look at the recordings) when it fails.
+pub struct TempDir(tempfile::TempDir);
 
 impl std::ops::Deref for TempDir {
     type Target = Path;
     fn deref(&self) -> &Path {
-        &self.0
+        self.0.path()
     }
 }
 
 impl AsRef<Path> for TempDir {
     fn as_ref(&self) -> &Path {
-        &self.0
+        self.0.path()
     }
 }
 
 impl Drop for TempDir {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            eprintln!("test files kept in {}", self.0.display());
-        } else {
-            let _ = std::fs::remove_dir_all(&self.0);
+            eprintln!("test files kept in {}", self.0.path().display());
+            self.0.disable_cleanup(true);
         }
     }
 }
 
 pub fn temp_dir(name: &str) -> TempDir {
-    let dir = std::env::temp_dir().join(format!("voicemock-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    TempDir(dir)
+    let prefix = format!("voicemock-test-{name}-");
+    TempDir(tempfile::TempDir::with_prefix(prefix).unwrap())
 }
 
 fn run_ok(cmd: &mut Command) {
@@ -753,4 +749,28 @@ pub fn word_errors(reference: &str, hypothesis: &str) -> (usize, usize) {
         }
     }
     (row[h.len()], r.len())
+}
+
+/// The log of the session in folder `session`.
+pub fn session_log(session: &Path) -> serde_json::Value {
+    let path = session.join("session.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Writes `samples` to `path` as a 16-bit mono WAV at `rate` Hz.
+pub fn write_wav(path: &Path, rate: u32, samples: impl IntoIterator<Item = i16>) {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w =
+        hound::WavWriter::create(path, spec).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    for s in samples {
+        w.write_sample(s).unwrap();
+    }
+    w.finalize().unwrap();
 }

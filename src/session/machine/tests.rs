@@ -37,6 +37,17 @@ fn drive(machine: &mut Machine, script: &[(f64, Event)]) -> Vec<Action> {
         .collect()
 }
 
+/// Asks the first question (said by 1 s), has the speaker talking from 2 s, then drives
+/// `then`: the start the tests of how a take ends share. Returns what [`drive`] returns.
+fn talking_from_2s(machine: &mut Machine, then: &[(f64, Event)]) -> Vec<Action> {
+    let start = [
+        (0.0, Tick),
+        (1.0, SpeechEnded),
+        (2.1, Event::VoiceStarted { at: 2.0 }),
+    ];
+    drive(machine, &[&start[..], then].concat())
+}
+
 fn ask(q: usize) -> Action {
     Action::Ask {
         q,
@@ -155,17 +166,8 @@ fn enter_starts_early_and_ends_early() {
 
 #[test]
 fn overtime_grace_lets_the_speaker_finish() {
-    let talking = Event::VoiceStarted { at: 2.0 };
     let mut m = Machine::new(vec![step(0.0, 60.0)], 15.0);
-    let mut actions = drive(
-        &mut m,
-        &[
-            (0.0, Tick),
-            (1.0, SpeechEnded),
-            (2.1, talking),
-            (61.0, Tick),
-        ],
-    );
+    let mut actions = talking_from_2s(&mut m, &[(61.0, Tick)]);
     assert_eq!(actions.last(), Some(&rec(0, 1)));
     assert_eq!(
         m.view(70.0),
@@ -185,7 +187,7 @@ fn overtime_grace_lets_the_speaker_finish() {
 
     // Left to run while the speaker talks on, it stops when the grace runs out.
     let mut m = Machine::new(vec![step(0.0, 60.0)], 15.0);
-    drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded), (2.1, talking)]);
+    talking_from_2s(&mut m, &[]);
     assert!(m.step(75.9, Tick).is_empty());
     // Still talking when the grace ran out: cut off.
     assert_eq!(m.step(76.0, Tick)[0], cut(0, 1, EndedBy::Limit, 15.0));
@@ -193,10 +195,9 @@ fn overtime_grace_lets_the_speaker_finish() {
 
 #[test]
 fn the_grace_ends_once_the_speaker_stops_and_counts_only_what_was_said() {
-    let talking = Event::VoiceStarted { at: 2.0 };
     // Stops talking 4 s into the grace: the take ends a grace silence later, 4 s over.
     let mut m = Machine::new(vec![step(0.0, 60.0)], 15.0);
-    drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded), (2.1, talking)]);
+    talking_from_2s(&mut m, &[]);
     assert!(m.step(64.8, Event::VoiceStopped { at: 65.0 }).is_empty());
     assert!(m.step(65.9, Tick).is_empty());
     assert_eq!(
@@ -207,7 +208,7 @@ fn the_grace_ends_once_the_speaker_stops_and_counts_only_what_was_said() {
     // Finished at 0:10 of a 0:20 limit: stops at the limit, nothing over, the silence and
     // the grace not counted.
     let mut m = Machine::new(vec![step(0.0, 20.0)], 15.0);
-    drive(&mut m, &[(0.0, Tick), (1.0, SpeechEnded), (2.1, talking)]);
+    talking_from_2s(&mut m, &[]);
     assert!(m.step(11.3, Event::VoiceStopped { at: 11.0 }).is_empty());
     assert!(m.step(20.9, Tick).is_empty());
     assert_eq!(m.step(21.0, Tick)[0], stop(0, 1, EndedBy::Limit, 0.0));
@@ -1018,15 +1019,9 @@ fn after_listening_back_recording_again_listens_at_once() {
     // Take 1 cut off mid-speech, reviewed, then `r`: the new think time's first words
     // start take 2 (the review was the pause).
     let mut m = Machine::new(vec![step(5.0, 10.0)], 0.0).with_review(20.0);
-    drive(
+    talking_from_2s(
         &mut m,
-        &[
-            (0.0, Tick),
-            (1.0, SpeechEnded),
-            (2.1, Event::VoiceStarted { at: 2.0 }),
-            (12.0, Tick),
-            (13.0, Event::Control(Control::Repeat)),
-        ],
+        &[(12.0, Tick), (13.0, Event::Control(Control::Repeat))],
     );
     let actions = m.step(13.3, Event::VoiceStarted { at: 13.2 });
     assert!(
@@ -1046,38 +1041,15 @@ fn after_listening_back_recording_again_listens_at_once() {
 fn a_take_ended_at_its_limit_is_cut_off_only_if_the_speaker_was_still_talking() {
     // In a short pause (less than the grace's silence) at the limit: still talking.
     let mut m = Machine::new(vec![step(0.0, 10.0)], 0.0);
-    drive(
-        &mut m,
-        &[
-            (0.0, Tick),
-            (1.0, SpeechEnded),
-            (2.1, Event::VoiceStarted { at: 2.0 }),
-            (10.6, Event::VoiceStopped { at: 10.5 }),
-        ],
-    );
+    talking_from_2s(&mut m, &[(10.6, Event::VoiceStopped { at: 10.5 })]);
     assert_eq!(m.step(11.0, Tick)[0], cut(0, 1, EndedBy::Limit, 0.0));
     // Finished well before the limit: not cut off.
     let mut m = Machine::new(vec![step(0.0, 10.0)], 0.0);
-    drive(
-        &mut m,
-        &[
-            (0.0, Tick),
-            (1.0, SpeechEnded),
-            (2.1, Event::VoiceStarted { at: 2.0 }),
-            (8.6, Event::VoiceStopped { at: 8.5 }),
-        ],
-    );
+    talking_from_2s(&mut m, &[(8.6, Event::VoiceStopped { at: 8.5 })]);
     assert_eq!(m.step(11.0, Tick)[0], stop(0, 1, EndedBy::Limit, 0.0));
     // Enter while talking ends the take by choice: not cut off.
     let mut m = Machine::new(vec![step(0.0, 10.0)], 0.0);
-    drive(
-        &mut m,
-        &[
-            (0.0, Tick),
-            (1.0, SpeechEnded),
-            (2.1, Event::VoiceStarted { at: 2.0 }),
-        ],
-    );
+    talking_from_2s(&mut m, &[]);
     assert_eq!(
         m.step(5.0, Event::Control(Control::Enter))[0],
         stop(0, 1, EndedBy::Enter, 0.0)
@@ -1087,15 +1059,7 @@ fn a_take_ended_at_its_limit_is_cut_off_only_if_the_speaker_was_still_talking() 
         total_s: 20.0,
         closing: Some(1),
     });
-    drive(
-        &mut m,
-        &[
-            (0.0, Tick),
-            (1.0, SpeechEnded),
-            (2.1, Event::VoiceStarted { at: 2.0 }),
-            (20.0, Tick),
-        ],
-    );
+    talking_from_2s(&mut m, &[(20.0, Tick)]);
     assert_eq!(m.step(35.0, Tick)[0], cut(0, 1, EndedBy::Budget, 0.0));
 }
 

@@ -223,7 +223,10 @@ impl ActiveRecording for FakeRecording {
 }
 
 struct Setup {
+    /// The session folder: `scratch`'s path.
     dir: PathBuf,
+    /// Owns the folder and removes it when the test ends.
+    _scratch: tempfile::TempDir,
     now: Now,
     said: Rc<RefCell<Vec<String>>>,
     speaker: FakeSpeaker,
@@ -340,18 +343,23 @@ impl Playback for FakePlaying {
     }
 }
 
-impl Drop for Setup {
-    fn drop(&mut self) {
-        if !std::thread::panicking() {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
+impl Setup {
+    /// Transcribes each take on a fake that takes `seconds` of the session's clock, or fails
+    /// every take with `fails`.
+    fn transcribe(&mut self, seconds: f64, fails: Option<&str>) {
+        self.transcriber = Some(FakeTranscriber {
+            now: Rc::clone(&self.now),
+            seconds,
+            queue: Vec::new(),
+            submitted_at: Vec::new(),
+            fails: fails.map(str::to_string),
+        });
     }
 }
 
-fn setup(name: &str, broken_speech: bool, broken_mic: bool) -> Setup {
-    let dir = std::env::temp_dir().join(format!("voicemock-runner-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+fn setup(broken_speech: bool, broken_mic: bool) -> Setup {
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path().to_path_buf();
     let now: Now = Rc::new(Cell::new(0.0));
     let said = Rc::new(RefCell::new(Vec::new()));
     let speaking_until = Rc::new(Cell::new(0.0));
@@ -383,6 +391,7 @@ fn setup(name: &str, broken_speech: bool, broken_mic: bool) -> Setup {
     Setup {
         screen,
         dir,
+        _scratch: scratch,
         now,
         said,
         speaker,
@@ -485,7 +494,7 @@ fn close_to(a: f64, b: f64) -> bool {
 
 #[test]
 fn a_session_left_to_its_timers_records_every_answer() {
-    let mut s = setup("timers", false, false);
+    let mut s = setup(false, false);
     let (_tx, rx) = mpsc::channel();
     let ending = drive(&mut s, 3.0, 5.0, 2, &rx, &|| None, true).unwrap();
     assert_eq!(ending.status, Status::Completed);
@@ -531,7 +540,7 @@ fn every_capture_holds_the_limit_and_grace_the_machine_announced() {
     // machine's action, with think time (the microphone opened early, with a pre-roll) and
     // without (opened as the take starts).
     for (think_s, expected) in [(3.0, 5.0 + 2.5 + PRE_ROLL_S), (0.0, 5.0 + 2.5)] {
-        let mut s = setup(&format!("limit-{think_s}"), false, false);
+        let mut s = setup(false, false);
         let (_tx, rx) = mpsc::channel();
         let clock = FakeClock(Rc::clone(&s.now));
         let devices = Devices {
@@ -556,7 +565,7 @@ fn every_capture_holds_the_limit_and_grace_the_machine_announced() {
 
 #[test]
 fn an_interrupt_mid_answer_keeps_the_take_and_marks_the_session() {
-    let mut s = setup("interrupt", false, false);
+    let mut s = setup(false, false);
     let (_tx, rx) = mpsc::channel();
     let now = Rc::clone(&s.now);
     let signals = move || (now.get() >= 4.0).then_some(Signal::Terminate);
@@ -574,7 +583,7 @@ fn an_interrupt_mid_answer_keeps_the_take_and_marks_the_session() {
 
 #[test]
 fn broken_speech_prints_the_question_and_goes_on() {
-    let mut s = setup("nospeech", true, false);
+    let mut s = setup(true, false);
     let (tx, rx) = mpsc::channel();
     tx.send(Control::Enter).unwrap();
     let ending = drive(&mut s, 0.0, 2.0, 1, &rx, &|| None, true).unwrap();
@@ -588,7 +597,7 @@ fn broken_speech_prints_the_question_and_goes_on() {
 
 #[test]
 fn a_microphone_that_fails_to_start_ends_the_session_as_a_device_error() {
-    let mut s = setup("nomic", false, true);
+    let mut s = setup(false, true);
     let (_tx, rx) = mpsc::channel();
     let result = drive(&mut s, 0.0, 2.0, 1, &rx, &|| None, false);
     assert!(result.is_err());
@@ -599,7 +608,7 @@ fn a_microphone_that_fails_to_start_ends_the_session_as_a_device_error() {
 
 #[test]
 fn a_microphone_that_dies_mid_answer_keeps_the_take() {
-    let mut s = setup("micdies", false, false);
+    let mut s = setup(false, false);
     s.mic.fails_after = Some((1.5, Fault::DeviceLost));
     let (_tx, rx) = mpsc::channel();
     let ending = drive(&mut s, 0.0, 10.0, 2, &rx, &|| None, false).unwrap();
@@ -614,7 +623,7 @@ fn a_microphone_that_dies_mid_answer_keeps_the_take() {
 
 #[test]
 fn a_full_disk_ends_the_session_with_the_real_duration_logged() {
-    let mut s = setup("diskfull", false, false);
+    let mut s = setup(false, false);
     s.mic.fails_after = Some((2.0, Fault::DiskFull));
     let (_tx, rx) = mpsc::channel();
     let ending = drive(&mut s, 0.0, 10.0, 2, &rx, &|| None, false).unwrap();
@@ -635,7 +644,7 @@ fn a_full_disk_ends_the_session_with_the_real_duration_logged() {
 
 #[test]
 fn a_forced_exit_marks_the_last_log_interrupted_with_the_file_s_duration() {
-    let s = setup("rescue", false, false);
+    let s = setup(false, false);
     let mut log = plan(&s.dir, 0.0, 30.0, 2).log;
     log.questions[0].takes.push(TakeLog::started(
         1,
@@ -685,7 +694,7 @@ fn a_forced_exit_marks_the_last_log_interrupted_with_the_file_s_duration() {
 
 #[test]
 fn listening_back_plays_the_take_and_recording_again_keeps_both() {
-    let mut s = setup("review", false, false);
+    let mut s = setup(false, false);
     s.review_s = Some(6.0);
     let (tx, rx) = mpsc::channel();
     let now = Rc::clone(&s.now);
@@ -728,7 +737,7 @@ fn listening_back_plays_the_take_and_recording_again_keeps_both() {
 
 #[test]
 fn cues_are_kept_in_the_take_and_left_out_of_its_analysis() {
-    let mut s = setup("cues", false, false);
+    let mut s = setup(false, false);
     s.cue_s = Some(START_CUE_HEARD_S);
     let (_tx, rx) = mpsc::channel();
     // No speaker: thinking 0–4 s, the start cue 4–4.45 s, the answer to its 8 s limit.
@@ -775,7 +784,7 @@ fn cues_are_kept_in_the_take_and_left_out_of_its_analysis() {
 
 #[test]
 fn a_cue_that_cannot_play_is_not_left_out_of_the_take() {
-    let mut s = setup("cues-broken", false, false);
+    let mut s = setup(false, false);
     s.cue_s = Some(START_CUE_HEARD_S);
     s.listener.broken = true;
     let (_tx, rx) = mpsc::channel();
@@ -791,14 +800,8 @@ fn a_cue_that_cannot_play_is_not_left_out_of_the_take() {
 
 #[test]
 fn transcripts_come_in_the_background_without_moving_the_timers() {
-    let mut s = setup("transcripts", false, false);
-    s.transcriber = Some(FakeTranscriber {
-        now: Rc::clone(&s.now),
-        seconds: 7.0,
-        queue: Vec::new(),
-        submitted_at: Vec::new(),
-        fails: None,
-    });
+    let mut s = setup(false, false);
+    s.transcribe(7.0, None);
     let (_tx, rx) = mpsc::channel();
     let ending = drive(&mut s, 0.0, 5.0, 2, &rx, &|| None, false).unwrap();
     assert_eq!(ending.status, Status::Completed);
@@ -828,15 +831,9 @@ fn transcripts_come_in_the_background_without_moving_the_timers() {
 
 #[test]
 fn a_transcriber_that_fails_every_take_is_said_once_and_noted_on_each() {
-    let mut s = setup("transcripts-fail", false, false);
+    let mut s = setup(false, false);
     let crash = "the transcription engine crashed on signal 6 (abort)";
-    s.transcriber = Some(FakeTranscriber {
-        now: Rc::clone(&s.now),
-        seconds: 1.0,
-        queue: Vec::new(),
-        submitted_at: Vec::new(),
-        fails: Some(crash.into()),
-    });
+    s.transcribe(1.0, Some(crash));
     let (_tx, rx) = mpsc::channel();
     let ending = drive(&mut s, 0.0, 5.0, 2, &rx, &|| None, false).unwrap();
     assert_eq!(ending.status, Status::Completed);
@@ -857,7 +854,7 @@ fn a_transcriber_that_fails_every_take_is_said_once_and_noted_on_each() {
 
 #[test]
 fn a_repeat_pressed_as_the_question_ends_is_not_taken_for_its_end() {
-    let mut s = setup("repeat-race", false, false);
+    let mut s = setup(false, false);
     let (tx, rx) = mpsc::channel();
     let (now, until) = (Rc::clone(&s.now), Rc::clone(&s.speaker.until));
     let pressed = Cell::new(false);
@@ -880,7 +877,7 @@ fn a_repeat_pressed_as_the_question_ends_is_not_taken_for_its_end() {
 
 #[test]
 fn s_after_speech_keeps_the_answer_and_s_before_any_skips_the_question() {
-    let mut s = setup("skip-kept", false, false);
+    let mut s = setup(false, false);
     // The candidate talks from 1 s to 6 s of the first answer, then presses `s`; the
     // second question gets `s` before a word.
     s.mic.voice = Voiced::Talking { from: 1.0, to: 6.0 };
@@ -908,7 +905,7 @@ fn s_after_speech_keeps_the_answer_and_s_before_any_skips_the_question() {
 fn a_take_ended_at_its_limit_mid_speech_is_logged_cut_off() {
     // (when the candidate talks, limit) → cut off
     for (from, to, cut_off) in [(1.0, 30.0, true), (1.0, 3.0, false)] {
-        let mut s = setup("cut-off", false, false);
+        let mut s = setup(false, false);
         s.mic.voice = Voiced::Talking { from, to };
         let (_tx, rx) = mpsc::channel();
         drive(&mut s, 0.0, 5.0, 1, &rx, &|| None, false).unwrap();
@@ -951,7 +948,7 @@ fn answer_began(shown: &Recorder) -> f64 {
 
 #[test]
 fn a_silent_answer_never_shows_green_and_warns_of_no_voice_within_five_seconds() {
-    let mut s = setup("silent", false, false);
+    let mut s = setup(false, false);
     s.mic.voice = Voiced::Silence;
     let (_tx, rx) = mpsc::channel();
     let ending = drive(&mut s, 0.0, 20.0, 1, &rx, &|| None, false).unwrap();
@@ -985,7 +982,7 @@ fn a_silent_answer_never_shows_green_and_warns_of_no_voice_within_five_seconds()
 
 #[test]
 fn a_spoken_answer_turns_green_only_after_speech_and_says_when_it_stopped() {
-    let mut s = setup("spoken", false, false);
+    let mut s = setup(false, false);
     // Green is due at 10 s of a 20 s answer; the candidate speaks from 12 s to 16 s.
     s.mic.voice = Voiced::Talking {
         from: 12.0,
@@ -1055,7 +1052,7 @@ fn an_answer_shows_its_keys_and_whether_speaking_started_it() {
         ),
     ];
     for (voice, starts_at, expected) in cases {
-        let mut s = setup("keys", false, false);
+        let mut s = setup(false, false);
         s.mic.voice = voice;
         let (_tx, rx) = mpsc::channel();
         drive(&mut s, 10.0, 20.0, 1, &rx, &|| None, false).unwrap();
