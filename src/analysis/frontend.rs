@@ -423,6 +423,42 @@ mod tests {
     }
 
     #[test]
+    fn above_16_khz_samples_are_averaged_in_groups_that_divide_the_frame() {
+        // (input rate, group, rate of the decimated copy)
+        for (rate, group, decimated) in [
+            (16_000u32, 1, 4000.0),
+            (32_000, 2, 4000.0),
+            (44_100, 1, 44_100.0 / 11.0),
+            (48_000, 3, 4000.0),
+            (96_000, 6, 4000.0),
+        ] {
+            let fe = FrontEnd::new(rate);
+            assert_eq!(
+                (fe.group, fe.decimated().rate()),
+                (group, decimated),
+                "{rate}"
+            );
+        }
+        // However the stream is cut, the same frames: a group may straddle two blocks.
+        let tone: Vec<f32> = (0..48_000)
+            .map(|i| (i as f32 * 0.07).sin() * 0.3 + (i as f32 * 0.011).sin() * 0.2)
+            .collect();
+        let frames_of = |block: usize| {
+            let mut fe = FrontEnd::new(48_000);
+            let mut frames = Vec::new();
+            for chunk in tone.chunks(block) {
+                fe.push(chunk, |_, f| frames.push(f));
+            }
+            frames
+        };
+        let whole = frames_of(tone.len());
+        assert_eq!(whole.len(), 100);
+        for block in [1, 2, 5, 481] {
+            assert_eq!(frames_of(block), whole, "block {block}");
+        }
+    }
+
+    #[test]
     fn decimated_ring_reports_what_it_holds() {
         let mut fe = FrontEnd::new(16_000);
         fe.push(&vec![0.1f32; 32_000], |_, _| {});
