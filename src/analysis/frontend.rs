@@ -6,6 +6,10 @@
 
 /// Frame hop: every level, boundary and nucleus is placed on this grid.
 pub(crate) const HOP_S: f64 = 0.01;
+/// The vowel band and the decimated copy need no more than this rate: above it, the samples are
+/// first averaged in groups of an integer number (3 at 48 kHz), so the recursive filters, which
+/// cannot be vectorised, run at 16 kHz or a little more whatever the input rate.
+const REDUCED_MIN_HZ: u32 = 16_000;
 /// Rate of the decimated copy used for the voicing check. Voiced speech has a fundamental of
 /// 50–450 Hz and strong low harmonics, so 4 kHz keeps all the periodicity we need at a tenth of
 /// the cost of 48 kHz.
@@ -49,6 +53,15 @@ pub(crate) struct FrontEnd {
     vowel_hp: Biquad,
     vowel_lp: Biquad,
     vowel_sumsq: f64,
+    /// Reduced samples in the frame so far.
+    vowel_count: usize,
+    /// Input samples averaged into one reduced sample; a divisor of `hop`, so groups never
+    /// straddle frames.
+    group: usize,
+    /// The samples of a group not yet complete (the stream may be cut anywhere).
+    partial: Vec<f32>,
+    /// This block's reduced samples.
+    reduced: Vec<f32>,
     samples: u64,
     peak: f32,
     clipped: u64,
@@ -58,7 +71,11 @@ pub(crate) struct FrontEnd {
 impl FrontEnd {
     pub(crate) fn new(sample_rate: u32) -> Self {
         let hop = ((sample_rate as f64 * HOP_S).round() as usize).max(1);
-        let rate = sample_rate as f64;
+        let group = match (sample_rate / REDUCED_MIN_HZ).max(1) as usize {
+            g if hop.is_multiple_of(g) => g,
+            _ => 1,
+        };
+        let rate = sample_rate as f64 / group as f64;
         // At very low sample rates the band is cut to what the rate can hold.
         let (low, high) = VOWEL_BAND_HZ;
         let high = high.min(rate * 0.45);
@@ -68,10 +85,14 @@ impl FrontEnd {
             vowel_hp: Biquad::highpass(low.min(high / 2.0), rate),
             vowel_lp: Biquad::lowpass(high, rate),
             vowel_sumsq: 0.0,
+            vowel_count: 0,
+            group,
+            partial: Vec::with_capacity(group),
+            reduced: Vec::new(),
             samples: 0,
             peak: 0.0,
             clipped: 0,
-            dec: Decimator::new(sample_rate),
+            dec: Decimator::new(rate),
         }
     }
 
@@ -103,8 +124,16 @@ impl FrontEnd {
             let (chunk, rest) = mono.split_at(take);
             mono = rest;
             self.accumulate(chunk);
-            self.accumulate_vowel_band(chunk);
-            self.dec.push(chunk);
+            if self.group == 1 {
+                self.accumulate_vowel_band(chunk);
+                self.dec.push(chunk);
+            } else {
+                let mut reduced = std::mem::take(&mut self.reduced);
+                self.reduce(chunk, &mut reduced);
+                self.accumulate_vowel_band(&reduced);
+                self.dec.push(&reduced);
+                self.reduced = reduced;
+            }
             if self.frame.count == self.hop {
                 let frame = self.take_frame();
                 on_frame(self, frame);
@@ -122,16 +151,41 @@ impl FrontEnd {
         let n = count as f64;
         let mean = sum.iter().map(|&v| v as f64).sum::<f64>() / n;
         let meansq = sumsq.iter().map(|&v| v as f64).sum::<f64>() / n;
-        let vowel = std::mem::take(&mut self.vowel_sumsq) / n;
+        let vowel = match std::mem::take(&mut self.vowel_count) {
+            0 => 0.0,
+            k => std::mem::take(&mut self.vowel_sumsq) / k as f64,
+        };
+        self.vowel_sumsq = 0.0;
         Frame {
             energy: (meansq - mean * mean).max(0.0) as f32,
             vowel_energy: vowel as f32,
         }
     }
 
+    /// The means of each complete group of `group` samples, into `out` (cleared first). Every
+    /// group is summed in the same order, however the stream was cut.
+    fn reduce(&mut self, mut chunk: &[f32], out: &mut Vec<f32>) {
+        out.clear();
+        let g = self.group;
+        let mean = |s: &[f32]| s.iter().sum::<f32>() / g as f32;
+        if !self.partial.is_empty() {
+            let take = (g - self.partial.len()).min(chunk.len());
+            self.partial.extend_from_slice(&chunk[..take]);
+            chunk = &chunk[take..];
+            if self.partial.len() == g {
+                out.push(mean(&self.partial));
+                self.partial.clear();
+            }
+        }
+        let groups = chunk.chunks_exact(g);
+        self.partial.extend_from_slice(groups.remainder());
+        out.extend(groups.map(mean));
+    }
+
     /// The vowel-band filter is recursive, so this runs one sample after another (which also
     /// keeps the sum independent of where blocks were cut).
     fn accumulate_vowel_band(&mut self, chunk: &[f32]) {
+        self.vowel_count += chunk.len();
         for &x in chunk {
             let y = self.vowel_lp.run(self.vowel_hp.run(x));
             self.vowel_sumsq += (y * y) as f64;
@@ -191,9 +245,9 @@ pub(crate) struct Decimator {
 }
 
 impl Decimator {
-    fn new(sample_rate: u32) -> Self {
-        let factor = ((sample_rate as f64 / DECIMATED_TARGET_HZ).round() as usize).max(1);
-        let rate = sample_rate as f64 / factor as f64;
+    fn new(input_rate: f64) -> Self {
+        let factor = ((input_rate / DECIMATED_TARGET_HZ).round() as usize).max(1);
+        let rate = input_rate / factor as f64;
         Decimator {
             factor,
             rate,
@@ -219,6 +273,13 @@ impl Decimator {
     /// Number of decimated samples produced so far (an absolute index one past the newest).
     pub(crate) fn written(&self) -> u64 {
         self.written
+    }
+
+    /// Decimated sample `index`, which the ring must still hold (`written() - RING_LEN <= index
+    /// < written()`).
+    pub(crate) fn at(&self, index: u64) -> f32 {
+        debug_assert!(index < self.written && index + RING_LEN as u64 >= self.written);
+        self.ring[(index as usize) & (RING_LEN - 1)]
     }
 
     /// Copy decimated samples `[start, start + out.len())` if the ring still holds them all.
@@ -358,6 +419,42 @@ mod tests {
                     "{hz} Hz at {rate} Hz: vowel band holds {ratio:.3} of the energy"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn above_16_khz_samples_are_averaged_in_groups_that_divide_the_frame() {
+        // (input rate, group, rate of the decimated copy)
+        for (rate, group, decimated) in [
+            (16_000u32, 1, 4000.0),
+            (32_000, 2, 4000.0),
+            (44_100, 1, 44_100.0 / 11.0),
+            (48_000, 3, 4000.0),
+            (96_000, 6, 4000.0),
+        ] {
+            let fe = FrontEnd::new(rate);
+            assert_eq!(
+                (fe.group, fe.decimated().rate()),
+                (group, decimated),
+                "{rate}"
+            );
+        }
+        // However the stream is cut, the same frames: a group may straddle two blocks.
+        let tone: Vec<f32> = (0..48_000)
+            .map(|i| (i as f32 * 0.07).sin() * 0.3 + (i as f32 * 0.011).sin() * 0.2)
+            .collect();
+        let frames_of = |block: usize| {
+            let mut fe = FrontEnd::new(48_000);
+            let mut frames = Vec::new();
+            for chunk in tone.chunks(block) {
+                fe.push(chunk, |_, f| frames.push(f));
+            }
+            frames
+        };
+        let whole = frames_of(tone.len());
+        assert_eq!(whole.len(), 100);
+        for block in [1, 2, 5, 481] {
+            assert_eq!(frames_of(block), whole, "block {block}");
         }
     }
 

@@ -425,7 +425,10 @@ fn measure(a: &Analyzer, peaks: &[Peak], raw_pitch: &[pitch::Raw]) -> (Measures,
         .collect();
     let syllables = nuclei.len();
     // Voice starts in speech loud enough to be a syllable (as the nuclei are) and may carry on
-    // into the softer edges of the same speech.
+    // into the softer edges of the same speech, but not into its faint tails.
+    let faint = histogram
+        .percentile(0.99)
+        .map(|loud| loud - pitch::FAINT_BELOW_LOUD_DB);
     let speech = |k: usize| {
         let i = runs.partition_point(|r| r.1 <= k);
         let in_a_run = runs.get(i).is_some_and(|r| r.0 <= k);
@@ -433,6 +436,8 @@ fn measure(a: &Analyzer, peaks: &[Peak], raw_pitch: &[pitch::Raw]) -> (Measures,
             pitch::Speech::Outside
         } else if thresholds.is_some_and(|t| levels[k] >= t.onset) {
             pitch::Speech::Loud
+        } else if faint.is_some_and(|f| levels[k] <= f) {
+            pitch::Speech::Faint
         } else {
             pitch::Speech::Soft
         }

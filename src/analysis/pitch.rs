@@ -2,7 +2,7 @@
 //! JASA 111(4)): the difference function, its cumulative-mean normalisation, the first dip under
 //! an absolute threshold (which keeps the tracker off the subharmonics), and parabolic
 //! interpolation of the dip. It reads the decimated, band-passed copy the front end already
-//! keeps, so it adds no per-sample work. The stream gives one raw estimate per frame (a few
+//! keeps (~4 kHz), so it adds no work at the input rate. The stream gives one raw estimate per frame (a few
 //! bytes); which frames are voiced, and the octave check, are decided at the end, when the
 //! speech runs are known. Owns no summary or remark: those are in `voice`.
 
@@ -26,6 +26,12 @@ const WINDOW_S: f64 = 0.025;
 /// this, and whose F0 is within `CONTINUE_ST` semitones of its neighbour's.
 const CONTINUE_MAX: f32 = 0.5;
 const CONTINUE_ST: f32 = 3.0;
+/// No frame this many dB or more below the take's loud level (its 99th-percentile frame level)
+/// is voiced, however periodic: the counterpart of Praat's silence threshold (0.03 of the
+/// loudest peak, 30 dB), under which Praat calls frames unvoiced. It cuts the faint tails of
+/// voiced stretches that a tracker still finds periodic but a listener no longer hears as
+/// pitch.
+pub(crate) const FAINT_BELOW_LOUD_DB: f32 = 30.0;
 /// Voiced stretches shorter than this many frames are dropped as spurious.
 const MIN_VOICED_RUN: usize = 3;
 /// The octave check compares each voiced frame with the median of this many voiced frames on
@@ -56,8 +62,96 @@ pub(crate) struct PitchTracker {
     lag_max: usize,
     buf: Vec<f32>,
     squares: Vec<f32>,
+    sums: Vec<f32>,
     cmnd: Vec<f32>,
+    products: LaggedProducts,
     raw: Vec<Raw>,
+}
+
+/// Running sums of the products of each decimated sample with the `lags` samples before it,
+/// one row per sample: what makes the difference function cheap. Frames are 10 ms apart and
+/// their windows 25 ms long, so summing each window's products afresh would multiply every
+/// pair of samples about three times; here each pair is multiplied once, as its later sample
+/// arrives, and a window's sum at a lag is the difference of two rows. The sums restart every
+/// [`EPOCH`] samples (so single precision stays exact enough for a soft frame after a loud
+/// one), and a difference across one restart adds the last row of the epoch before.
+struct LaggedProducts {
+    lags: usize,
+    /// The last `lags` samples, written twice (at `i` and `i + lags`) so that they can be read
+    /// oldest first as one slice.
+    history: Vec<f32>,
+    /// [`ROWS`] rows of `lags` sums, row `n % ROWS` for sample `n`; in a row, position `j`
+    /// holds lag `lags - j`.
+    rows: Vec<f32>,
+    /// The next sample to add (every sample before it has its row).
+    next: u64,
+}
+
+/// Samples between restarts of the running sums.
+const EPOCH: u64 = 256;
+/// Rows kept: two epochs, comfortably more than a frame's span behind the newest sample.
+const ROWS: u64 = 2 * EPOCH;
+
+impl LaggedProducts {
+    fn new(lags: usize) -> Self {
+        LaggedProducts {
+            lags,
+            history: vec![0.0; 2 * lags],
+            rows: vec![0.0; ROWS as usize * lags],
+            next: 0,
+        }
+    }
+
+    /// Add the rows of every sample the decimator has written since the last call.
+    fn advance(&mut self, dec: &Decimator) {
+        let l = self.lags;
+        while self.next < dec.written() {
+            let n = self.next;
+            let x = dec.at(n);
+            let at = (n % ROWS) as usize * l;
+            let (before, rest) = self.rows.split_at_mut(at);
+            let row = &mut rest[..l];
+            let h = (n % l as u64) as usize;
+            let past = &self.history[h..h + l];
+            if n.is_multiple_of(EPOCH) {
+                row.iter_mut().zip(past).for_each(|(r, &p)| *r = x * p);
+            } else {
+                // Not the first row of the ring: that one starts an epoch.
+                let prev = &before[at - l..];
+                row.iter_mut()
+                    .zip(prev)
+                    .zip(past)
+                    .for_each(|((r, &q), &p)| *r = q + x * p);
+            }
+            self.history[h] = x;
+            self.history[h + l] = x;
+            self.next += 1;
+        }
+    }
+
+    fn row(&self, n: u64, lag: usize) -> f32 {
+        self.rows[(n % ROWS) as usize * self.lags + self.lags - lag]
+    }
+
+    /// The sum of `x[m] * x[m + lag]` over `m` in `[from, from + len)`, if the rows it needs
+    /// are held.
+    fn window(&self, from: u64, len: usize, lag: usize) -> Option<f32> {
+        let (first, last) = (
+            (from + lag as u64).checked_sub(1)?,
+            from + (len + lag) as u64 - 1,
+        );
+        if last >= self.next || first + ROWS < self.next {
+            return None;
+        }
+        let restart = last - last % EPOCH;
+        if first >= restart {
+            Some(self.row(last, lag) - self.row(first, lag))
+        } else if first + EPOCH >= restart {
+            Some(self.row(last, lag) + self.row(restart - 1, lag) - self.row(first, lag))
+        } else {
+            None
+        }
+    }
 }
 
 impl PitchTracker {
@@ -75,7 +169,9 @@ impl PitchTracker {
             lag_max,
             buf: vec![0.0; span],
             squares: vec![0.0; span + 1],
+            sums: vec![0.0; span + 1],
             cmnd: vec![1.0; lag_max + 2],
+            products: LaggedProducts::new(lag_max),
             raw: Vec::new(),
         }
     }
@@ -84,6 +180,7 @@ impl PitchTracker {
     /// estimated in order, and only from the decimated signal, so the result does not depend on
     /// how the stream was cut into blocks.
     pub(crate) fn push(&mut self, frames: usize, dec: &Decimator) {
+        self.products.advance(dec);
         while self.raw.len() < frames {
             match self.estimate(self.raw.len(), dec, false) {
                 Some(r) => self.raw.push(r),
@@ -94,6 +191,7 @@ impl PitchTracker {
 
     /// End of stream: estimate the frames left with the data there is.
     pub(crate) fn finish(&mut self, frames: usize, dec: &Decimator) -> Vec<Raw> {
+        self.products.advance(dec);
         while self.raw.len() < frames {
             let r = self
                 .estimate(self.raw.len(), dec, true)
@@ -113,7 +211,7 @@ impl PitchTracker {
         }
         let start = start as u64;
         if dec.copy(start, &mut self.buf) {
-            Some(self.yin())
+            Some(self.yin(start))
         } else if at_end || start + (self.buf.len() as u64) <= dec.written() {
             Some(UNMEASURED)
         } else {
@@ -121,25 +219,42 @@ impl PitchTracker {
         }
     }
 
-    fn yin(&mut self) -> Raw {
+    /// YIN on the copy in `buf`, whose first sample is decimated sample `start`.
+    fn yin(&mut self, start: u64) -> Raw {
         let (w, lag_max) = (self.window, self.lag_max);
         let mean = self.buf.iter().sum::<f32>() / self.buf.len() as f32;
         self.buf.iter_mut().for_each(|v| *v -= mean);
+        // The running totals stay in registers (a loop through the arrays would wait on each
+        // store before the next add).
+        let (mut square, mut sum) = (0f32, 0f32);
         self.squares[0] = 0.0;
-        for (i, &v) in self.buf.iter().enumerate() {
-            self.squares[i + 1] = self.squares[i] + v * v;
+        self.sums[0] = 0.0;
+        let prefixes = self.squares[1..].iter_mut().zip(&mut self.sums[1..]);
+        for ((sq, s), &v) in prefixes.zip(&self.buf) {
+            square += v * v;
+            sum += v;
+            *sq = square;
+            *s = sum;
         }
         if self.squares[self.buf.len()] <= 1e-12 * self.buf.len() as f32 {
             return UNMEASURED;
         }
         // Difference function, normalised by its cumulative mean as it goes. The pair of
         // windows is centred on the frame whatever the lag; the energies come from the prefix
-        // sums, so each lag costs one dot product.
+        // sums, and the cross term from the running products (less the frame's mean), so
+        // each lag costs a few operations.
         let mut running = 0f32;
         self.cmnd[0] = 1.0;
         for lag in 1..=lag_max {
             let s = (lag_max - lag) / 2;
-            let xy = dot(&self.buf[s..s + w], &self.buf[s + lag..s + lag + w]);
+            let xy = match self.products.window(start + s as u64, w, lag) {
+                Some(raw) => {
+                    let centred = self.sums[s + w] - self.sums[s] + self.sums[s + lag + w]
+                        - self.sums[s + lag];
+                    raw - mean * centred - w as f32 * mean * mean
+                }
+                None => dot(&self.buf[s..s + w], &self.buf[s + lag..s + lag + w]),
+            };
             let xx = self.squares[s + w] - self.squares[s];
             let yy = self.squares[s + lag + w] - self.squares[s + lag];
             let d = (xx + yy - 2.0 * xy).max(0.0);
@@ -206,6 +321,8 @@ fn dot(x: &[f32], y: &[f32]) -> f32 {
 pub(crate) enum Speech {
     /// Not speech (silence, noise, a left-out cue).
     Outside,
+    /// Speech, but faint: [`FAINT_BELOW_LOUD_DB`] or more below the take's loud level.
+    Faint,
     /// Speech, but soft: the decay or opening at the edge of a syllable.
     Soft,
     /// Speech loud enough to carry a syllable.
@@ -215,8 +332,8 @@ pub(crate) enum Speech {
 /// The pitch track, in Hz per frame (0 = unvoiced), from the raw estimates. Voicing has
 /// hysteresis, as Praat's path does by its voicing costs: a voiced stretch starts on loud speech
 /// that is clearly periodic ([`VOICED_MAX`]), and is then carried into the neighbouring frames
-/// of speech, soft ones too, while they stay periodic enough ([`CONTINUE_MAX`]) and within
-/// [`CONTINUE_ST`] of the frame next to them. Voiced stretches shorter than
+/// of speech, soft ones too (but not faint ones), while they stay periodic enough
+/// ([`CONTINUE_MAX`]) and within [`CONTINUE_ST`] of the frame next to them. Voiced stretches shorter than
 /// [`MIN_VOICED_RUN`] frames are dropped. Then each voiced frame more than [`OCTAVE_JUMP_ST`]
 /// from the median of its voiced neighbours is moved by octaves towards it (the halving and
 /// doubling errors every tracker makes at onsets and in creaky voice).
@@ -235,7 +352,7 @@ pub(crate) fn track(raw: &[Raw], speech: impl Fn(usize) -> Speech) -> Vec<f32> {
     let continues = |hz: &[f32], k: usize, next: usize| {
         hz[k] == 0.0
             && hz[next] > 0.0
-            && speech(k) != Speech::Outside
+            && matches!(speech(k), Speech::Soft | Speech::Loud)
             && periodic(k, CONTINUE_MAX)
             && semitones(raw[k].f0, hz[next]).abs() < CONTINUE_ST
     };
@@ -506,5 +623,44 @@ mod tests {
         let t = track(&frames, inside);
         let voiced: Vec<usize> = (0..t.len()).filter(|&k| t[k] > 0.0).collect();
         assert_eq!(voiced, (2..12).collect::<Vec<_>>(), "{t:?}");
+        // Nor into faint speech, however periodic.
+        let faint_edges = |k: usize| match k {
+            4..10 => Speech::Loud,
+            10 => Speech::Soft,
+            _ => Speech::Faint,
+        };
+        let t = track(&frames, faint_edges);
+        let voiced: Vec<usize> = (0..t.len()).filter(|&k| t[k] > 0.0).collect();
+        assert_eq!(voiced, (4..11).collect::<Vec<_>>(), "{t:?}");
+    }
+
+    #[test]
+    fn window_sums_of_the_running_products_are_the_direct_sums() {
+        // Windows anywhere in the rows held, across restarts of the running sums too.
+        let mut fe = FrontEnd::new(16_000);
+        let mut rng = fastrand::Rng::with_seed(5);
+        let signal: Vec<f32> = (0..8000).map(|_| rng.f32() - 0.5).collect();
+        let lags = 67;
+        let mut p = LaggedProducts::new(lags);
+        fe.push(&signal, |_, _| {});
+        let dec = fe.decimated();
+        p.advance(dec);
+        let next = dec.written();
+        assert_eq!(p.next, next);
+        let (len, mut checked) = (100, 0);
+        for from in next - ROWS + 1..next - (len + lags) as u64 {
+            for lag in [1, 2, 33, lags] {
+                let direct: f32 = (from..from + len as u64)
+                    .map(|m| dec.at(m) * dec.at(m + lag as u64))
+                    .sum();
+                let sum = p.window(from, len, lag).expect("rows held");
+                assert!((sum - direct).abs() < 1e-4, "from {from}, lag {lag}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 1000);
+        // Rows no longer held, or not yet made, give nothing.
+        assert_eq!(p.window(next - ROWS - 1, len, 1), None);
+        assert_eq!(p.window(next - len as u64, len, 1), None);
     }
 }

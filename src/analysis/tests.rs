@@ -299,6 +299,43 @@ fn the_soft_decay_that_ends_a_phrase_is_speech() {
 }
 
 #[test]
+fn the_faint_end_of_a_fade_has_no_pitch() {
+    // A second of voice that then fades smoothly, 15 dB per 100 ms, into silence, twice. The
+    // fade is speech down to 45 dB under the voice (0.3 s in) and stays periodic, but from
+    // 30 dB down (0.2 s in) it is too faint to be called voiced.
+    let fade_db_per_s = 150.0;
+    let s: Vec<f32> = (0..8 * RATE as usize)
+        .map(|i| {
+            let t = i as f64 / RATE as f64;
+            let into = t % 4.0 - 1.0;
+            match into {
+                x if x < 0.0 => 0.0,
+                x if x < 1.0 => voice(t, 0.5),
+                x if x < 1.4 => {
+                    let down_db = (x - 1.0) * fade_db_per_s;
+                    voice(t, 0.5 * 10f64.powf(-down_db / 20.0))
+                }
+                _ => 0.0,
+            }
+        })
+        .collect();
+    let mut a = Analyzer::new(RATE, Params::default());
+    a.push(&s);
+    let (m, _, track) = a.finish_with_pitch();
+    assert!((m.last_speech_s.unwrap() - 6.3).abs() <= 0.03, "{m:?}");
+    let voiced = |from_s: f64, to_s: f64| {
+        let frames =
+            (from_s / track.step_s).round() as usize..(to_s / track.step_s).round() as usize;
+        frames.filter(|&k| track.hz[k] > 0.0).count()
+    };
+    for start in [1.0, 5.0] {
+        // Voiced through the fade's first 20 dB, none of it after 30 dB down.
+        assert_eq!(voiced(start + 0.05, start + 1.13), 108, "{:?}", track.hz);
+        assert_eq!(voiced(start + 1.22, start + 1.4), 0, "{:?}", track.hz);
+    }
+}
+
+#[test]
 fn a_decay_under_the_noise_does_not_lengthen_speech() {
     // The same phrase in noise 30 dB below the burst: only what stands above the noise counts.
     let mut s = burst_with_decay(5.0, (1.0, 2.0), 0.15, 0.5);
