@@ -855,7 +855,7 @@ fn every_view_of_recorded_sessions_tells_the_same_facts() {
 
     // A drill answered by someone who talks on past each limit, stopped by Ctrl-C in its
     // second round.
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    common::next_second();
     let talker = crate::rehearse::Talker::start(&dir);
     let mut drill = common::Running::spawn(
         common::bin()

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::common::{self, Running, SpeakerTap};
 
-/// A pack of short questions, so a two-minute interview holds several.
+/// A pack of short questions, so a one-minute interview holds several.
 const SHORT_PACK: &str = r#"format = 1
 title = "Short"
 [defaults]
@@ -124,7 +124,7 @@ fn talked_to(args: &[&str], pack: &Path, recordings: &Path, talker: Talker) -> S
 }
 
 #[test]
-fn a_two_minute_rehearsal_keeps_to_its_budget_and_reports_its_schedule() {
+fn a_one_minute_rehearsal_keeps_to_its_budget_and_reports_its_schedule() {
     let Some(_stack) = common::stack() else {
         return;
     };
@@ -132,18 +132,18 @@ fn a_two_minute_rehearsal_keeps_to_its_budget_and_reports_its_schedule() {
     let pack = short_pack(&dir);
     let recordings = dir.join("recordings");
     let talker = Talker::start(&dir);
-    let args = ["rehearse", "--minutes", "2", "--seed", "7"];
+    let args = ["rehearse", "--minutes", "1", "--seed", "7"];
     let stdout = talked_to(&args, &pack, &recordings, talker);
     let (_, log) = common::only_session(&recordings);
     assert_eq!(log["kind"], "rehearse");
-    assert_eq!(log["budget_s"], 120.0);
+    assert_eq!(log["budget_s"], 60.0);
     let questions = log["questions"].as_array().unwrap();
     assert_eq!(questions[0]["category"], "motivation");
     assert_eq!(questions.last().unwrap()["id"], "ask-us");
     // It ends within the budget plus the last answer's limit.
     let ended = log["ended_at_s"].as_f64().unwrap();
     let last_limit = questions.last().unwrap()["limit_s"].as_f64().unwrap();
-    assert!(ended <= 120.0 + last_limit + 1.0, "ended at {ended} s");
+    assert!(ended <= 60.0 + last_limit + 1.0, "ended at {ended} s");
     // Follow-ups are asked, each as its own take linked to its question.
     let follow_ups: Vec<&Value> = questions
         .iter()
@@ -159,7 +159,7 @@ fn a_two_minute_rehearsal_keeps_to_its_budget_and_reports_its_schedule() {
     }
     // The schedule report says what the log says.
     let schedule = &log["schedule"];
-    assert_eq!(schedule["budget_s"], 120.0);
+    assert_eq!(schedule["budget_s"], 60.0);
     assert!((schedule["used_s"].as_f64().unwrap() - ended).abs() < 0.01);
     let not_reached: Vec<&str> = questions
         .iter()
@@ -174,7 +174,7 @@ fn a_two_minute_rehearsal_keeps_to_its_budget_and_reports_its_schedule() {
         .collect();
     assert_eq!(logged, not_reached);
     assert!(
-        stdout.contains("Schedule:") && stdout.contains("of the 2:00 budget"),
+        stdout.contains("Schedule:") && stdout.contains("of the 1:00 budget"),
         "{stdout}"
     );
     for q in questions.iter().filter(|q| q["outcome"] == "answered") {
@@ -293,7 +293,7 @@ fn history_holds_every_answer_and_sees_a_quicker_start() {
         std::thread::sleep(Duration::from_millis(300));
         run.send_line("");
         run.succeed(Duration::from_secs(20));
-        std::thread::sleep(Duration::from_millis(1100));
+        common::next_second();
         if i == 1 {
             let h = history(&recordings);
             assert_eq!(h["trend"]["first_words"], serde_json::json!({"too_few": 1}));

@@ -153,8 +153,7 @@ fn compare_lists_the_takes_of_one_question_from_two_sessions() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        // Session folders are named to the second.
-        std::thread::sleep(Duration::from_millis(1100));
+        common::next_second();
     }
     let out = common::bin()
         .args(["compare", "why-netflix", "--json", "--recordings"])

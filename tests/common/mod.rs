@@ -396,27 +396,46 @@ pub fn read_wav(path: &Path) -> (Vec<f32>, u32) {
 /// The best alignment of `reference` inside `recording`: (lag in samples, normalized
 /// cross-correlation at that lag).
 pub fn best_alignment(reference: &[f32], recording: &[f32]) -> (usize, f64) {
-    use rustfft::{num_complex::Complex, FftPlanner};
     assert!(
         recording.len() >= reference.len(),
         "recording shorter than the reference"
     );
-    let n = (recording.len() + reference.len()).next_power_of_two();
+    let mut best = (0, f64::MIN);
+    for (lag, ncc) in normalized_correlation(reference, recording)
+        .into_iter()
+        .enumerate()
+    {
+        match ncc {
+            Some(ncc) if ncc > best.1 => best = (lag, ncc),
+            _ => {}
+        }
+    }
+    best
+}
+
+/// The normalized cross-correlation of `reference` with each window of `recording` of its
+/// length, by lag (`None` where the window is silent). By FFT, so a test checking many lags
+/// of a long recording costs milliseconds, not seconds of CPU taken from the sound server.
+fn normalized_correlation(reference: &[f32], recording: &[f32]) -> Vec<Option<f64>> {
+    use rustfft::{num_complex::Complex, FftPlanner};
+    let m = reference.len();
+    if recording.len() < m {
+        return Vec::new();
+    }
+    let n = (recording.len() + m).next_power_of_two();
     let mut planner = FftPlanner::<f64>::new();
     let fft = planner.plan_fft_forward(n);
     let ifft = planner.plan_fft_inverse(n);
-    let mut a: Vec<Complex<f64>> = recording
-        .iter()
-        .map(|&x| Complex::new(f64::from(x), 0.0))
-        .chain(std::iter::repeat(Complex::new(0.0, 0.0)))
-        .take(n)
-        .collect();
-    let mut b: Vec<Complex<f64>> = reference
-        .iter()
-        .map(|&x| Complex::new(f64::from(x), 0.0))
-        .chain(std::iter::repeat(Complex::new(0.0, 0.0)))
-        .take(n)
-        .collect();
+    let complex = |samples: &[f32]| -> Vec<Complex<f64>> {
+        samples
+            .iter()
+            .map(|&x| Complex::new(f64::from(x), 0.0))
+            .chain(std::iter::repeat(Complex::new(0.0, 0.0)))
+            .take(n)
+            .collect()
+    };
+    let mut a = complex(recording);
+    let mut b = complex(reference);
     fft.process(&mut a);
     fft.process(&mut b);
     for (x, y) in a.iter_mut().zip(&b) {
@@ -430,19 +449,12 @@ pub fn best_alignment(reference: &[f32], recording: &[f32]) -> (usize, f64) {
         prefix.push(prefix.last().unwrap() + f64::from(x) * f64::from(x));
     }
     let ref_energy: f64 = reference.iter().map(|&x| f64::from(x) * f64::from(x)).sum();
-    let m = reference.len();
-    let mut best = (0, f64::MIN);
-    for lag in 0..=(recording.len() - m) {
-        let window = prefix[lag + m] - prefix[lag];
-        if window <= 0.0 {
-            continue;
-        }
-        let ncc = a[lag].re / n as f64 / (ref_energy * window).sqrt();
-        if ncc > best.1 {
-            best = (lag, ncc);
-        }
-    }
-    best
+    (0..=(recording.len() - m))
+        .map(|lag| {
+            let window = prefix[lag + m] - prefix[lag];
+            (window > 0.0).then(|| a[lag].re / n as f64 / (ref_energy * window).sqrt())
+        })
+        .collect()
 }
 
 /// Checks that every voiced 100 ms chunk of `reference` sits at the same lag in
@@ -455,7 +467,7 @@ pub fn chunk_lags_off(
     lag: usize,
 ) -> Vec<(usize, i64)> {
     let chunk = rate as usize / 10;
-    let search = rate as i64 / 50; // ±20 ms
+    let search = rate as usize / 50; // ±20 ms
     let rms = |s: &[f32]| (s.iter().map(|x| x * x).sum::<f32>() / s.len() as f32).sqrt();
     let loudest = reference
         .chunks_exact(chunk)
@@ -466,20 +478,21 @@ pub fn chunk_lags_off(
         if rms(piece) < loudest * 0.1 {
             continue;
         }
-        let start = (lag + i * chunk) as i64;
+        // The recording around where the chunk belongs, ±20 ms (as much as it holds).
+        let start = lag + i * chunk;
+        let from = start.saturating_sub(search);
+        let to = (start + search + chunk).min(recording.len());
+        if to < from + chunk {
+            continue;
+        }
         let mut best = (0i64, f64::MIN);
-        for d in -search..=search {
-            let s = start + d;
-            if s < 0 || (s as usize + chunk) > recording.len() {
-                continue;
-            }
-            let w = &recording[s as usize..s as usize + chunk];
-            let dot: f64 = piece.iter().zip(w).map(|(x, y)| f64::from(x * y)).sum();
-            let e: f64 = w.iter().map(|y| f64::from(y * y)).sum::<f64>()
-                * piece.iter().map(|x| f64::from(x * x)).sum::<f64>();
-            let ncc = if e > 0.0 { dot / e.sqrt() } else { 0.0 };
+        for (k, ncc) in normalized_correlation(piece, &recording[from..to])
+            .into_iter()
+            .enumerate()
+        {
+            let ncc = ncc.unwrap_or(0.0);
             if ncc > best.1 {
-                best = (d, ncc);
+                best = ((from + k) as i64 - start as i64, ncc);
             }
         }
         if best.0 != 0 {
@@ -517,6 +530,21 @@ pub fn wait_until(what: &str, timeout: Duration, mut done: impl FnMut() -> bool)
         assert!(Instant::now() < deadline, "{what}: not within {timeout:?}");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Waits until the wall clock reaches its next whole second: session folders are named to the
+/// second, so a session started after this never takes the name of one started before it.
+pub fn next_second() {
+    let second = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("a clock after 1970")
+            .as_secs()
+    };
+    let now = second();
+    wait_until("the clock's next second", Duration::from_secs(2), || {
+        second() > now
+    });
 }
 
 /// Waits until `path` exists and holds more than `min_len` bytes.
