@@ -38,6 +38,10 @@ const MAX_JSON: u32 = 64 << 20;
 const MAX_SAMPLES: u64 = 3600 * MODEL_RATE as u64;
 /// How much of the child's standard error is kept for the message.
 const STDERR_TAIL: usize = 2048;
+/// How much lower than voicemock's own the child's scheduling priority is (Linux: nice +10;
+/// the kernel caps it at 19).
+#[cfg(target_os = "linux")]
+const BACKGROUND_NICE: i32 = 10;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Request {
@@ -133,11 +137,15 @@ impl IsolatedEngine {
         #[cfg(target_os = "linux")]
         {
             use std::os::unix::process::CommandExt;
-            // SAFETY: prctl is async-signal-safe; it asks the kernel to kill the child when the
-            // thread that started it ends, so an abandoned job never outlives its session.
+            // SAFETY: prctl and nice are single system calls, safe between fork and exec.
+            // prctl asks the kernel to kill the child when the thread that started it ends, so
+            // an abandoned job never outlives its session. nice makes transcription background
+            // work: it runs while the next answer is recorded, and on a busy machine it must
+            // give the CPU to the capture, the playback and the timer, never take it from them.
             unsafe {
                 cmd.pre_exec(|| {
                     libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                    libc::nice(BACKGROUND_NICE);
                     Ok(())
                 });
             }
@@ -448,6 +456,27 @@ mod tests {
                 started.elapsed()
             );
         }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_child_runs_below_the_recording_s_priority() {
+        // What a child started plainly gets (voicemock's own niceness), then the engine's.
+        let plain = std::process::Command::new("nice").output().unwrap();
+        let own: i32 = String::from_utf8_lossy(&plain.stdout)
+            .trim()
+            .parse()
+            .unwrap();
+        let err = shell("echo \"niceness $(nice)\" >&2; exit 3")
+            .words(&[0.25; 16_000])
+            .unwrap_err()
+            .to_string();
+        let expected = (own + BACKGROUND_NICE).min(19);
+        assert!(
+            own < 19,
+            "the test itself runs at the lowest priority: nothing to compare"
+        );
+        assert!(err.ends_with(&format!("niceness {expected}")), "{err}");
     }
 
     #[test]
