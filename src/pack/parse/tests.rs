@@ -872,7 +872,10 @@ fn a_hundred_thousand_questions_parse_in_linear_time() {
         .unwrap_or_default()
         .as_secs_f64();
     let mut text = pack_of(100_000);
-    let (large, pack) = timed(&text);
+    // The least of two, as for the small pack: one burst of load on a shared machine must not
+    // read as quadratic cost (it once did: 28 times, with a build running beside the tests).
+    let (first, pack) = timed(&text);
+    let large = first.min(timed(&text).0);
     assert_eq!(pack.questions.len(), 100_000);
     assert_eq!(pack.categories().len(), 100_000);
     let ratio = large.as_secs_f64() / small_s.max(1e-6);
