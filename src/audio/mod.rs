@@ -145,12 +145,6 @@ pub trait ActiveRecording {
     /// Counts `[from_s, to_s)` of capture as silence for the voice activity (a cue played
     /// through the speaker that the microphone may hear).
     fn mask(&self, _from_s: f64, _to_s: f64) {}
-    /// Seconds the device took, after `start` was asked, before it captured: opening a stream
-    /// on a busy machine can take a good part of a second, and the capture's first frame
-    /// comes after that, not when it was asked for.
-    fn opened_after_s(&self) -> f64 {
-        0.0
-    }
     /// Waits, a moment at most, until the file holds `file_s` seconds (or all it may hold):
     /// a device hands over what it captured in buffers, and on a busy machine the last of
     /// what was said before a take ended arrives after that moment. Fakes hold what they hold.

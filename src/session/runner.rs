@@ -70,6 +70,8 @@ pub struct Ending {
 struct Runner<'a> {
     plan: Plan,
     devices: Devices<'a>,
+    /// The session's time, read again where an action itself takes time (opening a stream).
+    clock: &'a dyn Clock,
     take: Option<Take>,
     playing: Option<Box<dyn Playback>>,
     /// Finished takes waiting to be handed to the transcriber.
@@ -95,12 +97,12 @@ struct Runner<'a> {
 
 /// Runs the whole session. Returns when the machine says it is over; the log and review
 /// sheet are written after every change and once more at the end.
-pub fn run(
+pub fn run<'a>(
     plan: Plan,
-    devices: Devices<'_>,
+    devices: Devices<'a>,
     controls: &Receiver<Control>,
     signals: &dyn Fn() -> Option<Signal>,
-    clock: &dyn Clock,
+    clock: &'a dyn Clock,
 ) -> anyhow::Result<Ending> {
     let rescue = Arc::new(Mutex::new(Rescue {
         dir: plan.dir.clone(),
@@ -115,6 +117,7 @@ pub fn run(
         reserve: store::Reserve::create(&plan.dir).ok(),
         plan,
         devices,
+        clock,
         take: None,
         playing: None,
         to_transcribe: Vec::new(),

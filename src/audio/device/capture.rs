@@ -72,7 +72,6 @@ impl CpalMicrophone {
             name: self.name.clone(),
             reason,
         };
-        let asked = Instant::now();
         let stream_config: StreamConfig = self.config.config();
         let channels = usize::from(stream_config.channels.max(1));
         // Two seconds of headroom: the writer thread drains every few milliseconds.
@@ -128,7 +127,6 @@ impl CpalMicrophone {
             shared,
             sample_rate: stream_config.sample_rate,
             max_frames,
-            opened_after: asked.elapsed(),
             progress: std::cell::Cell::new((0, Instant::now())),
         }))
     }
@@ -232,8 +230,6 @@ struct CpalRecording {
     sample_rate: u32,
     /// The most the file may hold.
     max_frames: Option<u64>,
-    /// How long opening the stream took.
-    opened_after: Duration,
     /// Frames written when last seen to grow, and when that was.
     progress: std::cell::Cell<(u64, Instant)>,
 }
@@ -271,10 +267,6 @@ impl ActiveRecording for CpalRecording {
     fn begin(&self, at_s: f64) {
         self.shared
             .begin((at_s.max(0.0) * f64::from(self.sample_rate)).round() as u64);
-    }
-
-    fn opened_after_s(&self) -> f64 {
-        self.opened_after.as_secs_f64()
     }
 
     fn catch_up(&self, file_s: f64) {

@@ -102,9 +102,12 @@ impl Runner<'_> {
         let path = self.plan.dir.join(&file);
         // However fast the device delivers, the take holds no more than its limit and grace.
         match self.devices.mic.start(&path, max_s, pre_roll_s) {
-            // The capture's first frame comes once the stream is open, not when asked.
+            // The capture's first frame comes once the stream is open, not when the step
+            // began: opening (and what the step did before it, such as starting a cue) can
+            // take a good part of a second on a busy machine. So the origin is the clock read
+            // now, an estimate from above that the voice activity's looks refine downward.
             Ok(recording) => Ok(Take {
-                origin: now + recording.opened_after_s(),
+                origin: self.clock.now_s().max(now),
                 recording,
                 q,
                 take,

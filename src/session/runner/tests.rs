@@ -72,6 +72,8 @@ struct FakeMic {
     voice: Voiced,
     /// The most each capture opened was allowed to hold, in order.
     captures: Rc<RefCell<Vec<f64>>>,
+    /// Clock time opening the stream takes (a busy machine's sound server).
+    opens_in: f64,
 }
 
 /// What the fake microphone hears.
@@ -115,6 +117,7 @@ impl Microphone for FakeMic {
             "recording started while the question was being said"
         );
         self.captures.borrow_mut().push(max_s);
+        self.now.set(self.now.get() + self.opens_in);
         Ok(Box::new(FakeRecording {
             now: Rc::clone(&self.now),
             opened: self.now.get(),
@@ -377,6 +380,7 @@ fn setup(broken_speech: bool, broken_mic: bool) -> Setup {
         fails_after: None,
         voice: Voiced::Bursts,
         captures: Rc::new(RefCell::new(Vec::new())),
+        opens_in: 0.0,
     };
     let listener = FakeListener {
         now: Rc::clone(&now),
@@ -780,6 +784,27 @@ fn cues_are_kept_in_the_take_and_left_out_of_its_analysis() {
         3,
         "start, wrap-up and time-up cues: {played:?}"
     );
+}
+
+#[test]
+fn a_microphone_slow_to_open_still_gives_the_take_its_whole_limit() {
+    // Opening the stream takes 0.7 s of the step that asked for it: the capture's first frame
+    // comes after that, so the file must be placed from then, not from when the step began.
+    let mut s = setup(false, false);
+    s.cue_s = Some(START_CUE_HEARD_S);
+    s.mic.opens_in = 0.7;
+    let (_tx, rx) = mpsc::channel();
+    let ending = drive(&mut s, 4.0, 8.0, 1, &rx, &|| None, false).unwrap();
+    assert_eq!(ending.status, Status::Completed);
+    let log = read_log(&s.dir).unwrap();
+    let t = &log.questions[0].takes[0];
+    assert!(close_to(t.pre_roll_s, START_CUE_HEARD_S), "{t:?}");
+    assert!(
+        close_to(t.duration_s - t.pre_roll_s, 8.0),
+        "the file holds {:.2} s of answer against an 8 s limit: {t:?}",
+        t.duration_s - t.pre_roll_s
+    );
+    assert!(close_to(t.facts.as_ref().unwrap().length_s, 8.0), "{t:?}");
 }
 
 #[test]
