@@ -73,9 +73,8 @@ fn check_speaks_before_recording_and_plays_back_after() {
         &reference,
     );
     run.succeed(Duration::from_secs(40));
-    std::thread::sleep(Duration::from_millis(300));
     let tap_started = tap.started;
-    let (samples, rate) = tap.stop();
+    let (samples, rate) = tap.stop_when_heard();
 
     let rec_start = recording_at.duration_since(tap_started).as_secs_f64();
     let before = common::sound_seconds(&samples, rate, 0.0, rec_start);

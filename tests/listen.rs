@@ -287,9 +287,8 @@ fn cues_are_heard_at_the_start_the_wrap_up_and_the_limit_and_never_over_the_ques
     let asked = run.wait_for("Question ", Duration::from_secs(30));
     let recording = run.wait_for("Recording answer", Duration::from_secs(30));
     run.succeed(Duration::from_secs(30));
-    std::thread::sleep(Duration::from_millis(600));
     let tap_started = tap.started;
-    let (monitor, rate) = tap.stop();
+    let (monitor, rate) = tap.stop_when_heard();
     let cues = cue_times(&monitor, rate);
     let rec = recording.duration_since(tap_started).as_secs_f64();
     let asked = asked.duration_since(tap_started).as_secs_f64();
@@ -375,9 +374,8 @@ fn enter_during_the_question_cues_only_once_the_speech_has_stopped_and_no_cues_i
     std::thread::sleep(Duration::from_millis(1500));
     let pressed = run.send_line("");
     run.succeed(Duration::from_secs(30));
-    std::thread::sleep(Duration::from_millis(600));
     let tap_started = tap.started;
-    let (monitor, rate) = tap.stop();
+    let (monitor, rate) = tap.stop_when_heard();
     let pressed = pressed.duration_since(tap_started).as_secs_f64();
     let cues = cue_times(&monitor, rate);
     let start = cues

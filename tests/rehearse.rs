@@ -240,9 +240,8 @@ fn a_follow_up_is_spoken_after_its_answer_and_recorded_as_its_own_take() {
     let follow_recording = run.wait_for("Recording answer", Duration::from_secs(30));
     run.send_line("");
     run.succeed(Duration::from_secs(30));
-    std::thread::sleep(Duration::from_millis(200));
     let started = tap.started;
-    let (monitor, rate) = tap.stop();
+    let (monitor, rate) = tap.stop_when_heard();
     let (from, to) = (
         parent_done.duration_since(started).as_secs_f64(),
         follow_recording.duration_since(started).as_secs_f64(),

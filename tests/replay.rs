@@ -55,6 +55,10 @@ fn take_files(session: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// How long after "Playing take" the player may take to put out its first sound (measured at
+/// 0.00 s while the machine ran the full suite alongside).
+const PLAYER_START: Duration = Duration::from_millis(500);
+
 /// Runs `replay ARGS` to its end with the speaker tapped; returns what the speaker played.
 fn replay_heard(dir: &Path, recordings: &Path, extra: &[&str]) -> (Vec<f32>, u32, String) {
     let tap = SpeakerTap::start(dir);
@@ -66,8 +70,7 @@ fn replay_heard(dir: &Path, recordings: &Path, extra: &[&str]) -> (Vec<f32>, u32
         .stdin(Stdio::null())
         .output()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
-    let (monitor, rate) = tap.stop();
+    let (monitor, rate) = tap.stop_when_heard();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
@@ -221,19 +224,27 @@ fn run_with_listen_plays_the_take_back_on_request() {
     run.send_line("");
     run.wait_for("kept", Duration::from_secs(10));
     run.send_line("l");
-    run.wait_for("Playing take 1", Duration::from_secs(10));
-    let (fed, rate) = common::read_wav(&answer);
-    std::thread::sleep(Duration::from_secs_f64(
-        fed.len() as f64 / f64::from(rate) + 1.5,
-    ));
+    let playing = run.wait_for("Playing take 1", Duration::from_secs(10));
+    // Nothing is printed when the take has played out, and its end is as silent as the
+    // speaker after it: wait until the speaker recording covers the take's logged length
+    // from the moment it began, and the player's start (PLAYER_START) before that.
+    let (_, log) = common::only_session(&recordings);
+    let take_s = log["questions"][0]["takes"][0]["duration_s"]
+        .as_f64()
+        .expect("the take's duration_s");
+    tap.wait_covering(playing + PLAYER_START + Duration::from_secs_f64(take_s));
     run.send_line("");
     run.succeed(Duration::from_secs(20));
-    std::thread::sleep(Duration::from_millis(200));
-    let (monitor, _) = tap.stop();
+    let tap_started = tap.started;
+    let (monitor, rate) = tap.stop_when_heard();
     let (session, log) = common::only_session(&recordings);
     let take = &take_files(&session)[0];
     let (recorded, _) = common::read_wav(take);
-    let (_, ncc) = common::best_alignment(&recorded, &monitor);
+    let (lag, ncc) = common::best_alignment(&recorded, &monitor);
+    eprintln!(
+        "the take's sound began {:.3} s after \"Playing take 1\"",
+        lag as f64 / f64::from(rate) - playing.duration_since(tap_started).as_secs_f64()
+    );
     assert!(
         ncc >= 0.9,
         "the take played back matches it only at {ncc:.3}"

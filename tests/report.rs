@@ -606,6 +606,17 @@ fn a_question_holding_markup_shows_it_as_text() {
     assert!(elsewhere.is_empty(), "requests off file://: {elsewhere:?}");
 }
 
+/// Waits until the page lays itself out in a `width` × `height` viewport (reading its sizes
+/// afterwards lays it out anew, so they are those of the new viewport).
+fn wait_for_viewport(tab: &Tab, width: u32, height: u32) {
+    let js = format!("window.innerWidth === {width} && window.innerHeight === {height}");
+    common::wait_until(
+        &format!("the page's viewport at {width}x{height}"),
+        Duration::from_secs(10),
+        || eval(tab, &js) == Value::Bool(true),
+    );
+}
+
 /// Sets the viewport to `width` and the page's full height, and takes a PNG of it.
 fn screenshot(tab: &Tab, width: u32, mobile: bool) -> Vec<u8> {
     let metrics = |height: u32| Emulation::SetDeviceMetricsOverride {
@@ -625,12 +636,13 @@ fn screenshot(tab: &Tab, width: u32, mobile: bool) -> Vec<u8> {
         device_posture: None,
     };
     tab.call_method(metrics(900)).unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    wait_for_viewport(tab, width, 900);
     let height = eval(tab, "document.documentElement.scrollHeight")
         .as_u64()
         .unwrap() as u32;
-    tab.call_method(metrics(height.clamp(400, 8000))).unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    let height = height.clamp(400, 8000);
+    tab.call_method(metrics(height)).unwrap();
+    wait_for_viewport(tab, width, height);
     let wide = eval(tab, "document.documentElement.scrollWidth")
         .as_u64()
         .unwrap() as u32;

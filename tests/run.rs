@@ -70,9 +70,8 @@ fn two_spoken_questions_each_answer_in_its_own_wav() {
         run.send_line("");
     }
     run.succeed(Duration::from_secs(30));
-    std::thread::sleep(Duration::from_millis(200));
     let tap_started = tap.started;
-    let (monitor, rate) = tap.stop();
+    let (monitor, rate) = tap.stop_when_heard();
 
     // The speaker said each question before its recording began, and was quiet during it.
     for (i, (&asked, &rec)) in asked_at.iter().zip(&recording_at).enumerate() {

@@ -323,6 +323,13 @@ pub fn feed_mic_with(wav: &Path, env: &[(String, String)]) {
     );
 }
 
+/// The speaker recording's rate (mono, 16-bit) and the length of parecord's WAV header.
+const TAP_RATE: u32 = 48_000;
+const TAP_HEADER: u64 = 44;
+/// How long after a sound is played the recording is waited for: the monitor's 20 ms fragment
+/// and the sink's own latency, with room for a loaded machine.
+const TAP_TAIL: Duration = Duration::from_millis(200);
+
 /// Records what the virtual speaker plays until stopped.
 pub struct SpeakerTap {
     child: Child,
@@ -339,7 +346,7 @@ impl SpeakerTap {
                 "speaker.monitor",
                 "--file-format=wav",
                 "--channels=1",
-                "--rate=48000",
+                &format!("--rate={TAP_RATE}"),
                 "--format=s16le",
                 "--latency-msec=20",
             ])
@@ -354,6 +361,31 @@ impl SpeakerTap {
             path,
             started,
         }
+    }
+
+    /// Waits until the recording holds what the speaker played up to `until` and a tail after
+    /// it (sound reaches the monitor a fragment or two after it is played; the test reads the
+    /// samples as `started` + index / rate). parecord appends every ~10 ms (measured), so the
+    /// file's length tells how far it has got; a recorder that falls behind fails the test here.
+    pub fn wait_covering(&self, until: Instant) {
+        let upto = until.saturating_duration_since(self.started) + TAP_TAIL;
+        let bytes = TAP_HEADER + (upto.as_secs_f64() * f64::from(TAP_RATE)) as u64 * 2;
+        wait_until(
+            &format!(
+                "the speaker recording {} covering {:.2} s",
+                self.path.display(),
+                upto.as_secs_f64()
+            ),
+            Duration::from_secs(10),
+            || std::fs::metadata(&self.path).is_ok_and(|m| m.len() >= bytes),
+        );
+    }
+
+    /// Waits until the recording covers the moment of the call (say, once the process that
+    /// played has exited), then stops it and returns the samples and their rate.
+    pub fn stop_when_heard(self) -> (Vec<f32>, u32) {
+        self.wait_covering(Instant::now());
+        self.stop()
     }
 
     /// Stops recording and returns the samples and their rate.
